@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// One settings array for every target: Swift 6 language mode plus the stricter upcoming features.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "rtscope",
+    products: [
+        .executable(name: "rtscope", targets: ["rtscope"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // Layer 1: protocol knowledge as data (event catalog, dialects, safe text). No I/O.
+        .target(name: "RealtimeProtocol", swiftSettings: strictSettings),
+        // Layer 2: recording format v1, streaming reader, writer, importers, filters, summaries.
+        .target(name: "RealtimeRecording", dependencies: ["RealtimeProtocol"], swiftSettings: strictSettings),
+        // Command-line layer: one subcommand per file; the executable is a one-line main.
+        .target(
+            name: "RTScopeCommands",
+            dependencies: [
+                "RealtimeProtocol",
+                "RealtimeRecording",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "rtscope", dependencies: ["RTScopeCommands"], swiftSettings: strictSettings),
+        // Benchmark driver: generates corpora and times rtscope against wc and jq. Never run by tests.
+        .executableTarget(
+            name: "rtscope-bench",
+            dependencies: ["RealtimeRecording"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "RealtimeProtocolTests", dependencies: ["RealtimeProtocol"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RealtimeRecordingTests",
+            dependencies: ["RealtimeRecording", "RealtimeProtocol"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RTScopeCommandsTests",
+            dependencies: ["RTScopeCommands", "RealtimeRecording", "RealtimeProtocol"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

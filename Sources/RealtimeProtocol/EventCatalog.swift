@@ -1,0 +1,63 @@
+/// The Realtime protocol's events as data: names, directions, dialects, fields, ids and streams.
+///
+/// Every rule, view and importer asks the catalog instead of spelling event names itself.
+/// Sources: `../shared/docs/realtime-protocol.md` §2–§3 (beta and GA dialects). Unknown event
+/// types are not an error here: `spec(for:)` returns `nil` and callers decide.
+///
+/// Lookup is a dictionary hit, O(1).
+public struct EventCatalog: Sendable {
+    /// Every event, client events first, in a stable order.
+    public let events: [EventSpec]
+    private let byName: [String: Int]
+
+    public init(events: [EventSpec]) {
+        self.events = events
+        var index: [String: Int] = [:]
+        for (offset, spec) in events.enumerated() where index[spec.name] == nil {
+            index[spec.name] = offset
+        }
+        self.byName = index
+    }
+
+    /// The catalog built into rtscope.
+    public static let standard = EventCatalog(
+        events: clientEvents + sessionServerEvents + responseEvents + renamedGAEvents + gaOnlyEvents)
+
+    /// The spec of an event type, or `nil` for a type the catalog does not know.
+    public func spec(for type: String) -> EventSpec? {
+        byName[type].map { events[$0] }
+    }
+
+    /// Whether the catalog knows the type.
+    public func contains(_ type: String) -> Bool { byName[type] != nil }
+
+    /// The event's counterpart in the other dialect when its name changed there
+    /// (`response.text.delta` ↔ `response.output_text.delta`), else `nil`.
+    public func counterpart(of type: String) -> String? {
+        for pair in Self.gaRenames where pair.beta != pair.ga {
+            if pair.beta == type, spec(for: pair.ga)?.dialects == .ga { return pair.ga }
+            if pair.ga == type, spec(for: type)?.dialects == .ga { return pair.beta }
+        }
+        return nil
+    }
+
+    /// Every dot-separated path at which some event carries an identifier.
+    public var idPaths: Set<String> {
+        Set(events.flatMap { $0.ids.map(\.path) })
+    }
+
+    /// The delta stream that `doneEvent` closes, if any.
+    public func stream(closedBy doneEvent: String) -> StreamSpec? {
+        events.lazy.compactMap(\.stream).first { $0.doneEvent == doneEvent }
+    }
+
+    /// Events that exist only in one dialect, keyed by name: evidence for dialect detection.
+    public func dialectOnly(_ type: String) -> Dialect? {
+        guard let spec = spec(for: type) else { return nil }
+        switch spec.dialects {
+        case .beta: return .beta
+        case .ga: return .ga
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import RealtimeProtocol
+import Foundation
+
+/// Encodes a `Frame` as one recording line (format v1), without the trailing newline.
+///
+/// Key order is fixed (`seq`, `t_us`, `wall`, `conn`, `dir`, `op`, then the payload last) so the
+/// scanner meets the envelope before any large payload. Payload rules:
+/// - a text frame whose bytes are one valid JSON value with no raw CR/LF is embedded byte for
+///   byte under `event` (nothing is re-serialized);
+/// - any other valid-UTF-8 text frame is kept as a JSON string under `text`;
+/// - binary, ping, pong and continuation payloads, and text that is not valid UTF-8, go under
+///   `data_b64`;
+/// - a close frame keeps `code` and `reason`.
+public struct FrameEncoder: ~Copyable {
+    private var scanner = LineScanner(mode: .bareEvent)
+
+    public init() {}
+
+    /// The line for `frame`.
+    public mutating func line(for frame: Frame) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(frame.payload.count + 160)
+        out.append(contentsOf: "{\"seq\":\(frame.seq),\"t_us\":\(frame.tUs)".utf8)
+        if let wall = frame.wall {
+            out.append(contentsOf: ",\"wall\":".utf8)
+            JSONText.appendQuoted(wall.utf8, to: &out)
+        }
+        if let conn = frame.conn {
+            out.append(contentsOf: ",\"conn\":".utf8)
+            JSONText.appendQuoted(conn.utf8, to: &out)
+        }
+        out.append(contentsOf: ",\"dir\":\"\(frame.direction.rawValue)\"".utf8)
+        if frame.directionInferred { out.append(contentsOf: ",\"dir_inferred\":true".utf8) }
+        out.append(contentsOf: ",\"op\":\"\(frame.opcode.rawValue)\"".utf8)
+        if !frame.fin { out.append(contentsOf: ",\"fin\":false".utf8) }
+        switch frame.opcode {
+        case .text, .error:
+            if embeddable(frame.payload) {
+                out.append(contentsOf: ",\"event\":".utf8)
+                out.append(contentsOf: frame.payload)
+            } else if String(validating: frame.payload, as: UTF8.self) != nil {
+                out.append(contentsOf: ",\"text\":".utf8)
+                JSONText.appendQuoted(frame.payload, to: &out)
+            } else {
+                appendBase64(frame.payload, to: &out)
+            }
+        case .close:
+            if let code = frame.closeCode { out.append(contentsOf: ",\"code\":\(code)".utf8) }
+            if String(validating: frame.payload, as: UTF8.self) != nil {
+                out.append(contentsOf: ",\"reason\":".utf8)
+                JSONText.appendQuoted(frame.payload, to: &out)
+            } else {
+                appendBase64(frame.payload, to: &out)
+            }
+        case .binary, .ping, .pong, .cont:
+            appendBase64(frame.payload, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    private mutating func embeddable(_ payload: [UInt8]) -> Bool {
+        guard !payload.isEmpty, !payload.contains(0x0A), !payload.contains(0x0D) else { return false }
+        return payload.withUnsafeBytes { scanner.scan($0) == nil }
+    }
+
+    private func appendBase64(_ payload: [UInt8], to out: inout [UInt8]) {
+        out.append(contentsOf: ",\"data_b64\":\"".utf8)
+        out.append(contentsOf: Data(payload).base64EncodedString().utf8)
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,88 @@
+/// JSON string escaping and unescaping on bytes, without Foundation.
+public enum JSONText {
+    /// Appends `bytes` (UTF-8) to `out` as a JSON string literal, quotes included.
+    /// Escapes `"`, `\` and C0 controls; everything else is copied as is.
+    public static func appendQuoted(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// A JSON string literal for `text`.
+    public static func quoted(_ text: String) -> String {
+        var out: [UInt8] = []
+        appendQuoted(text.utf8, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes the body of a JSON string (without quotes) that may contain escapes.
+    /// Invalid escapes and lone surrogates become U+FFFD rather than failing.
+    public static func unescape(_ body: UnsafeRawBufferPointer) -> String {
+        guard body.contains(UInt8(ascii: "\\")) else { return String(decoding: body, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count)
+        var i = 0
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= body.count else { return nil }
+            var v: UInt32 = 0
+            for k in at..<at + 4 {
+                guard let d = hexValue(body[k]) else { return nil }
+                v = v << 4 | d
+            }
+            return v
+        }
+        while i < body.count {
+            let b = body[i]
+            guard b == UInt8(ascii: "\\"), i + 1 < body.count else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            let e = body[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                guard var code = hex4(i) else {
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    continue
+                }
+                i += 4
+                if (0xD800..<0xDC00).contains(code), i + 6 <= body.count, body[i] == 0x5C,
+                    body[i + 1] == UInt8(ascii: "u"), let low = hex4(i + 2), (0xDC00..<0xE000).contains(low)
+                {
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                }
+                out.append(contentsOf: Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8))
+            default: out.append(e)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt32? {
+        switch b {
+        case 0x30...0x39: UInt32(b - 0x30)
+        case 0x41...0x46: UInt32(b - 0x41 + 10)
+        case 0x61...0x66: UInt32(b - 0x61 + 10)
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Appends recording lines to a file, one `write(2)` per line.
+///
+/// Invariants: only whole lines are written (each line and its newline go out in one call,
+/// retried on partial writes), and nothing is buffered in user space, so a `kill -9` leaves
+/// every earlier line intact and at most a partial last line. Not thread-safe: give each
+/// connection its own writer, or serialise calls.
+public final class RecordingWriter {
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var encoder = FrameEncoder()
+    /// Lines written so far, header included.
+    public private(set) var linesWritten = 0
+    /// Bytes written so far.
+    public private(set) var bytesWritten: Int64 = 0
+    /// The path written to (`nil` for an inherited descriptor such as stdout).
+    public let path: String?
+
+    /// Creates (or truncates) `path` and writes `header` as its first line.
+    /// - Throws: `RecordingError` when the file cannot be created or written.
+    public init(path: String, header: RecordingHeader) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw RecordingError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+        self.fd = fd
+        self.ownsDescriptor = true
+        self.path = path
+        try writeLine(header.encodedLine())
+    }
+
+    /// Writes to an already open descriptor (for example 1, standard output) without closing it.
+    public init(fileDescriptor: Int32) {
+        self.fd = fileDescriptor
+        self.ownsDescriptor = false
+        self.path = nil
+    }
+
+    deinit {
+        if ownsDescriptor { close(fd) }
+    }
+
+    /// Appends one frame as one line.
+    public func append(_ frame: Frame) throws {
+        try writeLine(encoder.line(for: frame))
+    }
+
+    /// Appends `bytes` followed by a newline, in one system call.
+    public func writeLine(_ bytes: [UInt8]) throws {
+        var line = bytes
+        line.append(0x0A)
+        try line.withUnsafeBytes { try writeAll($0) }
+        linesWritten += 1
+        bytesWritten += Int64(line.count)
+    }
+
+    /// Appends raw bytes that already end in a newline (used to pass lines through verbatim).
+    public func writeRaw(_ bytes: UnsafeRawBufferPointer) throws {
+        try writeAll(bytes)
+        bytesWritten += Int64(bytes.count)
+    }
+
+    private func writeAll(_ buffer: UnsafeRawBufferPointer) throws {
+        guard var p = buffer.baseAddress else { return }
+        var left = buffer.count
+        while left > 0 {
+            let n = write(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw RecordingError.cannotWrite(path: path ?? "fd \(fd)", reason: String(cString: strerror(errno)))
+            }
+            p += n
+            left -= n
+        }
+    }
+}
