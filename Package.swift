@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(
             name: "RealtimeRecordingTests",
             dependencies: ["RealtimeRecording", "RealtimeProtocol"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

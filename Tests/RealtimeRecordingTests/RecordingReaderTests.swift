@@ -1,0 +1,162 @@
+import Foundation
+import RealtimeProtocol
+import Testing
+
+@testable import RealtimeRecording
+
+/// Paths of test inputs, found relative to this file so no bundle is needed.
+enum TestPaths {
+    static let testsDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let repoRoot = testsDir.deletingLastPathComponent().deletingLastPathComponent()
+    static func fixture(_ name: String) -> String { testsDir.appendingPathComponent("Fixtures/\(name)").path }
+    static var fixtures: [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: testsDir.appendingPathComponent("Fixtures").path))?
+            .filter { $0.hasSuffix(".jsonl") }.sorted() ?? []
+    }
+    static var samples: [String] {
+        let dir = repoRoot.appendingPathComponent("recordings")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+            .filter { $0.hasSuffix(".jsonl") }.sorted().map { dir.appendingPathComponent($0).path }
+    }
+}
+
+/// Reads `bytes` and returns one description per reader event, so runs can be compared.
+func transcript(_ bytes: [UInt8], chunks: [Int] = [], options: RecordingReader.Options = .init()) throws -> [String] {
+    let reader = RecordingReader(source: MemorySource(bytes, chunkSizes: chunks), options: options)
+    var out: [String] = []
+    try reader.read { event in
+        switch event {
+        case .line(let line):
+            let frame = line.frame()
+            out.append(
+                "\(line.number)@\(line.offset) \(line.kind) \(line.direction?.rawValue ?? "-") "
+                    + "\(line.opcode?.rawValue ?? "-") \(line.eventType ?? "-") t=\(line.tUs) "
+                    + "payload=\(frame?.payload.count ?? -1)")
+        case .issue(let issue):
+            out.append("\(issue.line)@\(issue.offset) \(issue.severity) \(issue.code.rawValue): \(issue.message)")
+        }
+        return true
+    }
+    return out
+}
+
+struct RecordingReaderTests {
+    static func bytes(_ path: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path) ?? Data()) }
+
+    @Test(arguments: TestPaths.fixtures)
+    func chunkingNeverChangesTheResult(_ name: String) throws {
+        let data = Self.bytes(TestPaths.fixture(name))
+        let whole = try transcript(data)
+        #expect(!whole.isEmpty)
+        #expect(try transcript(data, chunks: [1]) == whole)
+        var rng = SplitMix64(seed: UInt64(name.utf8.count))
+        for _ in 0..<5 {
+            let chunks = (0..<16).map { _ in Int(rng.next() % 97) + 1 }
+            #expect(try transcript(data, chunks: chunks) == whole)
+        }
+        // A small buffer forces buffer moves and growth.
+        #expect(try transcript(data, chunks: [3, 7], options: .init(chunkSize: 64)) == whole)
+    }
+
+    @Test func readsACleanRecording() throws {
+        let lines = try transcript(Self.bytes(TestPaths.fixture("clean.jsonl")))
+        #expect(lines.count == 4)
+        #expect(lines[0].contains("header"))
+        #expect(lines[1].contains("frame s2c text session.created t=0"))
+        #expect(lines[3].contains("response.text.delta t=2750"))
+    }
+
+    @Test func reportsATruncatedLastLineAndKeepsTheRest() throws {
+        let lines = try transcript(Self.bytes(TestPaths.fixture("truncated-last-line.jsonl")))
+        #expect(lines.filter { $0.contains(" frame ") }.count == 2)
+        #expect(lines.last?.hasPrefix("4@") == true)
+        #expect(lines.last?.contains("warning truncated-line") == true)
+    }
+
+    @Test func toleratesBOMCRLFAndBlankLines() throws {
+        let lines = try transcript(Self.bytes(TestPaths.fixture("bom-crlf-blank.jsonl")))
+        #expect(lines.contains { $0.contains("note bom") })
+        #expect(lines.filter { $0.contains("note crlf") }.count == 1)
+        #expect(lines.filter { $0.contains("blank-line") }.map { $0.prefix(2) } == ["3@", "4@"])
+        #expect(lines.filter { $0.contains(" frame ") }.count == 2)
+        #expect(lines.contains { $0.hasPrefix("5@") && $0.contains("session.update") })
+    }
+
+    @Test func reportsBadLinesWithLineNumbersAndContinues() throws {
+        let lines = try transcript(Self.bytes(TestPaths.fixture("invalid-lines.jsonl")))
+        #expect(lines.contains { $0.hasPrefix("3@") && $0.contains("error invalid-json") })
+        #expect(lines.contains { $0.hasPrefix("4@") && $0.contains("invalid UTF-8") })
+        #expect(lines.contains { $0.hasPrefix("5@") && $0.contains("response.text.delta") })
+        #expect(lines.contains { $0.hasPrefix("6@") && $0.contains("not-a-frame") })
+    }
+
+    @Test func warnsOnceAboutAMissingHeader() throws {
+        let lines = try transcript(Self.bytes(TestPaths.fixture("missing-header.jsonl")))
+        #expect(lines.filter { $0.contains("missing-header") }.count == 1)
+        #expect(lines.filter { $0.contains(" frame ") }.count == 2)
+    }
+
+    @Test func readsANewerVersionWithAWarning() throws {
+        let reader = RecordingReader(source: MemorySource(Self.bytes(TestPaths.fixture("future-version.jsonl"))))
+        var issues: [ReaderIssue] = []
+        var frames = 0
+        try reader.read { event in
+            if case .issue(let issue) = event { issues.append(issue) }
+            if case .line(let line) = event, line.kind == .frame { frames += 1 }
+            return true
+        }
+        #expect(reader.header?.version == 7)
+        #expect(issues.map(\.code) == [.newerVersion])
+        #expect(frames == 1)
+    }
+
+    @Test func decodesEveryFrameKind() throws {
+        let reader = RecordingReader(source: try FileSource(path: TestPaths.fixture("frame-kinds.jsonl")))
+        var frames: [Frame] = []
+        var objects: [String?] = []
+        try reader.read { event in
+            if case .line(let line) = event, let frame = line.frame() {
+                frames.append(frame)
+                objects.append(line.eventObject()?["type"] as? String)
+            }
+            return true
+        }
+        #expect(frames.map(\.opcode) == [.text, .binary, .ping, .text, .close])
+        #expect(frames[0].payload == Array("not json at all".utf8))
+        #expect(frames[1].payload == [0, 1, 2, 3])
+        #expect(objects[3] == "input_audio_buffer.clear")
+        #expect(frames[4].closeCode == 4000)
+        #expect(String(decoding: frames[4].payload, as: UTF8.self) == "beta_api_shape_disabled")
+    }
+
+    @Test func skipsALineOverTheLimitWithoutHoldingIt() throws {
+        let header = Array(#"{"format":"rtscope-recording","version":1,"created":"x","tool":"t","source":"s"}"#.utf8)
+        let big = Array(#"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":{"type":"x","a":""#.utf8)
+            + [UInt8](repeating: 0x41, count: 5000) + Array(#""}}"#.utf8)
+        let small = Array(#"{"seq":2,"t_us":1,"dir":"c2s","op":"text","event":{"type":"y"}}"#.utf8)
+        let data = header + [0x0A] + big + [0x0A] + small + [0x0A]
+        let options = RecordingReader.Options(chunkSize: 256, maxLineBytes: 1024)
+        let lines = try transcript(data, options: options)
+        #expect(lines.contains { $0.hasPrefix("2@") && $0.contains("line-too-long") && $0.contains("\(big.count) bytes") })
+        #expect(lines.contains { $0.hasPrefix("3@") && $0.contains(" y ") })
+        #expect(try transcript(data, chunks: [1], options: options) == lines)
+    }
+
+    @Test func readsAHundredMegabyteLine() throws {
+        let prefix = Array(#"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":{"type":"input_audio_buffer.append","audio":""#.utf8)
+        var data = prefix
+        data.append(contentsOf: repeatElement(UInt8(ascii: "Q"), count: 100_000_000))
+        data.append(contentsOf: Array("\"}}\n".utf8))
+        let lines = try transcript(data, chunks: [65_521])
+        #expect(lines.count == 2)  // missing-header warning + the frame
+        #expect(lines.last?.contains("input_audio_buffer.append") == true)
+    }
+
+    @Test func reportsDeepNestingAsInvalidJSON() throws {
+        let deep = #"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":"# + String(repeating: "[", count: 200_000)
+            + String(repeating: "]", count: 200_000) + "}\n"
+        let lines = try transcript(Array(deep.utf8))
+        #expect(lines.count == 1)
+        #expect(lines[0].contains("nesting deeper than 512"))
+    }
+}
