@@ -31,7 +31,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .executableTarget(name: "rtscope", dependencies: ["RTScopeCommands"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "rtscope",
+            dependencies: ["RTScopeCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
         // Benchmark driver: generates corpora and times rtscope against wc and jq. Never run by tests.
         .executableTarget(
             name: "rtscope-bench",

@@ -1,0 +1,13 @@
+public import ArgumentParser
+
+/// Exit codes, defined once (documented in `rtscope --help` and the README).
+public enum ExitCodes {
+    /// Findings at or above the threshold.
+    public static let findings = ExitCode(1)
+    /// The input is not a recording or a supported log (EX_DATAERR).
+    public static let notARecording = ExitCode(65)
+    /// An input cannot be opened or read (EX_NOINPUT).
+    public static let cannotRead = ExitCode(66)
+    /// An output cannot be written (EX_CANTCREAT).
+    public static let cannotWrite = ExitCode(73)
+}

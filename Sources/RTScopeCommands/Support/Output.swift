@@ -1,0 +1,93 @@
+import Foundation
+import RealtimeRecording
+
+/// Buffered output to a file descriptor (standard output by default), flushed in 64 KiB writes.
+///
+/// Library code writes here rather than calling `print`, so tests can capture output and large
+/// listings do not pay a system call per line. A closed pipe (`rtscope cat … | head`) ends output
+/// quietly.
+public final class Output {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private let limit = 64 * 1024
+    /// Set once a write fails (for example EPIPE); later writes are dropped.
+    public private(set) var closed = false
+    /// Everything written, when capturing (tests).
+    private var captured: [UInt8]?
+
+    public init(fileDescriptor: Int32 = 1) {
+        fd = fileDescriptor
+        buffer.reserveCapacity(limit)
+    }
+
+    /// An output that keeps everything in memory (for tests).
+    public static func capturing() -> Output {
+        let out = Output(fileDescriptor: -1)
+        out.captured = []
+        return out
+    }
+
+    /// The captured text (capturing outputs only).
+    public var text: String { String(decoding: captured ?? [], as: UTF8.self) }
+
+    public func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= limit { flush() }
+    }
+
+    public func line(_ text: String) {
+        write(text)
+        buffer.append(0x0A)
+    }
+
+    public func write(bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit { flush() }
+    }
+
+    public func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit { flush() }
+    }
+
+    public func flush() {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        if captured != nil {
+            captured?.append(contentsOf: buffer)
+            return
+        }
+        guard !closed else { return }
+        buffer.withUnsafeBytes { raw in
+            var p = raw.baseAddress
+            var left = raw.count
+            while left > 0, let base = p {
+                let n = Glibc.write(fd, base, left)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    closed = true
+                    return
+                }
+                p = base + n
+                left -= n
+            }
+        }
+    }
+
+    deinit { flush() }
+}
+
+/// Messages for standard error: one line each, flushed at once.
+public enum Diagnostics {
+    public static func print(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
+
+/// Facts about the terminal, for colour and width decisions.
+public enum Terminal {
+    /// Whether colour may be used on `fd`: a TTY, `NO_COLOR` unset, `TERM` not `dumb`.
+    public static func colorAllowed(fd: Int32 = 1) -> Bool {
+        let env = ProcessInfo.processInfo.environment
+        return isatty(fd) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import RealtimeProtocol
+
+/// Imports lists of events: JSON arrays and JSONL, bare events or wrapper objects.
+enum EventLogImporter {
+    static let directionKeys = ["direction", "dir", "source", "from", "sender"]
+    static let timeKeys = ["timestamp", "time", "ts", "t"]
+
+    /// Builds one recording from `items` (each one JSON value's bytes, no newlines).
+    static func recording(
+        _ items: [[UInt8]], from kind: LogImporter.Kind, name: String, fileName: String, created: Date
+    ) throws -> ImportedRecording {
+        var frames: [Frame] = []
+        var warnings: [String] = []
+        var firstTime: Double?
+        var timed = false
+        var dialect: Dialect?
+        var recordScanner = LineScanner(mode: .record)
+        let unit = kind == .jsonArray ? "item" : "line"
+        for (k, item) in items.enumerated() {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(item)) as? [String: Any] else {
+                warnings.append("\(unit) \(k + 1): skipped, not a JSON object")
+                continue
+            }
+            var eventBytes = item
+            var event = object
+            var explicit: Direction?
+            var time: Double?
+            if !(object["type"] is String), let inner = object["event"] as? [String: Any] {
+                // A wrapper: slice the inner event's bytes so they stay exactly as written.
+                _ = item.withUnsafeBytes { recordScanner.scan($0) }
+                if let span = recordScanner.fields.span(.event) {
+                    eventBytes = Array(item[span.start..<span.end])
+                }
+                event = inner
+                explicit = directionKeys.lazy.compactMap { (object[$0] as? String).flatMap(Direction.init(word:)) }.first
+                time = timeKeys.lazy.compactMap { seconds(object[$0]) }.first
+            }
+            guard let type = event["type"] as? String else {
+                warnings.append("\(unit) \(k + 1): skipped, the event has no string \"type\"")
+                continue
+            }
+            if let time {
+                timed = true
+                firstTime = firstTime ?? time
+            }
+            dialect = dialect ?? DialectHints.fromEventType(type)
+            let direction = explicit ?? inferDirection(type: type, eventID: event["event_id"] as? String)
+            let tUs = time.map { Int64((($0 - (firstTime ?? $0)) * 1_000_000).rounded()) } ?? 0
+            frames.append(
+                Frame(
+                    seq: frames.count + 1, tUs: max(0, tUs),
+                    wall: time.map { RecordingFormat.wallClock(Date(timeIntervalSince1970: $0)) }, conn: "import",
+                    direction: direction, directionInferred: explicit == nil, opcode: .text, payload: eventBytes))
+        }
+        guard !frames.isEmpty else {
+            throw RecordingError.importFailed(path: name, detail: "no event with a \"type\" was found")
+        }
+        let header = RecordingHeader(
+            created: RecordingFormat.wallClock(created), source: "import", conn: "import", dialect: dialect,
+            imported: ImportInfo(from: kind.rawValue, file: fileName, timed: timed),
+            note: timed ? nil : "the source had no timestamps: every t_us is 0")
+        return ImportedRecording(header: header, frames: frames, warnings: warnings)
+    }
+
+    /// The direction the catalog gives a type; for unknown types, the console's heuristic
+    /// (server event ids start with `event_`).
+    static func inferDirection(type: String, eventID: String?) -> Direction {
+        if let spec = EventCatalog.standard.spec(for: type) { return spec.direction }
+        return eventID?.hasPrefix("event_") == true ? .serverToClient : .clientToServer
+    }
+
+    /// Seconds since the epoch from a number (seconds or milliseconds) or an ISO 8601 string.
+    static func seconds(_ value: Any?) -> Double? {
+        if let number = value as? NSNumber, !(value is Bool) {
+            let v = number.doubleValue
+            return v > 1e11 ? v / 1000 : v
+        }
+        guard let text = value as? String else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+}

@@ -1,0 +1,109 @@
+public import Foundation
+import RealtimeProtocol
+
+/// A recording produced in memory by an importer: a header and its frames.
+public struct ImportedRecording: Sendable {
+    public var header: RecordingHeader
+    public var frames: [Frame]
+    /// Items of the source that could not be imported, one sentence each (with item or line number).
+    public var warnings: [String] = []
+
+    /// The recording encoded as format v1 bytes (header line, then one line per frame).
+    public func encoded() throws -> [UInt8] {
+        var out = try header.encodedLine()
+        out.append(0x0A)
+        var encoder = FrameEncoder()
+        for frame in frames {
+            out.append(contentsOf: encoder.line(for: frame))
+            out.append(0x0A)
+        }
+        return out
+    }
+}
+
+/// Turns other tools' logs into recordings.
+///
+/// Accepted inputs (detected from content, not from the file name):
+/// - HAR with `_webSocketMessages` (Chrome DevTools, mitmproxy, HTTP Toolkit): one recording per
+///   WebSocket entry, with the entry's URL and headers (secrets removed) as the handshake;
+/// - a JSON array of events, or of wrapper objects `{"event": {…}, "direction": …, "timestamp": …}`;
+/// - JSONL with one event (or wrapper) per line, as SDK debug logs and "download log" buttons write.
+///
+/// Events are kept byte for byte where the source had them on one line; pretty-printed events are
+/// minified without reordering keys. Where the source does not say who sent an event, the
+/// direction comes from the event catalog and the frame is marked `dir_inferred`.
+public enum LogImporter {
+    public enum Kind: String, Sendable {
+        case recording, har, jsonArray = "json-array", jsonlEvents = "jsonl-events"
+    }
+
+    /// Guesses what `prefix` (the start of a file, or all of it when `complete`) is.
+    /// `nil`: not something rtscope reads.
+    public static func detect(prefix: [UInt8], complete: Bool = true) -> Kind? {
+        var start = 0
+        if prefix.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < prefix.count, [0x20, 0x09, 0x0A, 0x0D].contains(prefix[start]) { start += 1 }
+        guard start < prefix.count else { return nil }
+        if prefix[start] == UInt8(ascii: "[") { return .jsonArray }
+        guard prefix[start] == UInt8(ascii: "{") else { return nil }
+        guard let lineEnd = prefix[start...].firstIndex(of: 0x0A) ?? (complete ? prefix.count : nil) else {
+            return detectCutLine(Array(prefix[start...]))
+        }
+        var line = Array(prefix[start..<lineEnd])
+        if line.last == 0x0D { line.removeLast() }
+        var scanner = LineScanner(mode: .record)
+        let valid = line.withUnsafeBytes { scanner.scan($0) == nil }
+        guard valid else { return .har }  // a multi-line (pretty) JSON document, or one long line cut by the prefix
+        let fields = scanner.fields
+        if fields.has(.format) || (fields.has(.dir) && fields.has(.op)) { return .recording }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
+        if object["log"] != nil { return .har }
+        if object["type"] is String || object["event"] is [String: Any] { return .jsonlEvents }
+        return nil
+    }
+
+    /// Classifies a first line longer than the prefix by the keys it starts with.
+    private static func detectCutLine(_ head: [UInt8]) -> Kind? {
+        let text = String(decoding: head.prefix(4096), as: UTF8.self)
+        if text.contains("\"format\":\"\(RecordingHeader.formatName)\"") || text.contains("\"dir\":\"c2s\"")
+            || text.contains("\"dir\":\"s2c\"")
+        {
+            return .recording
+        }
+        if text.hasPrefix("{\"log\"") { return .har }
+        return text.contains("\"type\"") || text.contains("\"event\"") ? .jsonlEvents : nil
+    }
+
+    /// Imports `bytes` (the whole file) of the given kind.
+    /// - Parameter name: the source's file name, recorded in the header.
+    /// - Throws: `RecordingError.importFailed` with a one-sentence reason.
+    public static func importBytes(_ bytes: [UInt8], kind: Kind, name: String, created: Date = Date()) throws
+        -> [ImportedRecording]
+    {
+        let fileName = (name as NSString).lastPathComponent
+        switch kind {
+        case .recording:
+            throw RecordingError.importFailed(path: name, detail: "it is already an rtscope recording")
+        case .har:
+            return try HARImporter.importHAR(bytes, name: name, fileName: fileName, created: created)
+        case .jsonArray:
+            guard (try? JSONSerialization.jsonObject(with: Data(bytes))) is [Any] else {
+                throw RecordingError.importFailed(path: name, detail: "the file starts with '[' but is not a valid JSON array")
+            }
+            let minified = JSONBytes.minify(bytes)
+            let elements = JSONBytes.arrayElements(minified)
+            let items = elements.map { Array(minified[$0]) }
+            return [try EventLogImporter.recording(items, from: .jsonArray, name: name, fileName: fileName, created: created)]
+        case .jsonlEvents:
+            var items: [[UInt8]] = []
+            for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+                var line = Array(raw)
+                if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+                if line.last == 0x0D { line.removeLast() }
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                items.append(line)
+            }
+            return [try EventLogImporter.recording(items, from: .jsonlEvents, name: name, fileName: fileName, created: created)]
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// Removes credentials from URLs, headers and subprotocol lists before anything is written.
+///
+/// Covers: `Authorization`, `api-key` and similar headers, cookies, `api-key=` / `key=` /
+/// `access_token=` / `client_secret=` query parameters, and the browser subprotocol
+/// `openai-insecure-api-key.<key>`. Each removal is named in the returned list (e.g.
+/// `"header:authorization"`) so the recording's header can say what was removed.
+public enum Redactor {
+    /// The placeholder written instead of a secret.
+    public static let placeholder = "REDACTED"
+
+    static let secretHeaders: Set<String> = [
+        "authorization", "api-key", "x-api-key", "openai-api-key", "cookie", "set-cookie", "proxy-authorization",
+        "ocp-apim-subscription-key",
+    ]
+    static let secretQueryKeys: Set<String> = [
+        "api-key", "api_key", "apikey", "key", "access_token", "token", "client_secret", "authorization", "sig",
+    ]
+    static let insecureKeyPrefix = "openai-insecure-api-key."
+
+    /// A URL with secret query values replaced.
+    public static func url(_ url: String, removed: inout [String]) -> String {
+        guard let q = url.firstIndex(of: "?") else { return url }
+        let base = url[..<q]
+        let (query, fragment) = splitFragment(String(url[url.index(after: q)...]))
+        let parts = query.split(separator: "&", omittingEmptySubsequences: false).map { part -> String in
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(pieces[0])
+            guard secretQueryKeys.contains(name.lowercased().removingPercentEscapesLossy()) else { return String(part) }
+            note("query:\(name.lowercased())", &removed)
+            return "\(name)=\(placeholder)"
+        }
+        return base + "?" + parts.joined(separator: "&") + fragment
+    }
+
+    /// Headers (lower-cased names) with secret values replaced.
+    public static func headers(_ headers: [String: String], removed: inout [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for (rawName, value) in headers {
+            let name = rawName.lowercased()
+            if secretHeaders.contains(name) {
+                note("header:\(name)", &removed)
+                let scheme = value.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+                out[name] = name == "authorization" && value.contains(" ") ? "\(scheme) \(placeholder)" : placeholder
+            } else if name == "sec-websocket-protocol" {
+                out[name] = subprotocols(value, removed: &removed)
+            } else {
+                out[name] = value
+            }
+        }
+        return out
+    }
+
+    /// A comma-separated subprotocol list with `openai-insecure-api-key.<key>` redacted.
+    public static func subprotocols(_ list: String, removed: inout [String]) -> String {
+        list.split(separator: ",").map { raw -> String in
+            let p = raw.trimmingCharacters(in: " ")
+            guard p.hasPrefix(insecureKeyPrefix) else { return p }
+            note("subprotocol:openai-insecure-api-key", &removed)
+            return insecureKeyPrefix + placeholder
+        }.joined(separator: ", ")
+    }
+
+    private static func note(_ what: String, _ removed: inout [String]) {
+        if !removed.contains(what) { removed.append(what) }
+    }
+
+    private static func splitFragment(_ s: String) -> (String, String) {
+        guard let hash = s.firstIndex(of: "#") else { return (s, "") }
+        return (String(s[..<hash]), String(s[hash...]))
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}
+
+extension String {
+    /// Decodes `%XX` escapes; invalid ones are kept as they are.
+    fileprivate func removingPercentEscapesLossy() -> String {
+        var bytes: [UInt8] = []
+        var it = Array(utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
