@@ -72,7 +72,7 @@ public struct CatFrontend {
             }
             return !out.closed
         }
-        if options.mode == .human, let fold = state.folder.finish() { printFold(fold, &state) }
+        if options.mode == .human { for fold in state.folder.finish() { printFold(fold, &state) } }
         if options.mode == .count { out.line("\(result.selected)") }
         out.flush()
         return result
@@ -99,10 +99,10 @@ public struct CatFrontend {
             let spec = catalog.spec(for: type)
             let (flushed, absorbed) = state.folder.offer(
                 type: type, spec: spec, event: event, tUs: line.tUs, line: line.number)
-            if let flushed { printFold(flushed, &state) }
+            for fold in flushed { printFold(fold, &state) }
             if absorbed { return }
-        } else if options.foldDeltas, let fold = state.folder.finish() {
-            printFold(fold, &state)
+        } else if options.foldDeltas {
+            for fold in state.folder.finish() { printFold(fold, &state) }
         }
         let direction = line.direction ?? .serverToClient
         let inferred = line.fields.span(.dirInferred).map { line.slice($0).first == UInt8(ascii: "t") } ?? false
@@ -126,9 +126,8 @@ public struct CatFrontend {
         let body =
             fold.payload == .audio
             ? EventSummary.audio(base64Length: fold.audioBase64Length) : EventSummary.quote(fold.text, max: 400)
-        emit(
-            fold.firstLine, fold.firstTUs, direction, false, "\(fold.type) ×\(fold.count)", .delta,
-            "\(body) over \(span) ms", &state)
+        let label = fold.count == 1 ? fold.type : "\(fold.type) ×\(fold.count)"
+        emit(fold.firstLine, fold.firstTUs, direction, false, label, .delta, fold.count == 1 ? body : "\(body) over \(span) ms", &state)
     }
 
     private static func frameSummary(_ frame: Frame) -> String {
@@ -157,7 +156,7 @@ public struct CatFrontend {
                 + pad("+" + String(format: "%.3f", Double(delta) / 1000), 10)
         }
         text += " " + direction.arrow + (inferred ? "?" : " ") + " "
-        let column = label.count < 36 ? label + String(repeating: " ", count: 36 - label.count) : label
+        let column = label.count < 36 && !summary.isEmpty ? label + String(repeating: " ", count: 36 - label.count) : label
         text += options.color ? Self.colored(column, family) : column
         if !summary.isEmpty { text += " " + summary }
         out.line(text)

@@ -17,39 +17,40 @@ public struct DeltaFold: Sendable, Equatable {
     public var audioBase64Length: Int
 }
 
-/// Folds consecutive deltas of the same stream (same event type and same stream-key values,
-/// per the catalog) into one `DeltaFold`. Deltas of different streams that interleave are not
-/// merged across each other: only runs of adjacent events fold.
+/// Folds runs of delta events, one `DeltaFold` per stream (event type plus the values of the
+/// catalog's `StreamSpec.keys`). A run ends at the first event that is not a delta; deltas of
+/// different streams inside one run (audio and transcript deltas interleave) each fold into
+/// their own row, in order of first appearance.
 public struct DeltaFolder: Sendable {
-    private var pending: DeltaFold?
+    private var pending: [DeltaFold] = []
 
     public init() {}
 
-    /// Offers the next event. Returns the fold that ends before it (if any), and whether the event
-    /// was absorbed into the pending fold (an absorbed event should not be shown on its own).
+    /// Offers the next event. Returns the folds that end before it (a non-delta event ends the
+    /// run), and whether the event was absorbed (an absorbed event is not shown on its own).
     public mutating func offer(type: String, spec: EventSpec?, event: [String: Any], tUs: Int64, line: Int)
-        -> (flushed: DeltaFold?, absorbed: Bool)
+        -> (flushed: [DeltaFold], absorbed: Bool)
     {
         guard let stream = spec?.stream else { return (finish(), false) }
         let key = stream.keys.map { EventSummary.value(at: $0, in: event).map { "\($0)" } ?? "" }
         let piece = event[stream.deltaField] as? String ?? ""
-        if var fold = pending, fold.type == type, fold.streamKey == key {
-            fold.count += 1
-            fold.lastTUs = tUs
-            if stream.payload == .audio { fold.audioBase64Length += piece.utf8.count } else { fold.text += piece }
-            pending = fold
-            return (nil, true)
+        let isAudio = stream.payload == .audio
+        if let index = pending.firstIndex(where: { $0.type == type && $0.streamKey == key }) {
+            pending[index].count += 1
+            pending[index].lastTUs = tUs
+            if isAudio { pending[index].audioBase64Length += piece.utf8.count } else { pending[index].text += piece }
+        } else {
+            pending.append(
+                DeltaFold(
+                    type: type, streamKey: key, payload: stream.payload, count: 1, firstTUs: tUs, lastTUs: tUs,
+                    firstLine: line, text: isAudio ? "" : piece, audioBase64Length: isAudio ? piece.utf8.count : 0))
         }
-        let flushed = finish()
-        pending = DeltaFold(
-            type: type, streamKey: key, payload: stream.payload, count: 1, firstTUs: tUs, lastTUs: tUs, firstLine: line,
-            text: stream.payload == .audio ? "" : piece, audioBase64Length: stream.payload == .audio ? piece.utf8.count : 0)
-        return (flushed, true)
+        return ([], true)
     }
 
-    /// Ends the pending fold, if any, and returns it.
-    public mutating func finish() -> DeltaFold? {
-        defer { pending = nil }
+    /// Ends the current run and returns its folds in order of first appearance.
+    public mutating func finish() -> [DeltaFold] {
+        defer { pending.removeAll() }
         return pending
     }
 }
