@@ -27,17 +27,17 @@ extension EventCatalog {
             note: "First server event of a connection, exactly once."),
         EventSpec(
             name: "session.updated", direction: .serverToClient, dialects: .both, family: .session,
-            fields: [serverEventID, req("session", .object)], ids: [IDField(.session, "session.id")],
+            fields: [serverEventID, req("session", .object), opt("session.id", .string)], ids: [IDField(.session, "session.id")],
             summary: [.value("session.voice"), .value("session.modalities"), .value("session.output_modalities"),
                       .value("session.turn_detection.type")],
             note: "Carries the full effective configuration."),
         EventSpec(
             name: "transcription_session.created", direction: .serverToClient, dialects: .beta, family: .session,
-            fields: [serverEventID, req("session", .object)], ids: [IDField(.session, "session.id")],
+            fields: [serverEventID, req("session", .object), opt("session.id", .string)], ids: [IDField(.session, "session.id")],
             note: "Beta transcription sessions: takes the place of session.created."),
         EventSpec(
             name: "transcription_session.updated", direction: .serverToClient, dialects: .beta, family: .session,
-            fields: [serverEventID, req("session", .object)], ids: [IDField(.session, "session.id")]),
+            fields: [serverEventID, req("session", .object), opt("session.id", .string)], ids: [IDField(.session, "session.id")]),
         EventSpec(
             name: "conversation.created", direction: .serverToClient, dialects: .both, family: .conversation,
             fields: [serverEventID, req("conversation", .object), opt("conversation.id", .string)],

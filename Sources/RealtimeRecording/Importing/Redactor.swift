@@ -35,7 +35,7 @@ public enum Redactor {
     /// Headers (lower-cased names) with secret values replaced.
     public static func headers(_ headers: [String: String], removed: inout [String]) -> [String: String] {
         var out: [String: String] = [:]
-        for (rawName, value) in headers {
+        for (rawName, value) in headers.sorted(by: { $0.key.lowercased() < $1.key.lowercased() }) {
             let name = rawName.lowercased()
             if secretHeaders.contains(name) {
                 note("header:\(name)", &removed)
