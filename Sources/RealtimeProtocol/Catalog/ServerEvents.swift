@@ -13,7 +13,7 @@ extension EventCatalog {
     ]
     static let itemIDs = [IDField(.item, "item.id"), IDField(.call, "item.call_id")]
     static let itemSummary: [SummaryField] = [
-        .value("item.type"), .value("item.role"), .value("item.status"), .value("item.name"),
+        .value("item.type"), .value("item.role"), .value("item.status"), .value("item.name"), .value("item.call_id"),
         .text("item.content.0.text"), .text("item.content.0.transcript"),
     ]
 
