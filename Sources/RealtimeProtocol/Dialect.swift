@@ -25,7 +25,7 @@ public struct DialectSet: OptionSet, Sendable, Hashable {
         }
     }
 
-    /// Dialect names in a stable order, e.g. `["beta", "ga"]`.
+    /// Dialect names in a stable order, for example `["beta", "ga"]`.
     public var names: [String] {
         Dialect.allCases.filter { includes($0) }.map(\.rawValue)
     }

@@ -87,7 +87,7 @@ public enum SummaryField: Sendable, Hashable {
 
 /// Everything the catalog knows about one event type.
 public struct EventSpec: Sendable, Hashable {
-    /// The `type` string, e.g. `"response.text.delta"`.
+    /// The `type` string, for example `"response.text.delta"`.
     public let name: String
     public let direction: Direction
     public let dialects: DialectSet

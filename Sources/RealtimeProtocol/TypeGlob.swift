@@ -1,6 +1,7 @@
-/// A shell-style pattern over event types: `*` matches any run of characters (dots included),
-/// `?` one character; anything else matches itself. `response.*.delta` matches
-/// `response.text.delta` and `response.output_audio_transcript.delta`.
+/// A shell-style pattern over event types: `*` matches any run of characters (dots included), `?` one character;
+/// anything else matches itself.
+///
+/// `response.*.delta` matches `response.text.delta` and `response.output_audio_transcript.delta`.
 public struct TypeGlob: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
     private let scalars: [Unicode.Scalar]
@@ -12,7 +13,9 @@ public struct TypeGlob: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { pattern }
 
-    /// Whether `type` matches the whole pattern. Linear in practice (greedy with one backtrack point).
+    /// Whether `type` matches the whole pattern.
+    ///
+    /// Linear in practice (greedy with one backtrack point).
     public func matches(_ type: String) -> Bool {
         let text = Array(type.unicodeScalars)
         var p = 0

@@ -23,7 +23,9 @@ struct Bench {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
 
         print("# rtscope reader benchmark")
-        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; \(ProcessInfo.processInfo.operatingSystemVersionString)")
+        print(
+            "machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; \(ProcessInfo.processInfo.operatingSystemVersionString)"
+        )
         print("rtscope: \(rtscope); best of \(runs) runs, warm page cache\n")
         print("| file | size | lines | tool | seconds | throughput | vs jq | max RSS |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -33,22 +35,29 @@ struct Bench {
             let lines = try lineCount(path)
             let counted = try output("'\(rtscope)' cat --count '\(path)' 2>&1")
             guard counted == "\(lines - 1)\n" else {
-                throw BenchError.tool("rtscope counted \(counted) frames in \(path), expected \(lines - 1) (lines minus the header)")
+                throw BenchError.tool(
+                    "rtscope counted \(counted) frames in \(path), expected \(lines - 1) (lines minus the header)")
             }
             _ = try Runner.measure("cat '\(path)'")  // warm the page cache
             let tools: [(String, String)] = [
                 ("wc -l", "wc -l '\(path)'"),
                 ("rtscope cat --count", "'\(rtscope)' cat --count '\(path)'"),
-                ("rtscope cat --count --type 'response.*.delta'", "'\(rtscope)' cat --count --type 'response.*.delta' '\(path)'"),
+                (
+                    "rtscope cat --count --type 'response.*.delta'",
+                    "'\(rtscope)' cat --count --type 'response.*.delta' '\(path)'"
+                ),
                 ("jq -c .event.type", "jq -c .event.type '\(path)'"),
             ]
             var results: [(String, Runner.Measurement)] = []
             for (name, command) in tools { results.append((name, try Runner.best(command, runs: runs))) }
-            let jq = results.last!.1.seconds
+            let jq = results.last?.1.seconds ?? 1
             for (name, m) in results {
                 let rate = Double(size) / m.seconds / 1_048_576
-                let rateText = rate >= 1024 ? String(format: "%.2f GiB/s", rate / 1024) : String(format: "%.0f MiB/s", rate)
-                print("| \(kind.rawValue) | \(size >> 20) MiB | \(lines) | \(name) | \(String(format: "%.3f", m.seconds)) | \(rateText) | \(String(format: "%.1f×", jq / m.seconds)) | \(m.maxRSSKiB / 1024) MiB |")
+                let rateText =
+                    rate >= 1024 ? String(format: "%.2f GiB/s", rate / 1024) : String(format: "%.0f MiB/s", rate)
+                print(
+                    "| \(kind.rawValue) | \(size >> 20) MiB | \(lines) | \(name) | \(String(format: "%.3f", m.seconds)) | \(rateText) | \(String(format: "%.1f×", jq / m.seconds)) | \(m.maxRSSKiB / 1024) MiB |"
+                )
             }
         }
     }
@@ -62,7 +71,10 @@ struct Bench {
         var corpus = Corpus(kind: kind)
         let start = Date()
         let (written, lines) = try corpus.write(to: path, bytes: bytes)
-        FileHandle.standardError.write(Data("generated \(path): \(written >> 20) MiB, \(lines) lines in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "generated \(path): \(written >> 20) MiB, \(lines) lines in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n"
+                    .utf8))
         return written
     }
 

@@ -26,7 +26,9 @@ struct Corpus {
 
     /// Writes about `bytes` bytes to `path`; returns (bytes, lines) written.
     mutating func write(to path: String, bytes target: Int64) throws -> (Int64, Int) {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw BenchError.io("cannot create \(path)")
         }
         defer { try? handle.close() }
@@ -34,8 +36,10 @@ struct Corpus {
         buffer.reserveCapacity(9 << 20)
         var written: Int64 = 0
         var lines = 0
-        buffer.append(contentsOf: Array(
-            #"{"format":"rtscope-recording","version":1,"created":"2026-11-25T09:00:00.000000Z","source":"synthetic","tool":"rtscope-bench","note":"benchmark corpus"}"#.utf8))
+        buffer.append(
+            contentsOf: Array(
+                #"{"format":"rtscope-recording","version":1,"created":"2026-11-25T09:00:00.000000Z","source":"synthetic","tool":"rtscope-bench","note":"benchmark corpus"}"#
+                    .utf8))
         buffer.append(0x0A)
         lines += 1
         while written + Int64(buffer.count) < target {
@@ -51,10 +55,14 @@ struct Corpus {
         return (written, lines)
     }
 
-    private mutating func frame(_ out: inout [UInt8], _ lines: inout Int, _ dir: String, _ gapUs: Int64, _ event: String) {
+    private mutating func frame(
+        _ out: inout [UInt8], _ lines: inout Int, _ dir: String, _ gapUs: Int64, _ event: String
+    ) {
         seq += 1
         tUs += gapUs
-        out.append(contentsOf: Array(#"{"seq":\#(seq),"t_us":\#(tUs),"conn":"c0a1","dir":"\#(dir)","op":"text","event":"#.utf8))
+        out.append(
+            contentsOf: Array(#"{"seq":\#(seq),"t_us":\#(tUs),"conn":"c0a1","dir":"\#(dir)","op":"text","event":"#.utf8)
+        )
         out.append(contentsOf: Array(event.utf8))
         out.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
         lines += 1
@@ -73,27 +81,75 @@ struct Corpus {
         let big = kind == .mixed
         for k in 0..<5 {
             let size = big ? 32_000 : 100 + (k * 73) % 300
-            frame(&out, &lines, "c2s", 100_000, #"{"type":"input_audio_buffer.append","event_id":"evt_\#(t)_\#(k)","audio":"\#(audio(size, offset: k))"}"#)
+            frame(
+                &out, &lines, "c2s", 100_000,
+                #"{"type":"input_audio_buffer.append","event_id":"evt_\#(t)_\#(k)","audio":"\#(audio(size, offset: k))"}"#
+            )
         }
-        frame(&out, &lines, "s2c", 3_000, #"{"type":"input_audio_buffer.speech_started","event_id":"event_\#(t)a","audio_start_ms":\#(t * 3000),"item_id":"\#(user)"}"#)
-        frame(&out, &lines, "s2c", 400_000, #"{"type":"input_audio_buffer.speech_stopped","event_id":"event_\#(t)b","audio_end_ms":\#(t * 3000 + 1800),"item_id":"\#(user)"}"#)
-        frame(&out, &lines, "s2c", 3_000, #"{"type":"input_audio_buffer.committed","event_id":"event_\#(t)c","previous_item_id":null,"item_id":"\#(user)"}"#)
-        frame(&out, &lines, "s2c", 1_000, #"{"type":"conversation.item.created","event_id":"event_\#(t)d","previous_item_id":null,"item":{"id":"\#(user)","object":"realtime.item","type":"message","status":"completed","role":"user","content":[{"type":"input_audio","transcript":null}]}}"#)
-        frame(&out, &lines, "s2c", 60_000, #"{"type":"response.created","event_id":"event_\#(t)e","response":{"id":"\#(resp)","object":"realtime.response","status":"in_progress","status_details":null,"output":[],"usage":null}}"#)
-        frame(&out, &lines, "s2c", 150_000, #"{"type":"response.output_item.added","event_id":"event_\#(t)f","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"in_progress","role":"assistant","content":[]}}"#)
-        frame(&out, &lines, "s2c", 1_000, #"{"type":"response.content_part.added","event_id":"event_\#(t)g","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"part":{"type":"audio","transcript":""}}"#)
+        frame(
+            &out, &lines, "s2c", 3_000,
+            #"{"type":"input_audio_buffer.speech_started","event_id":"event_\#(t)a","audio_start_ms":\#(t * 3000),"item_id":"\#(user)"}"#
+        )
+        frame(
+            &out, &lines, "s2c", 400_000,
+            #"{"type":"input_audio_buffer.speech_stopped","event_id":"event_\#(t)b","audio_end_ms":\#(t * 3000 + 1800),"item_id":"\#(user)"}"#
+        )
+        frame(
+            &out, &lines, "s2c", 3_000,
+            #"{"type":"input_audio_buffer.committed","event_id":"event_\#(t)c","previous_item_id":null,"item_id":"\#(user)"}"#
+        )
+        frame(
+            &out, &lines, "s2c", 1_000,
+            #"{"type":"conversation.item.created","event_id":"event_\#(t)d","previous_item_id":null,"item":{"id":"\#(user)","object":"realtime.item","type":"message","status":"completed","role":"user","content":[{"type":"input_audio","transcript":null}]}}"#
+        )
+        frame(
+            &out, &lines, "s2c", 60_000,
+            #"{"type":"response.created","event_id":"event_\#(t)e","response":{"id":"\#(resp)","object":"realtime.response","status":"in_progress","status_details":null,"output":[],"usage":null}}"#
+        )
+        frame(
+            &out, &lines, "s2c", 150_000,
+            #"{"type":"response.output_item.added","event_id":"event_\#(t)f","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"in_progress","role":"assistant","content":[]}}"#
+        )
+        frame(
+            &out, &lines, "s2c", 1_000,
+            #"{"type":"response.content_part.added","event_id":"event_\#(t)g","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"part":{"type":"audio","transcript":""}}"#
+        )
         let words = [" Hej", " \\\"så\\\"", " här", " fungerar", " det", " — ", "日本語", " ok\\n", " then", " 🎧"]
         for k in 0..<24 {
-            frame(&out, &lines, "s2c", 8_000, #"{"type":"response.audio_transcript.delta","event_id":"event_\#(t)t\#(k)","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"delta":"\#(words[k % words.count])"}"#)
+            frame(
+                &out, &lines, "s2c", 8_000,
+                #"{"type":"response.audio_transcript.delta","event_id":"event_\#(t)t\#(k)","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"delta":"\#(words[k % words.count])"}"#
+            )
             let size = big && k % 6 == 0 ? 16_000 : 100 + (k * 37) % 300
-            frame(&out, &lines, "s2c", 14_000, #"{"type":"response.audio.delta","event_id":"event_\#(t)u\#(k)","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"delta":"\#(audio(size - size % 4, offset: k * 7))"}"#)
+            frame(
+                &out, &lines, "s2c", 14_000,
+                #"{"type":"response.audio.delta","event_id":"event_\#(t)u\#(k)","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"delta":"\#(audio(size - size % 4, offset: k * 7))"}"#
+            )
         }
-        frame(&out, &lines, "s2c", 2_000, #"{"type":"response.audio.done","event_id":"event_\#(t)h","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0}"#)
-        frame(&out, &lines, "s2c", 1_000, #"{"type":"response.audio_transcript.done","event_id":"event_\#(t)i","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"transcript":"Hej så här fungerar det"}"#)
-        frame(&out, &lines, "s2c", 1_000, #"{"type":"response.content_part.done","event_id":"event_\#(t)j","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"part":{"type":"audio","transcript":"Hej så här fungerar det"}}"#)
-        frame(&out, &lines, "s2c", 1_000, #"{"type":"response.output_item.done","event_id":"event_\#(t)k","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"completed","role":"assistant","content":[{"type":"audio","transcript":"Hej så här fungerar det"}]}}"#)
-        frame(&out, &lines, "s2c", 2_000, #"{"type":"response.done","event_id":"event_\#(t)l","response":{"id":"\#(resp)","object":"realtime.response","status":"completed","status_details":null,"output":[{"id":"\#(item)","type":"message","role":"assistant"}],"usage":{"total_tokens":253,"input_tokens":132,"output_tokens":121,"input_token_details":{"cached_tokens":0,"text_tokens":119,"audio_tokens":13},"output_token_details":{"text_tokens":30,"audio_tokens":91}}}}"#)
-        frame(&out, &lines, "s2c", 3_000, #"{"type":"rate_limits.updated","event_id":"event_\#(t)m","rate_limits":[{"name":"tokens","limit":40000,"remaining":\#(40000 - t % 40000),"reset_seconds":0.2}]}"#)
+        frame(
+            &out, &lines, "s2c", 2_000,
+            #"{"type":"response.audio.done","event_id":"event_\#(t)h","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0}"#
+        )
+        frame(
+            &out, &lines, "s2c", 1_000,
+            #"{"type":"response.audio_transcript.done","event_id":"event_\#(t)i","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"transcript":"Hej så här fungerar det"}"#
+        )
+        frame(
+            &out, &lines, "s2c", 1_000,
+            #"{"type":"response.content_part.done","event_id":"event_\#(t)j","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"part":{"type":"audio","transcript":"Hej så här fungerar det"}}"#
+        )
+        frame(
+            &out, &lines, "s2c", 1_000,
+            #"{"type":"response.output_item.done","event_id":"event_\#(t)k","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"completed","role":"assistant","content":[{"type":"audio","transcript":"Hej så här fungerar det"}]}}"#
+        )
+        frame(
+            &out, &lines, "s2c", 2_000,
+            #"{"type":"response.done","event_id":"event_\#(t)l","response":{"id":"\#(resp)","object":"realtime.response","status":"completed","status_details":null,"output":[{"id":"\#(item)","type":"message","role":"assistant"}],"usage":{"total_tokens":253,"input_tokens":132,"output_tokens":121,"input_token_details":{"cached_tokens":0,"text_tokens":119,"audio_tokens":13},"output_token_details":{"text_tokens":30,"audio_tokens":91}}}}"#
+        )
+        frame(
+            &out, &lines, "s2c", 3_000,
+            #"{"type":"rate_limits.updated","event_id":"event_\#(t)m","rate_limits":[{"name":"tokens","limit":40000,"remaining":\#(40000 - t % 40000),"reset_seconds":0.2}]}"#
+        )
     }
 }
 

@@ -19,7 +19,8 @@ enum Runner {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let rssFile = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-bench-rss-\(getpid())").path
+        let rssFile = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-bench-rss-\(getpid())")
+            .path
         let wrapped = gnuTime ? "/usr/bin/time -f %M -o '\(rssFile)' " + command : command
         let words: [String] = ["/bin/sh", "-c", "exec " + wrapped]
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { word in word.withCString { strdup($0) } } + [nil]
@@ -51,7 +52,7 @@ enum Runner {
             guard m.status == 0 else { throw BenchError.tool("exit \(m.status): \(command)") }
             results.append(m)
         }
-        let fastest = results.min { $0.seconds < $1.seconds }!
-        return Measurement(seconds: fastest.seconds, maxRSSKiB: results.map(\.maxRSSKiB).max() ?? 0, status: 0)
+        let fastest = results.map(\.seconds).min() ?? 0
+        return Measurement(seconds: fastest, maxRSSKiB: results.map(\.maxRSSKiB).max() ?? 0, status: 0)
     }
 }

@@ -9,7 +9,10 @@ struct CatCommandTests {
         #expect(lines.count == 22)
         #expect(lines[0].contains("0.000") && lines[0].contains("←  session.created"))
         #expect(lines[1].contains("+12.000 →  session.update"))
-        #expect(lines.contains { $0.contains("response.text.done") && $0.contains("\"The capital of Sweden is Stockholm.\"") })
+        #expect(
+            lines.contains {
+                $0.contains("response.text.done") && $0.contains("\"The capital of Sweden is Stockholm.\"")
+            })
         #expect(result.stderr.isEmpty)
     }
 
@@ -23,8 +26,11 @@ struct CatCommandTests {
     @Test func countsAndFiltersLikeTheReaderDoes() throws {
         #expect(try CLI.run(["cat", "--count", "recordings/audio-vad.jsonl"]).stdout == "41\n")  // 42 lines - header
         #expect(try CLI.run(["cat", "--count", "--dir", "client", "recordings/audio-vad.jsonl"]).stdout == "10\n")
-        #expect(try CLI.run(["cat", "--count", "--type", "response.*.delta", "recordings/audio-vad.jsonl"]).stdout == "14\n")
-        #expect(try CLI.run(["cat", "--count", "--call", "call_7xZq2", "recordings/function-call.jsonl"]).stdout == "11\n")
+        #expect(
+            try CLI.run(["cat", "--count", "--type", "response.*.delta", "recordings/audio-vad.jsonl"]).stdout == "14\n"
+        )
+        #expect(
+            try CLI.run(["cat", "--count", "--call", "call_7xZq2", "recordings/function-call.jsonl"]).stdout == "11\n")
     }
 
     @Test func jsonlOutputIsAValidRecordingOfTheSelection() throws {
@@ -34,7 +40,8 @@ struct CatCommandTests {
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix(#"{"format":"rtscope-recording","version":1"#))
         // Frame lines are the original bytes.
-        let original = try String(contentsOfFile: CLI.repoRoot.appendingPathComponent("recordings/errors.jsonl").path, encoding: .utf8)
+        let original = try String(
+            contentsOfFile: CLI.repoRoot.appendingPathComponent("recordings/errors.jsonl").path, encoding: .utf8)
         #expect(lines.dropFirst().allSatisfy { original.contains(String($0)) })
         // And the output reads back through a pipe.
         let again = try CLI.run(["cat", "--count", "-"], stdin: Data(selected.stdout.utf8))
@@ -54,7 +61,8 @@ struct CatCommandTests {
     @Test func neverPrintsRawControlCharactersFromPayloads() throws {
         let path = CLI.temporaryPath("hostile.jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let hostile = #"{"seq":1,"t_us":0,"dir":"s2c","op":"text","event":{"type":"response.text.delta","delta":"\u001b[2J\u001b]0;owned\u0007"}}"#
+        let hostile =
+            #"{"seq":1,"t_us":0,"dir":"s2c","op":"text","event":{"type":"response.text.delta","delta":"\u001b[2J\u001b]0;owned\u0007"}}"#
             + "\n" + #"{"seq":2,"t_us":1,"dir":"s2c","op":"text","text":"\u001b[31mred"}"# + "\n"
         try hostile.write(toFile: path, atomically: true, encoding: .utf8)
         for args in [["cat", path], ["cat", "--fold-deltas", path]] {

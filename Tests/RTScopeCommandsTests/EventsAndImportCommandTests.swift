@@ -22,9 +22,10 @@ struct EventsCommandTests {
 
     @Test func filtersByDialectAndDirection() throws {
         let ga = try CLI.run(["events", "--dialect", "ga", "--dir", "server", "--json"])
-        let names = try #require(try JSONSerialization.jsonObject(with: Data(ga.stdout.utf8)) as? [[String: Any]]).compactMap {
-            $0["name"] as? String
-        }
+        let names = try #require(try JSONSerialization.jsonObject(with: Data(ga.stdout.utf8)) as? [[String: Any]])
+            .compactMap {
+                $0["name"] as? String
+            }
         #expect(names.contains("response.output_text.delta"))
         #expect(!names.contains("response.text.delta"))
         #expect(!names.contains("session.update"))

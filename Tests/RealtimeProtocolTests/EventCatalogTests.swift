@@ -2,9 +2,9 @@ import Testing
 
 @testable import RealtimeProtocol
 
-/// The seed event list of the brief, with each event's direction and required fields
-/// (protocol reference §2.3–§2.4). Written out here by hand so the catalog is checked against an
-/// independent copy.
+/// The seed event list of the brief, with each event's direction and required fields (protocol reference §2.3–§2.4).
+///
+/// Written out here by hand so the catalog is checked against an independent copy.
 private let seedEvents: [(String, Direction, [String])] = [
     ("conversation.item.create", .clientToServer, ["item"]),
     ("conversation.item.delete", .clientToServer, ["item_id"]),
@@ -19,35 +19,61 @@ private let seedEvents: [(String, Direction, [String])] = [
     ("conversation.item.created", .serverToClient, ["event_id", "item"]),
     ("conversation.item.deleted", .serverToClient, ["event_id", "item_id"]),
     ("conversation.item.truncated", .serverToClient, ["event_id", "item_id", "content_index", "audio_end_ms"]),
-    ("conversation.item.input_audio_transcription.completed", .serverToClient,
-     ["event_id", "item_id", "content_index", "transcript"]),
-    ("conversation.item.input_audio_transcription.failed", .serverToClient, ["event_id", "item_id", "content_index", "error"]),
+    (
+        "conversation.item.input_audio_transcription.completed", .serverToClient,
+        ["event_id", "item_id", "content_index", "transcript"]
+    ),
+    (
+        "conversation.item.input_audio_transcription.failed", .serverToClient,
+        ["event_id", "item_id", "content_index", "error"]
+    ),
     ("error", .serverToClient, ["event_id", "error", "error.type", "error.message"]),
     ("input_audio_buffer.cleared", .serverToClient, ["event_id"]),
     ("input_audio_buffer.committed", .serverToClient, ["event_id", "item_id"]),
     ("input_audio_buffer.speech_started", .serverToClient, ["event_id", "audio_start_ms", "item_id"]),
     ("input_audio_buffer.speech_stopped", .serverToClient, ["event_id", "audio_end_ms", "item_id"]),
     ("rate_limits.updated", .serverToClient, ["event_id", "rate_limits"]),
-    ("response.audio.delta", .serverToClient, ["event_id", "response_id", "item_id", "output_index", "content_index", "delta"]),
+    (
+        "response.audio.delta", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "content_index", "delta"]
+    ),
     ("response.audio.done", .serverToClient, ["event_id", "response_id", "item_id", "output_index", "content_index"]),
-    ("response.audio_transcript.delta", .serverToClient,
-     ["event_id", "response_id", "item_id", "output_index", "content_index", "delta"]),
-    ("response.audio_transcript.done", .serverToClient,
-     ["event_id", "response_id", "item_id", "output_index", "content_index", "transcript"]),
-    ("response.content_part.added", .serverToClient,
-     ["event_id", "response_id", "item_id", "output_index", "content_index", "part"]),
-    ("response.content_part.done", .serverToClient,
-     ["event_id", "response_id", "item_id", "output_index", "content_index", "part"]),
+    (
+        "response.audio_transcript.delta", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "content_index", "delta"]
+    ),
+    (
+        "response.audio_transcript.done", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "content_index", "transcript"]
+    ),
+    (
+        "response.content_part.added", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "content_index", "part"]
+    ),
+    (
+        "response.content_part.done", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "content_index", "part"]
+    ),
     ("response.created", .serverToClient, ["event_id", "response"]),
     ("response.done", .serverToClient, ["event_id", "response"]),
-    ("response.function_call_arguments.delta", .serverToClient,
-     ["event_id", "response_id", "item_id", "output_index", "call_id", "delta"]),
-    ("response.function_call_arguments.done", .serverToClient,
-     ["event_id", "response_id", "item_id", "output_index", "call_id", "arguments"]),
+    (
+        "response.function_call_arguments.delta", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "call_id", "delta"]
+    ),
+    (
+        "response.function_call_arguments.done", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "call_id", "arguments"]
+    ),
     ("response.output_item.added", .serverToClient, ["event_id", "response_id", "output_index", "item"]),
     ("response.output_item.done", .serverToClient, ["event_id", "response_id", "output_index", "item"]),
-    ("response.text.delta", .serverToClient, ["event_id", "response_id", "item_id", "output_index", "content_index", "delta"]),
-    ("response.text.done", .serverToClient, ["event_id", "response_id", "item_id", "output_index", "content_index", "text"]),
+    (
+        "response.text.delta", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "content_index", "delta"]
+    ),
+    (
+        "response.text.done", .serverToClient,
+        ["event_id", "response_id", "item_id", "output_index", "content_index", "text"]
+    ),
     ("session.created", .serverToClient, ["event_id", "session"]),
     ("session.updated", .serverToClient, ["event_id", "session"]),
 ]
@@ -61,7 +87,8 @@ private let laterBetaEvents = [
 ]
 
 private let gaOnlyEvents = [
-    "response.output_text.delta", "response.output_text.done", "response.output_audio.delta", "response.output_audio.done",
+    "response.output_text.delta", "response.output_text.done", "response.output_audio.delta",
+    "response.output_audio.done",
     "response.output_audio_transcript.delta", "response.output_audio_transcript.done", "conversation.item.added",
     "conversation.item.done", "response.mcp_call_arguments.delta", "response.mcp_call_arguments.done",
     "response.mcp_call.in_progress", "response.mcp_call.completed", "response.mcp_call.failed",
@@ -121,7 +148,9 @@ struct EventCatalogTests {
             guard let stream = spec.stream else { continue }
             let done = try #require(catalog.spec(for: stream.doneEvent), "\(spec.name) → \(stream.doneEvent)")
             #expect(done.dialects.isSuperset(of: spec.dialects) || !done.dialects.isDisjoint(with: spec.dialects))
-            if let final = stream.finalField { #expect(done.fields.contains { $0.path == final }, "\(done.name).\(final)") }
+            if let final = stream.finalField {
+                #expect(done.fields.contains { $0.path == final }, "\(done.name).\(final)")
+            }
             for key in stream.keys { #expect(spec.fields.contains { $0.path == key }, "\(spec.name) key \(key)") }
         }
     }

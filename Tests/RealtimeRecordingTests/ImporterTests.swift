@@ -34,7 +34,9 @@ struct ImporterTests {
         #expect(LogImporter.detect(prefix: recording) == .recording)
         #expect(LogImporter.detect(prefix: Array("hello world".utf8)) == nil)
         // A first line longer than the sniffed prefix is still recognised.
-        let cut = Array(#"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":{"type":"input_audio_buffer.append","audio":"AAAA"#.utf8)
+        let cut = Array(
+            #"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":{"type":"input_audio_buffer.append","audio":"AAAA"#.utf8
+        )
         #expect(LogImporter.detect(prefix: cut, complete: false) == .recording)
     }
 
@@ -47,13 +49,18 @@ struct ImporterTests {
         #expect(first.header.dialect == .ga)
         #expect(recordings[1].header.dialect == .beta)
         let frames = try Self.roundTrip(first)
-        #expect(frames.map(\.direction) == [.serverToClient, .clientToServer, .serverToClient, .serverToClient, .serverToClient])
+        #expect(
+            frames.map(\.direction) == [
+                .serverToClient, .clientToServer, .serverToClient, .serverToClient, .serverToClient,
+            ])
         #expect(frames.map(\.opcode) == [.text, .text, .text, .binary, .error])
         #expect(frames.map(\.tUs) == [0, 12_500, 150_000, 200_000, 300_000])
         #expect(frames[3].payload == [0, 1, 2, 3])
         #expect(frames[4].directionInferred)
         // The pretty-printed frame is minified without reordering its keys.
-        #expect(String(decoding: frames[1].payload, as: UTF8.self).hasPrefix(#"{"type":"session.update","event_id":"evt_1""#))
+        #expect(
+            String(decoding: frames[1].payload, as: UTF8.self).hasPrefix(
+                #"{"type":"session.update","event_id":"evt_1""#))
     }
 
     @Test func removesSecretsFromTheHARHandshake() throws {
@@ -63,8 +70,13 @@ struct ImporterTests {
         let header = recordings[0].header
         #expect(header.upstream?.contains("api-key=REDACTED") == true)
         #expect(header.handshake?.request?.headers["authorization"] == "Bearer REDACTED")
-        #expect(header.handshake?.request?.headers["sec-websocket-protocol"] == "realtime, openai-insecure-api-key.REDACTED")
-        #expect(Set(header.redacted ?? []) == ["query:api-key", "header:authorization", "subprotocol:openai-insecure-api-key"])
+        #expect(
+            header.handshake?.request?.headers["sec-websocket-protocol"] == "realtime, openai-insecure-api-key.REDACTED"
+        )
+        #expect(
+            Set(header.redacted ?? []) == [
+                "query:api-key", "header:authorization", "subprotocol:openai-insecure-api-key",
+            ])
         #expect(header.handshake?.response?.headers["apim-request-id"] == "abc-123")
     }
 
@@ -76,7 +88,9 @@ struct ImporterTests {
         #expect(frames.allSatisfy { $0.tUs == 0 })
         #expect(recordings[0].header.imported?.timed == false)
         #expect(recordings[0].header.dialect == .ga)
-        #expect(String(decoding: frames[2].payload, as: UTF8.self).hasPrefix(#"{"type":"response.output_text.delta","event_id""#))
+        #expect(
+            String(decoding: frames[2].payload, as: UTF8.self).hasPrefix(
+                #"{"type":"response.output_text.delta","event_id""#))
     }
 
     @Test func importsJSONLKeepingLinesByteForByteAndSkippingBadOnes() throws {
@@ -113,7 +127,8 @@ struct ImporterTests {
         #expect(
             Redactor.url("wss://x/openai/realtime?api-version=1&api-key=abc&deployment=d#f", removed: &removed)
                 == "wss://x/openai/realtime?api-version=1&api-key=REDACTED&deployment=d#f")
-        let headers = Redactor.headers(["API-Key": "k", "Authorization": "Bearer t", "User-Agent": "u"], removed: &removed)
+        let headers = Redactor.headers(
+            ["API-Key": "k", "Authorization": "Bearer t", "User-Agent": "u"], removed: &removed)
         #expect(headers == ["api-key": "REDACTED", "authorization": "Bearer REDACTED", "user-agent": "u"])
         #expect(removed == ["query:api-key", "header:api-key", "header:authorization"])
     }

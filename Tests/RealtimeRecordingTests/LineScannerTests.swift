@@ -87,7 +87,8 @@ struct LineScannerTests {
     }
 
     @Test func bareEventModeCapturesTopLevelEventKeys() {
-        let (error, captured) = scan(#"{"type":"session.created","event_id":"e1","session":{"id":"s"}}"#, mode: .bareEvent)
+        let (error, captured) = scan(
+            #"{"type":"session.created","event_id":"e1","session":{"id":"s"}}"#, mode: .bareEvent)
         #expect(error == nil)
         #expect(captured[.type] == "session.created")
         #expect(captured[.eventID] == "e1")
@@ -138,7 +139,8 @@ struct LineScannerTests {
                     if bytes.isEmpty { bytes = [0x7B] }
                 }
                 guard !bytes.contains(0x0A) else { continue }
-                let foundation = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
+                let foundation =
+                    (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
                 var scanner = LineScanner()
                 let ours = bytes.withUnsafeBytes { scanner.scan($0) } == nil
                 // Foundation is lenient about a few things RFC 8259 forbids; never the other way round.

@@ -131,19 +131,22 @@ struct RecordingReaderTests {
 
     @Test func skipsALineOverTheLimitWithoutHoldingIt() throws {
         let header = Array(#"{"format":"rtscope-recording","version":1,"created":"x","tool":"t","source":"s"}"#.utf8)
-        let big = Array(#"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":{"type":"x","a":""#.utf8)
+        let big =
+            Array(#"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":{"type":"x","a":""#.utf8)
             + [UInt8](repeating: 0x41, count: 5000) + Array(#""}}"#.utf8)
         let small = Array(#"{"seq":2,"t_us":1,"dir":"c2s","op":"text","event":{"type":"y"}}"#.utf8)
         let data = header + [0x0A] + big + [0x0A] + small + [0x0A]
         let options = RecordingReader.Options(chunkSize: 256, maxLineBytes: 1024)
         let lines = try transcript(data, options: options)
-        #expect(lines.contains { $0.hasPrefix("2@") && $0.contains("line-too-long") && $0.contains("\(big.count) bytes") })
+        #expect(
+            lines.contains { $0.hasPrefix("2@") && $0.contains("line-too-long") && $0.contains("\(big.count) bytes") })
         #expect(lines.contains { $0.hasPrefix("3@") && $0.contains(" y ") })
         #expect(try transcript(data, chunks: [1], options: options) == lines)
     }
 
     @Test func readsAHundredMegabyteLine() throws {
-        let prefix = Array(#"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":{"type":"input_audio_buffer.append","audio":""#.utf8)
+        let prefix = Array(
+            #"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":{"type":"input_audio_buffer.append","audio":""#.utf8)
         var data = prefix
         data.append(contentsOf: repeatElement(UInt8(ascii: "Q"), count: 100_000_000))
         data.append(contentsOf: Array("\"}}\n".utf8))
@@ -153,7 +156,8 @@ struct RecordingReaderTests {
     }
 
     @Test func reportsDeepNestingAsInvalidJSON() throws {
-        let deep = #"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":"# + String(repeating: "[", count: 200_000)
+        let deep =
+            #"{"seq":1,"t_us":0,"dir":"c2s","op":"text","event":"# + String(repeating: "[", count: 200_000)
             + String(repeating: "]", count: 200_000) + "}\n"
         let lines = try transcript(Array(deep.utf8))
         #expect(lines.count == 1)

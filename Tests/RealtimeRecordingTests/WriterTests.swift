@@ -8,17 +8,22 @@ struct WriterTests {
     @Test func framesRoundTripThroughTheFileWriterAndReader() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-writer-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let header = RecordingHeader(created: "2026-11-25T09:00:00.000000Z", source: "proxy", conn: "c1", dialect: .beta)
+        let header = RecordingHeader(
+            created: "2026-11-25T09:00:00.000000Z", source: "proxy", conn: "c1", dialect: .beta)
         let frames: [Frame] = [
-            .text(#"{"type":"session.created","event_id":"e1"}"#, seq: 1, tUs: 0, direction: .serverToClient, conn: "c1"),
+            .text(
+                #"{"type":"session.created","event_id":"e1"}"#, seq: 1, tUs: 0, direction: .serverToClient, conn: "c1"),
             .text("{\n  \"type\": \"response.create\"\n}", seq: 2, tUs: 10, direction: .clientToServer),
             .text("not json \u{1B}[2J", seq: 3, tUs: 11, direction: .clientToServer),
             Frame(seq: 4, tUs: 12, direction: .serverToClient, opcode: .binary, payload: [0, 255, 10, 13]),
             Frame(seq: 5, tUs: 13, direction: .clientToServer, opcode: .text, payload: [0x7B, 0xFF, 0x7D]),
             Frame(seq: 6, tUs: 14, direction: .clientToServer, opcode: .ping, payload: []),
-            Frame(seq: 7, tUs: 15, direction: .clientToServer, opcode: .text, fin: false, payload: Array("{\"a\":".utf8)),
+            Frame(
+                seq: 7, tUs: 15, direction: .clientToServer, opcode: .text, fin: false, payload: Array("{\"a\":".utf8)),
             Frame(seq: 8, tUs: 16, direction: .clientToServer, opcode: .cont, payload: Array("1}".utf8)),
-            Frame(seq: 9, tUs: 99, direction: .serverToClient, opcode: .close, payload: Array("bye".utf8), closeCode: 4000),
+            Frame(
+                seq: 9, tUs: 99, direction: .serverToClient, opcode: .close, payload: Array("bye".utf8), closeCode: 4000
+            ),
         ]
         let writer = try RecordingWriter(path: path, header: header)
         for frame in frames { try writer.append(frame) }
@@ -45,10 +50,13 @@ struct WriterTests {
 
     @Test func headerLineStartsWithFormatAndVersion() throws {
         let line = try RecordingHeader(created: "x", source: "import").encodedLine()
-        #expect(String(decoding: line, as: UTF8.self).hasPrefix(#"{"format":"rtscope-recording","version":1,"created":"x""#))
+        #expect(
+            String(decoding: line, as: UTF8.self).hasPrefix(#"{"format":"rtscope-recording","version":1,"created":"x""#)
+        )
     }
 
     @Test func wallClockHasMicroseconds() {
-        #expect(RecordingFormat.wallClock(Date(timeIntervalSince1970: 1_795_597_200.25)) == "2026-11-25T09:00:00.250000Z")
+        #expect(
+            RecordingFormat.wallClock(Date(timeIntervalSince1970: 1_795_597_200.25)) == "2026-11-25T09:00:00.250000Z")
     }
 }

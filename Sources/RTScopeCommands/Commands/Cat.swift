@@ -18,7 +18,9 @@ extension RTScope {
         @Argument(help: "Recordings or logs to print (- for standard input).")
         var files: [String] = ["-"]
 
-        @Option(name: .customLong("type"), help: "Only events whose type matches this glob (repeatable), e.g. 'response.*.delta'.")
+        @Option(
+            name: .customLong("type"),
+            help: "Only events whose type matches this glob (repeatable), e.g. 'response.*.delta'.")
         var types: [String] = []
 
         @Option(help: "Only frames sent by the client or by the server.")

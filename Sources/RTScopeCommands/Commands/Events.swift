@@ -22,9 +22,13 @@ extension RTScope {
 
         func run() throws {
             let catalog = EventCatalog.standard
-            let specs = EventsListing.select(catalog, dialect: dialect?.dialect, direction: dir?.direction, type: type.map(TypeGlob.init))
+            let specs = EventsListing.select(
+                catalog, dialect: dialect?.dialect, direction: dir?.direction, type: type.map(TypeGlob.init))
             let out = Output()
-            out.write(json ? try EventsListing.json(specs, catalog: catalog) + "\n" : EventsListing.table(specs, catalog: catalog))
+            out.write(
+                json
+                    ? try EventsListing.json(specs, catalog: catalog) + "\n"
+                    : EventsListing.table(specs, catalog: catalog))
             out.flush()
         }
     }

@@ -31,8 +31,10 @@ public struct CatFrontend {
         public var issues: [ReaderIssue] = []
     }
 
-    /// Prints one input. Reader issues go to standard error as `file:line: severity: message`.
-    /// - Throws: `RecordingError` when the input cannot be opened or read.
+    /// Prints one input.
+    ///
+    /// Reader issues go to standard error as `file:line: severity: message`. - Throws: `RecordingError` when the input
+    /// cannot be opened or read.
     public func run(path: String, headerWritten: inout Bool) throws -> Result {
         let opened = try RecordingInput.open(path)
         for warning in opened.importWarnings { Diagnostics.print("\(path): warning: \(warning)") }
@@ -127,7 +129,9 @@ public struct CatFrontend {
             fold.payload == .audio
             ? EventSummary.audio(base64Length: fold.audioBase64Length) : EventSummary.quote(fold.text, max: 400)
         let label = fold.count == 1 ? fold.type : "\(fold.type) ×\(fold.count)"
-        emit(fold.firstLine, fold.firstTUs, direction, false, label, .delta, fold.count == 1 ? body : "\(body) over \(span) ms", &state)
+        emit(
+            fold.firstLine, fold.firstTUs, direction, false, label, .delta,
+            fold.count == 1 ? body : "\(body) over \(span) ms", &state)
     }
 
     private static func frameSummary(_ frame: Frame) -> String {
@@ -152,11 +156,13 @@ public struct CatFrontend {
         if options.microseconds {
             text += pad(String(tUs), 12) + " " + pad("+" + String(delta), 10)
         } else {
-            text += pad(String(format: "%.3f", Double(tUs) / 1000), 10) + " "
+            text +=
+                pad(String(format: "%.3f", Double(tUs) / 1000), 10) + " "
                 + pad("+" + String(format: "%.3f", Double(delta) / 1000), 10)
         }
         text += " " + direction.arrow + (inferred ? "?" : " ") + " "
-        let column = label.count < 36 && !summary.isEmpty ? label + String(repeating: " ", count: 36 - label.count) : label
+        let column =
+            label.count < 36 && !summary.isEmpty ? label + String(repeating: " ", count: 36 - label.count) : label
         text += options.color ? Self.colored(column, family) : column
         if !summary.isEmpty { text += " " + summary }
         out.line(text)

@@ -47,7 +47,8 @@ public enum EventsListing {
             .init(path: f.path, types: f.kinds.map(\.rawValue), nullable: f.nullable, allowed: f.allowed)
         }
         return Description(
-            name: spec.name, direction: spec.direction.word, dialects: spec.dialects.names, family: spec.family.rawValue,
+            name: spec.name, direction: spec.direction.word, dialects: spec.dialects.names,
+            family: spec.family.rawValue,
             transport: spec.transport.rawValue, required: spec.requiredFields.map(field),
             optional: spec.optionalFields.map(field),
             ids: Dictionary(spec.ids.map { ($0.path, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a }),
@@ -74,7 +75,8 @@ public enum EventsListing {
             let ids = spec.ids.map(\.path)
             return [
                 spec.name, spec.direction.word, spec.dialects.names.joined(separator: "+"),
-                required.isEmpty ? "-" : required.joined(separator: ","), ids.isEmpty ? "-" : ids.joined(separator: ","),
+                required.isEmpty ? "-" : required.joined(separator: ","),
+                ids.isEmpty ? "-" : ids.joined(separator: ","),
             ]
         }
         let headers = ["EVENT", "FROM", "DIALECTS", "REQUIRED", "IDS"]

@@ -20,7 +20,8 @@ enum ImportFrontend {
         }
         guard let kind = LogImporter.detect(prefix: bytes) else {
             throw Failure(
-                message: "\(input): not a HAR file, JSON array of events or JSONL event log (it does not start with a JSON object or array).",
+                message:
+                    "\(input): not a HAR file, JSON array of events or JSONL event log (it does not start with a JSON object or array).",
                 exitCode: ExitCodes.notARecording)
         }
         let recordings: [ImportedRecording]
@@ -33,7 +34,8 @@ enum ImportFrontend {
         for (index, recording) in recordings.enumerated() {
             let path = recordings.count == 1 ? output : numbered(output, index + 1)
             if path != "-", !overwrite, FileManager.default.fileExists(atPath: path) {
-                throw Failure(message: "\(path): already exists; pass --force to overwrite it.", exitCode: ExitCodes.cannotWrite)
+                throw Failure(
+                    message: "\(path): already exists; pass --force to overwrite it.", exitCode: ExitCodes.cannotWrite)
             }
             do {
                 let encoded = try recording.encoded()

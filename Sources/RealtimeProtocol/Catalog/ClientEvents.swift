@@ -19,8 +19,10 @@ extension EventCatalog {
                 opt("session.temperature", .number), opt("session.max_response_output_tokens", .integer, .string),
                 opt("session.max_output_tokens", .integer, .string), opt("session.audio", .object),
             ],
-            summary: [.value("session.type"), .value("session.voice"), .value("session.modalities"),
-                      .value("session.output_modalities"), .value("session.turn_detection.type")],
+            summary: [
+                .value("session.type"), .value("session.voice"), .value("session.modalities"),
+                .value("session.output_modalities"), .value("session.turn_detection.type"),
+            ],
             answers: ["session.updated"],
             note: "GA requires session.type; model cannot change; voice cannot change once audio was produced."),
         EventSpec(
@@ -47,9 +49,13 @@ extension EventCatalog {
                 opt("item.role", .string, allowed: ["user", "assistant", "system"]),
                 opt("item.content", .array), opt("item.call_id", .string), opt("item.output", .string),
             ],
-            ids: [IDField(.item, "item.id"), IDField(.previousItem, "previous_item_id"), IDField(.call, "item.call_id")],
-            summary: [.value("item.type"), .value("item.role"), .text("item.content.0.text"), .value("item.call_id"),
-                      .text("item.output")],
+            ids: [
+                IDField(.item, "item.id"), IDField(.previousItem, "previous_item_id"), IDField(.call, "item.call_id"),
+            ],
+            summary: [
+                .value("item.type"), .value("item.role"), .text("item.content.0.text"), .value("item.call_id"),
+                .text("item.output"),
+            ],
             answers: ["conversation.item.created", "conversation.item.added"],
             note: "previous_item_id \"root\" inserts at the start; a function_call_output needs an existing call_id."),
         EventSpec(
@@ -58,8 +64,10 @@ extension EventCatalog {
             summary: [.value("item_id")], answers: ["conversation.item.retrieved"]),
         EventSpec(
             name: "conversation.item.truncate", direction: .clientToServer, dialects: .both, family: .conversation,
-            fields: [clientEventID, req("item_id", .string), req("content_index", .integer),
-                     req("audio_end_ms", .integer)],
+            fields: [
+                clientEventID, req("item_id", .string), req("content_index", .integer),
+                req("audio_end_ms", .integer),
+            ],
             ids: [IDField(.item, "item_id")], summary: [.value("item_id"), .value("audio_end_ms")],
             answers: ["conversation.item.truncated"],
             note: "Only assistant audio; audio_end_ms beyond the audio received is an error."),
@@ -76,8 +84,10 @@ extension EventCatalog {
                 opt("response.instructions", .string), opt("response.input", .array),
                 opt("response.metadata", .object), opt("response.tools", .array),
             ],
-            summary: [.value("response.conversation"), .value("response.modalities"),
-                      .value("response.output_modalities")],
+            summary: [
+                .value("response.conversation"), .value("response.modalities"),
+                .value("response.output_modalities"),
+            ],
             answers: ["response.created"],
             note: "Only one default-conversation response at a time: a second one gets "
                 + "conversation_already_has_active_response."),

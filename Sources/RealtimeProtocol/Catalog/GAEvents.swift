@@ -16,11 +16,12 @@ extension EventCatalog {
         ("transcription_session.updated", "session.updated"),
     ]
 
-    /// GA events derived from beta ones by renaming (`session.update` etc. exist in both already).
+    /// GA events derived from beta ones by renaming (`session.update` and so on exist in both already).
     static var renamedGAEvents: [EventSpec] {
-        let byName = Dictionary(uniqueKeysWithValues: (clientEvents + sessionServerEvents + responseEvents).map {
-            ($0.name, $0)
-        })
+        let byName = Dictionary(
+            uniqueKeysWithValues: (clientEvents + sessionServerEvents + responseEvents).map {
+                ($0.name, $0)
+            })
         return gaRenames.compactMap { pair -> EventSpec? in
             guard let beta = byName[pair.beta], byName[pair.ga] == nil else { return nil }
             let stream = beta.stream.map {
@@ -38,30 +39,35 @@ extension EventCatalog {
         gaRenames.first { $0.beta == beta }?.ga ?? beta
     }
 
-    static let gaOnlyEvents: [EventSpec] = [
-        EventSpec(
-            name: "conversation.item.done", direction: .serverToClient, dialects: .ga, family: .conversation,
-            fields: [serverEventID, opt("previous_item_id", .string)] + itemFields,
-            ids: itemIDs + [IDField(.previousItem, "previous_item_id")], summary: itemSummary,
-            note: "Order against response.output_item.done is not fixed."),
-        EventSpec(
-            name: "input_audio_buffer.dtmf_event_received", direction: .serverToClient, dialects: .ga,
-            family: .inputAudio, fields: [req("event", .string), req("received_at", .integer)],
-            summary: [.value("event")], transport: .webRTC, note: "SIP only; carries no event_id."),
-        EventSpec(
-            name: "response.mcp_call_arguments.delta", direction: .serverToClient, dialects: .ga, family: .delta,
-            fields: [serverEventID, req("response_id", .string), req("item_id", .string),
-                     req("output_index", .integer), req("delta", .string), opt("obfuscation", .string)],
-            ids: partIDs, summary: [.text("delta")],
-            stream: StreamSpec(
-                keys: ["response_id", "item_id", "output_index"], deltaField: "delta", payload: .json,
-                doneEvent: "response.mcp_call_arguments.done", finalField: "arguments")),
-        EventSpec(
-            name: "response.mcp_call_arguments.done", direction: .serverToClient, dialects: .ga, family: .mcp,
-            fields: [serverEventID, req("response_id", .string), req("item_id", .string),
-                     req("output_index", .integer), req("arguments", .string)],
-            ids: partIDs, summary: [.text("arguments")]),
-    ] + mcpStatusEvents
+    static let gaOnlyEvents: [EventSpec] =
+        [
+            EventSpec(
+                name: "conversation.item.done", direction: .serverToClient, dialects: .ga, family: .conversation,
+                fields: [serverEventID, opt("previous_item_id", .string)] + itemFields,
+                ids: itemIDs + [IDField(.previousItem, "previous_item_id")], summary: itemSummary,
+                note: "Order against response.output_item.done is not fixed."),
+            EventSpec(
+                name: "input_audio_buffer.dtmf_event_received", direction: .serverToClient, dialects: .ga,
+                family: .inputAudio, fields: [req("event", .string), req("received_at", .integer)],
+                summary: [.value("event")], transport: .webRTC, note: "SIP only; carries no event_id."),
+            EventSpec(
+                name: "response.mcp_call_arguments.delta", direction: .serverToClient, dialects: .ga, family: .delta,
+                fields: [
+                    serverEventID, req("response_id", .string), req("item_id", .string),
+                    req("output_index", .integer), req("delta", .string), opt("obfuscation", .string),
+                ],
+                ids: partIDs, summary: [.text("delta")],
+                stream: StreamSpec(
+                    keys: ["response_id", "item_id", "output_index"], deltaField: "delta", payload: .json,
+                    doneEvent: "response.mcp_call_arguments.done", finalField: "arguments")),
+            EventSpec(
+                name: "response.mcp_call_arguments.done", direction: .serverToClient, dialects: .ga, family: .mcp,
+                fields: [
+                    serverEventID, req("response_id", .string), req("item_id", .string),
+                    req("output_index", .integer), req("arguments", .string),
+                ],
+                ids: partIDs, summary: [.text("arguments")]),
+        ] + mcpStatusEvents
 
     static var mcpStatusEvents: [EventSpec] {
         let call = ["in_progress", "completed", "failed"].map { status in

@@ -17,7 +17,8 @@ extension EventCatalog {
         req("response", .object), req("response.id", .string), opt("response.object", .string),
         req("response.status", .string, allowed: responseStatuses), opt("response.status_details", .object),
         opt("response.status_details.type", .string, allowed: ["completed", "cancelled", "incomplete", "failed"]),
-        opt("response.status_details.reason", .string,
+        opt(
+            "response.status_details.reason", .string,
             allowed: ["turn_detected", "client_cancelled", "max_output_tokens", "content_filter"]),
         opt("response.output", .array), opt("response.usage", .object), opt("response.conversation_id", .string),
         opt("response.metadata", .object),
@@ -32,8 +33,10 @@ extension EventCatalog {
         EventSpec(
             name: "response.done", direction: .serverToClient, dialects: .both, family: .response,
             fields: [serverEventID] + responseObjectFields, ids: [IDField(.response, "response.id")],
-            summary: [.value("response.status"), .value("response.status_details.reason"),
-                      .value("response.status_details.error.code"), .value("response.usage.total_tokens")],
+            summary: [
+                .value("response.status"), .value("response.status_details.reason"),
+                .value("response.status_details.error.code"), .value("response.usage.total_tokens"),
+            ],
             note: "Always the last event of a response, whatever the outcome."),
         EventSpec(
             name: "response.output_item.added", direction: .serverToClient, dialects: .both, family: .response,

@@ -20,24 +20,31 @@ extension EventCatalog {
     static let sessionServerEvents: [EventSpec] = [
         EventSpec(
             name: "session.created", direction: .serverToClient, dialects: .both, family: .session,
-            fields: [serverEventID, req("session", .object), opt("session.id", .string),
-                     opt("session.type", .string, allowed: ["realtime", "transcription"])],
+            fields: [
+                serverEventID, req("session", .object), opt("session.id", .string),
+                opt("session.type", .string, allowed: ["realtime", "transcription"]),
+            ],
             ids: [IDField(.session, "session.id")],
             summary: [.value("session.type"), .value("session.model"), .value("session.voice")],
             note: "First server event of a connection, exactly once."),
         EventSpec(
             name: "session.updated", direction: .serverToClient, dialects: .both, family: .session,
-            fields: [serverEventID, req("session", .object), opt("session.id", .string)], ids: [IDField(.session, "session.id")],
-            summary: [.value("session.voice"), .value("session.modalities"), .value("session.output_modalities"),
-                      .value("session.turn_detection.type")],
+            fields: [serverEventID, req("session", .object), opt("session.id", .string)],
+            ids: [IDField(.session, "session.id")],
+            summary: [
+                .value("session.voice"), .value("session.modalities"), .value("session.output_modalities"),
+                .value("session.turn_detection.type"),
+            ],
             note: "Carries the full effective configuration."),
         EventSpec(
             name: "transcription_session.created", direction: .serverToClient, dialects: .beta, family: .session,
-            fields: [serverEventID, req("session", .object), opt("session.id", .string)], ids: [IDField(.session, "session.id")],
+            fields: [serverEventID, req("session", .object), opt("session.id", .string)],
+            ids: [IDField(.session, "session.id")],
             note: "Beta transcription sessions: takes the place of session.created."),
         EventSpec(
             name: "transcription_session.updated", direction: .serverToClient, dialects: .beta, family: .session,
-            fields: [serverEventID, req("session", .object), opt("session.id", .string)], ids: [IDField(.session, "session.id")]),
+            fields: [serverEventID, req("session", .object), opt("session.id", .string)],
+            ids: [IDField(.session, "session.id")]),
         EventSpec(
             name: "conversation.created", direction: .serverToClient, dialects: .both, family: .conversation,
             fields: [serverEventID, req("conversation", .object), opt("conversation.id", .string)],
@@ -45,8 +52,10 @@ extension EventCatalog {
             note: "Optional: real servers may not send it."),
         EventSpec(
             name: "error", direction: .serverToClient, dialects: .both, family: .error,
-            fields: [serverEventID, req("error", .object), req("error.type", .string), req("error.message", .string),
-                     opt("error.code", .string), opt("error.param", .string), opt("error.event_id", .string)],
+            fields: [
+                serverEventID, req("error", .object), req("error.type", .string), req("error.message", .string),
+                opt("error.code", .string), opt("error.param", .string), opt("error.event_id", .string),
+            ],
             summary: [.value("error.code"), .text("error.message"), .value("error.event_id")],
             note: "error.event_id names the client event that caused it, when the server can tell (may be null)."),
         EventSpec(
@@ -64,8 +73,10 @@ extension EventCatalog {
             fields: [serverEventID] + itemFields, ids: itemIDs, summary: itemSummary),
         EventSpec(
             name: "conversation.item.truncated", direction: .serverToClient, dialects: .both, family: .conversation,
-            fields: [serverEventID, req("item_id", .string), req("content_index", .integer),
-                     req("audio_end_ms", .integer)],
+            fields: [
+                serverEventID, req("item_id", .string), req("content_index", .integer),
+                req("audio_end_ms", .integer),
+            ],
             ids: [IDField(.item, "item_id")], summary: [.value("item_id"), .value("audio_end_ms")]),
         EventSpec(
             name: "conversation.item.deleted", direction: .serverToClient, dialects: .both, family: .conversation,
@@ -74,8 +85,10 @@ extension EventCatalog {
         EventSpec(
             name: "conversation.item.input_audio_transcription.delta", direction: .serverToClient, dialects: .both,
             family: .delta,
-            fields: [serverEventID, req("item_id", .string), opt("content_index", .integer), opt("delta", .string),
-                     opt("logprobs", .array), opt("obfuscation", .string)],
+            fields: [
+                serverEventID, req("item_id", .string), opt("content_index", .integer), opt("delta", .string),
+                opt("logprobs", .array), opt("obfuscation", .string),
+            ],
             ids: [IDField(.item, "item_id")], summary: [.text("delta")],
             stream: StreamSpec(
                 keys: ["item_id", "content_index"], deltaField: "delta", payload: .text,
@@ -83,8 +96,10 @@ extension EventCatalog {
         EventSpec(
             name: "conversation.item.input_audio_transcription.completed", direction: .serverToClient,
             dialects: .both, family: .transcription,
-            fields: [serverEventID, req("item_id", .string), req("content_index", .integer),
-                     req("transcript", .string), opt("logprobs", .array), opt("usage", .object)],
+            fields: [
+                serverEventID, req("item_id", .string), req("content_index", .integer),
+                req("transcript", .string), opt("logprobs", .array), opt("usage", .object),
+            ],
             ids: [IDField(.item, "item_id")], summary: [.text("transcript")],
             note: "Asynchronous: may arrive before the item's created/added event or after the response."),
         EventSpec(
@@ -95,8 +110,10 @@ extension EventCatalog {
         EventSpec(
             name: "conversation.item.input_audio_transcription.segment", direction: .serverToClient,
             dialects: .both, family: .transcription,
-            fields: [serverEventID, req("item_id", .string), req("content_index", .integer), req("text", .string),
-                     req("id", .string), req("speaker", .string), req("start", .number), req("end", .number)],
+            fields: [
+                serverEventID, req("item_id", .string), req("content_index", .integer), req("text", .string),
+                req("id", .string), req("speaker", .string), req("start", .number), req("end", .number),
+            ],
             ids: [IDField(.item, "item_id")], summary: [.value("speaker"), .text("text")]),
         EventSpec(
             name: "input_audio_buffer.committed", direction: .serverToClient, dialects: .both, family: .inputAudio,
@@ -119,8 +136,10 @@ extension EventCatalog {
         EventSpec(
             name: "input_audio_buffer.timeout_triggered", direction: .serverToClient, dialects: .both,
             family: .inputAudio,
-            fields: [serverEventID, req("audio_start_ms", .integer), req("audio_end_ms", .integer),
-                     req("item_id", .string)],
+            fields: [
+                serverEventID, req("audio_start_ms", .integer), req("audio_end_ms", .integer),
+                req("item_id", .string),
+            ],
             ids: [IDField(.item, "item_id")], summary: [.value("audio_start_ms"), .value("audio_end_ms")]),
         EventSpec(
             name: "output_audio_buffer.started", direction: .serverToClient, dialects: .both, family: .outputAudio,

@@ -50,6 +50,7 @@ public struct Frame: Sendable, Hashable {
     public static func text(
         _ text: String, seq: Int, tUs: Int64, direction: Direction, conn: String? = nil, wall: String? = nil
     ) -> Frame {
-        Frame(seq: seq, tUs: tUs, wall: wall, conn: conn, direction: direction, opcode: .text, payload: Array(text.utf8))
+        Frame(
+            seq: seq, tUs: tUs, wall: wall, conn: conn, direction: direction, opcode: .text, payload: Array(text.utf8))
     }
 }

@@ -1,5 +1,5 @@
-import RealtimeProtocol
 import Foundation
+import RealtimeProtocol
 
 /// Encodes a `Frame` as one recording line (format v1), without the trailing newline.
 ///

@@ -1,6 +1,7 @@
 /// JSON string escaping and unescaping on bytes, without Foundation.
 public enum JSONText {
     /// Appends `bytes` (UTF-8) to `out` as a JSON string literal, quotes included.
+    ///
     /// Escapes `"`, `\` and C0 controls; everything else is copied as is.
     public static func appendQuoted(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -28,6 +29,7 @@ public enum JSONText {
     }
 
     /// Decodes the body of a JSON string (without quotes) that may contain escapes.
+    ///
     /// Invalid escapes and lone surrogates become U+FFFD rather than failing.
     public static func unescape(_ body: UnsafeRawBufferPointer) -> String {
         guard body.contains(UInt8(ascii: "\\")) else { return String(decoding: body, as: UTF8.self) }

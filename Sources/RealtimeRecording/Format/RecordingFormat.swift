@@ -4,13 +4,15 @@ public import Foundation
 public enum RecordingFormat {
     /// The version this build writes.
     public static let currentVersion = 1
-    /// Versions this build reads natively. Newer versions are read as the newest known one.
+    /// Versions this build reads natively.
+    ///
+    /// Newer versions are read as the newest known one.
     public static let readableVersions: ClosedRange<Int> = 1...1
     /// The tool version written into headers.
     public static let toolVersion = "0.1.0"
     public static let toolName = "rtscope \(toolVersion)"
 
-    /// ISO 8601 UTC with microseconds, e.g. `2026-11-25T10:00:01.234567Z`.
+    /// ISO 8601 UTC with microseconds, for example `2026-11-25T10:00:01.234567Z`.
     public static func wallClock(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         var whole = Int64(seconds.rounded(.down))

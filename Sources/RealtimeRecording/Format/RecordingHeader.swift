@@ -15,7 +15,7 @@ public struct RecordingHeader: Sendable, Equatable, Codable {
     public var version: Int
     /// Wall-clock creation time, ISO 8601 UTC.
     public var created: String
-    /// The writing tool and its version, e.g. `"rtscope 0.1.0"`.
+    /// The writing tool and its version, for example `"rtscope 0.1.0"`.
     public var tool: String
     /// `proxy`, `import`, `simulated` or `synthetic`.
     public var source: String
@@ -26,7 +26,7 @@ public struct RecordingHeader: Sendable, Equatable, Codable {
     /// The dialect when known.
     public var dialect: Dialect?
     public var handshake: Handshake?
-    /// What was removed before writing (e.g. `"header:api-key"`, `"query:api-key"`).
+    /// What was removed before writing (for example `"header:api-key"`, `"query:api-key"`).
     public var redacted: [String]?
     /// Where an imported recording came from.
     public var imported: ImportInfo?

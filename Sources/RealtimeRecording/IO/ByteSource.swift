@@ -70,7 +70,8 @@ public struct MemorySource: ByteSource {
         }
         let n = min(want, bytes.count - position)
         bytes.withUnsafeBytes { src in
-            buffer.baseAddress?.copyMemory(from: src.baseAddress! + position, byteCount: n)
+            guard let from = src.baseAddress else { return }
+            buffer.baseAddress?.copyMemory(from: from + position, byteCount: n)
         }
         position += n
         return n

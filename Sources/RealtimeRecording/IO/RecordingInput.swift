@@ -1,7 +1,8 @@
 import Foundation
 
-/// Opens anything rtscope reads as a `RecordingReader`: a recording (streamed, constant memory),
-/// or a log that `LogImporter` converts in memory first (HAR, JSON array, JSONL of events).
+/// Opens anything rtscope reads as a `RecordingReader`: a recording (streamed, constant memory), or a log that
+/// `LogImporter` converts in memory first (HAR, JSON array, JSONL of events).
+///
 /// Works on standard input (`-`) too: the first bytes are sniffed, then handed back to the reader.
 public enum RecordingInput {
     /// How many bytes are sniffed to recognise the input.
@@ -39,7 +40,8 @@ public enum RecordingInput {
         case .recording?, nil:
             // Unrecognised input is read as a recording so the reader reports what is wrong, line by line.
             let source = PrefixedSource(prefix, then: eof ? nil : file, name: path)
-            return Opened(reader: RecordingReader(source: source, options: options), importedFrom: nil, importWarnings: [])
+            return Opened(
+                reader: RecordingReader(source: source, options: options), importedFrom: nil, importWarnings: [])
         case let importKind?:
             var all = prefix
             if !eof { try readRest(file, into: &all) }
@@ -78,7 +80,10 @@ struct PrefixedSource: ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if position < prefix.count {
             let n = min(buffer.count, prefix.count - position)
-            prefix.withUnsafeBytes { buffer.baseAddress?.copyMemory(from: $0.baseAddress! + position, byteCount: n) }
+            prefix.withUnsafeBytes { src in
+                guard let from = src.baseAddress else { return }
+                buffer.baseAddress?.copyMemory(from: from + position, byteCount: n)
+            }
             position += n
             return n
         }

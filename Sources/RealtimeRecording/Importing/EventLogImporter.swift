@@ -33,7 +33,8 @@ enum EventLogImporter {
                     eventBytes = Array(item[span.start..<span.end])
                 }
                 event = inner
-                explicit = directionKeys.lazy.compactMap { (object[$0] as? String).flatMap(Direction.init(word:)) }.first
+                explicit =
+                    directionKeys.lazy.compactMap { (object[$0] as? String).flatMap(Direction.init(word:)) }.first
                 time = timeKeys.lazy.compactMap { seconds(object[$0]) }.first
             }
             guard let type = event["type"] as? String else {

@@ -22,7 +22,8 @@ enum HARImporter {
             recordings.append(recording(entry, index: index, messages: messages, fileName: fileName, created: created))
         }
         guard !recordings.isEmpty else {
-            throw RecordingError.importFailed(path: name, detail: "the HAR has no WebSocket entries with _webSocketMessages")
+            throw RecordingError.importFailed(
+                path: name, detail: "the HAR has no WebSocket entries with _webSocketMessages")
         }
         return recordings
     }
@@ -37,7 +38,9 @@ enum HARImporter {
         let url = (request["url"] as? String).map { Redactor.url($0, removed: &removed) }
         let requestHeaders = Redactor.headers(headerMap(request["headers"]), removed: &removed)
         let responseHeaders = Redactor.headers(headerMap(response["headers"]), removed: &removed)
-        let path = url.flatMap { u in u.range(of: "://").flatMap { r in u[r.upperBound...].firstIndex(of: "/") }.map { String(u[$0...]) } }
+        let path = url.flatMap { u in
+            u.range(of: "://").flatMap { r in u[r.upperBound...].firstIndex(of: "/") }.map { String(u[$0...]) }
+        }
         let handshake = Handshake(
             request: HTTPHead(method: request["method"] as? String, path: path, headers: requestHeaders),
             response: HTTPHead(status: response["status"] as? Int, headers: responseHeaders),
@@ -82,7 +85,9 @@ enum HARImporter {
     static func headerMap(_ value: Any?) -> [String: String] {
         var map: [String: String] = [:]
         for header in value as? [[String: Any]] ?? [] {
-            guard let name = (header["name"] as? String)?.lowercased(), let v = header["value"] as? String else { continue }
+            guard let name = (header["name"] as? String)?.lowercased(), let v = header["value"] as? String else {
+                continue
+            }
             map[name] = map[name].map { "\($0), \(v)" } ?? v
         }
         return map

@@ -1,5 +1,6 @@
-/// Byte-level JSON helpers that keep key order and number spelling exactly (unlike a
-/// decode/encode round trip). Inputs must already be valid JSON.
+/// Byte-level JSON helpers that keep key order and number spelling exactly (unlike a decode/encode round trip).
+///
+/// Inputs must already be valid JSON.
 enum JSONBytes {
     /// `bytes` without insignificant whitespace (outside strings).
     static func minify(_ bytes: some Collection<UInt8>) -> [UInt8] {

@@ -38,6 +38,7 @@ public enum LogImporter {
     }
 
     /// Guesses what `prefix` (the start of a file, or all of it when `complete`) is.
+    ///
     /// `nil`: not something rtscope reads.
     public static func detect(prefix: [UInt8], complete: Bool = true) -> Kind? {
         var start = 0
@@ -88,12 +89,16 @@ public enum LogImporter {
             return try HARImporter.importHAR(bytes, name: name, fileName: fileName, created: created)
         case .jsonArray:
             guard (try? JSONSerialization.jsonObject(with: Data(bytes))) is [Any] else {
-                throw RecordingError.importFailed(path: name, detail: "the file starts with '[' but is not a valid JSON array")
+                throw RecordingError.importFailed(
+                    path: name, detail: "the file starts with '[' but is not a valid JSON array")
             }
             let minified = JSONBytes.minify(bytes)
             let elements = JSONBytes.arrayElements(minified)
             let items = elements.map { Array(minified[$0]) }
-            return [try EventLogImporter.recording(items, from: .jsonArray, name: name, fileName: fileName, created: created)]
+            return [
+                try EventLogImporter.recording(
+                    items, from: .jsonArray, name: name, fileName: fileName, created: created)
+            ]
         case .jsonlEvents:
             var items: [[UInt8]] = []
             for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
@@ -103,7 +108,10 @@ public enum LogImporter {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 items.append(line)
             }
-            return [try EventLogImporter.recording(items, from: .jsonlEvents, name: name, fileName: fileName, created: created)]
+            return [
+                try EventLogImporter.recording(
+                    items, from: .jsonlEvents, name: name, fileName: fileName, created: created)
+            ]
         }
     }
 }

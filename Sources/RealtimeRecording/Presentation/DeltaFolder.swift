@@ -17,17 +17,20 @@ public struct DeltaFold: Sendable, Equatable {
     public var audioBase64Length: Int
 }
 
-/// Folds runs of delta events, one `DeltaFold` per stream (event type plus the values of the
-/// catalog's `StreamSpec.keys`). A run ends at the first event that is not a delta; deltas of
-/// different streams inside one run (audio and transcript deltas interleave) each fold into
-/// their own row, in order of first appearance.
+/// Folds runs of delta events, one `DeltaFold` per stream (event type plus the values of the catalog's
+/// `StreamSpec.keys`).
+///
+/// A run ends at the first event that is not a delta; deltas of different streams inside one run (audio and transcript
+/// deltas interleave) each fold into their own row, in order of first appearance.
 public struct DeltaFolder: Sendable {
     private var pending: [DeltaFold] = []
 
     public init() {}
 
-    /// Offers the next event. Returns the folds that end before it (a non-delta event ends the
-    /// run), and whether the event was absorbed (an absorbed event is not shown on its own).
+    /// Offers the next event.
+    ///
+    /// Returns the folds that end before it (a non-delta event ends the run), and whether the event was absorbed (an
+    /// absorbed event is not shown on its own).
     public mutating func offer(type: String, spec: EventSpec?, event: [String: Any], tUs: Int64, line: Int)
         -> (flushed: [DeltaFold], absorbed: Bool)
     {

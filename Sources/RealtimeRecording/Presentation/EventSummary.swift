@@ -24,6 +24,7 @@ public enum EventSummary {
     }
 
     /// The summary of `event` (a decoded event object), using `spec`'s summary fields.
+    ///
     /// Unknown events show their first few scalar fields.
     public static func summarize(_ event: [String: Any], spec: EventSpec?, maxText: Int = 120) -> String {
         guard let spec else {

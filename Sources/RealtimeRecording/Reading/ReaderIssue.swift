@@ -1,5 +1,7 @@
-/// A problem the reader found in its input. It never stops reading: the line is skipped (or
-/// read as well as it can be) and the issue is reported with its 1-based line number.
+/// A problem the reader found in its input.
+///
+/// It never stops reading: the line is skipped (or read as well as it can be) and the issue is reported with its
+/// 1-based line number.
 public struct ReaderIssue: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
         case note, warning, error

@@ -1,9 +1,10 @@
 import Foundation
 public import RealtimeProtocol
 
-/// One line of a recording as the reader hands it out: a borrowed view of its bytes plus the
-/// fields the scanner captured. Valid only inside the reader's callback; copy what you keep
-/// (`frame()` and `String`s are owned copies).
+/// One line of a recording as the reader hands it out: a borrowed view of its bytes plus the fields the scanner
+/// captured.
+///
+/// Valid only inside the reader's callback; copy what you keep (`frame()` and `String`s are owned copies).
 public struct RecordLine {
     public enum Kind: Sendable { case header, frame }
 
@@ -53,7 +54,8 @@ public struct RecordLine {
         guard let span = fields.span(slot), span.count == expected.count, !fields.isEscaped(slot) else {
             return fields.isEscaped(slot) && string(slot).map { Array($0.utf8) == Array(expected) } == true
         }
-        return memcmp(bytes.baseAddress! + span.start, expected.baseAddress!, span.count) == 0
+        guard let base = bytes.baseAddress, let target = expected.baseAddress else { return span.count == 0 }
+        return memcmp(base + span.start, target, span.count) == 0
     }
 
     /// The frame's direction (`nil` on a header or a malformed frame).
@@ -83,8 +85,10 @@ public struct RecordLine {
     /// The event `type`, when the embedded event is an object with a string `type`.
     public var eventType: String? { fields.has(.event) || kind == .frame ? string(.type) : nil }
 
-    /// The decoded event object: the embedded `event`, or a `text` payload that parses as a JSON
-    /// object (pretty-printed frames). `nil` for non-JSON payloads.
+    /// The decoded event object: the embedded `event`, or a `text` payload that parses as a JSON object (pretty-printed
+    /// frames).
+    ///
+    /// `nil` for non-JSON payloads.
     public func eventObject() -> [String: Any]? {
         if let bytes = eventBytes {
             return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]

@@ -61,8 +61,9 @@ public final class RecordingReader {
     public var name: String { source.name }
 
     /// Reads the whole input, calling `body` for every line and issue in order.
-    /// Return `false` from `body` to stop early.
-    /// - Throws: only when the source itself fails (`RecordingError.cannotRead`) or `body` throws.
+    ///
+    /// Return `false` from `body` to stop early. - Throws: only when the source itself fails
+    /// (`RecordingError.cannotRead`) or `body` throws.
     public func read(_ body: (ReaderEvent) throws -> Bool) throws {
         var capacity = max(options.chunkSize, 64)
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
@@ -93,7 +94,9 @@ public final class RecordingReader {
                     // The line exceeds the limit: drop what we hold and skip to its newline.
                     lineNumber += skipping == nil ? 1 : 0
                     let held = end - start
-                    skipping = (skipping?.line ?? lineNumber, skipping?.offset ?? baseOffset, (skipping?.length ?? 0) + held)
+                    skipping = (
+                        skipping?.line ?? lineNumber, skipping?.offset ?? baseOffset, (skipping?.length ?? 0) + held
+                    )
                     baseOffset += Int64(end)
                     start = 0
                     end = 0
@@ -186,13 +189,20 @@ public final class RecordingReader {
             return try header(line, body)
         }
         guard line.direction != nil, line.opcode != nil else {
-            let what = line.direction == nil ? "\"dir\" (c2s or s2c)" : fields.span(.op) == nil ? "\"op\"" : "a known \"op\""
+            let what =
+                line.direction == nil ? "\"dir\" (c2s or s2c)" : fields.span(.op) == nil ? "\"op\"" : "a known \"op\""
             let hint = sawContent || fields.has(.dir) ? "" : "; is this a log to convert with `rtscope import`?"
-            return try body(.issue(issue(.notAFrame, .error, number, offset, "valid JSON but not a recording frame: it has no \(what)\(hint)")))
+            return try body(
+                .issue(
+                    issue(
+                        .notAFrame, .error, number, offset,
+                        "valid JSON but not a recording frame: it has no \(what)\(hint)")))
         }
         if header == nil, !warnedMissingHeader {
             warnedMissingHeader = true
-            let missing = issue(.missingHeader, .warning, number, offset, "the recording has no header line; reading it as format version 1")
+            let missing = issue(
+                .missingHeader, .warning, number, offset,
+                "the recording has no header line; reading it as format version 1")
             guard try body(.issue(missing)) else { return false }
         }
         sawContent = true
@@ -205,25 +215,37 @@ public final class RecordingReader {
         do {
             decoded = try JSONDecoder().decode(RecordingHeader.self, from: Data(line.bytes))
         } catch {
-            return try body(.issue(issue(.badHeader, .error, line.number, line.offset, "the header line lacks required fields (format, version, created, tool, source)")))
+            return try body(
+                .issue(
+                    issue(
+                        .badHeader, .error, line.number, line.offset,
+                        "the header line lacks required fields (format, version, created, tool, source)")))
         }
         if sawContent || header != nil {
-            let extra = issue(.extraHeader, .note, line.number, line.offset, "another header line (concatenated recordings?); it applies from here on")
+            let extra = issue(
+                .extraHeader, .note, line.number, line.offset,
+                "another header line (concatenated recordings?); it applies from here on")
             guard try body(.issue(extra)) else { return false }
         }
         if decoded.version > RecordingFormat.readableVersions.upperBound {
             let newer = issue(
                 .newerVersion, .warning, line.number, line.offset,
-                "written in format version \(decoded.version), newer than this rtscope reads (\(RecordingFormat.readableVersions.upperBound)); reading it as version \(RecordingFormat.readableVersions.upperBound), unknown fields are ignored")
+                "written in format version \(decoded.version), newer than this rtscope reads (\(RecordingFormat.readableVersions.upperBound)); reading it as version \(RecordingFormat.readableVersions.upperBound), unknown fields are ignored"
+            )
             guard try body(.issue(newer)) else { return false }
         }
         header = decoded
         headerLine = Array(line.bytes)
         sawContent = true
-        return try body(.line(RecordLine(kind: .header, number: line.number, offset: line.offset, bytes: line.bytes, fields: line.fields)))
+        return try body(
+            .line(
+                RecordLine(
+                    kind: .header, number: line.number, offset: line.offset, bytes: line.bytes, fields: line.fields)))
     }
 
-    private func issue(_ code: ReaderIssue.Code, _ severity: ReaderIssue.Severity, _ line: Int, _ offset: Int64, _ message: String) -> ReaderIssue {
+    private func issue(
+        _ code: ReaderIssue.Code, _ severity: ReaderIssue.Severity, _ line: Int, _ offset: Int64, _ message: String
+    ) -> ReaderIssue {
         ReaderIssue(code: code, severity: severity, line: line, offset: offset, message: message)
     }
 }

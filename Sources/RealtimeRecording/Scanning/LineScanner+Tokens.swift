@@ -10,8 +10,9 @@ extension LineScanner {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// Skips a string body starting after its opening quote. Returns the offset of the closing
-    /// quote and whether the body had escapes, or `nil` when the string is invalid.
+    /// Skips a string body starting after its opening quote.
+    ///
+    /// Returns the offset of the closing quote and whether the body had escapes, or `nil` when the string is invalid.
     @inline(__always)
     func skipString(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (Int, Bool)? {
         var i = start
@@ -170,8 +171,13 @@ extension LineScanner {
             case 4:
                 return eq("t_us")
                     ? slot(.tUs)
-                    : eq("wall") ? slot(.wall) : eq("conn") ? slot(.conn) : eq("text") ? slot(.text)
-                    : eq("code") ? slot(.code) : 0xFF
+                    : eq("wall")
+                        ? slot(.wall)
+                        : eq("conn")
+                            ? slot(.conn)
+                            : eq("text")
+                                ? slot(.text)
+                                : eq("code") ? slot(.code) : 0xFF
             case 5: return eq("event") ? 0xF0 : 0xFF
             case 6: return eq("format") ? slot(.format) : eq("reason") ? slot(.reason) : 0xFF
             case 7: return eq("version") ? slot(.version) : 0xFF

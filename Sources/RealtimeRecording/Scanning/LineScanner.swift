@@ -51,8 +51,10 @@ public struct LineScanner: ~Copyable {
         ScannedFields(spans: UnsafePointer(spans), kinds: UnsafePointer(kinds), present: present, escaped: escaped)
     }
 
-    /// Scans one line (without its line terminator). Returns `nil` when the line is valid JSON,
-    /// else the first error found. Captured spans are valid until the next call.
+    /// Scans one line (without its line terminator).
+    ///
+    /// Returns `nil` when the line is valid JSON, else the first error found. Captured spans are valid until the next
+    /// call.
     public mutating func scan(_ line: UnsafeRawBufferPointer) -> ScanError? {
         present = 0
         escaped = 0
@@ -158,9 +160,10 @@ public struct LineScanner: ~Copyable {
                     return ScanError(reason: .unbalanced, offset: i)
                 }
                 if depth >= 2, depth <= 3 {
-                    record(depth - 1, kind: b == UInt8(ascii: "}") ? .object : .array,
-                           ByteSpan(start: start(containerStart, depth), count: i + 1 - start(containerStart, depth)),
-                           escaped: false)
+                    record(
+                        depth - 1, kind: b == UInt8(ascii: "}") ? .object : .array,
+                        ByteSpan(start: start(containerStart, depth), count: i + 1 - start(containerStart, depth)),
+                        escaped: false)
                 }
                 depth -= 1
                 i += 1
