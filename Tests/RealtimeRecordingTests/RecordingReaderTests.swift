@@ -164,3 +164,41 @@ struct RecordingReaderTests {
         #expect(lines[0].contains("nesting deeper than 512"))
     }
 }
+
+struct RecordingIndexTests {
+    @Test func indexesEverySampleAndDecodesEventsLazily() throws {
+        for path in TestPaths.samples {
+            let index = try RecordingIndex.build(RecordingReader(source: try FileSource(path: path)))
+            #expect(index.issues.isEmpty, "\(path)")
+            #expect(index.header?.format == RecordingHeader.formatName)
+            let lines = (try String(contentsOfFile: path, encoding: .utf8)).split(separator: "\n")
+            #expect(index.entries.count == lines.count - 1)
+            for (i, entry) in index.entries.enumerated() {
+                let event = try #require(index.eventObject(at: i, path: path))
+                #expect(event["type"] as? String == index.type(of: i))
+                #expect(index.string(entry.eventID) == event["event_id"] as? String)
+            }
+        }
+    }
+
+    @Test func internsRepeatedTypesAndIDs() throws {
+        let path = TestPaths.repoRoot.appendingPathComponent("recordings/text-in-text-out.jsonl").path
+        let index = try RecordingIndex.build(RecordingReader(source: try FileSource(path: path)))
+        let deltas = index.entries.filter { index.string($0.type) == "response.text.delta" }
+        #expect(deltas.count == 7)
+        #expect(Set(deltas.map(\.type)).count == 1)
+        #expect(Set(deltas.map(\.responseID)).count == 1)
+        #expect(index.string(deltas[0].responseID) == "resp_T001")
+        let created = try #require(index.entries.first { index.string($0.type) == "response.created" })
+        #expect(created.responseID == deltas[0].responseID)  // response.id counts as the response id
+    }
+
+    @Test(arguments: TestPaths.samples)
+    func samplesReadIdenticallyWhateverTheChunking(_ path: String) throws {
+        let data = RecordingReaderTests.bytes(path)
+        let whole = try transcript(data)
+        #expect(whole.allSatisfy { $0.contains(" frame ") || $0.contains(" header ") })  // no reader issues
+        #expect(try transcript(data, chunks: [1]) == whole)
+        #expect(try transcript(data, chunks: [4093, 17, 65_536]) == whole)
+    }
+}
