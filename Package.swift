@@ -21,12 +21,17 @@ let package = Package(
         .target(name: "RealtimeProtocol", swiftSettings: strictSettings),
         // Layer 2: recording format v1, streaming reader, writer, importers, filters, summaries.
         .target(name: "RealtimeRecording", dependencies: ["RealtimeProtocol"], swiftSettings: strictSettings),
+        // Layer 3: the sans-I/O protocol validator, its rules and CI reporters.
+        .target(
+            name: "RealtimeValidation", dependencies: ["RealtimeProtocol", "RealtimeRecording"],
+            swiftSettings: strictSettings),
         // Command-line layer: one subcommand per file; the executable is a one-line main.
         .target(
             name: "RTScopeCommands",
             dependencies: [
                 "RealtimeProtocol",
                 "RealtimeRecording",
+                "RealtimeValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -47,6 +52,11 @@ let package = Package(
             name: "RealtimeRecordingTests",
             dependencies: ["RealtimeRecording", "RealtimeProtocol"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RealtimeValidationTests",
+            dependencies: ["RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -58,13 +58,20 @@ public struct StreamSpec: Sendable, Hashable {
     public let doneEvent: String
     /// The field of `doneEvent` that holds the accumulated value (`nil`: no final value, as for audio).
     public let finalField: String?
+    /// The `part.type` of the content part the stream must belong to (`nil`: no content part, as
+    /// for function-call arguments and input transcription).
+    public let partType: String?
 
-    public init(keys: [String], deltaField: String, payload: StreamPayload, doneEvent: String, finalField: String?) {
+    public init(
+        keys: [String], deltaField: String, payload: StreamPayload, doneEvent: String, finalField: String?,
+        partType: String? = nil
+    ) {
         self.keys = keys
         self.deltaField = deltaField
         self.payload = payload
         self.doneEvent = doneEvent
         self.finalField = finalField
+        self.partType = partType
     }
 }
 

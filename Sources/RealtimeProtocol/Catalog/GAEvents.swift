@@ -27,7 +27,7 @@ extension EventCatalog {
             let stream = beta.stream.map {
                 StreamSpec(
                     keys: $0.keys, deltaField: $0.deltaField, payload: $0.payload,
-                    doneEvent: gaName(for: $0.doneEvent), finalField: $0.finalField)
+                    doneEvent: gaName(for: $0.doneEvent), finalField: $0.finalField, partType: $0.partType)
             }
             let extra = beta.stream == nil ? [] : [opt("obfuscation", .string)]
             return beta.renamed(pair.ga, dialects: .ga, stream: stream, extraFields: extra)

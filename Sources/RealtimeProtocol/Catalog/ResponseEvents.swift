@@ -92,12 +92,16 @@ extension EventCatalog {
     ]
 
     static func textStream(done: String) -> StreamSpec {
-        StreamSpec(keys: partKeys, deltaField: "delta", payload: .text, doneEvent: done, finalField: "text")
+        StreamSpec(
+            keys: partKeys, deltaField: "delta", payload: .text, doneEvent: done, finalField: "text", partType: "text")
     }
     static func transcriptStream(done: String) -> StreamSpec {
-        StreamSpec(keys: partKeys, deltaField: "delta", payload: .text, doneEvent: done, finalField: "transcript")
+        StreamSpec(
+            keys: partKeys, deltaField: "delta", payload: .text, doneEvent: done, finalField: "transcript",
+            partType: "audio")
     }
     static func audioStream(done: String) -> StreamSpec {
-        StreamSpec(keys: partKeys, deltaField: "delta", payload: .audio, doneEvent: done, finalField: nil)
+        StreamSpec(
+            keys: partKeys, deltaField: "delta", payload: .audio, doneEvent: done, finalField: nil, partType: "audio")
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+
+/// GitHub Actions workflow commands (`::error file=…,line=…,title=…::…`) with the toolkit's
+/// escaping, errors first so the 10-annotations-per-level cap never hides them, and a Markdown
+/// job summary (appended to `$GITHUB_STEP_SUMMARY`) kept under GitHub's 1 MiB cap.
+public enum GitHubReporter {
+    /// Annotations shown per level before the rest is only counted (GitHub's per-step cap).
+    public static let perLevelCap = 10
+    /// The summary stays under this many bytes (GitHub refuses more than 1024 KiB per step).
+    public static let summaryCap = 900 * 1024
+
+    public static func render(_ result: ValidationResult) -> String {
+        var out = ""
+        var shown: [Severity: Int] = [:]
+        var hidden: [Severity: Int] = [:]
+        for (file, f) in result.ordered {
+            guard shown[f.severity, default: 0] < perLevelCap else {
+                hidden[f.severity, default: 0] += 1
+                continue
+            }
+            shown[f.severity, default: 0] += 1
+            let command = f.severity == .error ? "error" : f.severity == .warning ? "warning" : "notice"
+            var message = f.message
+            if let expected = f.expected { message += "\nExpected: \(expected)" }
+            if let actual = f.actual { message += "\nActual: \(actual)" }
+            out += "::\(command) file=\(property(file)),line=\(max(1, f.line)),title=\(property("rtscope \(f.rule)"))::\(data(message))\n"
+        }
+        let more = Severity.allCases.reversed().compactMap { s in hidden[s].map { "\($0) more \(s.rawValue)s" } }
+        if !more.isEmpty { out += "rtscope: \(more.joined(separator: ", ")) not annotated (GitHub shows 10 per level); see the job summary.\n" }
+        out += TextReporter.summary(result)
+        return out
+    }
+
+    /// Escaping for the message part (`%`, CR, LF).
+    static func data(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    /// Escaping for properties (`file`, `title`): data escaping plus `:` and `,`.
+    static func property(_ s: String) -> String {
+        data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+
+    /// The Markdown job summary, cut to `summaryCap` bytes.
+    public static func summary(_ result: ValidationResult) -> String {
+        var md = "## rtscope validate\n\n| recording | frames | errors | warnings | notes | result |\n| --- | --- | --- | --- | --- | --- |\n"
+        for r in result.reports {
+            let failed = r.findings.contains { $0.severity >= result.failAt }
+            md += "| `\(r.path)` | \(r.frames) | \(r.count(.error)) | \(r.count(.warning)) | \(r.count(.note)) | \(failed ? "❌" : "✅") |\n"
+        }
+        let all = result.ordered
+        if !all.isEmpty { md += "\n| severity | rule | where | message |\n| --- | --- | --- | --- |\n" }
+        for (k, (file, f)) in all.enumerated() {
+            let row = "| \(f.severity.rawValue) | `\(f.rule)` | `\(file):\(f.line)` | \(f.message.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            if md.utf8.count + row.utf8.count > summaryCap - 200 {
+                md += "\n… \(all.count - k) more findings not shown (summary size limit).\n"
+                break
+            }
+            md += row
+        }
+        return md
+    }
+
+    /// Appends the summary to the file GitHub names in `$GITHUB_STEP_SUMMARY`.
+    public static func appendSummary(_ result: ValidationResult, to path: String) {
+        let text = summary(result) + "\n"
+        if let handle = FileHandle(forWritingAtPath: path) {
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        } else {
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import RealtimeRecording
+
+/// SARIF 2.1.0 for GitHub code scanning and other SARIF consumers: stable `ruleId`s, rules with
+/// descriptions, `artifactLocation.uri` relative to the working directory, `region.startLine` =
+/// the JSONL line, and `partialFingerprints` built from the rule and the ids the finding is
+/// about (not the line, so a finding keeps its identity when lines move).
+public enum SARIFReporter {
+    public static func render(_ result: ValidationResult, workingDirectory: String) throws -> String {
+        let ruleIndex = Dictionary(uniqueKeysWithValues: result.rules.enumerated().map { ($1.id, $0) })
+        let rules: [[String: Any]] = result.rules.map { rule in
+            [
+                "id": rule.id, "name": rule.id,
+                "shortDescription": ["text": rule.summary], "fullDescription": ["text": rule.requirement],
+                "help": ["text": "\(rule.requirement) Source: \(rule.source)."],
+                "defaultConfiguration": ["level": level(rule.severity)],
+                "properties": ["source": rule.source],
+            ]
+        }
+        var results: [[String: Any]] = []
+        for report in result.reports {
+            let uri = relative(report.path, to: workingDirectory)
+            for f in report.findings {
+                var message = f.message
+                if let expected = f.expected { message += " Expected: \(expected)." }
+                if let actual = f.actual { message += " Actual: \(actual)." }
+                var entry: [String: Any] = [
+                    "ruleId": f.rule, "level": level(f.severity), "message": ["text": message],
+                    "locations": [location(uri, f.line)],
+                    "partialFingerprints": ["rtscopeFinding/v1": fingerprint(f, uri)],
+                ]
+                if let i = ruleIndex[f.rule] { entry["ruleIndex"] = i }
+                if !f.related.isEmpty {
+                    entry["relatedLocations"] = f.related.enumerated().map { k, r in
+                        var loc = location(uri, r.line)
+                        loc["id"] = k + 1
+                        loc["message"] = ["text": r.note]
+                        return loc
+                    }
+                }
+                results.append(entry)
+            }
+        }
+        let document: [String: Any] = [
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+            "runs": [
+                [
+                    "tool": [
+                        "driver": [
+                            "name": "rtscope", "version": RecordingFormat.toolVersion, "rules": rules,
+                            "informationUri": "https://github.com/rtscope/rtscope",
+                        ]
+                    ],
+                    "results": results,
+                ]
+            ],
+        ]
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "note"
+        }
+    }
+
+    static func location(_ uri: String, _ line: Int) -> [String: Any] {
+        ["physicalLocation": ["artifactLocation": ["uri": uri], "region": ["startLine": max(1, line)]]]
+    }
+
+    /// `path` relative to `directory` when it lies inside it; otherwise as given.
+    static func relative(_ path: String, to directory: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : directory + "/" + path
+        let standardized = URL(fileURLWithPath: absolute).standardized.path
+        let base = URL(fileURLWithPath: directory).standardized.path + "/"
+        return standardized.hasPrefix(base) ? String(standardized.dropFirst(base.count)) : path
+    }
+
+    /// FNV-1a over the rule, the file and the ids the finding is about.
+    static func fingerprint(_ f: Finding, _ uri: String) -> String {
+        let ids = [f.subject, f.eventType, f.eventID].compactMap { $0 }
+        let key = ([f.rule, uri] + (ids.isEmpty ? ["line \(f.line)"] : ids)).joined(separator: "|")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

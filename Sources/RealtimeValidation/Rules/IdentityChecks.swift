@@ -1,0 +1,103 @@
+import RealtimeProtocol
+import RealtimeRecording
+
+// Rules: required-field-missing, field-type-mismatch, field-value-not-allowed, server-event-id-*,
+// client-event-id-invalid, session-created-first, dialect-mixed.
+
+extension SessionValidator {
+    /// Required fields, JSON kinds, nullability and enums, straight from the catalog.
+    mutating func checkSchema(_ object: [String: Any], _ spec: EventSpec) {
+        for field in spec.fields {
+            let parts = field.path.split(separator: ".")
+            if parts.count > 1 {
+                let parent = parts.dropLast().joined(separator: ".")
+                guard let p = JSON.value(object, parent), p is [String: Any] else { continue }
+            }
+            guard let value = JSON.value(object, field.path) else {
+                if field.required {
+                    emit(
+                        "required-field-missing", "\(spec.name) has no \(field.path).",
+                        expected: "\(field.path): \(field.kinds.map(\.rawValue).joined(separator: " | "))",
+                        actual: "absent")
+                }
+                continue
+            }
+            let kind = JSON.kind(value)
+            if kind == .null {
+                if !field.nullable && !field.required {
+                    emit(
+                        "field-type-mismatch", "\(spec.name).\(field.path) is null.",
+                        expected: field.kinds.map(\.rawValue).joined(separator: " | "), actual: "null")
+                }
+                continue
+            }
+            guard field.kinds.contains(where: { $0.accepts(kind) }) else {
+                emit(
+                    "field-type-mismatch", "\(spec.name).\(field.path) has the wrong JSON type.",
+                    expected: field.kinds.map(\.rawValue).joined(separator: " | "), actual: "\(kind.rawValue) \(JSON.render(value))")
+                continue
+            }
+            if let allowed = field.allowed, let text = value as? String, !allowed.contains(text) {
+                emit(
+                    "field-value-not-allowed", "\(spec.name).\(field.path) has an undocumented value.",
+                    expected: "one of \(allowed.joined(separator: ", "))", actual: JSONText.quoted(text))
+            }
+        }
+    }
+
+    mutating func checkServerIdentity(_ object: [String: Any], _ type: String) {
+        let requiresID = catalog.spec(for: type)?.requiredFields.contains { $0.path == "event_id" } ?? true
+        if let id = object["event_id"] as? String, !id.isEmpty {
+            if let first = state.serverEventIDs[id] {
+                emit(
+                    "server-event-id-duplicate", "The server event_id \(id) was already used.",
+                    expected: "a new event_id", actual: id, related: [RelatedLine(line: first, note: "first use")])
+            } else {
+                state.serverEventIDs[id] = line
+            }
+        } else if requiresID, catalog.contains(type) {
+            emit("server-event-id-missing", "The server event \(type) has no event_id.", expected: "a non-empty event_id", actual: "absent or empty")
+        }
+        let starts = type == EventNames.sessionCreated || type == EventNames.transcriptionSessionCreated
+        if !state.sawServerEvent, !starts {
+            emit(
+                "session-created-first", "The first server event is \(type), not session.created.",
+                expected: "session.created", actual: type)
+        }
+        state.sawServerEvent = true
+    }
+
+    mutating func checkClientIdentity(_ object: [String: Any]) {
+        guard let id = object["event_id"] as? String else { return }
+        if id.count > 512 {
+            emit("client-event-id-invalid", "A client event_id is longer than 512 characters.", expected: "≤ 512 characters", actual: "\(id.count) characters")
+        }
+        if let first = state.clientEventIDs[id] {
+            emit(
+                "client-event-id-invalid", "The client event_id \(id) was already used, so errors cannot be traced to one event.",
+                expected: "a unique event_id", actual: id, related: [RelatedLine(line: first.line, note: "first use by \(first.type)")])
+        } else {
+            state.clientEventIDs[id] = (line, currentType ?? "")
+        }
+    }
+
+    /// Dialect from events that exist in one dialect only, and from `session.type` (GA).
+    mutating func checkDialect(_ type: String, _ spec: EventSpec, _ object: [String: Any]) {
+        var dialect = catalog.dialectOnly(type)
+        if dialect == nil, type == EventNames.sessionCreated || type == EventNames.sessionUpdated {
+            dialect = JSON.isSet(object, "session.type") ? .ga : (JSON.isSet(object, "session.modalities") ? .beta : nil)
+        }
+        guard let dialect else { return }
+        guard let evidence = state.dialectEvidence else {
+            state.dialectEvidence = (dialect, line)
+            return
+        }
+        guard evidence.dialect != dialect, !state.reportedDialectMix else { return }
+        state.reportedDialectMix = true
+        let origin = evidence.line == 0 ? "the recording header or --dialect" : "line \(evidence.line)"
+        emit(
+            "dialect-mixed", "\(type) is a \(dialect.rawValue) event in a session that speaks \(evidence.dialect.rawValue) (from \(origin)).",
+            expected: "\(evidence.dialect.rawValue) event names" + (catalog.counterpart(of: type).map { " (\($0))" } ?? ""),
+            actual: type, related: evidence.line > 0 ? [RelatedLine(line: evidence.line, note: "\(evidence.dialect.rawValue) evidence")] : [])
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import RealtimeProtocol
+
+// Server events about the session, the conversation, the input buffer, errors and limits.
+// Rules: session-created-once, session-update-not-reflected, previous-item-unknown,
+// item-reference-unknown, item-ack-id-mismatch, vad-*, input-transcript-accumulation,
+// server-error, rate-limits-invalid, client-event-unanswered (resolution).
+
+extension SessionValidator {
+    mutating func server(_ type: String, _ object: [String: Any], _ spec: EventSpec?) {
+        switch type {
+        case EventNames.sessionCreated, EventNames.transcriptionSessionCreated:
+            if let first = state.sessionCreatedLine {
+                emit("session-created-once", "A second \(type) arrived.", expected: "exactly one", actual: "another at line \(line)",
+                     related: [RelatedLine(line: first, note: "first \(type)")])
+            } else {
+                state.sessionCreatedLine = line
+            }
+            state.config = JSON.dict(object, "session") ?? [:]
+        case EventNames.sessionUpdated, EventNames.transcriptionSessionUpdated:
+            let session = JSON.dict(object, "session") ?? [:]
+            if !state.pendingSessionUpdates.isEmpty {
+                let request = state.pendingSessionUpdates.removeFirst()
+                compareRequested(request.requested, session, requestLine: request.line)
+            }
+            state.config = session
+            resolve(answer: type)
+        case EventNames.itemCreated:
+            itemCreated(object)
+        case EventNames.itemDone:
+            if let id = JSON.string(object, "item.id"), state.items[id] == nil, !isOutputItem(id) {
+                addItem(object)
+            }
+        case EventNames.itemRetrieved:
+            requireItem(JSON.string(object, "item.id"), what: "retrieved item")
+            resolve(answer: type)
+        case EventNames.itemTruncated:
+            requireItem(JSON.string(object, "item_id"), what: "truncated item")
+            resolve(answer: type)
+        case EventNames.itemDeleted:
+            if let id = JSON.string(object, "item_id") {
+                requireItem(id, what: "deleted item")
+                state.items.removeValue(forKey: id)
+                state.deletedItems.insert(id)
+            }
+            resolve(answer: type)
+        case EventNames.transcriptionDelta, EventNames.transcriptionCompleted, EventNames.transcriptionFailed,
+            EventNames.transcriptionSegment:
+            inputTranscription(type, object)
+        case EventNames.committed:
+            committed(object)
+        case EventNames.speechStarted:
+            speechStarted(object)
+        case EventNames.speechStopped:
+            speechStopped(object)
+        case EventNames.error:
+            serverError(object)
+        case EventNames.rateLimits:
+            rateLimits(object)
+        default:
+            if type.hasPrefix("response.") || type.hasPrefix("output_audio_buffer.") {
+                responseEvent(type, object, spec)
+            } else if let spec, spec.direction == .serverToClient {
+                resolve(answer: type)
+            }
+        }
+    }
+
+    // MARK: - Conversation items
+
+    func isOutputItem(_ id: String) -> Bool {
+        state.responses.values.contains { r in r.outputs.values.contains { $0.itemID == id } }
+    }
+
+    mutating func addItem(_ object: [String: Any]) {
+        guard let id = JSON.string(object, "item.id") else { return }
+        var item = SessionState.Item(
+            id: id, type: JSON.string(object, "item.type"), role: JSON.string(object, "item.role"),
+            callID: JSON.string(object, "item.call_id"), line: line)
+        for (rid, response) in state.responses where response.doneLine == nil {
+            if let (index, _) = response.outputs.first(where: { $0.value.itemID == id }) { item.responseOutput = (rid, index) }
+        }
+        state.items[id] = item
+        state.deletedItems.remove(id)
+        if item.type == "function_call", let call = item.callID { state.callItems[call] = line }
+        state.earlyTranscriptionItems.removeValue(forKey: id)
+    }
+
+    mutating func itemCreated(_ object: [String: Any]) {
+        if let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil {
+            emit(
+                "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
+                expected: "null or an existing item id", actual: previous, subject: previous)
+        }
+        guard let id = JSON.string(object, "item.id") else { return }
+        addItem(object)
+        // An output item of an open response: now part of the conversation.
+        for (rid, var response) in state.responses where response.doneLine == nil {
+            for (i, output) in response.outputs where output.itemID == id {
+                response.outputs[i]?.inConversation = true
+                state.responses[rid] = response
+                return
+            }
+        }
+        // The item of a commit or a VAD turn.
+        if state.bufferItems.contains(id) || state.lastCommittedItem == id {
+            if let speech = state.speechItem, speech.id != id, state.lastCommittedItem == nil {
+                emit("vad-id-mismatch", "The user item \(id) does not match the VAD turn's item \(speech.id).",
+                     expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
+            }
+            state.lastCommittedItem = nil
+            return
+        }
+        // Otherwise the acknowledgement of a client conversation.item.create.
+        let ackIndex =
+            state.pending.firstIndex { $0.type == EventNames.itemCreate && $0.itemID == id }
+            ?? state.pending.firstIndex { $0.type == EventNames.itemCreate }
+        guard let ackIndex else { return }
+        let request = state.pending.remove(at: ackIndex)
+        if let wanted = request.itemID, wanted != id {
+            emit(
+                "item-ack-id-mismatch", "The client created item \(wanted) but the server acknowledged \(id).",
+                expected: wanted, actual: id, subject: wanted, related: [RelatedLine(line: request.line, note: "conversation.item.create")])
+        }
+    }
+
+    mutating func requireItem(_ id: String?, what: String) {
+        guard let id, state.items[id] == nil else { return }
+        let deleted = state.deletedItems.contains(id)
+        emit(
+            "item-reference-unknown", "The \(what) \(id) \(deleted ? "was deleted" : "is not in the conversation").",
+            expected: "an existing item", actual: id, subject: id)
+    }
+
+    mutating func inputTranscription(_ type: String, _ object: [String: Any]) {
+        guard let id = JSON.string(object, "item_id") else { return }
+        if state.items[id] == nil {
+            if state.deletedItems.contains(id) {
+                requireItem(id, what: "transcribed item")
+            } else if state.earlyTranscriptionItems[id] == nil {
+                state.earlyTranscriptionItems[id] = (line, index)  // T2: may precede the item
+            }
+        }
+        let key = "\(id)#\(JSON.int(object, "content_index") ?? 0)"
+        if type == EventNames.transcriptionDelta {
+            state.inputTranscripts[key, default: ""] += JSON.string(object, "delta") ?? ""
+        } else if type == EventNames.transcriptionCompleted, let deltas = state.inputTranscripts.removeValue(forKey: key),
+            let transcript = JSON.string(object, "transcript"), deltas != transcript
+        {
+            emit(
+                "input-transcript-accumulation", "Input transcription deltas of \(id) do not add up to the transcript.",
+                expected: JSON.render(transcript), actual: JSON.render(deltas), subject: id)
+        }
+    }
+
+    // MARK: - Input audio buffer and VAD
+
+    mutating func committed(_ object: [String: Any]) {
+        if let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil {
+            emit("previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
+                 expected: "null or an existing item id", actual: previous, subject: previous)
+        }
+        guard let id = JSON.string(object, "item_id") else { return }
+        state.bufferItems.insert(id)
+        let manual = state.pending.contains { $0.type == "input_audio_buffer.commit" }
+        if let speech = state.speechItem, speech.id != id, !manual {
+            emit("vad-id-mismatch", "The committed item \(id) does not match the VAD turn's item \(speech.id).",
+                 expected: speech.id, actual: id, subject: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
+        }
+        state.speechItem = nil
+        resolve(answer: EventNames.committed)
+    }
+
+    var turnDetectionOff: Bool {
+        if let ga = JSON.dict(state.config, "audio.input"), ga.keys.contains("turn_detection") {
+            return ga["turn_detection"] is NSNull
+        }
+        return state.config.keys.contains("turn_detection") && state.config["turn_detection"] is NSNull
+    }
+
+    mutating func speechStarted(_ object: [String: Any]) {
+        if turnDetectionOff {
+            emit("vad-without-turn-detection", "speech_started arrived while turn_detection is null.",
+                 expected: "no VAD events", actual: "input_audio_buffer.speech_started")
+        }
+        let start = JSON.int(object, "audio_start_ms") ?? 0
+        if start < state.lastSpeechStartMs {
+            emit("vad-id-mismatch", "audio_start_ms went backwards.", expected: "≥ \(state.lastSpeechStartMs)", actual: "\(start)")
+        }
+        state.lastSpeechStartMs = max(state.lastSpeechStartMs, start)
+        if let id = JSON.string(object, "item_id") { state.speechItem = (id, line, start) }
+    }
+
+    mutating func speechStopped(_ object: [String: Any]) {
+        if turnDetectionOff {
+            emit("vad-without-turn-detection", "speech_stopped arrived while turn_detection is null.",
+                 expected: "no VAD events", actual: "input_audio_buffer.speech_stopped")
+        }
+        guard let speech = state.speechItem else { return }
+        if let id = JSON.string(object, "item_id"), id != speech.id {
+            emit("vad-id-mismatch", "speech_stopped names item \(id), speech_started named \(speech.id).",
+                 expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
+        }
+        if let end = JSON.int(object, "audio_end_ms"), end < speech.startMs {
+            emit("vad-id-mismatch", "audio_end_ms is before the turn's audio_start_ms.",
+                 expected: "≥ \(speech.startMs)", actual: "\(end)", related: [RelatedLine(line: speech.line, note: "speech_started")])
+        }
+    }
+
+    // MARK: - Errors and limits
+
+    mutating func serverError(_ object: [String: Any]) {
+        let code = JSON.string(object, "error.code") ?? JSON.string(object, "error.type") ?? "error"
+        let message = JSON.string(object, "error.message") ?? ""
+        var related: [RelatedLine] = []
+        if let cause = JSON.string(object, "error.event_id") {
+            if let client = state.clientEventIDs[cause] {
+                related.append(RelatedLine(line: client.line, note: "the \(client.type) it answers"))
+            }
+            state.pending.removeAll { $0.eventID == cause }
+            state.cancels.removeAll { c in state.clientEventIDs[cause]?.line == c.line }
+        } else if let last = state.pending.indices.last {
+            // error.event_id may be null; attribute it to the most recent client request.
+            related.append(RelatedLine(line: state.pending[last].line, note: "probably answers this \(state.pending[last].type)"))
+            state.pending.remove(at: last)
+        }
+        if code == "response_cancel_not_active" { state.cancels.removeAll() }
+        emit(
+            "server-error", "The server rejected a request: \(code)\(message.isEmpty ? "" : " — \(message)")",
+            expected: "no error", actual: code, related: related)
+    }
+
+    mutating func rateLimits(_ object: [String: Any]) {
+        for case let limit as [String: Any] in JSON.array(object, "rate_limits") ?? [] {
+            let name = limit["name"] as? String ?? "?"
+            if let remaining = JSON.double(limit, "remaining"), let cap = JSON.double(limit, "limit"), remaining > cap {
+                emit("rate-limits-invalid", "Rate limit \(name) has more remaining than its limit.", expected: "remaining ≤ \(cap)", actual: "\(remaining)")
+            }
+            if let reset = JSON.double(limit, "reset_seconds"), reset < 0 {
+                emit("rate-limits-invalid", "Rate limit \(name) has a negative reset_seconds.", expected: "≥ 0", actual: "\(reset)")
+            }
+        }
+    }
+
+    // MARK: - Answers to client events
+
+    /// Resolves the oldest client request that `answer` answers.
+    mutating func resolve(answer: String) {
+        if let i = state.pending.firstIndex(where: { $0.answers.contains(answer) }) { state.pending.remove(at: i) }
+    }
+
+    /// Flags requested scalar values that the effective session does not show.
+    mutating func compareRequested(_ requested: [String: Any], _ effective: [String: Any], requestLine: Int, prefix: String = "") {
+        for (key, value) in requested.sorted(by: { $0.key < $1.key }) {
+            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+            if let nested = value as? [String: Any] {
+                if let actual = effective[key] as? [String: Any] {
+                    compareRequested(nested, actual, requestLine: requestLine, prefix: path)
+                } else if effective[key] is NSNull || effective[key] == nil {
+                    continue  // shape changed or not echoed: nothing reliable to compare
+                }
+                continue
+            }
+            guard value is String || value is NSNumber || value is NSNull, let actual = effective[key] else { continue }
+            guard !same(value, actual) else { continue }
+            emit(
+                "session-update-not-reflected", "session.updated shows \(path) = \(JSON.render(actual)), not the requested value.",
+                expected: "\(path) = \(JSON.render(value))", actual: "\(path) = \(JSON.render(actual))",
+                related: [RelatedLine(line: requestLine, note: "session.update")])
+        }
+    }
+
+    func same(_ a: Any, _ b: Any) -> Bool {
+        switch (a, b) {
+        case (is NSNull, is NSNull): return true
+        case (let x as String, let y as String): return x == y
+        case (let x as NSNumber, let y as NSNumber): return x.doubleValue == y.doubleValue
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import RealtimeProtocol
+
+/// The validator's memory of one session: what is open, what was asked, what exists.
+///
+/// Everything is keyed by ids (response id → output index → content index, item id, client
+/// event id), never by "the current response", because responses, items and parts interleave.
+struct SessionState {
+    struct Part {
+        var type: String?
+        let addedLine: Int
+        var doneLine: Int?
+        /// Accumulated deltas by the stream's event type (canonical beta name).
+        var buffers: [String: String] = [:]
+        /// Type-specific done events seen (`response.text.done`, …), by canonical name.
+        var typeDone: Set<String> = []
+        var audioBytes = 0
+    }
+
+    struct Output {
+        let itemID: String?
+        let itemType: String?
+        let addedLine: Int
+        var doneLine: Int?
+        var inConversation = false
+        var parts: [Int: Part] = [:]
+        var nextContentIndex = 0
+        var arguments = ""
+        var callID: String?
+        var name: String?
+        var argumentsDone = false
+    }
+
+    struct Response {
+        let id: String
+        let createdLine: Int
+        /// `false` for out-of-band responses (`conversation_id` null).
+        let inDefaultConversation: Bool
+        var doneLine: Int?
+        var outputs: [Int: Output] = [:]
+        var nextOutputIndex = 0
+    }
+
+    struct Item {
+        let id: String
+        var type: String?
+        var role: String?
+        var callID: String?
+        let line: Int
+        /// Assistant audio parts of a response item: (response id, output index) to find received audio.
+        var responseOutput: (String, Int)?
+    }
+
+    /// A client event waiting for its answer.
+    struct Pending {
+        let type: String
+        let line: Int
+        let index: Int
+        let eventID: String?
+        let answers: Set<String>
+        /// For conversation.item.create with a client-chosen id.
+        let itemID: String?
+    }
+
+    var sawServerEvent = false
+    var sessionCreatedLine: Int?
+    /// Effective configuration (last session.created / session.updated `session` object).
+    var config: [String: Any] = [:]
+    var serverEventIDs: [String: Int] = [:]
+    var clientEventIDs: [String: (line: Int, type: String)] = [:]
+    var dialectEvidence: (dialect: Dialect, line: Int)?
+    var reportedDialectMix = false
+
+    var responses: [String: Response] = [:]
+    var responseOrder: [String] = []
+    var activeDefaultResponse: String?
+
+    var items: [String: Item] = [:]
+    var deletedItems: Set<String> = []
+    var callItems: [String: Int] = [:]  // call_id → line of the function_call item
+    /// Item ids the server created for commits and VAD turns (not acknowledgements of item.create).
+    var bufferItems: Set<String> = []
+
+    var pending: [Pending] = []
+    var pendingSessionUpdates: [(line: Int, requested: [String: Any])] = []
+    var functionOutputsAwaitingResponse: [(line: Int, index: Int, callID: String)] = []
+    var cancels: [(line: Int, index: Int, responseID: String?)] = []
+
+    var speechItem: (id: String, line: Int, startMs: Int)?
+    var lastSpeechStartMs = -1
+    var lastCommittedItem: String?
+    /// Input transcription deltas by "item_id#content_index".
+    var inputTranscripts: [String: String] = [:]
+    /// Transcription events for items not (yet) created: item id → first line.
+    var earlyTranscriptionItems: [String: (line: Int, index: Int)] = [:]
+}

@@ -1,0 +1,101 @@
+import Foundation
+public import RealtimeProtocol
+import RealtimeRecording
+
+/// Checks a Realtime session against the protocol, one frame at a time.
+///
+/// Sans-I/O: `consume(_:)` takes one decoded frame and returns the findings it triggers;
+/// `finish()` returns what can only be known at the end (responses never closed, client
+/// events never answered). The same value runs over a file (`ValidationRun`) and live inside
+/// the recording proxy. Rules are listed in `RuleCatalog`; protocol facts (fields, streams,
+/// dialects, answers) come from the `EventCatalog`.
+///
+/// Cost: O(1) amortised per event apart from accumulation strings; memory grows with the
+/// number of responses and items (a few hundred bytes each), not with deltas or audio.
+public struct SessionValidator {
+    let catalog: EventCatalog
+    var state = SessionState()
+    var findings: [Finding] = []
+    /// The dialect declared by the recording header or the command line (`nil`: detect).
+    let declaredDialect: Dialect?
+    var current: ValidatorEvent?
+    var currentType: String?
+    var currentEventID: String?
+
+    public init(catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil) {
+        self.catalog = catalog
+        self.declaredDialect = declaredDialect
+        if let declaredDialect { state.dialectEvidence = (declaredDialect, 0) }
+    }
+
+    /// Checks one frame; returns the findings it triggers.
+    public mutating func consume(_ event: ValidatorEvent) -> [Finding] {
+        findings = []
+        current = event
+        currentType = nil
+        currentEventID = nil
+        guard event.opcode == .text else { return [] }
+        guard let object = event.object, let type = object["type"] as? String else {
+            emit(
+                "event-not-json-object", "The \(event.direction.word) text frame is not a JSON object with a string type.",
+                expected: "{\"type\": \"…\", …}", actual: event.object == nil ? "not a JSON object" : "no string type")
+            return findings
+        }
+        currentType = type
+        currentEventID = object["event_id"] as? String
+        let spec = catalog.spec(for: type)
+        if let spec {
+            checkSchema(object, spec)
+            if spec.direction != event.direction {
+                emit(
+                    "unknown-event-type", "\(type) is a \(spec.direction.word) event but was sent by the \(event.direction.word).",
+                    expected: "sent by the \(spec.direction.word)", actual: "sent by the \(event.direction.word)")
+            }
+            checkDialect(type, spec, object)
+        } else {
+            emit(
+                "unknown-event-type", "The event type \(type) is not in the catalog.", expected: "a known event type",
+                actual: type)
+        }
+        let canonical = canonicalName(type, spec)
+        if event.direction == .serverToClient {
+            checkServerIdentity(object, type)
+            server(canonical, object, spec)
+        } else {
+            checkClientIdentity(object)
+            client(canonical, object, spec)
+        }
+        return findings
+    }
+
+    /// Findings that only the end of the session reveals.
+    public mutating func finish() -> [Finding] {
+        findings = []
+        current = nil
+        finishChecks()
+        return findings
+    }
+
+    /// The beta name of a GA-renamed event, so rules are written once.
+    func canonicalName(_ type: String, _ spec: EventSpec?) -> String {
+        guard spec?.dialects == .ga, let beta = catalog.counterpart(of: type) else { return type }
+        return beta
+    }
+
+    /// Records a finding on the current frame (or the given line).
+    mutating func emit(
+        _ rule: String, _ message: String, expected: String? = nil, actual: String? = nil, subject: String? = nil,
+        related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil
+    ) {
+        let severity = RuleCatalog.info(rule)?.severity ?? .warning
+        findings.append(
+            Finding(
+                rule: rule, severity: severity, message: message, expected: expected, actual: actual,
+                line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
+                eventType: type ?? (line == nil ? currentType : nil), eventID: eventID ?? (line == nil ? currentEventID : nil),
+                subject: subject, related: related))
+    }
+
+    var line: Int { current?.line ?? 0 }
+    var index: Int { current?.index ?? 0 }
+}
