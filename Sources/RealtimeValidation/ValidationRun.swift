@@ -1,6 +1,6 @@
 import Foundation
 public import RealtimeProtocol
-import RealtimeRecording
+public import RealtimeRecording
 
 /// Which rules run and which findings are reported.
 public struct RuleSelection: Sendable {
@@ -45,10 +45,11 @@ public enum ValidationRun {
     /// Validates `path` (a recording or any log `rtscope import` reads).
     /// - Parameter dialect: forced dialect; `nil` detects it from the header and the events.
     /// - Throws: `RecordingError` when the input cannot be opened or read.
-    public static func validate(path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection())
-        throws -> FileReport
-    {
-        let opened = try RecordingInput.open(path)
+    public static func validate(
+        path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
+        readerOptions: RecordingReader.Options = .init()
+    ) throws -> FileReport {
+        let opened = try RecordingInput.open(path, options: readerOptions)
         let reader = opened.reader
         var validator: SessionValidator?
         var findings: [Finding] = []
