@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RTScopeCommandsTests",
-            dependencies: ["RTScopeCommands", "RealtimeRecording", "RealtimeProtocol"],
+            dependencies: ["RTScopeCommands", "RealtimeRecording", "RealtimeProtocol", "RealtimeValidation"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,5 +1,6 @@
-/// How much a finding matters. `error`: the protocol says MUST; `warning`: SHOULD, or a
-/// likely bug; `note`: worth knowing, never a failure.
+/// How much a finding matters.
+///
+/// `error`: the protocol says MUST; `warning`: SHOULD, or a likely bug; `note`: worth knowing, never a failure.
 public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case note, warning, error
 

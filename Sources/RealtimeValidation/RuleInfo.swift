@@ -1,6 +1,8 @@
 /// What a rule checks and why: the data behind `rtscope rules`, docs/rules.md and every report.
 public struct RuleInfo: Sendable, Hashable, Codable {
-    /// Stable kebab-case id, used in reports, `--enable`/`--disable` and fingerprints. Never reused.
+    /// Stable kebab-case id, used in reports, `--enable`/`--disable` and fingerprints.
+    ///
+    /// Never reused.
     public let id: String
     public let severity: Severity
     /// One line: what is checked.

@@ -37,7 +37,8 @@ public struct SessionValidator {
         guard event.opcode == .text else { return [] }
         guard let object = event.object, let type = object["type"] as? String else {
             emit(
-                "event-not-json-object", "The \(event.direction.word) text frame is not a JSON object with a string type.",
+                "event-not-json-object",
+                "The \(event.direction.word) text frame is not a JSON object with a string type.",
                 expected: "{\"type\": \"…\", …}", actual: event.object == nil ? "not a JSON object" : "no string type")
             return findings
         }
@@ -48,7 +49,8 @@ public struct SessionValidator {
             checkSchema(object, spec)
             if spec.direction != event.direction {
                 emit(
-                    "unknown-event-type", "\(type) is a \(spec.direction.word) event but was sent by the \(event.direction.word).",
+                    "unknown-event-type",
+                    "\(type) is a \(spec.direction.word) event but was sent by the \(event.direction.word).",
                     expected: "sent by the \(spec.direction.word)", actual: "sent by the \(event.direction.word)")
             }
             checkDialect(type, spec, object)
@@ -92,7 +94,8 @@ public struct SessionValidator {
             Finding(
                 rule: rule, severity: severity, message: message, expected: expected, actual: actual,
                 line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
-                eventType: type ?? (line == nil ? currentType : nil), eventID: eventID ?? (line == nil ? currentEventID : nil),
+                eventType: type ?? (line == nil ? currentType : nil),
+                eventID: eventID ?? (line == nil ? currentEventID : nil),
                 subject: subject, related: related))
     }
 

@@ -29,7 +29,7 @@ public struct RuleSelection: Sendable {
 /// The result of validating one input.
 public struct FileReport: Sendable {
     /// The path as given on the command line.
-    public let path: String
+    public var path: String
     public let frames: Int
     public let dialect: Dialect?
     /// Findings in line order.
@@ -67,14 +67,16 @@ public enum ValidationRun {
                 if validator == nil { validator = SessionValidator(declaredDialect: dialect ?? reader.header?.dialect) }
                 let object = opcode == .text ? line.eventObject() : nil
                 let input = ValidatorEvent(
-                    line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode, object: object)
+                    line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
+                    object: object)
                 if let new = validator?.consume(input), !new.isEmpty { keep(new) }
             }
             return true
         }
         if let final = validator?.finish() { keep(final) }
         findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
-        var report = FileReport(path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, findings: findings)
+        var report = FileReport(
+            path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, findings: findings)
         if !findings.isEmpty, path != "-" {
             let wanted = Set(findings.flatMap { f in [f.line - 1, f.line, f.line + 1] + f.related.map(\.line) })
             report.excerpts = (try? Excerpts.lines(wanted, in: path)) ?? [:]
@@ -94,7 +96,8 @@ public enum ValidationRun {
         case .bom, .crlf, .blankLine, .extraHeader: return nil
         }
         return Finding(
-            rule: rule, severity: issue.severity == .error ? .error : .warning, message: issue.message, line: issue.line,
+            rule: rule, severity: issue.severity == .error ? .error : .warning, message: issue.message,
+            line: issue.line,
             eventIndex: 0)
     }
 }
@@ -110,7 +113,8 @@ enum Excerpts {
             if wanted.contains(line.number) {
                 let arrow = line.direction?.arrow ?? " "
                 if let object = line.eventObject(), let type = object["type"] as? String {
-                    let summary = EventSummary.summarize(object, spec: EventCatalog.standard.spec(for: type), maxText: 60)
+                    let summary = EventSummary.summarize(
+                        object, spec: EventCatalog.standard.spec(for: type), maxText: 60)
                     out[line.number] = "\(arrow) \(type)\(summary.isEmpty ? "" : " " + summary)"
                 } else {
                     out[line.number] = line.kind == .header ? "(header)" : "\(arrow) [\(line.opcode?.rawValue ?? "?")]"

@@ -66,7 +66,8 @@ enum JSON {
         case let n as NSNumber:
             switch String(cString: n.objCType) {
             case "c", "B": return .boolean
-            case "d", "f": return n.doubleValue.rounded() == n.doubleValue && abs(n.doubleValue) < 1e15 ? .integer : .number
+            case "d", "f":
+                return n.doubleValue.rounded() == n.doubleValue && abs(n.doubleValue) < 1e15 ? .integer : .number
             default: return .integer
             }
         default: return .null

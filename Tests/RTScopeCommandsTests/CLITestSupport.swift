@@ -18,7 +18,9 @@ enum CLI {
     }
 
     /// Runs `rtscope arguments…` in the repository root, feeding `stdin` if given.
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    static func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -26,6 +28,8 @@ enum CLI {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["COLUMNS"] = "120"
+        environment.removeValue(forKey: "GITHUB_STEP_SUMMARY")
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

@@ -49,7 +49,9 @@ let faultCorpus: [Mutation] = [
     Mutation(name: "duplicate client event_id", sample: text, rule: "client-event-id-invalid") {
         $0.edit("response.create") { $0["event_id"] = "evt_c001" }
     },
-    Mutation(name: "remove session.created", sample: text, rule: "session-created-first") { $0.remove("session.created") },
+    Mutation(name: "remove session.created", sample: text, rule: "session-created-first") {
+        $0.remove("session.created")
+    },
     Mutation(name: "second session.created", sample: text, rule: "session-created-once") {
         var copy = $0.recs[0].obj ?? [:]
         copy["event_id"] = "event_again"
@@ -107,7 +109,8 @@ let faultCorpus: [Mutation] = [
     Mutation(name: "response failed", sample: text, rule: "response-failed") {
         $0.edit("response.done") {
             $0.set("response.status", "failed")
-            $0.set("response.status_details", ["type": "failed", "error": ["type": "server_error", "code": "internal"]])
+            $0.set(
+                "response.status_details", ["type": "failed", "error": ["type": "server_error", "code": "internal"]])
         }
     },
     Mutation(name: "alter one text delta", sample: text, rule: "text-accumulation") {
@@ -133,7 +136,8 @@ let faultCorpus: [Mutation] = [
     },
     Mutation(name: "input transcription deltas disagree", sample: vad, rule: "input-transcript-accumulation") {
         let delta: [String: Any] = [
-            "type": "conversation.item.input_audio_transcription.delta", "event_id": "event_in1", "item_id": "item_U101",
+            "type": "conversation.item.input_audio_transcription.delta", "event_id": "event_in1",
+            "item_id": "item_U101",
             "content_index": 0, "delta": "Hello",
         ]
         $0.insert(.serverToClient, delta, after: "response.done")
@@ -181,7 +185,9 @@ let faultCorpus: [Mutation] = [
     Mutation(name: "server error", sample: text, rule: "server-error") {
         let error: [String: Any] = [
             "type": "error", "event_id": "event_err",
-            "error": ["type": "invalid_request_error", "code": "invalid_event", "message": "bad", "event_id": "evt_c003"],
+            "error": [
+                "type": "invalid_request_error", "code": "invalid_event", "message": "bad", "event_id": "evt_c003",
+            ],
         ]
         $0.insert(.serverToClient, error, after: "response.create")
     },

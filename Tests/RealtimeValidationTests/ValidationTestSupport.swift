@@ -44,7 +44,9 @@ struct Session {
         var findings: [Finding] = []
         for (i, rec) in recs.enumerated() {
             findings += validator.consume(
-                ValidatorEvent(line: i + 2, index: i + 1, tUs: Int64(i) * 1000, direction: rec.dir, opcode: .text, object: rec.obj))
+                ValidatorEvent(
+                    line: i + 2, index: i + 1, tUs: Int64(i) * 1000, direction: rec.dir, opcode: .text, object: rec.obj)
+            )
         }
         return findings + validator.finish()
     }

@@ -14,7 +14,9 @@ struct ValidatorBasicsTests {
     @Test func ruleIDsAreUniqueKebabCase() {
         let ids = RuleCatalog.all.map(\.id)
         #expect(Set(ids).count == ids.count)
-        for id in ids { #expect(id.range(of: #"^(reader\.)?[a-z0-9]+(-[a-z0-9]+)*$"#, options: .regularExpression) != nil, "\(id)") }
+        for id in ids {
+            #expect(id.range(of: #"^(reader\.)?[a-z0-9]+(-[a-z0-9]+)*$"#, options: .regularExpression) != nil, "\(id)")
+        }
     }
 
     @Test(arguments: Samples.all)
@@ -46,7 +48,8 @@ struct ValidatorBasicsTests {
         }
         #expect(state == "idle")
         let seed = [
-            "session.created", "session.update", "session.updated", "conversation.item.create", "conversation.item.created",
+            "session.created", "session.update", "session.updated", "conversation.item.create",
+            "conversation.item.created",
             "response.create", "response.created", "response.text.delta", "response.text.done", "response.done",
         ]
         let order = session.recs.compactMap { $0.obj?["type"] as? String }
@@ -64,8 +67,11 @@ struct ValidatorBasicsTests {
     @Test func consumeReturnsFindingsAsTheyHappen() {
         var validator = SessionValidator()
         let first = validator.consume(
-            ValidatorEvent(line: 2, index: 1, tUs: 0, direction: .serverToClient, opcode: .text,
-                           object: ["type": "response.created", "event_id": "e1", "response": ["id": "r1", "status": "in_progress"]]))
+            ValidatorEvent(
+                line: 2, index: 1, tUs: 0, direction: .serverToClient, opcode: .text,
+                object: [
+                    "type": "response.created", "event_id": "e1", "response": ["id": "r1", "status": "in_progress"],
+                ]))
         #expect(first.map(\.rule) == ["session-created-first"])
         #expect(validator.finish().map(\.rule) == ["response-not-done"])
     }

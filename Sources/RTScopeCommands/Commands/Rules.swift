@@ -16,7 +16,10 @@ extension RTScope {
         func run() throws {
             let out = Output()
             let rules = RuleCatalog.all
-            out.write(json ? try RulesListing.json(rules) : markdown ? RulesListing.markdown(rules) : RulesListing.table(rules))
+            out.write(
+                json
+                    ? try RulesListing.json(rules) : markdown ? RulesListing.markdown(rules) : RulesListing.table(rules)
+            )
             out.flush()
         }
     }

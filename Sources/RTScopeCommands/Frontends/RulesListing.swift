@@ -11,7 +11,8 @@ public enum RulesListing {
             let severity = rule.severity.rawValue + String(repeating: " ", count: 8 - rule.severity.rawValue.count)
             out += "\(rule.id)\(pad)  \(severity)  \(rule.summary)  [\(rule.source)]\n"
         }
-        return out + "\n\(rules.count) rules. `rtscope rules --json` or docs/rules.md for the requirement behind each.\n"
+        return out
+            + "\n\(rules.count) rules. `rtscope rules --json` or docs/rules.md for the requirement behind each.\n"
     }
 
     public static func json(_ rules: [RuleInfo]) throws -> String {
@@ -35,7 +36,8 @@ public enum RulesListing {
             """
         out += "| id | severity | checks | requirement | source |\n| --- | --- | --- | --- | --- |\n"
         for r in rules {
-            out += "| `\(r.id)` | \(r.severity.rawValue) | \(escape(r.summary)) | \(escape(r.requirement)) | \(r.source) |\n"
+            out +=
+                "| `\(r.id)` | \(r.severity.rawValue) | \(escape(r.summary)) | \(escape(r.requirement)) | \(r.source) |\n"
         }
         out += """
 

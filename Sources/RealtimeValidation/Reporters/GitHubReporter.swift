@@ -23,10 +23,14 @@ public enum GitHubReporter {
             var message = f.message
             if let expected = f.expected { message += "\nExpected: \(expected)" }
             if let actual = f.actual { message += "\nActual: \(actual)" }
-            out += "::\(command) file=\(property(file)),line=\(max(1, f.line)),title=\(property("rtscope \(f.rule)"))::\(data(message))\n"
+            out +=
+                "::\(command) file=\(property(file)),line=\(max(1, f.line)),title=\(property("rtscope \(f.rule)"))::\(data(message))\n"
         }
         let more = Severity.allCases.reversed().compactMap { s in hidden[s].map { "\($0) more \(s.rawValue)s" } }
-        if !more.isEmpty { out += "rtscope: \(more.joined(separator: ", ")) not annotated (GitHub shows 10 per level); see the job summary.\n" }
+        if !more.isEmpty {
+            out +=
+                "rtscope: \(more.joined(separator: ", ")) not annotated (GitHub shows 10 per level); see the job summary.\n"
+        }
         out += TextReporter.summary(result)
         return out
     }
@@ -44,15 +48,18 @@ public enum GitHubReporter {
 
     /// The Markdown job summary, cut to `summaryCap` bytes.
     public static func summary(_ result: ValidationResult) -> String {
-        var md = "## rtscope validate\n\n| recording | frames | errors | warnings | notes | result |\n| --- | --- | --- | --- | --- | --- |\n"
+        var md =
+            "## rtscope validate\n\n| recording | frames | errors | warnings | notes | result |\n| --- | --- | --- | --- | --- | --- |\n"
         for r in result.reports {
             let failed = r.findings.contains { $0.severity >= result.failAt }
-            md += "| `\(r.path)` | \(r.frames) | \(r.count(.error)) | \(r.count(.warning)) | \(r.count(.note)) | \(failed ? "❌" : "✅") |\n"
+            md +=
+                "| `\(r.path)` | \(r.frames) | \(r.count(.error)) | \(r.count(.warning)) | \(r.count(.note)) | \(failed ? "❌" : "✅") |\n"
         }
         let all = result.ordered
         if !all.isEmpty { md += "\n| severity | rule | where | message |\n| --- | --- | --- | --- |\n" }
         for (k, (file, f)) in all.enumerated() {
-            let row = "| \(f.severity.rawValue) | `\(f.rule)` | `\(file):\(f.line)` | \(f.message.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            let row =
+                "| \(f.severity.rawValue) | `\(f.rule)` | `\(file):\(f.line)` | \(f.message.replacingOccurrences(of: "|", with: "\\|")) |\n"
             if md.utf8.count + row.utf8.count > summaryCap - 200 {
                 md += "\n… \(all.count - k) more findings not shown (summary size limit).\n"
                 break

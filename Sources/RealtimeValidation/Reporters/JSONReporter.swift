@@ -1,5 +1,5 @@
-import RealtimeProtocol
 import Foundation
+import RealtimeProtocol
 import RealtimeRecording
 
 /// Machine JSON: every file with its counts and findings, plus the rules that ran.

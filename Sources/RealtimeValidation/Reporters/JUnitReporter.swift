@@ -1,7 +1,8 @@
-/// JUnit XML as GitLab and Jenkins read it: one testsuite per recording, one testcase per
-/// (recording × rule) with `classname`, `name` and `file` always set (GitLab keys test identity
-/// on classname + name), and failure bodies with Expected/Actual. Findings below the failure
-/// threshold do not fail their testcase; they are listed in its `system-out`.
+/// JUnit XML as GitLab and Jenkins read it: one testsuite per recording, one testcase per (recording × rule) with
+/// `classname`, `name` and `file` always set (GitLab keys test identity on classname + name), and failure bodies with
+/// Expected/Actual.
+///
+/// Findings below the failure threshold do not fail their testcase; they are listed in its `system-out`.
 public enum JUnitReporter {
     public static func render(_ result: ValidationResult) -> String {
         let totalTests = result.reports.count * result.rules.count
@@ -14,7 +15,8 @@ public enum JUnitReporter {
                 let hits = report.findings.filter { $0.rule == rule.id }
                 let failing = hits.filter { $0.severity >= result.failAt }
                 let bodies = failing.map { Self.body($0) }
-                let attributes = "classname=\"\(xml(report.path))\" name=\"\(xml(rule.id))\" file=\"\(xml(report.path))\" time=\"0\""
+                let attributes =
+                    "classname=\"\(xml(report.path))\" name=\"\(xml(rule.id))\" file=\"\(xml(report.path))\" time=\"0\""
                 guard !hits.isEmpty else {
                     cases += "    <testcase \(attributes)/>\n"
                     continue
@@ -23,18 +25,23 @@ public enum JUnitReporter {
                 if let first = failing.first {
                     suiteFailures += 1
                     let body = bodies.joined(separator: "\n\n")
-                    let message = failing.count == 1 ? first.message : "\(first.message) (and \(failing.count - 1) more)"
-                    cases += "      <failure message=\"\(xml("line \(first.line): \(message)"))\" type=\"\(first.severity.rawValue)\">"
+                    let message =
+                        failing.count == 1 ? first.message : "\(first.message) (and \(failing.count - 1) more)"
+                    cases +=
+                        "      <failure message=\"\(xml("line \(first.line): \(message)"))\" type=\"\(first.severity.rawValue)\">"
                         + "\(xml("\(rule.requirement)\n\n" + body))</failure>\n"
                 }
                 let context = hits.map { f in
                     "\(f.severity.rawValue) line \(f.line): \(f.message)"
-                        + ([f.line - 1, f.line, f.line + 1].compactMap { n in report.excerpts[n].map { "\n  \(n) | \($0)" } }.joined())
+                        + ([f.line - 1, f.line, f.line + 1].compactMap { n in
+                            report.excerpts[n].map { "\n  \(n) | \($0)" }
+                        }.joined())
                 }.joined(separator: "\n")
                 cases += "      <system-out>\(xml(context))</system-out>\n    </testcase>\n"
             }
             failures += suiteFailures
-            suites += "  <testsuite name=\"\(xml(report.path))\" tests=\"\(result.rules.count)\" failures=\"\(suiteFailures)\" "
+            suites +=
+                "  <testsuite name=\"\(xml(report.path))\" tests=\"\(result.rules.count)\" failures=\"\(suiteFailures)\" "
                 + "errors=\"0\" skipped=\"0\" time=\"0\">\n" + cases + "  </testsuite>\n"
         }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

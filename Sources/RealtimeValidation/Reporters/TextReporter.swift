@@ -1,4 +1,5 @@
 import RealtimeProtocol
+
 /// Human output in the style of h2spec: rule, requirement, Expected/Actual and the offending
 /// lines with a little context; then a summary per file and per rule.
 public enum TextReporter {
@@ -14,7 +15,8 @@ public enum TextReporter {
         var out = ""
         for report in result.reports {
             for finding in report.findings {
-                out += "\(report.path):\(finding.line): \(severity(finding.severity)) [\(finding.rule)] \(finding.message)\n"
+                out +=
+                    "\(report.path):\(finding.line): \(severity(finding.severity)) [\(finding.rule)] \(finding.message)\n"
                 if let info = RuleCatalog.info(finding.rule) {
                     out += "  requirement: \(info.requirement) (\(info.source))\n"
                 }
@@ -43,7 +45,8 @@ public enum TextReporter {
             let w = report.count(.warning)
             let n = report.count(.note)
             let verdict = report.findings.contains { $0.severity >= result.failAt } ? "FAIL" : "ok"
-            out += "\(verdict)  \(report.path): \(report.frames) frames, \(e) errors, \(w) warnings, \(n) notes"
+            out +=
+                "\(verdict)  \(report.path): \(report.frames) frames, \(e) errors, \(w) warnings, \(n) notes"
                 + (report.dialect.map { " (\($0.rawValue))" } ?? "") + "\n"
             for f in report.findings { byRule[f.rule, default: [:]][f.severity, default: 0] += 1 }
         }
@@ -51,12 +54,14 @@ public enum TextReporter {
             out += "\nby rule:\n"
             for (rule, counts) in byRule.sorted(by: { $0.key < $1.key }) {
                 let total = counts.values.reduce(0, +)
-                out += "  \(rule): \(total) (\(Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")))\n"
+                out +=
+                    "  \(rule): \(total) (\(Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")))\n"
             }
         }
         let files = result.reports.count
         let failed = result.reports.filter { r in r.findings.contains { $0.severity >= result.failAt } }.count
-        out += "\n\(files) file\(files == 1 ? "" : "s") checked against \(result.rules.count) rules: "
+        out +=
+            "\n\(files) file\(files == 1 ? "" : "s") checked against \(result.rules.count) rules: "
             + (failed == 0 ? "all passed" : "\(failed) failed") + " (failing at \(result.failAt.rawValue)).\n"
         return out
     }

@@ -34,7 +34,8 @@ extension SessionValidator {
             guard field.kinds.contains(where: { $0.accepts(kind) }) else {
                 emit(
                     "field-type-mismatch", "\(spec.name).\(field.path) has the wrong JSON type.",
-                    expected: field.kinds.map(\.rawValue).joined(separator: " | "), actual: "\(kind.rawValue) \(JSON.render(value))")
+                    expected: field.kinds.map(\.rawValue).joined(separator: " | "),
+                    actual: "\(kind.rawValue) \(JSON.render(value))")
                 continue
             }
             if let allowed = field.allowed, let text = value as? String, !allowed.contains(text) {
@@ -56,7 +57,9 @@ extension SessionValidator {
                 state.serverEventIDs[id] = line
             }
         } else if requiresID, catalog.contains(type) {
-            emit("server-event-id-missing", "The server event \(type) has no event_id.", expected: "a non-empty event_id", actual: "absent or empty")
+            emit(
+                "server-event-id-missing", "The server event \(type) has no event_id.",
+                expected: "a non-empty event_id", actual: "absent or empty")
         }
         let starts = type == EventNames.sessionCreated || type == EventNames.transcriptionSessionCreated
         if !state.sawServerEvent, !starts {
@@ -70,12 +73,16 @@ extension SessionValidator {
     mutating func checkClientIdentity(_ object: [String: Any]) {
         guard let id = object["event_id"] as? String else { return }
         if id.count > 512 {
-            emit("client-event-id-invalid", "A client event_id is longer than 512 characters.", expected: "≤ 512 characters", actual: "\(id.count) characters")
+            emit(
+                "client-event-id-invalid", "A client event_id is longer than 512 characters.",
+                expected: "≤ 512 characters", actual: "\(id.count) characters")
         }
         if let first = state.clientEventIDs[id] {
             emit(
-                "client-event-id-invalid", "The client event_id \(id) was already used, so errors cannot be traced to one event.",
-                expected: "a unique event_id", actual: id, related: [RelatedLine(line: first.line, note: "first use by \(first.type)")])
+                "client-event-id-invalid",
+                "The client event_id \(id) was already used, so errors cannot be traced to one event.",
+                expected: "a unique event_id", actual: id,
+                related: [RelatedLine(line: first.line, note: "first use by \(first.type)")])
         } else {
             state.clientEventIDs[id] = (line, currentType ?? "")
         }
@@ -85,7 +92,8 @@ extension SessionValidator {
     mutating func checkDialect(_ type: String, _ spec: EventSpec, _ object: [String: Any]) {
         var dialect = catalog.dialectOnly(type)
         if dialect == nil, type == EventNames.sessionCreated || type == EventNames.sessionUpdated {
-            dialect = JSON.isSet(object, "session.type") ? .ga : (JSON.isSet(object, "session.modalities") ? .beta : nil)
+            dialect =
+                JSON.isSet(object, "session.type") ? .ga : (JSON.isSet(object, "session.modalities") ? .beta : nil)
         }
         guard let dialect else { return }
         guard let evidence = state.dialectEvidence else {
@@ -96,8 +104,12 @@ extension SessionValidator {
         state.reportedDialectMix = true
         let origin = evidence.line == 0 ? "the recording header or --dialect" : "line \(evidence.line)"
         emit(
-            "dialect-mixed", "\(type) is a \(dialect.rawValue) event in a session that speaks \(evidence.dialect.rawValue) (from \(origin)).",
-            expected: "\(evidence.dialect.rawValue) event names" + (catalog.counterpart(of: type).map { " (\($0))" } ?? ""),
-            actual: type, related: evidence.line > 0 ? [RelatedLine(line: evidence.line, note: "\(evidence.dialect.rawValue) evidence")] : [])
+            "dialect-mixed",
+            "\(type) is a \(dialect.rawValue) event in a session that speaks \(evidence.dialect.rawValue) (from \(origin)).",
+            expected: "\(evidence.dialect.rawValue) event names"
+                + (catalog.counterpart(of: type).map { " (\($0))" } ?? ""),
+            actual: type,
+            related: evidence.line > 0
+                ? [RelatedLine(line: evidence.line, note: "\(evidence.dialect.rawValue) evidence")] : [])
     }
 }

@@ -18,15 +18,19 @@ extension SessionValidator {
         default:
             guard let rid = JSON.string(object, "response_id") else { return }
             guard var response = state.responses[rid] else {
-                emit("response-event-outside-lifecycle", "\(currentType ?? type) names response \(rid), which was never created.",
-                     expected: "response.created for \(rid) first", actual: "no such response", subject: rid)
+                emit(
+                    "response-event-outside-lifecycle",
+                    "\(currentType ?? type) names response \(rid), which was never created.",
+                    expected: "response.created for \(rid) first", actual: "no such response", subject: rid)
                 return
             }
             if let done = response.doneLine {
                 if type != EventNames.outputAudioStopped, type != EventNames.outputAudioCleared {
-                    emit("response-event-outside-lifecycle", "\(currentType ?? type) arrived after response \(rid) was done.",
-                         expected: "before response.done", actual: "after it", subject: rid,
-                         related: [RelatedLine(line: done, note: "response.done")])
+                    emit(
+                        "response-event-outside-lifecycle",
+                        "\(currentType ?? type) arrived after response \(rid) was done.",
+                        expected: "before response.done", actual: "after it", subject: rid,
+                        related: [RelatedLine(line: done, note: "response.done")])
                 }
                 return
             }
@@ -39,19 +43,24 @@ extension SessionValidator {
         guard let rid = JSON.string(object, "response.id") else { return }
         let status = JSON.string(object, "response.status")
         if status != "in_progress" {
-            emit("response-status-invalid", "response.created has status \(status ?? "none").", expected: "in_progress",
-                 actual: status ?? "absent", subject: rid)
+            emit(
+                "response-status-invalid", "response.created has status \(status ?? "none").", expected: "in_progress",
+                actual: status ?? "absent", subject: rid)
         }
         // A null conversation_id marks an out-of-band response; absent means the default conversation.
         let inDefault = !(JSON.value(object, "response.conversation_id") is NSNull)
         if inDefault, let active = state.activeDefaultResponse, let other = state.responses[active] {
-            emit("response-overlap", "Response \(rid) started while \(active) is still active in the default conversation.",
-                 expected: "response.done of \(active) first", actual: "response.created of \(rid)", subject: rid,
-                 related: [RelatedLine(line: other.createdLine, note: "\(active) created")])
+            emit(
+                "response-overlap",
+                "Response \(rid) started while \(active) is still active in the default conversation.",
+                expected: "response.done of \(active) first", actual: "response.created of \(rid)", subject: rid,
+                related: [RelatedLine(line: other.createdLine, note: "\(active) created")])
         }
         if let previous = state.responses[rid] {
-            emit("response-event-outside-lifecycle", "Response \(rid) was created twice.", expected: "one response.created",
-                 actual: "another", subject: rid, related: [RelatedLine(line: previous.createdLine, note: "first")])
+            emit(
+                "response-event-outside-lifecycle", "Response \(rid) was created twice.",
+                expected: "one response.created",
+                actual: "another", subject: rid, related: [RelatedLine(line: previous.createdLine, note: "first")])
             return
         }
         state.responses[rid] = SessionState.Response(id: rid, createdLine: line, inDefaultConversation: inDefault)
@@ -64,30 +73,36 @@ extension SessionValidator {
     mutating func responseDone(_ object: [String: Any]) {
         guard let rid = JSON.string(object, "response.id") else { return }
         guard var response = state.responses[rid] else {
-            emit("response-event-outside-lifecycle", "response.done for \(rid), which was never created.",
-                 expected: "response.created first", actual: "no such response", subject: rid)
+            emit(
+                "response-event-outside-lifecycle", "response.done for \(rid), which was never created.",
+                expected: "response.created first", actual: "no such response", subject: rid)
             return
         }
         if let done = response.doneLine {
-            emit("response-event-outside-lifecycle", "Response \(rid) was done twice.", expected: "one response.done",
-                 actual: "another", subject: rid, related: [RelatedLine(line: done, note: "first response.done")])
+            emit(
+                "response-event-outside-lifecycle", "Response \(rid) was done twice.", expected: "one response.done",
+                actual: "another", subject: rid, related: [RelatedLine(line: done, note: "first response.done")])
             return
         }
         checkStatus(object, rid)
         let created = RelatedLine(line: response.createdLine, note: "response.created")
         for (i, output) in response.outputs.sorted(by: { $0.key < $1.key }) {
             if output.doneLine == nil {
-                emit("output-item-not-closed", "Output item \(i) (\(output.itemID ?? "?")) of \(rid) has no output_item.done.",
-                     expected: "response.output_item.done before response.done", actual: "missing", subject: output.itemID,
-                     related: [RelatedLine(line: output.addedLine, note: "output_item.added"), created])
+                emit(
+                    "output-item-not-closed",
+                    "Output item \(i) (\(output.itemID ?? "?")) of \(rid) has no output_item.done.",
+                    expected: "response.output_item.done before response.done", actual: "missing",
+                    subject: output.itemID,
+                    related: [RelatedLine(line: output.addedLine, note: "output_item.added"), created])
             }
         }
         let outputIDs = (JSON.array(object, "response.output") ?? []).map { ($0 as? [String: Any])?["id"] as? String }
         let addedIDs = response.outputs.sorted(by: { $0.key < $1.key }).map(\.value.itemID)
         if outputIDs != addedIDs {
-            emit("response-output-mismatch", "response.done.output of \(rid) does not list the items that were added.",
-                 expected: "[\(addedIDs.map { $0 ?? "?" }.joined(separator: ", "))]",
-                 actual: "[\(outputIDs.map { $0 ?? "?" }.joined(separator: ", "))]", subject: rid, related: [created])
+            emit(
+                "response-output-mismatch", "response.done.output of \(rid) does not list the items that were added.",
+                expected: "[\(addedIDs.map { $0 ?? "?" }.joined(separator: ", "))]",
+                actual: "[\(outputIDs.map { $0 ?? "?" }.joined(separator: ", "))]", subject: rid, related: [created])
         }
         checkFinalContent(object, response, rid)
         checkUsage(JSON.dict(object, "response.usage"), rid)
@@ -101,24 +116,31 @@ extension SessionValidator {
     mutating func checkStatus(_ object: [String: Any], _ rid: String) {
         let status = JSON.string(object, "response.status") ?? "absent"
         guard Self.terminalStatuses.contains(status) else {
-            emit("response-status-invalid", "response.done of \(rid) has status \(status).",
-                 expected: Self.terminalStatuses.joined(separator: " | "), actual: status, subject: rid)
+            emit(
+                "response-status-invalid", "response.done of \(rid) has status \(status).",
+                expected: Self.terminalStatuses.joined(separator: " | "), actual: status, subject: rid)
             return
         }
         if let detailType = JSON.string(object, "response.status_details.type"), detailType != status {
-            emit("response-status-invalid", "status_details.type \(detailType) contradicts status \(status).",
-                 expected: status, actual: detailType, subject: rid)
+            emit(
+                "response-status-invalid", "status_details.type \(detailType) contradicts status \(status).",
+                expected: status, actual: detailType, subject: rid)
         }
-        if let reason = JSON.string(object, "response.status_details.reason"), let allowed = Self.reasonsByStatus[status],
+        if let reason = JSON.string(object, "response.status_details.reason"),
+            let allowed = Self.reasonsByStatus[status],
             !allowed.contains(reason)
         {
-            emit("response-status-invalid", "Reason \(reason) does not fit status \(status).",
-                 expected: allowed.joined(separator: " | "), actual: reason, subject: rid)
+            emit(
+                "response-status-invalid", "Reason \(reason) does not fit status \(status).",
+                expected: allowed.joined(separator: " | "), actual: reason, subject: rid)
         }
         if status == "failed" || status == "incomplete" {
-            let why = JSON.string(object, "response.status_details.error.code") ?? JSON.string(object, "response.status_details.reason")
-            emit("response-failed", "Response \(rid) ended \(status)\(why.map { " (\($0))" } ?? "").",
-                 expected: "completed", actual: status + (why.map { ": \($0)" } ?? ""), subject: rid)
+            let why =
+                JSON.string(object, "response.status_details.error.code")
+                ?? JSON.string(object, "response.status_details.reason")
+            emit(
+                "response-failed", "Response \(rid) ended \(status)\(why.map { " (\($0))" } ?? "").",
+                expected: "completed", actual: status + (why.map { ": \($0)" } ?? ""), subject: rid)
         }
     }
 
@@ -132,7 +154,9 @@ extension SessionValidator {
             let audio = JSON.int(details, "audio_tokens")
         {
             let image = JSON.int(details, "image_tokens") ?? 0
-            if input != text + audio + image { problems.append("input \(input) ≠ text \(text) + audio \(audio) + image \(image)") }
+            if input != text + audio + image {
+                problems.append("input \(input) ≠ text \(text) + audio \(audio) + image \(image)")
+            }
         }
         if let details = JSON.dict(usage, "output_token_details"), let text = JSON.int(details, "text_tokens"),
             let audio = JSON.int(details, "audio_tokens"), output != text + audio
@@ -141,8 +165,9 @@ extension SessionValidator {
         }
         if [total, input, output].contains(where: { $0 < 0 }) { problems.append("negative token count") }
         if !problems.isEmpty {
-            emit("usage-arithmetic", "The usage of \(rid) does not add up.", expected: "consistent token counts",
-                 actual: problems.joined(separator: "; "), subject: rid)
+            emit(
+                "usage-arithmetic", "The usage of \(rid) does not add up.", expected: "consistent token counts",
+                actual: problems.joined(separator: "; "), subject: rid)
         }
     }
 

@@ -1,8 +1,10 @@
-/// Every validation rule, in a stable order. `docs/rules.md` is generated from this list
-/// (`rtscope rules --markdown`), and a test keeps the two in sync. Sources cite
-/// `../shared/docs/realtime-protocol.md` (§ = section, inv. = invariant number in §5).
+/// Every validation rule, in a stable order.
+///
+/// `docs/rules.md` is generated from this list (`rtscope rules --markdown`), and a test keeps the two in sync. Sources
+/// cite `../shared/docs/realtime-protocol.md` (§ = section, inv. = invariant number in §5).
 public enum RuleCatalog {
-    public static let all: [RuleInfo] = identity + lifecycle + accumulation + conversation + correlation + numbers
+    public static let all: [RuleInfo] =
+        identity + lifecycle + accumulation + conversation + correlation + numbers
         + reader
 
     static let identity: [RuleInfo] = [
@@ -77,7 +79,8 @@ public enum RuleCatalog {
             requirement: "content_part.added indexes run 0, 1, …; deltas and dones refer to an open part of the item.",
             source: "inv. 11"),
         RuleInfo(
-            "stream-order", .error, "A delta or done event arrives outside its part or item (before added, after done).",
+            "stream-order", .error,
+            "A delta or done event arrives outside its part or item (before added, after done).",
             requirement: "content_part.added < deltas < type done < content_part.done < output_item.done.",
             source: "§4.3 N3, inv. 11"),
         RuleInfo(
@@ -144,7 +147,8 @@ public enum RuleCatalog {
             requirement: "After sending a function_call_output, send response.create so the model continues.",
             source: "§4.4 step 3"),
         RuleInfo(
-            "truncate-target-invalid", .error, "`conversation.item.truncate` targets something other than assistant audio.",
+            "truncate-target-invalid", .error,
+            "`conversation.item.truncate` targets something other than assistant audio.",
             requirement: "Truncate an assistant message item's audio content part.", source: "§4.8 C2, inv. 23"),
         RuleInfo(
             "truncate-beyond-audio", .warning, "A truncate's `audio_end_ms` exceeds the audio received (or none was).",
@@ -166,7 +170,8 @@ public enum RuleCatalog {
             requirement: "Each acknowledged client event is answered (or rejected with error.event_id).",
             source: "§4.2, inv. 27"),
         RuleInfo(
-            "item-ack-id-mismatch", .warning, "The item created for a client's `conversation.item.create` has another id.",
+            "item-ack-id-mismatch", .warning,
+            "The item created for a client's `conversation.item.create` has another id.",
             requirement: "When the client sets item.id, the acknowledgement carries the same id.", source: "inv. 28"),
         RuleInfo(
             "response-create-while-active", .warning, "`response.create` sent while a response is still active.",
@@ -180,7 +185,8 @@ public enum RuleCatalog {
             "server-error", .warning, "The server sent an `error` event.",
             requirement: "A client that speaks the protocol correctly gets no errors.", source: "§4.9"),
         RuleInfo(
-            "session-update-not-reflected", .warning, "`session.updated` does not show a value `session.update` asked for.",
+            "session-update-not-reflected", .warning,
+            "`session.updated` does not show a value `session.update` asked for.",
             requirement: "session.updated reflects the requested configuration (silent failures otherwise).",
             source: "§4.1 R4"),
     ]

@@ -11,8 +11,10 @@ extension SessionValidator {
         switch type {
         case EventNames.sessionCreated, EventNames.transcriptionSessionCreated:
             if let first = state.sessionCreatedLine {
-                emit("session-created-once", "A second \(type) arrived.", expected: "exactly one", actual: "another at line \(line)",
-                     related: [RelatedLine(line: first, note: "first \(type)")])
+                emit(
+                    "session-created-once", "A second \(type) arrived.", expected: "exactly one",
+                    actual: "another at line \(line)",
+                    related: [RelatedLine(line: first, note: "first \(type)")])
             } else {
                 state.sessionCreatedLine = line
             }
@@ -78,7 +80,9 @@ extension SessionValidator {
             id: id, type: JSON.string(object, "item.type"), role: JSON.string(object, "item.role"),
             callID: JSON.string(object, "item.call_id"), line: line)
         for (rid, response) in state.responses where response.doneLine == nil {
-            if let (index, _) = response.outputs.first(where: { $0.value.itemID == id }) { item.responseOutput = (rid, index) }
+            if let (index, _) = response.outputs.first(where: { $0.value.itemID == id }) {
+                item.responseOutput = (rid, index)
+            }
         }
         state.items[id] = item
         state.deletedItems.remove(id)
@@ -105,8 +109,9 @@ extension SessionValidator {
         // The item of a commit or a VAD turn.
         if state.bufferItems.contains(id) || state.lastCommittedItem == id {
             if let speech = state.speechItem, speech.id != id, state.lastCommittedItem == nil {
-                emit("vad-id-mismatch", "The user item \(id) does not match the VAD turn's item \(speech.id).",
-                     expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
+                emit(
+                    "vad-id-mismatch", "The user item \(id) does not match the VAD turn's item \(speech.id).",
+                    expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
             }
             state.lastCommittedItem = nil
             return
@@ -120,7 +125,8 @@ extension SessionValidator {
         if let wanted = request.itemID, wanted != id {
             emit(
                 "item-ack-id-mismatch", "The client created item \(wanted) but the server acknowledged \(id).",
-                expected: wanted, actual: id, subject: wanted, related: [RelatedLine(line: request.line, note: "conversation.item.create")])
+                expected: wanted, actual: id, subject: wanted,
+                related: [RelatedLine(line: request.line, note: "conversation.item.create")])
         }
     }
 
@@ -144,7 +150,8 @@ extension SessionValidator {
         let key = "\(id)#\(JSON.int(object, "content_index") ?? 0)"
         if type == EventNames.transcriptionDelta {
             state.inputTranscripts[key, default: ""] += JSON.string(object, "delta") ?? ""
-        } else if type == EventNames.transcriptionCompleted, let deltas = state.inputTranscripts.removeValue(forKey: key),
+        } else if type == EventNames.transcriptionCompleted,
+            let deltas = state.inputTranscripts.removeValue(forKey: key),
             let transcript = JSON.string(object, "transcript"), deltas != transcript
         {
             emit(
@@ -157,15 +164,18 @@ extension SessionValidator {
 
     mutating func committed(_ object: [String: Any]) {
         if let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil {
-            emit("previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
-                 expected: "null or an existing item id", actual: previous, subject: previous)
+            emit(
+                "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
+                expected: "null or an existing item id", actual: previous, subject: previous)
         }
         guard let id = JSON.string(object, "item_id") else { return }
         state.bufferItems.insert(id)
         let manual = state.pending.contains { $0.type == "input_audio_buffer.commit" }
         if let speech = state.speechItem, speech.id != id, !manual {
-            emit("vad-id-mismatch", "The committed item \(id) does not match the VAD turn's item \(speech.id).",
-                 expected: speech.id, actual: id, subject: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
+            emit(
+                "vad-id-mismatch", "The committed item \(id) does not match the VAD turn's item \(speech.id).",
+                expected: speech.id, actual: id, subject: id,
+                related: [RelatedLine(line: speech.line, note: "speech_started")])
         }
         state.speechItem = nil
         resolve(answer: EventNames.committed)
@@ -180,12 +190,15 @@ extension SessionValidator {
 
     mutating func speechStarted(_ object: [String: Any]) {
         if turnDetectionOff {
-            emit("vad-without-turn-detection", "speech_started arrived while turn_detection is null.",
-                 expected: "no VAD events", actual: "input_audio_buffer.speech_started")
+            emit(
+                "vad-without-turn-detection", "speech_started arrived while turn_detection is null.",
+                expected: "no VAD events", actual: "input_audio_buffer.speech_started")
         }
         let start = JSON.int(object, "audio_start_ms") ?? 0
         if start < state.lastSpeechStartMs {
-            emit("vad-id-mismatch", "audio_start_ms went backwards.", expected: "≥ \(state.lastSpeechStartMs)", actual: "\(start)")
+            emit(
+                "vad-id-mismatch", "audio_start_ms went backwards.", expected: "≥ \(state.lastSpeechStartMs)",
+                actual: "\(start)")
         }
         state.lastSpeechStartMs = max(state.lastSpeechStartMs, start)
         if let id = JSON.string(object, "item_id") { state.speechItem = (id, line, start) }
@@ -193,17 +206,21 @@ extension SessionValidator {
 
     mutating func speechStopped(_ object: [String: Any]) {
         if turnDetectionOff {
-            emit("vad-without-turn-detection", "speech_stopped arrived while turn_detection is null.",
-                 expected: "no VAD events", actual: "input_audio_buffer.speech_stopped")
+            emit(
+                "vad-without-turn-detection", "speech_stopped arrived while turn_detection is null.",
+                expected: "no VAD events", actual: "input_audio_buffer.speech_stopped")
         }
         guard let speech = state.speechItem else { return }
         if let id = JSON.string(object, "item_id"), id != speech.id {
-            emit("vad-id-mismatch", "speech_stopped names item \(id), speech_started named \(speech.id).",
-                 expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
+            emit(
+                "vad-id-mismatch", "speech_stopped names item \(id), speech_started named \(speech.id).",
+                expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
         }
         if let end = JSON.int(object, "audio_end_ms"), end < speech.startMs {
-            emit("vad-id-mismatch", "audio_end_ms is before the turn's audio_start_ms.",
-                 expected: "≥ \(speech.startMs)", actual: "\(end)", related: [RelatedLine(line: speech.line, note: "speech_started")])
+            emit(
+                "vad-id-mismatch", "audio_end_ms is before the turn's audio_start_ms.",
+                expected: "≥ \(speech.startMs)", actual: "\(end)",
+                related: [RelatedLine(line: speech.line, note: "speech_started")])
         }
     }
 
@@ -221,7 +238,8 @@ extension SessionValidator {
             state.cancels.removeAll { c in state.clientEventIDs[cause]?.line == c.line }
         } else if let last = state.pending.indices.last {
             // error.event_id may be null; attribute it to the most recent client request.
-            related.append(RelatedLine(line: state.pending[last].line, note: "probably answers this \(state.pending[last].type)"))
+            related.append(
+                RelatedLine(line: state.pending[last].line, note: "probably answers this \(state.pending[last].type)"))
             state.pending.remove(at: last)
         }
         if code == "response_cancel_not_active" { state.cancels.removeAll() }
@@ -234,10 +252,14 @@ extension SessionValidator {
         for case let limit as [String: Any] in JSON.array(object, "rate_limits") ?? [] {
             let name = limit["name"] as? String ?? "?"
             if let remaining = JSON.double(limit, "remaining"), let cap = JSON.double(limit, "limit"), remaining > cap {
-                emit("rate-limits-invalid", "Rate limit \(name) has more remaining than its limit.", expected: "remaining ≤ \(cap)", actual: "\(remaining)")
+                emit(
+                    "rate-limits-invalid", "Rate limit \(name) has more remaining than its limit.",
+                    expected: "remaining ≤ \(cap)", actual: "\(remaining)")
             }
             if let reset = JSON.double(limit, "reset_seconds"), reset < 0 {
-                emit("rate-limits-invalid", "Rate limit \(name) has a negative reset_seconds.", expected: "≥ 0", actual: "\(reset)")
+                emit(
+                    "rate-limits-invalid", "Rate limit \(name) has a negative reset_seconds.", expected: "≥ 0",
+                    actual: "\(reset)")
             }
         }
     }
@@ -250,7 +272,9 @@ extension SessionValidator {
     }
 
     /// Flags requested scalar values that the effective session does not show.
-    mutating func compareRequested(_ requested: [String: Any], _ effective: [String: Any], requestLine: Int, prefix: String = "") {
+    mutating func compareRequested(
+        _ requested: [String: Any], _ effective: [String: Any], requestLine: Int, prefix: String = ""
+    ) {
         for (key, value) in requested.sorted(by: { $0.key < $1.key }) {
             let path = prefix.isEmpty ? key : "\(prefix).\(key)"
             if let nested = value as? [String: Any] {
@@ -264,7 +288,8 @@ extension SessionValidator {
             guard value is String || value is NSNumber || value is NSNull, let actual = effective[key] else { continue }
             guard !same(value, actual) else { continue }
             emit(
-                "session-update-not-reflected", "session.updated shows \(path) = \(JSON.render(actual)), not the requested value.",
+                "session-update-not-reflected",
+                "session.updated shows \(path) = \(JSON.render(actual)), not the requested value.",
                 expected: "\(path) = \(JSON.render(value))", actual: "\(path) = \(JSON.render(actual))",
                 related: [RelatedLine(line: requestLine, note: "session.update")])
         }

@@ -4,22 +4,27 @@ import RealtimeProtocol
 // Output items, content parts and delta streams inside one response (§4.3 N2–N7, inv. 9–18).
 
 extension SessionValidator {
-    mutating func stream(_ type: String, _ object: [String: Any], _ spec: EventSpec?, _ response: inout SessionState.Response) {
+    mutating func stream(
+        _ type: String, _ object: [String: Any], _ spec: EventSpec?, _ response: inout SessionState.Response
+    ) {
         let rid = response.id
         let outputIndex = JSON.int(object, "output_index")
         switch type {
         case EventNames.outputItemAdded:
             guard let outputIndex else { return }
             if outputIndex != response.nextOutputIndex || response.outputs[outputIndex] != nil {
-                emit("output-index-sequence", "Output index \(outputIndex) of \(rid) is out of sequence.",
-                     expected: "\(response.nextOutputIndex)", actual: "\(outputIndex)", subject: rid)
+                emit(
+                    "output-index-sequence", "Output index \(outputIndex) of \(rid) is out of sequence.",
+                    expected: "\(response.nextOutputIndex)", actual: "\(outputIndex)", subject: rid)
             }
             let status = JSON.string(object, "item.status")
             let content = JSON.array(object, "item.content") ?? []
             if status != nil && status != "in_progress" || !content.isEmpty {
-                emit("output-item-status", "output_item.added should announce an in_progress item with empty content.",
-                     expected: "status in_progress, content []", actual: "status \(status ?? "absent"), \(content.count) parts",
-                     subject: JSON.string(object, "item.id"))
+                emit(
+                    "output-item-status", "output_item.added should announce an in_progress item with empty content.",
+                    expected: "status in_progress, content []",
+                    actual: "status \(status ?? "absent"), \(content.count) parts",
+                    subject: JSON.string(object, "item.id"))
             }
             response.outputs[outputIndex] = SessionState.Output(
                 itemID: JSON.string(object, "item.id"), itemType: JSON.string(object, "item.type"), addedLine: line,
@@ -28,19 +33,26 @@ extension SessionValidator {
         case EventNames.outputItemDone:
             guard let outputIndex, var output = openOutput(response, outputIndex, rid) else { return }
             if let id = JSON.string(object, "item.id"), id != output.itemID {
-                emit("output-index-sequence", "output_item.done at index \(outputIndex) carries item \(id), not \(output.itemID ?? "?").",
-                     expected: output.itemID ?? "?", actual: id, subject: rid,
-                     related: [RelatedLine(line: output.addedLine, note: "output_item.added")])
+                emit(
+                    "output-index-sequence",
+                    "output_item.done at index \(outputIndex) carries item \(id), not \(output.itemID ?? "?").",
+                    expected: output.itemID ?? "?", actual: id, subject: rid,
+                    related: [RelatedLine(line: output.addedLine, note: "output_item.added")])
             }
             let status = JSON.string(object, "item.status")
             if let status, status != "completed", status != "incomplete" {
-                emit("output-item-status", "output_item.done has item status \(status).", expected: "completed | incomplete",
-                     actual: status, subject: output.itemID)
+                emit(
+                    "output-item-status", "output_item.done has item status \(status).",
+                    expected: "completed | incomplete",
+                    actual: status, subject: output.itemID)
             }
             for (ci, part) in output.parts.sorted(by: { $0.key < $1.key }) where part.doneLine == nil {
-                emit("output-item-not-closed", "Content part \(ci) of item \(output.itemID ?? "?") has no content_part.done.",
-                     expected: "response.content_part.done before output_item.done", actual: "missing", subject: output.itemID,
-                     related: [RelatedLine(line: part.addedLine, note: "content_part.added")])
+                emit(
+                    "output-item-not-closed",
+                    "Content part \(ci) of item \(output.itemID ?? "?") has no content_part.done.",
+                    expected: "response.content_part.done before output_item.done", actual: "missing",
+                    subject: output.itemID,
+                    related: [RelatedLine(line: part.addedLine, note: "content_part.added")])
             }
             if let item = JSON.dict(object, "item") { compareItem(item, output, where: "output_item.done") }
             output.doneLine = line
@@ -50,8 +62,9 @@ extension SessionValidator {
             requireConversation(&output, response)
             let ci = JSON.int(object, "content_index") ?? -1
             if ci != output.nextContentIndex || output.parts[ci] != nil {
-                emit("content-index-sequence", "Content index \(ci) of item \(output.itemID ?? "?") is out of sequence.",
-                     expected: "\(output.nextContentIndex)", actual: "\(ci)", subject: output.itemID)
+                emit(
+                    "content-index-sequence", "Content index \(ci) of item \(output.itemID ?? "?") is out of sequence.",
+                    expected: "\(output.nextContentIndex)", actual: "\(ci)", subject: output.itemID)
             }
             output.parts[ci] = SessionState.Part(type: JSON.string(object, "part.type"), addedLine: line)
             output.nextContentIndex = max(output.nextContentIndex, ci + 1)
@@ -62,8 +75,9 @@ extension SessionValidator {
             guard var part = openPart(output, ci) else { return }
             for (field, buffer) in part.buffers {
                 if let final = JSON.string(object, "part.\(field)"), final != buffer {
-                    emit(accumulationRule(field), "content_part.done.part.\(field) differs from the accumulated deltas.",
-                         expected: JSON.render(buffer), actual: JSON.render(final), subject: output.itemID)
+                    emit(
+                        accumulationRule(field), "content_part.done.part.\(field) differs from the accumulated deltas.",
+                        expected: JSON.render(buffer), actual: JSON.render(final), subject: output.itemID)
                 }
             }
             part.doneLine = line
@@ -90,14 +104,17 @@ extension SessionValidator {
     /// The output at `index`, if it was added and is not done; otherwise reports stream-order.
     mutating func openOutput(_ response: SessionState.Response, _ index: Int, _ rid: String) -> SessionState.Output? {
         guard let output = response.outputs[index] else {
-            emit("stream-order", "\(currentType ?? "event") refers to output \(index) of \(rid) before its output_item.added.",
-                 expected: "response.output_item.added first", actual: "no output \(index)", subject: rid)
+            emit(
+                "stream-order",
+                "\(currentType ?? "event") refers to output \(index) of \(rid) before its output_item.added.",
+                expected: "response.output_item.added first", actual: "no output \(index)", subject: rid)
             return nil
         }
         if let done = output.doneLine {
-            emit("stream-order", "\(currentType ?? "event") arrived after output \(index) of \(rid) was done.",
-                 expected: "before output_item.done", actual: "after it", subject: output.itemID,
-                 related: [RelatedLine(line: done, note: "output_item.done")])
+            emit(
+                "stream-order", "\(currentType ?? "event") arrived after output \(index) of \(rid) was done.",
+                expected: "before output_item.done", actual: "after it", subject: output.itemID,
+                related: [RelatedLine(line: done, note: "output_item.done")])
             return nil
         }
         return output
@@ -105,14 +122,18 @@ extension SessionValidator {
 
     mutating func openPart(_ output: SessionState.Output, _ ci: Int) -> SessionState.Part? {
         guard let part = output.parts[ci] else {
-            emit("content-index-sequence", "\(currentType ?? "event") refers to content part \(ci) of \(output.itemID ?? "?"), which was never added.",
-                 expected: "response.content_part.added first", actual: "no part \(ci)", subject: output.itemID)
+            emit(
+                "content-index-sequence",
+                "\(currentType ?? "event") refers to content part \(ci) of \(output.itemID ?? "?"), which was never added.",
+                expected: "response.content_part.added first", actual: "no part \(ci)", subject: output.itemID)
             return nil
         }
         if let done = part.doneLine {
-            emit("stream-order", "\(currentType ?? "event") arrived after content part \(ci) of \(output.itemID ?? "?") was done.",
-                 expected: "before content_part.done", actual: "after it", subject: output.itemID,
-                 related: [RelatedLine(line: done, note: "content_part.done")])
+            emit(
+                "stream-order",
+                "\(currentType ?? "event") arrived after content part \(ci) of \(output.itemID ?? "?") was done.",
+                expected: "before content_part.done", actual: "after it", subject: output.itemID,
+                related: [RelatedLine(line: done, note: "content_part.done")])
             return nil
         }
         return part
@@ -123,36 +144,50 @@ extension SessionValidator {
         guard response.inDefaultConversation, !output.inConversation else { return }
         output.inConversation = true  // report once per item
         let added = catalog.counterpart(of: EventNames.itemCreated) ?? EventNames.itemCreated
-        emit("item-not-in-conversation", "Item \(output.itemID ?? "?") has content before it was added to the conversation.",
-             expected: "\(EventNames.itemCreated) (GA: \(added)) before the first content", actual: currentType ?? "content",
-             subject: output.itemID, related: [RelatedLine(line: output.addedLine, note: "output_item.added")])
+        emit(
+            "item-not-in-conversation",
+            "Item \(output.itemID ?? "?") has content before it was added to the conversation.",
+            expected: "\(EventNames.itemCreated) (GA: \(added)) before the first content",
+            actual: currentType ?? "content",
+            subject: output.itemID, related: [RelatedLine(line: output.addedLine, note: "output_item.added")])
     }
 
-    mutating func delta(_ object: [String: Any], _ stream: StreamSpec, _ output: inout SessionState.Output, _ response: SessionState.Response) {
+    mutating func delta(
+        _ object: [String: Any], _ stream: StreamSpec, _ output: inout SessionState.Output,
+        _ response: SessionState.Response
+    ) {
         let piece = JSON.string(object, stream.deltaField) ?? ""
         if stream.partType == nil {
             // Function-call (or MCP) arguments: no content part, a function_call item.
             if stream.keys.contains("call_id"), output.itemType != "function_call" {
-                emit("delta-family-mismatch", "Argument deltas on a \(output.itemType ?? "?") item.", expected: "a function_call item",
-                     actual: output.itemType ?? "?", subject: output.itemID)
+                emit(
+                    "delta-family-mismatch", "Argument deltas on a \(output.itemType ?? "?") item.",
+                    expected: "a function_call item",
+                    actual: output.itemType ?? "?", subject: output.itemID)
             }
             requireConversation(&output, response)
             if let call = JSON.string(object, "call_id"), let expected = output.callID, call != expected {
-                emit("arguments-accumulation", "call_id \(call) differs from the item's \(expected).", expected: expected, actual: call,
-                     subject: output.itemID)
+                emit(
+                    "arguments-accumulation", "call_id \(call) differs from the item's \(expected).",
+                    expected: expected, actual: call,
+                    subject: output.itemID)
             }
             output.arguments += piece
             return
         }
         let ci = JSON.int(object, "content_index") ?? -1
         if let item = JSON.string(object, "item_id"), item != output.itemID {
-            emit("content-index-sequence", "\(currentType ?? "delta") names item \(item), but output \(JSON.int(object, "output_index") ?? -1) is \(output.itemID ?? "?").",
-                 expected: output.itemID ?? "?", actual: item, subject: item)
+            emit(
+                "content-index-sequence",
+                "\(currentType ?? "delta") names item \(item), but output \(JSON.int(object, "output_index") ?? -1) is \(output.itemID ?? "?").",
+                expected: output.itemID ?? "?", actual: item, subject: item)
         }
         guard var part = openPart(output, ci) else { return }
         if let wanted = stream.partType, let actual = part.type, wanted != actual {
-            emit("delta-family-mismatch", "\(currentType ?? "delta") on a \(actual) part.", expected: "a \(wanted) part", actual: "a \(actual) part",
-                 subject: output.itemID)
+            emit(
+                "delta-family-mismatch", "\(currentType ?? "delta") on a \(actual) part.", expected: "a \(wanted) part",
+                actual: "a \(actual) part",
+                subject: output.itemID)
         }
         if stream.payload == .audio {
             part.audioBytes += base64Length(piece)
@@ -168,13 +203,16 @@ extension SessionValidator {
         if let field = stream.finalField, let final = JSON.string(object, field) {
             let buffer = part.buffers[field] ?? ""
             if final != buffer {
-                emit(accumulationRule(field), "\(currentType ?? "done").\(field) differs from the concatenated deltas.",
-                     expected: JSON.render(buffer), actual: JSON.render(final), subject: output.itemID)
+                emit(
+                    accumulationRule(field), "\(currentType ?? "done").\(field) differs from the concatenated deltas.",
+                    expected: JSON.render(buffer), actual: JSON.render(final), subject: output.itemID)
             }
             part.buffers[field] = final
         } else if stream.payload == .audio, part.audioBytes % 2 != 0, isPCM16Output {
-            emit("audio-sample-alignment", "Audio of item \(output.itemID ?? "?") part \(ci) is \(part.audioBytes) bytes, not whole PCM16 samples.",
-                 expected: "an even byte count", actual: "\(part.audioBytes) bytes", subject: output.itemID)
+            emit(
+                "audio-sample-alignment",
+                "Audio of item \(output.itemID ?? "?") part \(ci) is \(part.audioBytes) bytes, not whole PCM16 samples.",
+                expected: "an even byte count", actual: "\(part.audioBytes) bytes", subject: output.itemID)
         }
         part.typeDone.insert(currentType ?? "")
         output.parts[ci] = part
@@ -183,20 +221,27 @@ extension SessionValidator {
     mutating func argumentsDone(_ object: [String: Any], _ output: inout SessionState.Output) {
         let arguments = JSON.string(object, "arguments") ?? ""
         if arguments != output.arguments {
-            emit("arguments-accumulation", "function_call_arguments.done.arguments differs from the concatenated deltas.",
-                 expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
+            emit(
+                "arguments-accumulation",
+                "function_call_arguments.done.arguments differs from the concatenated deltas.",
+                expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
         }
         if let call = JSON.string(object, "call_id"), let expected = output.callID, call != expected {
-            emit("arguments-accumulation", "call_id \(call) differs from the item's \(expected).", expected: expected, actual: call,
-                 subject: output.itemID)
+            emit(
+                "arguments-accumulation", "call_id \(call) differs from the item's \(expected).", expected: expected,
+                actual: call,
+                subject: output.itemID)
         }
         if let name = JSON.string(object, "name"), let expected = output.name, name != expected {
-            emit("arguments-accumulation", "function name \(name) differs from the item's \(expected).", expected: expected,
-                 actual: name, subject: output.itemID)
+            emit(
+                "arguments-accumulation", "function name \(name) differs from the item's \(expected).",
+                expected: expected,
+                actual: name, subject: output.itemID)
         }
         if (try? JSONSerialization.jsonObject(with: Data(arguments.utf8), options: .fragmentsAllowed)) == nil {
-            emit("arguments-not-json", "The final function-call arguments are not valid JSON.", expected: "JSON text",
-                 actual: JSON.render(arguments), subject: output.itemID)
+            emit(
+                "arguments-not-json", "The final function-call arguments are not valid JSON.", expected: "JSON text",
+                actual: JSON.render(arguments), subject: output.itemID)
         }
         output.arguments = arguments
         output.argumentsDone = true
@@ -207,22 +252,25 @@ extension SessionValidator {
         if output.itemType == "function_call", output.argumentsDone || !output.arguments.isEmpty,
             let arguments = item["arguments"] as? String, arguments != output.arguments
         {
-            emit("arguments-accumulation", "\(place) item.arguments differs from the streamed arguments.",
-                 expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
+            emit(
+                "arguments-accumulation", "\(place) item.arguments differs from the streamed arguments.",
+                expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
         }
         let content = item["content"] as? [Any] ?? []
         for (ci, part) in output.parts {
             guard ci < content.count, let entry = content[ci] as? [String: Any] else { continue }
             for (field, buffer) in part.buffers {
                 guard let final = entry[field] as? String, final != buffer else { continue }
-                emit(accumulationRule(field), "\(place) item content \(ci).\(field) differs from the streamed value.",
-                     expected: JSON.render(buffer), actual: JSON.render(final), subject: output.itemID)
+                emit(
+                    accumulationRule(field), "\(place) item content \(ci).\(field) differs from the streamed value.",
+                    expected: JSON.render(buffer), actual: JSON.render(final), subject: output.itemID)
             }
         }
     }
 
     func accumulationRule(_ field: String) -> String {
-        field == "transcript" ? "transcript-accumulation" : field == "arguments" ? "arguments-accumulation" : "text-accumulation"
+        field == "transcript"
+            ? "transcript-accumulation" : field == "arguments" ? "arguments-accumulation" : "text-accumulation"
     }
 
     var isPCM16Output: Bool {
