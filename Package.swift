@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(
             name: "RealtimeValidationTests",
             dependencies: ["RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
+            exclude: ["Snapshots"],
             swiftSettings: strictSettings
         ),
         .testTarget(

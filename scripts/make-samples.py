@@ -66,8 +66,8 @@ class Rec:
         self.lines.append(line)
 
     def write(self, filename):
-        header = json.dumps({k: v for k, v in self.header.items() if v is not None}, separators=(",", ":"), sort_keys=True)
-        header = '{"format":"rtscope-recording","version":1,' + header[1:].replace('"format":"rtscope-recording",', "").replace('"version":1,', "")
+        rest = {k: v for k, v in self.header.items() if v is not None and k not in ("format", "version")}
+        header = '{"format":"rtscope-recording","version":1,' + json.dumps(rest, separators=(",", ":"), sort_keys=True)[1:]
         with open(os.path.join(OUT, filename), "w", encoding="utf-8") as f:
             f.write(header + "\n" + "\n".join(self.lines) + "\n")
 

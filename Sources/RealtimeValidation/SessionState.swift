@@ -1,4 +1,5 @@
 import RealtimeProtocol
+import RealtimeRecording
 
 /// The validator's memory of one session: what is open, what was asked, what exists.
 ///
@@ -64,7 +65,7 @@ struct SessionState {
     var sawServerEvent = false
     var sessionCreatedLine: Int?
     /// Effective configuration (last session.created / session.updated `session` object).
-    var config: [String: Any] = [:]
+    var config: JSONValue?
     var serverEventIDs: [String: Int] = [:]
     var clientEventIDs: [String: (line: Int, type: String)] = [:]
     var dialectEvidence: (dialect: Dialect, line: Int)?
@@ -81,7 +82,7 @@ struct SessionState {
     var bufferItems: Set<String> = []
 
     var pending: [Pending] = []
-    var pendingSessionUpdates: [(line: Int, requested: [String: Any])] = []
+    var pendingSessionUpdates: [(line: Int, requested: JSONValue?)] = []
     var functionOutputsAwaitingResponse: [(line: Int, index: Int, callID: String)] = []
     var cancels: [(line: Int, index: Int, responseID: String?)] = []
 

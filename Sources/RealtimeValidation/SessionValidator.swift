@@ -35,7 +35,7 @@ public struct SessionValidator {
         currentType = nil
         currentEventID = nil
         guard event.opcode == .text else { return [] }
-        guard let object = event.object, let type = object["type"] as? String else {
+        guard let object = event.object, object.isObject, let type = object["type"]?.string else {
             emit(
                 "event-not-json-object",
                 "The \(event.direction.word) text frame is not a JSON object with a string type.",
@@ -43,7 +43,7 @@ public struct SessionValidator {
             return findings
         }
         currentType = type
-        currentEventID = object["event_id"] as? String
+        currentEventID = object["event_id"]?.string
         let spec = catalog.spec(for: type)
         if let spec {
             checkSchema(object, spec)

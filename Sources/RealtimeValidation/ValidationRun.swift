@@ -65,7 +65,7 @@ public enum ValidationRun {
                 guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else { return true }
                 frames += 1
                 if validator == nil { validator = SessionValidator(declaredDialect: dialect ?? reader.header?.dialect) }
-                let object = opcode == .text ? line.eventObject() : nil
+                let object = opcode == .text ? line.eventValue() : nil
                 let input = ValidatorEvent(
                     line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
                     object: object)

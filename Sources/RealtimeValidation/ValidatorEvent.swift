@@ -1,4 +1,3 @@
-import Foundation
 public import RealtimeProtocol
 public import RealtimeRecording
 
@@ -14,10 +13,10 @@ public struct ValidatorEvent {
     public let tUs: Int64
     public let direction: Direction
     public let opcode: Opcode
-    /// The decoded JSON object, or `nil` when the payload is not a JSON object.
-    public let object: [String: Any]?
+    /// The parsed event, or `nil` when the payload is not a JSON object.
+    public let object: JSONValue?
 
-    public init(line: Int, index: Int, tUs: Int64, direction: Direction, opcode: Opcode, object: [String: Any]?) {
+    public init(line: Int, index: Int, tUs: Int64, direction: Direction, opcode: Opcode, object: JSONValue?) {
         self.line = line
         self.index = index
         self.tUs = tUs
@@ -27,62 +26,44 @@ public struct ValidatorEvent {
     }
 }
 
-/// Typed access to decoded JSON by dot paths (numeric components index arrays).
+/// Typed access to a parsed event by dot paths (numeric components index arrays).
 enum JSON {
-    static func value(_ object: Any?, _ path: String) -> Any? {
-        guard let object else { return nil }
-        return EventSummary.value(at: path, in: object)
+    static func value(_ object: JSONValue?, _ path: String) -> JSONValue? { object?.value(at: path) }
+
+    static func string(_ object: JSONValue?, _ path: String) -> String? { value(object, path)?.string }
+
+    static func int(_ object: JSONValue?, _ path: String) -> Int? {
+        guard let v = value(object, path), v.kind == .integer else { return nil }
+        return v.int
     }
 
-    static func string(_ object: Any?, _ path: String) -> String? { value(object, path) as? String }
+    static func double(_ object: JSONValue?, _ path: String) -> Double? { value(object, path)?.double }
 
-    static func int(_ object: Any?, _ path: String) -> Int? {
-        guard let n = value(object, path) as? NSNumber, kind(n) == .integer else { return nil }
-        return n.intValue
+    static func dict(_ object: JSONValue?, _ path: String) -> JSONValue? {
+        guard let v = value(object, path), v.isObject else { return nil }
+        return v
     }
 
-    static func double(_ object: Any?, _ path: String) -> Double? {
-        guard let n = value(object, path) as? NSNumber, kind(n) != .boolean else { return nil }
-        return n.doubleValue
+    static func array(_ object: JSONValue?, _ path: String) -> [JSONValue]? {
+        guard let v = value(object, path), v.isArray else { return nil }
+        return v.children
     }
-
-    static func dict(_ object: Any?, _ path: String) -> [String: Any]? { value(object, path) as? [String: Any] }
-
-    static func array(_ object: Any?, _ path: String) -> [Any]? { value(object, path) as? [Any] }
 
     /// Whether `path` is present with a non-null value.
-    static func isSet(_ object: Any?, _ path: String) -> Bool {
+    static func isSet(_ object: JSONValue?, _ path: String) -> Bool {
         guard let v = value(object, path) else { return false }
-        return !(v is NSNull)
+        return !v.isNull
     }
 
-    /// The JSON kind of a decoded value.
-    static func kind(_ value: Any) -> JSONKind {
-        switch value {
-        case is NSNull: return .null
-        case is String: return .string
-        case is [Any]: return .array
-        case is [String: Any]: return .object
-        case let n as NSNumber:
-            switch String(cString: n.objCType) {
-            case "c", "B": return .boolean
-            case "d", "f":
-                return n.doubleValue.rounded() == n.doubleValue && abs(n.doubleValue) < 1e15 ? .integer : .number
-            default: return .integer
-            }
-        default: return .null
-        }
-    }
-
-    /// A short rendering of a value for Expected/Actual lines.
-    static func render(_ value: Any?) -> String {
+    /// A short rendering of a value for Expected/Actual lines: its JSON text, cut at 120 characters.
+    static func render(_ value: JSONValue?) -> String {
         guard let value else { return "(absent)" }
-        if value is NSNull { return "null" }
-        if let s = value as? String { return JSONText.quoted(s.count > 80 ? String(s.prefix(80)) + "…" : s) }
-        if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) {
-            let text = String(decoding: data, as: UTF8.self)
-            return text.count > 120 ? String(text.prefix(120)) + "…" : text
-        }
-        return "\(value)"
+        let text = value.rawText
+        return text.count > 120 ? String(text.prefix(120)) + "…" : text
+    }
+
+    /// A string rendered as a JSON literal, cut at 80 characters.
+    static func render(_ text: String) -> String {
+        JSONText.quoted(text.count > 80 ? String(text.prefix(80)) + "…" : text)
     }
 }

@@ -42,6 +42,10 @@ struct Corpus {
                     .utf8))
         buffer.append(0x0A)
         lines += 1
+        frame(
+            &buffer, &lines, "s2c", 0,
+            #"{"type":"session.created","event_id":"event_0","session":{"id":"sess_1","object":"realtime.session","model":"gpt-4o-realtime-preview","modalities":["text","audio"],"voice":"alloy","input_audio_format":"pcm16","output_audio_format":"pcm16","turn_detection":{"type":"server_vad","threshold":0.5}}}"#
+        )
         while written + Int64(buffer.count) < target {
             appendTurn(&buffer, &lines)
             if buffer.count >= 8 << 20 {
@@ -112,9 +116,15 @@ struct Corpus {
         )
         frame(
             &out, &lines, "s2c", 1_000,
+            #"{"type":"conversation.item.created","event_id":"event_\#(t)f2","previous_item_id":"\#(user)","item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"in_progress","role":"assistant","content":[]}}"#
+        )
+        frame(
+            &out, &lines, "s2c", 1_000,
             #"{"type":"response.content_part.added","event_id":"event_\#(t)g","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"part":{"type":"audio","transcript":""}}"#
         )
         let words = [" Hej", " \\\"så\\\"", " här", " fungerar", " det", " — ", "日本語", " ok\\n", " then", " 🎧"]
+        // JSON-escaped pieces: their concatenation is the escaped final transcript.
+        let transcript = (0..<24).map { words[$0 % words.count] }.joined()
         for k in 0..<24 {
             frame(
                 &out, &lines, "s2c", 8_000,
@@ -132,15 +142,15 @@ struct Corpus {
         )
         frame(
             &out, &lines, "s2c", 1_000,
-            #"{"type":"response.audio_transcript.done","event_id":"event_\#(t)i","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"transcript":"Hej så här fungerar det"}"#
+            #"{"type":"response.audio_transcript.done","event_id":"event_\#(t)i","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"transcript":"\#(transcript)"}"#
         )
         frame(
             &out, &lines, "s2c", 1_000,
-            #"{"type":"response.content_part.done","event_id":"event_\#(t)j","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"part":{"type":"audio","transcript":"Hej så här fungerar det"}}"#
+            #"{"type":"response.content_part.done","event_id":"event_\#(t)j","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"part":{"type":"audio","transcript":"\#(transcript)"}}"#
         )
         frame(
             &out, &lines, "s2c", 1_000,
-            #"{"type":"response.output_item.done","event_id":"event_\#(t)k","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"completed","role":"assistant","content":[{"type":"audio","transcript":"Hej så här fungerar det"}]}}"#
+            #"{"type":"response.output_item.done","event_id":"event_\#(t)k","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"completed","role":"assistant","content":[{"type":"audio","transcript":"\#(transcript)"}]}}"#
         )
         frame(
             &out, &lines, "s2c", 2_000,

@@ -168,3 +168,73 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The tape parser against Foundation: every scalar reachable by a path reads the same.
+struct JSONTapeTests {
+    static func walk(_ foundation: Any, _ tape: JSONValue, _ path: String = "") {
+        switch foundation {
+        case let dict as [String: Any]:
+            #expect(tape.isObject, "\(path)")
+            #expect(tape.count == dict.count, "\(path)")
+            for (key, value) in dict {
+                guard let child = tape[key] else {
+                    Issue.record("missing \(path).\(key)")
+                    continue
+                }
+                #expect(child.key == key)
+                walk(value, child, path + "." + key)
+            }
+        case let array as [Any]:
+            #expect(tape.isArray && tape.count == array.count, "\(path)")
+            for (i, value) in array.enumerated() { walk(value, tape[i]!, path + ".\(i)") }
+        case let string as String:
+            #expect(tape.string == string, "\(path)")
+        case is NSNull:
+            #expect(tape.isNull, "\(path)")
+        case let number as NSNumber:
+            if String(cString: number.objCType) == "c" {
+                #expect(tape.bool == number.boolValue, "\(path)")
+            } else {
+                #expect(tape.double == number.doubleValue, "\(path)")
+            }
+        default:
+            Issue.record("unexpected value at \(path)")
+        }
+    }
+
+    @Test(arguments: [
+        #"{"a":"x\ny","b":"q\"r","c":"\\","d":"\u00e9\ud83c\udfa7","e":"tab\there","f":"end\\"}"#,
+        #"{"n":[0,-1,2.5,-3e2,1E+3],"t":true,"f":false,"z":null,"o":{},"l":[],"s":""}"#,
+        #"{"deep":{"a":[{"b":[[1],[2,{"c":"d"}]]}]},"after":1}"#,
+        #"  { "spaced" : [ 1 , 2 ] , "k" : "v" }  "#,
+        #"{"type":"response.text.delta","delta":" ok\n then \"so\" 🎧","obfuscation":"x"}"#,
+    ])
+    func readsLikeFoundation(_ text: String) throws {
+        let foundation = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        let tape = try #require(JSONTape.parse(Array(text.utf8)))
+        Self.walk(foundation, tape)
+    }
+
+    @Test func readsEverySampleLikeFoundation() throws {
+        for path in TestPaths.samples + TestPaths.fixtures.map(TestPaths.fixture) {
+            let bytes = Array(FileManager.default.contents(atPath: path) ?? Data())
+            for raw in bytes.split(separator: 0x0A) {
+                let line = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? raw.dropFirst(3) : raw  // the reader strips a BOM
+                guard let foundation = try? JSONSerialization.jsonObject(with: Data(line)) else { continue }
+                let tape = try #require(JSONTape.parse(Array(line)))
+                Self.walk(foundation, tape)
+            }
+        }
+    }
+
+    @Test func pathLookupAndRawText() throws {
+        let tape = try #require(JSONTape.parse(Array(#"{"a":{"b":[10,{"c":"x\"y"}]}}"#.utf8)))
+        #expect(tape.value(at: "a.b.0")?.int == 10)
+        #expect(tape.value(at: "a.b.1.c")?.string == "x\"y")
+        #expect(tape.value(at: "a.b.1.c")?.rawText == #""x\"y""#)
+        #expect(tape.value(at: "a.b")?.rawText == #"[10,{"c":"x\"y"}]"#)
+        #expect(tape.value(at: "a.missing") == nil)
+        #expect(tape.value(at: "a.b.7") == nil)
+        #expect(JSONTape.parse(Array(#"{"a":"#.utf8)) == nil)
+    }
+}

@@ -45,7 +45,8 @@ struct Session {
         for (i, rec) in recs.enumerated() {
             findings += validator.consume(
                 ValidatorEvent(
-                    line: i + 2, index: i + 1, tUs: Int64(i) * 1000, direction: rec.dir, opcode: .text, object: rec.obj)
+                    line: i + 2, index: i + 1, tUs: Int64(i) * 1000, direction: rec.dir, opcode: .text,
+                    object: rec.obj.flatMap(tape))
             )
         }
         return findings + validator.finish()
@@ -80,6 +81,14 @@ struct Session {
     }
 
     mutating func truncate(after type: String, _ nth: Int = 0) { recs.removeSubrange((at(type, nth) + 1)...) }
+}
+
+/// A Foundation dictionary as the validator sees it: serialized, then parsed onto a tape.
+func tape(_ object: [String: Any]) -> JSONValue? {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]) else {
+        return nil
+    }
+    return JSONTape.parse(Array(data))
 }
 
 extension Dictionary where Key == String, Value == Any {

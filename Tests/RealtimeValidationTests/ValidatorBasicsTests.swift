@@ -69,9 +69,9 @@ struct ValidatorBasicsTests {
         let first = validator.consume(
             ValidatorEvent(
                 line: 2, index: 1, tUs: 0, direction: .serverToClient, opcode: .text,
-                object: [
+                object: tape([
                     "type": "response.created", "event_id": "e1", "response": ["id": "r1", "status": "in_progress"],
-                ]))
+                ])))
         #expect(first.map(\.rule) == ["session-created-first"])
         #expect(validator.finish().map(\.rule) == ["response-not-done"])
     }

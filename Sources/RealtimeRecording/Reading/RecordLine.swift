@@ -99,6 +99,21 @@ public struct RecordLine {
         return nil
     }
 
+    /// The event parsed onto a `JSONTape` (the fast path; see `eventObject()` for Foundation values): the embedded
+    /// `event`, or a `text` payload that is JSON.
+    ///
+    /// `nil` for non-JSON payloads.
+    public func eventValue() -> JSONValue? {
+        if let bytes = eventBytes { return JSONTape.parse(bytes) }
+        if fields.has(.text), let text = string(.text) {
+            var scanner = LineScanner(mode: .bareEvent)
+            let bytes = Array(text.utf8)
+            guard bytes.withUnsafeBytes({ scanner.scan($0) }) == nil else { return nil }
+            return JSONTape.parse(bytes)
+        }
+        return nil
+    }
+
     /// An owned copy of the frame (`nil` for a header line).
     public func frame() -> Frame? {
         guard kind == .frame, let direction, let opcode else { return nil }

@@ -1,16 +1,16 @@
-import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 
 // Client events: what the client asks for and whether it may.
 // Rules: response-create-while-active, function-output-unknown-call, previous-item-unknown,
 // truncate-*, item-reference-unknown, session-update-out-of-range; registers answers awaited.
 
 extension SessionValidator {
-    mutating func client(_ type: String, _ object: [String: Any], _ spec: EventSpec?) {
+    mutating func client(_ type: String, _ object: JSONValue, _ spec: EventSpec?) {
         switch type {
         case EventNames.sessionUpdate:
-            checkRanges(JSON.dict(object, "session") ?? [:])
-            state.pendingSessionUpdates.append((line, JSON.dict(object, "session") ?? [:]))
+            checkRanges(JSON.dict(object, "session"))
+            state.pendingSessionUpdates.append((line, JSON.dict(object, "session")))
         case EventNames.itemCreate:
             if let previous = JSON.string(object, "previous_item_id"), previous != "root", state.items[previous] == nil
             {
@@ -54,11 +54,11 @@ extension SessionValidator {
         let answers = Set(spec.answers.map { canonicalName($0, catalog.spec(for: $0)) })
         state.pending.append(
             SessionState.Pending(
-                type: type, line: line, index: index, eventID: object["event_id"] as? String, answers: answers,
+                type: type, line: line, index: index, eventID: object["event_id"]?.string, answers: answers,
                 itemID: type == EventNames.itemCreate ? JSON.string(object, "item.id") : nil))
     }
 
-    mutating func truncate(_ object: [String: Any]) {
+    mutating func truncate(_ object: JSONValue) {
         guard let id = JSON.string(object, "item_id") else { return }
         guard let item = state.items[id] else {
             requireItem(id, what: "item to truncate")
@@ -100,11 +100,11 @@ extension SessionValidator {
     }
 
     /// Documented ranges of session settings (beta and GA spellings).
-    mutating func checkRanges(_ session: [String: Any]) {
+    mutating func checkRanges(_ session: JSONValue?) {
         func check(_ paths: [String], _ range: ClosedRange<Double>, allowing word: String? = nil) {
             for path in paths {
-                guard let value = JSON.value(session, path), !(value is NSNull) else { continue }
-                if let word, value as? String == word { continue }
+                guard let value = JSON.value(session, path), !value.isNull else { continue }
+                if let word, value.string == word { continue }
                 guard let number = JSON.double(session, path), range.contains(number) else {
                     emit(
                         "session-update-out-of-range", "session.\(path) is outside its documented range.",

@@ -6,12 +6,12 @@ import RealtimeRecording
 
 extension SessionValidator {
     /// Required fields, JSON kinds, nullability and enums, straight from the catalog.
-    mutating func checkSchema(_ object: [String: Any], _ spec: EventSpec) {
+    mutating func checkSchema(_ object: JSONValue, _ spec: EventSpec) {
         for field in spec.fields {
             let parts = field.path.split(separator: ".")
             if parts.count > 1 {
                 let parent = parts.dropLast().joined(separator: ".")
-                guard let p = JSON.value(object, parent), p is [String: Any] else { continue }
+                guard let p = JSON.value(object, parent), p.isObject else { continue }
             }
             guard let value = JSON.value(object, field.path) else {
                 if field.required {
@@ -22,7 +22,7 @@ extension SessionValidator {
                 }
                 continue
             }
-            let kind = JSON.kind(value)
+            let kind = value.kind
             if kind == .null {
                 if !field.nullable && !field.required {
                     emit(
@@ -38,7 +38,7 @@ extension SessionValidator {
                     actual: "\(kind.rawValue) \(JSON.render(value))")
                 continue
             }
-            if let allowed = field.allowed, let text = value as? String, !allowed.contains(text) {
+            if let allowed = field.allowed, let text = value.string, !allowed.contains(text) {
                 emit(
                     "field-value-not-allowed", "\(spec.name).\(field.path) has an undocumented value.",
                     expected: "one of \(allowed.joined(separator: ", "))", actual: JSONText.quoted(text))
@@ -46,9 +46,9 @@ extension SessionValidator {
         }
     }
 
-    mutating func checkServerIdentity(_ object: [String: Any], _ type: String) {
+    mutating func checkServerIdentity(_ object: JSONValue, _ type: String) {
         let requiresID = catalog.spec(for: type)?.requiredFields.contains { $0.path == "event_id" } ?? true
-        if let id = object["event_id"] as? String, !id.isEmpty {
+        if let id = object["event_id"]?.string, !id.isEmpty {
             if let first = state.serverEventIDs[id] {
                 emit(
                     "server-event-id-duplicate", "The server event_id \(id) was already used.",
@@ -70,8 +70,8 @@ extension SessionValidator {
         state.sawServerEvent = true
     }
 
-    mutating func checkClientIdentity(_ object: [String: Any]) {
-        guard let id = object["event_id"] as? String else { return }
+    mutating func checkClientIdentity(_ object: JSONValue) {
+        guard let id = object["event_id"]?.string else { return }
         if id.count > 512 {
             emit(
                 "client-event-id-invalid", "A client event_id is longer than 512 characters.",
@@ -89,7 +89,7 @@ extension SessionValidator {
     }
 
     /// Dialect from events that exist in one dialect only, and from `session.type` (GA).
-    mutating func checkDialect(_ type: String, _ spec: EventSpec, _ object: [String: Any]) {
+    mutating func checkDialect(_ type: String, _ spec: EventSpec, _ object: JSONValue) {
         var dialect = catalog.dialectOnly(type)
         if dialect == nil, type == EventNames.sessionCreated || type == EventNames.sessionUpdated {
             dialect =

@@ -1,5 +1,6 @@
 import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 
 // The response lifecycle and its nested streams (protocol reference §4.3).
 // Rules: response-*, output-*, content-index-sequence, stream-order, delta-family-mismatch,
@@ -11,7 +12,7 @@ extension SessionValidator {
         "cancelled": ["turn_detected", "client_cancelled"], "incomplete": ["max_output_tokens", "content_filter"],
     ]
 
-    mutating func responseEvent(_ type: String, _ object: [String: Any], _ spec: EventSpec?) {
+    mutating func responseEvent(_ type: String, _ object: JSONValue, _ spec: EventSpec?) {
         switch type {
         case EventNames.responseCreated: responseCreated(object)
         case EventNames.responseDone: responseDone(object)
@@ -39,7 +40,7 @@ extension SessionValidator {
         }
     }
 
-    mutating func responseCreated(_ object: [String: Any]) {
+    mutating func responseCreated(_ object: JSONValue) {
         guard let rid = JSON.string(object, "response.id") else { return }
         let status = JSON.string(object, "response.status")
         if status != "in_progress" {
@@ -48,7 +49,7 @@ extension SessionValidator {
                 actual: status ?? "absent", subject: rid)
         }
         // A null conversation_id marks an out-of-band response; absent means the default conversation.
-        let inDefault = !(JSON.value(object, "response.conversation_id") is NSNull)
+        let inDefault = !(JSON.value(object, "response.conversation_id")?.isNull ?? false)
         if inDefault, let active = state.activeDefaultResponse, let other = state.responses[active] {
             emit(
                 "response-overlap",
@@ -70,7 +71,7 @@ extension SessionValidator {
         resolve(answer: EventNames.responseCreated)
     }
 
-    mutating func responseDone(_ object: [String: Any]) {
+    mutating func responseDone(_ object: JSONValue) {
         guard let rid = JSON.string(object, "response.id") else { return }
         guard var response = state.responses[rid] else {
             emit(
@@ -96,7 +97,7 @@ extension SessionValidator {
                     related: [RelatedLine(line: output.addedLine, note: "output_item.added"), created])
             }
         }
-        let outputIDs = (JSON.array(object, "response.output") ?? []).map { ($0 as? [String: Any])?["id"] as? String }
+        let outputIDs = (JSON.array(object, "response.output") ?? []).map { $0["id"]?.string }
         let addedIDs = response.outputs.sorted(by: { $0.key < $1.key }).map(\.value.itemID)
         if outputIDs != addedIDs {
             emit(
@@ -113,7 +114,7 @@ extension SessionValidator {
         resolve(answer: EventNames.responseDone)
     }
 
-    mutating func checkStatus(_ object: [String: Any], _ rid: String) {
+    mutating func checkStatus(_ object: JSONValue, _ rid: String) {
         let status = JSON.string(object, "response.status") ?? "absent"
         guard Self.terminalStatuses.contains(status) else {
             emit(
@@ -144,7 +145,7 @@ extension SessionValidator {
         }
     }
 
-    mutating func checkUsage(_ usage: [String: Any]?, _ rid: String) {
+    mutating func checkUsage(_ usage: JSONValue?, _ rid: String) {
         guard let usage, let total = JSON.int(usage, "total_tokens"), let input = JSON.int(usage, "input_tokens"),
             let output = JSON.int(usage, "output_tokens")
         else { return }
@@ -172,9 +173,9 @@ extension SessionValidator {
     }
 
     /// Items listed in response.done must carry the accumulated text, transcript and arguments.
-    mutating func checkFinalContent(_ object: [String: Any], _ response: SessionState.Response, _ rid: String) {
-        for case let item as [String: Any] in JSON.array(object, "response.output") ?? [] {
-            guard let id = item["id"] as? String, let output = response.outputs.values.first(where: { $0.itemID == id })
+    mutating func checkFinalContent(_ object: JSONValue, _ response: SessionState.Response, _ rid: String) {
+        for item in JSON.array(object, "response.output") ?? [] where item.isObject {
+            guard let id = item["id"]?.string, let output = response.outputs.values.first(where: { $0.itemID == id })
             else { continue }
             compareItem(item, output, where: "response.done")
         }

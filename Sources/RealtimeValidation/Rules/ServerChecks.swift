@@ -1,5 +1,5 @@
-import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 
 // Server events about the session, the conversation, the input buffer, errors and limits.
 // Rules: session-created-once, session-update-not-reflected, previous-item-unknown,
@@ -7,7 +7,7 @@ import RealtimeProtocol
 // server-error, rate-limits-invalid, client-event-unanswered (resolution).
 
 extension SessionValidator {
-    mutating func server(_ type: String, _ object: [String: Any], _ spec: EventSpec?) {
+    mutating func server(_ type: String, _ object: JSONValue, _ spec: EventSpec?) {
         switch type {
         case EventNames.sessionCreated, EventNames.transcriptionSessionCreated:
             if let first = state.sessionCreatedLine {
@@ -18,9 +18,9 @@ extension SessionValidator {
             } else {
                 state.sessionCreatedLine = line
             }
-            state.config = JSON.dict(object, "session") ?? [:]
+            state.config = JSON.dict(object, "session")
         case EventNames.sessionUpdated, EventNames.transcriptionSessionUpdated:
-            let session = JSON.dict(object, "session") ?? [:]
+            let session = JSON.dict(object, "session")
             if !state.pendingSessionUpdates.isEmpty {
                 let request = state.pendingSessionUpdates.removeFirst()
                 compareRequested(request.requested, session, requestLine: request.line)
@@ -74,7 +74,7 @@ extension SessionValidator {
         state.responses.values.contains { r in r.outputs.values.contains { $0.itemID == id } }
     }
 
-    mutating func addItem(_ object: [String: Any]) {
+    mutating func addItem(_ object: JSONValue) {
         guard let id = JSON.string(object, "item.id") else { return }
         var item = SessionState.Item(
             id: id, type: JSON.string(object, "item.type"), role: JSON.string(object, "item.role"),
@@ -90,7 +90,7 @@ extension SessionValidator {
         state.earlyTranscriptionItems.removeValue(forKey: id)
     }
 
-    mutating func itemCreated(_ object: [String: Any]) {
+    mutating func itemCreated(_ object: JSONValue) {
         if let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil {
             emit(
                 "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
@@ -138,7 +138,7 @@ extension SessionValidator {
             expected: "an existing item", actual: id, subject: id)
     }
 
-    mutating func inputTranscription(_ type: String, _ object: [String: Any]) {
+    mutating func inputTranscription(_ type: String, _ object: JSONValue) {
         guard let id = JSON.string(object, "item_id") else { return }
         if state.items[id] == nil {
             if state.deletedItems.contains(id) {
@@ -162,7 +162,7 @@ extension SessionValidator {
 
     // MARK: - Input audio buffer and VAD
 
-    mutating func committed(_ object: [String: Any]) {
+    mutating func committed(_ object: JSONValue) {
         if let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil {
             emit(
                 "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
@@ -182,13 +182,11 @@ extension SessionValidator {
     }
 
     var turnDetectionOff: Bool {
-        if let ga = JSON.dict(state.config, "audio.input"), ga.keys.contains("turn_detection") {
-            return ga["turn_detection"] is NSNull
-        }
-        return state.config.keys.contains("turn_detection") && state.config["turn_detection"] is NSNull
+        if let ga = JSON.value(state.config, "audio.input.turn_detection") { return ga.isNull }
+        return JSON.value(state.config, "turn_detection")?.isNull ?? false
     }
 
-    mutating func speechStarted(_ object: [String: Any]) {
+    mutating func speechStarted(_ object: JSONValue) {
         if turnDetectionOff {
             emit(
                 "vad-without-turn-detection", "speech_started arrived while turn_detection is null.",
@@ -204,7 +202,7 @@ extension SessionValidator {
         if let id = JSON.string(object, "item_id") { state.speechItem = (id, line, start) }
     }
 
-    mutating func speechStopped(_ object: [String: Any]) {
+    mutating func speechStopped(_ object: JSONValue) {
         if turnDetectionOff {
             emit(
                 "vad-without-turn-detection", "speech_stopped arrived while turn_detection is null.",
@@ -226,7 +224,7 @@ extension SessionValidator {
 
     // MARK: - Errors and limits
 
-    mutating func serverError(_ object: [String: Any]) {
+    mutating func serverError(_ object: JSONValue) {
         let code = JSON.string(object, "error.code") ?? JSON.string(object, "error.type") ?? "error"
         let message = JSON.string(object, "error.message") ?? ""
         var related: [RelatedLine] = []
@@ -248,9 +246,9 @@ extension SessionValidator {
             expected: "no error", actual: code, related: related)
     }
 
-    mutating func rateLimits(_ object: [String: Any]) {
-        for case let limit as [String: Any] in JSON.array(object, "rate_limits") ?? [] {
-            let name = limit["name"] as? String ?? "?"
+    mutating func rateLimits(_ object: JSONValue) {
+        for limit in JSON.array(object, "rate_limits") ?? [] where limit.isObject {
+            let name = limit["name"]?.string ?? "?"
             if let remaining = JSON.double(limit, "remaining"), let cap = JSON.double(limit, "limit"), remaining > cap {
                 emit(
                     "rate-limits-invalid", "Rate limit \(name) has more remaining than its limit.",
@@ -273,20 +271,20 @@ extension SessionValidator {
 
     /// Flags requested scalar values that the effective session does not show.
     mutating func compareRequested(
-        _ requested: [String: Any], _ effective: [String: Any], requestLine: Int, prefix: String = ""
+        _ requested: JSONValue?, _ effective: JSONValue?, requestLine: Int, prefix: String = ""
     ) {
-        for (key, value) in requested.sorted(by: { $0.key < $1.key }) {
+        guard let requested, requested.isObject, let effective, effective.isObject else { return }
+        for value in requested.children.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
+            guard let key = value.key else { continue }
             let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-            if let nested = value as? [String: Any] {
-                if let actual = effective[key] as? [String: Any] {
-                    compareRequested(nested, actual, requestLine: requestLine, prefix: path)
-                } else if effective[key] is NSNull || effective[key] == nil {
-                    continue  // shape changed or not echoed: nothing reliable to compare
+            if value.isObject {
+                // Compare nested settings only where the effective session has the same shape.
+                if let actual = effective[key], actual.isObject {
+                    compareRequested(value, actual, requestLine: requestLine, prefix: path)
                 }
                 continue
             }
-            guard value is String || value is NSNumber || value is NSNull, let actual = effective[key] else { continue }
-            guard !same(value, actual) else { continue }
+            guard !value.isArray, let actual = effective[key], !same(value, actual) else { continue }
             emit(
                 "session-update-not-reflected",
                 "session.updated shows \(path) = \(JSON.render(actual)), not the requested value.",
@@ -295,12 +293,11 @@ extension SessionValidator {
         }
     }
 
-    func same(_ a: Any, _ b: Any) -> Bool {
-        switch (a, b) {
-        case (is NSNull, is NSNull): return true
-        case (let x as String, let y as String): return x == y
-        case (let x as NSNumber, let y as NSNumber): return x.doubleValue == y.doubleValue
-        default: return false
-        }
+    func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        if a.isNull || b.isNull { return a.isNull && b.isNull }
+        if let x = a.string { return x == b.string }
+        if let x = a.double { return x == b.double }
+        if let x = a.bool { return x == b.bool }
+        return false
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 
 // Output items, content parts and delta streams inside one response (§4.3 N2–N7, inv. 9–18).
 
 extension SessionValidator {
     mutating func stream(
-        _ type: String, _ object: [String: Any], _ spec: EventSpec?, _ response: inout SessionState.Response
+        _ type: String, _ object: JSONValue, _ spec: EventSpec?, _ response: inout SessionState.Response
     ) {
         let rid = response.id
         let outputIndex = JSON.int(object, "output_index")
@@ -153,7 +154,7 @@ extension SessionValidator {
     }
 
     mutating func delta(
-        _ object: [String: Any], _ stream: StreamSpec, _ output: inout SessionState.Output,
+        _ object: JSONValue, _ stream: StreamSpec, _ output: inout SessionState.Output,
         _ response: SessionState.Response
     ) {
         let piece = JSON.string(object, stream.deltaField) ?? ""
@@ -197,7 +198,7 @@ extension SessionValidator {
         output.parts[ci] = part
     }
 
-    mutating func streamDone(_ object: [String: Any], _ stream: StreamSpec, _ output: inout SessionState.Output) {
+    mutating func streamDone(_ object: JSONValue, _ stream: StreamSpec, _ output: inout SessionState.Output) {
         let ci = JSON.int(object, "content_index") ?? -1
         guard var part = openPart(output, ci) else { return }
         if let field = stream.finalField, let final = JSON.string(object, field) {
@@ -218,7 +219,7 @@ extension SessionValidator {
         output.parts[ci] = part
     }
 
-    mutating func argumentsDone(_ object: [String: Any], _ output: inout SessionState.Output) {
+    mutating func argumentsDone(_ object: JSONValue, _ output: inout SessionState.Output) {
         let arguments = JSON.string(object, "arguments") ?? ""
         if arguments != output.arguments {
             emit(
@@ -248,19 +249,19 @@ extension SessionValidator {
     }
 
     /// Text, transcripts and arguments of a finished item must equal what the deltas built.
-    mutating func compareItem(_ item: [String: Any], _ output: SessionState.Output, where place: String) {
+    mutating func compareItem(_ item: JSONValue, _ output: SessionState.Output, where place: String) {
         if output.itemType == "function_call", output.argumentsDone || !output.arguments.isEmpty,
-            let arguments = item["arguments"] as? String, arguments != output.arguments
+            let arguments = item["arguments"]?.string, arguments != output.arguments
         {
             emit(
                 "arguments-accumulation", "\(place) item.arguments differs from the streamed arguments.",
                 expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
         }
-        let content = item["content"] as? [Any] ?? []
+        let content = item["content"]
         for (ci, part) in output.parts {
-            guard ci < content.count, let entry = content[ci] as? [String: Any] else { continue }
+            guard let entry = content?[ci], entry.isObject else { continue }
             for (field, buffer) in part.buffers {
-                guard let final = entry[field] as? String, final != buffer else { continue }
+                guard let final = entry[field]?.string, final != buffer else { continue }
                 emit(
                     accumulationRule(field), "\(place) item content \(ci).\(field) differs from the streamed value.",
                     expected: JSON.render(buffer), actual: JSON.render(final), subject: output.itemID)
@@ -274,7 +275,7 @@ extension SessionValidator {
     }
 
     var isPCM16Output: Bool {
-        let beta = state.config["output_audio_format"] as? String
+        let beta = JSON.string(state.config, "output_audio_format")
         let ga = JSON.string(state.config, "audio.output.format.type")
         return (beta ?? "pcm16") == "pcm16" && (ga ?? "audio/pcm") == "audio/pcm"
     }

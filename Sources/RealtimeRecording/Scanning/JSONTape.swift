@@ -1,0 +1,295 @@
+public import RealtimeProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A parsed JSON document kept as a flat tape of nodes over its own bytes.
+///
+/// Built for the validator's hot path: parsing makes one pass and one node per value (strings
+/// are skipped with `memchr`, never copied or decoded), and reading a field walks sibling links
+/// comparing key bytes in place. Strings are decoded only when asked for. The input should be
+/// valid JSON (the line scanner checks that first); on malformed input `parse` returns `nil`
+/// rather than trapping.
+public final class JSONTape: @unchecked Sendable {
+    struct Node {
+        var kind: UInt8  // 1 object, 2 array, 3 string, 4 number, 5 true, 6 false, 7 null
+        var escaped: Bool
+        var start: Int32  // value span (string: contents without quotes)
+        var end: Int32
+        var keyStart: Int32  // member key contents, -1 when not an object member
+        var keyEnd: Int32
+        var next: Int32  // next sibling, -1 for the last
+        var count: Int32  // children, for containers
+    }
+
+    let bytes: [UInt8]
+    var nodes: [Node] = []
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Parses `bytes` (one JSON value); returns its root, or `nil` when the text is not valid JSON.
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        let tape = JSONTape(bytes: bytes)
+        guard tape.build() else { return nil }
+        return JSONValue(tape: tape, index: 0)
+    }
+
+    /// Parses the bytes of a buffer (copied).
+    public static func parse(_ raw: UnsafeRawBufferPointer) -> JSONValue? { parse(Array(raw)) }
+
+    private func build() -> Bool {
+        bytes.withUnsafeBufferPointer { buf -> Bool in
+            guard let p = buf.baseAddress else { return false }
+            let n = buf.count
+            nodes.reserveCapacity(16)
+            var i = 0
+            // Stack of (container node, last child node).
+            var stack: [(Int32, Int32)] = []
+            var pendingKey: (Int32, Int32) = (-1, -1)
+            func skipSpace() {
+                while i < n, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
+            }
+            func link(_ node: Int32) {
+                guard let top = stack.last else { return }
+                if top.1 >= 0 { nodes[Int(top.1)].next = node }
+                stack[stack.count - 1].1 = node
+                nodes[Int(top.0)].count += 1
+            }
+            /// The closing quote of a string starting at `start`, and whether the body has escapes.
+            func stringEnd(from start: Int) -> (Int, Bool)? {
+                var k = start
+                while k < n {
+                    guard let hit = memchr(p + k, 0x22, n - k) else { return nil }
+                    let q = UnsafeRawPointer(p).distance(to: hit)
+                    var slashes = 0
+                    while q - slashes - 1 >= start, p[q - slashes - 1] == 0x5C { slashes += 1 }
+                    if slashes % 2 == 0 { return (q, memchr(p + start, 0x5C, q - start) != nil) }
+                    k = q + 1
+                }
+                return nil
+            }
+            while true {
+                skipSpace()
+                guard i < n else { return false }
+                let inObject = stack.last.map { nodes[Int($0.0)].kind == 1 } ?? false
+                // Close containers, commas, keys.
+                if p[i] == 0x7D || p[i] == 0x5D {
+                    guard let top = stack.popLast() else { return false }
+                    nodes[Int(top.0)].end = Int32(i + 1)
+                    i += 1
+                    if stack.isEmpty { break }
+                    skipSpace()
+                    if i < n, p[i] == 0x2C { i += 1 }
+                    continue
+                }
+                if inObject {
+                    guard p[i] == 0x22, let (end, _) = stringEnd(from: i + 1) else { return false }
+                    pendingKey = (Int32(i + 1), Int32(end))
+                    i = end + 1
+                    skipSpace()
+                    guard i < n, p[i] == 0x3A else { return false }
+                    i += 1
+                    skipSpace()
+                    guard i < n else { return false }
+                }
+                let index = Int32(nodes.count)
+                let start = i
+                var node = Node(
+                    kind: 0, escaped: false, start: Int32(start), end: 0, keyStart: pendingKey.0, keyEnd: pendingKey.1,
+                    next: -1, count: 0)
+                pendingKey = (-1, -1)
+                switch p[i] {
+                case 0x7B, 0x5B:
+                    node.kind = p[i] == 0x7B ? 1 : 2
+                    nodes.append(node)
+                    link(index)
+                    stack.append((index, -1))
+                    i += 1
+                    continue
+                case 0x22:
+                    guard let (end, escaped) = stringEnd(from: i + 1) else { return false }
+                    node.kind = 3
+                    node.escaped = escaped
+                    node.start = Int32(i + 1)
+                    node.end = Int32(end)
+                    i = end + 1
+                case 0x74, 0x66, 0x6E:
+                    node.kind = p[i] == 0x74 ? 5 : p[i] == 0x66 ? 6 : 7
+                    while i < n, p[i] >= 0x61, p[i] <= 0x7A { i += 1 }
+                    node.end = Int32(i)
+                default:
+                    node.kind = 4
+                    while i < n,
+                        (p[i] >= 0x30 && p[i] <= 0x39) || p[i] == 0x2D || p[i] == 0x2B || p[i] == 0x2E
+                            || p[i] | 0x20 == 0x65
+                    {
+                        i += 1
+                    }
+                    guard i > start else { return false }
+                    node.end = Int32(i)
+                }
+                nodes.append(node)
+                link(index)
+                if stack.isEmpty { break }
+                skipSpace()
+                if i < n, p[i] == 0x2C { i += 1 }
+            }
+            return !nodes.isEmpty
+        }
+    }
+}
+
+/// A value inside a `JSONTape`: cheap to copy (a reference and an index).
+public struct JSONValue: @unchecked Sendable {
+    let tape: JSONTape
+    let index: Int32
+
+    private var node: JSONTape.Node { tape.nodes[Int(index)] }
+
+    /// The JSON kind (`integer` for numbers without fraction or exponent).
+    public var kind: JSONKind {
+        switch node.kind {
+        case 1: return .object
+        case 2: return .array
+        case 3: return .string
+        case 5, 6: return .boolean
+        case 7: return .null
+        default:
+            let n = node
+            for k in Int(n.start)..<Int(n.end) where tape.bytes[k] == 0x2E || tape.bytes[k] | 0x20 == 0x65 {
+                return .number
+            }
+            return .integer
+        }
+    }
+
+    public var isNull: Bool { node.kind == 7 }
+    public var isObject: Bool { node.kind == 1 }
+    public var isArray: Bool { node.kind == 2 }
+
+    /// The string value (escapes decoded), or `nil` for other kinds.
+    public var string: String? {
+        let n = node
+        guard n.kind == 3 else { return nil }
+        return tape.bytes.withUnsafeBytes { raw in
+            let body = UnsafeRawBufferPointer(rebasing: raw[Int(n.start)..<Int(n.end)])
+            return n.escaped ? JSONText.unescape(body) : String(decoding: body, as: UTF8.self)
+        }
+    }
+
+    /// The integer value of an integer number.
+    public var int: Int? {
+        let n = node
+        guard n.kind == 4 else { return nil }
+        var value = 0
+        var negative = false
+        for k in Int(n.start)..<Int(n.end) {
+            let b = tape.bytes[k]
+            if b == 0x2D, k == Int(n.start) {
+                negative = true
+                continue
+            }
+            guard b >= 0x30, b <= 0x39 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int(b - 0x30))
+            guard !o1, !o2 else { return nil }
+            value = s
+        }
+        return negative ? -value : value
+    }
+
+    /// The value of any number.
+    public var double: Double? {
+        let n = node
+        guard n.kind == 4 else { return nil }
+        return int.map(Double.init) ?? Double(String(decoding: tape.bytes[Int(n.start)..<Int(n.end)], as: UTF8.self))
+    }
+
+    public var bool: Bool? { node.kind == 5 ? true : node.kind == 6 ? false : nil }
+
+    /// The value's JSON text exactly as it appeared (strings with their quotes).
+    public var rawText: String {
+        let n = node
+        let quote = n.kind == 3 ? 1 : 0
+        return String(decoding: tape.bytes[(Int(n.start) - quote)..<(Int(n.end) + quote)], as: UTF8.self)
+    }
+
+    /// Number of elements or members.
+    public var count: Int { Int(node.count) }
+
+    /// Elements of an array (or member values of an object), in order.
+    public var children: [JSONValue] {
+        guard node.kind == 1 || node.kind == 2, node.count > 0 else { return [] }
+        var out: [JSONValue] = []
+        out.reserveCapacity(Int(node.count))
+        var k = index + 1
+        while k >= 0 {
+            out.append(JSONValue(tape: tape, index: k))
+            k = tape.nodes[Int(k)].next
+        }
+        return out
+    }
+
+    /// The member key of this value inside its object.
+    public var key: String? {
+        let n = node
+        guard n.keyStart >= 0 else { return nil }
+        return String(decoding: tape.bytes[Int(n.keyStart)..<Int(n.keyEnd)], as: UTF8.self)
+    }
+
+    /// The member named `name`.
+    public subscript(_ name: String) -> JSONValue? {
+        var name = name
+        return name.withUTF8 { member(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The element at `i` of an array.
+    public subscript(_ i: Int) -> JSONValue? {
+        guard node.kind == 2, i >= 0, i < Int(node.count) else { return nil }
+        var k = index + 1
+        for _ in 0..<i { k = tape.nodes[Int(k)].next }
+        return JSONValue(tape: tape, index: k)
+    }
+
+    private func member(_ name: UnsafeRawBufferPointer) -> JSONValue? {
+        guard node.kind == 1, node.count > 0 else { return nil }
+        var k = index + 1
+        return tape.bytes.withUnsafeBytes { raw in
+            while k >= 0 {
+                let child = tape.nodes[Int(k)]
+                if Int(child.keyEnd - child.keyStart) == name.count,
+                    name.count == 0
+                        || memcmp(raw.baseAddress! + Int(child.keyStart), name.baseAddress!, name.count) == 0
+                {
+                    return JSONValue(tape: tape, index: k)
+                }
+                k = child.next
+            }
+            return nil
+        }
+    }
+
+    /// The value at a dot-separated path (numeric components index arrays), without allocating.
+    public func value(at path: String) -> JSONValue? {
+        var path = path
+        return path.withUTF8 { utf8 -> JSONValue? in
+            var current: JSONValue? = self
+            var start = 0
+            while start <= utf8.count, let value = current {
+                var end = start
+                while end < utf8.count, utf8[end] != 0x2E { end += 1 }
+                let component = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[start..<end])
+                if value.isArray, let i = Int(String(decoding: component, as: UTF8.self)) {
+                    current = value[i]
+                } else {
+                    current = value.member(component)
+                }
+                start = end + 1
+            }
+            return current
+        }
+    }
+}
