@@ -9,6 +9,8 @@ public struct EventCatalog: Sendable {
     /// Every event, client events first, in a stable order.
     public let events: [EventSpec]
     private let byName: [String: Int]
+    private let counterparts: [String: String]
+    private let streamsByDone: [String: StreamSpec]
 
     public init(events: [EventSpec]) {
         self.events = events
@@ -17,6 +19,19 @@ public struct EventCatalog: Sendable {
             index[spec.name] = offset
         }
         self.byName = index
+        var counterparts: [String: String] = [:]
+        for pair in Self.gaRenames where pair.beta != pair.ga {
+            if let ga = index[pair.ga].map({ events[$0] }), ga.dialects == .ga, index[pair.beta] != nil {
+                counterparts[pair.beta] = counterparts[pair.beta] ?? pair.ga
+                counterparts[pair.ga] = counterparts[pair.ga] ?? pair.beta
+            }
+        }
+        self.counterparts = counterparts
+        var streams: [String: StreamSpec] = [:]
+        for case let stream? in events.map(\.stream) where streams[stream.doneEvent] == nil {
+            streams[stream.doneEvent] = stream
+        }
+        self.streamsByDone = streams
     }
 
     /// The catalog built into rtscope.
@@ -33,13 +48,7 @@ public struct EventCatalog: Sendable {
 
     /// The event's counterpart in the other dialect when its name changed there
     /// (`response.text.delta` ↔ `response.output_text.delta`), else `nil`.
-    public func counterpart(of type: String) -> String? {
-        for pair in Self.gaRenames where pair.beta != pair.ga {
-            if pair.beta == type, spec(for: pair.ga)?.dialects == .ga { return pair.ga }
-            if pair.ga == type, spec(for: type)?.dialects == .ga { return pair.beta }
-        }
-        return nil
-    }
+    public func counterpart(of type: String) -> String? { counterparts[type] }
 
     /// Every dot-separated path at which some event carries an identifier.
     public var idPaths: Set<String> {
@@ -48,7 +57,7 @@ public struct EventCatalog: Sendable {
 
     /// The delta stream that `doneEvent` closes, if any.
     public func stream(closedBy doneEvent: String) -> StreamSpec? {
-        events.lazy.compactMap(\.stream).first { $0.doneEvent == doneEvent }
+        streamsByDone[doneEvent]
     }
 
     /// Events that exist only in one dialect, keyed by name: evidence for dialect detection.

@@ -93,7 +93,10 @@ public enum SummaryField: Sendable, Hashable {
 }
 
 /// Everything the catalog knows about one event type.
-public struct EventSpec: Sendable, Hashable {
+///
+/// An immutable class: rules look specs up for every event, and sharing one instance avoids
+/// copying a dozen arrays each time. Equality and hashing are by `name`.
+public final class EventSpec: Sendable, Hashable {
     /// The `type` string, for example `"response.text.delta"`.
     public let name: String
     public let direction: Direction
@@ -129,13 +132,19 @@ public struct EventSpec: Sendable, Hashable {
         self.stream = stream
         self.transport = transport
         self.note = note
+        self.requiredFields = fields.filter(\.required)
+        self.optionalFields = fields.filter { !$0.required }
     }
 
     /// Required fields, `event_id` included where the protocol requires it.
-    public var requiredFields: [FieldSpec] { fields.filter(\.required) }
+    public let requiredFields: [FieldSpec]
 
     /// Optional fields.
-    public var optionalFields: [FieldSpec] { fields.filter { !$0.required } }
+    public let optionalFields: [FieldSpec]
+
+    public static func == (a: EventSpec, b: EventSpec) -> Bool { a.name == b.name }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     /// A copy renamed for another dialect (used to derive GA events from their beta originals).
     public func renamed(_ newName: String, dialects: DialectSet, stream: StreamSpec?, extraFields: [FieldSpec] = [])

@@ -15,6 +15,8 @@ public struct FieldSpec: Sendable, Hashable {
     public let nullable: Bool
     /// Allowed string values, when the protocol fixes them.
     public let allowed: [String]?
+    /// The path of the enclosing object (`"item"` for `"item.type"`), `nil` at the top level.
+    public let parent: String?
 
     public init(path: String, kinds: [JSONKind], required: Bool, nullable: Bool = false, allowed: [String]? = nil) {
         self.path = path
@@ -22,6 +24,7 @@ public struct FieldSpec: Sendable, Hashable {
         self.required = required
         self.nullable = nullable
         self.allowed = allowed
+        self.parent = path.lastIndex(of: ".").map { String(path[..<$0]) }
     }
 }
 

@@ -1,3 +1,5 @@
+import RealtimeProtocol
+
 /// The event names the validator's rules switch on, in their beta spelling.
 ///
 /// GA events whose names changed are mapped to these through `EventCatalog.counterpart(of:)`
@@ -47,4 +49,43 @@ enum EventNames {
         responseDone, outputItemAdded, outputItemDone, partAdded, partDone, argumentsDone, outputAudioStopped,
         outputAudioCleared,
     ]
+}
+
+/// What an event means to the rules; looked up once per event instead of comparing names.
+enum EventRole {
+    case sessionCreated, sessionUpdated, itemCreated, itemDone, itemRetrieved, itemTruncated, itemDeleted
+    case transcriptionDelta, transcriptionOther, committed, speechStarted, speechStopped, error, rateLimits
+    case responseCreated, responseDone, outputItemAdded, outputItemDone, partAdded, partDone, argumentsDone
+    case responseOther
+    case sessionUpdate, itemCreate, itemTruncate, itemDelete, itemRetrieve, responseCreate, responseCancel
+    case other
+
+    /// Roles by canonical (beta) event name.
+    static let byName: [String: EventRole] = {
+        var map: [String: EventRole] = [
+            EventNames.sessionCreated: .sessionCreated, EventNames.transcriptionSessionCreated: .sessionCreated,
+            EventNames.sessionUpdated: .sessionUpdated, EventNames.transcriptionSessionUpdated: .sessionUpdated,
+            EventNames.itemCreated: .itemCreated, EventNames.itemDone: .itemDone,
+            EventNames.itemRetrieved: .itemRetrieved, EventNames.itemTruncated: .itemTruncated,
+            EventNames.itemDeleted: .itemDeleted, EventNames.transcriptionDelta: .transcriptionDelta,
+            EventNames.transcriptionCompleted: .transcriptionOther, EventNames.transcriptionFailed: .transcriptionOther,
+            EventNames.transcriptionSegment: .transcriptionOther, EventNames.committed: .committed,
+            EventNames.speechStarted: .speechStarted, EventNames.speechStopped: .speechStopped,
+            EventNames.error: .error,
+            EventNames.rateLimits: .rateLimits, EventNames.responseCreated: .responseCreated,
+            EventNames.responseDone: .responseDone, EventNames.outputItemAdded: .outputItemAdded,
+            EventNames.outputItemDone: .outputItemDone, EventNames.partAdded: .partAdded,
+            EventNames.partDone: .partDone, EventNames.argumentsDone: .argumentsDone,
+            EventNames.sessionUpdate: .sessionUpdate, EventNames.itemCreate: .itemCreate,
+            EventNames.itemTruncate: .itemTruncate, EventNames.itemDelete: .itemDelete,
+            EventNames.itemRetrieve: .itemRetrieve, EventNames.responseCreate: .responseCreate,
+            EventNames.responseCancel: .responseCancel,
+        ]
+        for spec in EventCatalog.standard.events where map[spec.name] == nil && spec.direction == .serverToClient {
+            if spec.name.hasPrefix("response.") || spec.name.hasPrefix("output_audio_buffer.") {
+                map[spec.name] = .responseOther
+            }
+        }
+        return map
+    }()
 }

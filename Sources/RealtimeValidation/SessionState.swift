@@ -66,7 +66,8 @@ struct SessionState {
     var sessionCreatedLine: Int?
     /// Effective configuration (last session.created / session.updated `session` object).
     var config: JSONValue?
-    var serverEventIDs: [String: Int] = [:]
+    /// Server event ids seen, by a 64-bit hash of their bytes (8 bytes each, not a string).
+    var serverEventIDs: [UInt64: Int] = [:]
     var clientEventIDs: [String: (line: Int, type: String)] = [:]
     var dialectEvidence: (dialect: Dialect, line: Int)?
     var reportedDialectMix = false
@@ -76,6 +77,8 @@ struct SessionState {
     var activeDefaultResponse: String?
 
     var items: [String: Item] = [:]
+    /// Output items of responses: item id → (response id, output index), set at output_item.added.
+    var outputItems: [String: (response: String, index: Int)] = [:]
     var deletedItems: Set<String> = []
     var callItems: [String: Int] = [:]  // call_id → line of the function_call item
     /// Item ids the server created for commits and VAD turns (not acknowledgements of item.create).

@@ -21,6 +21,7 @@ public struct SessionValidator {
     var current: ValidatorEvent?
     var currentType: String?
     var currentEventID: String?
+    var currentRole = EventRole.other
 
     public init(catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil) {
         self.catalog = catalog
@@ -60,6 +61,7 @@ public struct SessionValidator {
                 actual: type)
         }
         let canonical = canonicalName(type, spec)
+        currentRole = EventRole.byName[canonical] ?? .other
         if event.direction == .serverToClient {
             checkServerIdentity(object, type)
             server(canonical, object, spec)

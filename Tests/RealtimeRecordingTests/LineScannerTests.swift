@@ -186,7 +186,7 @@ struct JSONTapeTests {
             }
         case let array as [Any]:
             #expect(tape.isArray && tape.count == array.count, "\(path)")
-            for (i, value) in array.enumerated() { walk(value, tape[i]!, path + ".\(i)") }
+            for (i, value) in array.enumerated() { if let element = tape[i] { walk(value, element, path + ".\(i)") } }
         case let string as String:
             #expect(tape.string == string, "\(path)")
         case is NSNull:

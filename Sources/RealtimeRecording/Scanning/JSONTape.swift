@@ -26,22 +26,26 @@ public final class JSONTape: @unchecked Sendable {
     }
 
     let bytes: [UInt8]
-    var nodes: [Node] = []
+    /// Immutable once built (a `let`, so reads need no exclusivity checks).
+    let nodes: [Node]
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], nodes: [Node]) {
+        self.bytes = bytes
+        self.nodes = nodes
+    }
 
     /// Parses `bytes` (one JSON value); returns its root, or `nil` when the text is not valid JSON.
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        let tape = JSONTape(bytes: bytes)
-        guard tape.build() else { return nil }
-        return JSONValue(tape: tape, index: 0)
+        guard let nodes = build(bytes) else { return nil }
+        return JSONValue(tape: JSONTape(bytes: bytes, nodes: nodes), index: 0)
     }
 
     /// Parses the bytes of a buffer (copied).
     public static func parse(_ raw: UnsafeRawBufferPointer) -> JSONValue? { parse(Array(raw)) }
 
-    private func build() -> Bool {
-        bytes.withUnsafeBufferPointer { buf -> Bool in
+    private static func build(_ bytes: [UInt8]) -> [Node]? {
+        var nodes: [Node] = []
+        let ok = bytes.withUnsafeBufferPointer { buf -> Bool in
             guard let p = buf.baseAddress else { return false }
             let n = buf.count
             nodes.reserveCapacity(16)
@@ -66,7 +70,7 @@ public final class JSONTape: @unchecked Sendable {
                     let q = UnsafeRawPointer(p).distance(to: hit)
                     var slashes = 0
                     while q - slashes - 1 >= start, p[q - slashes - 1] == 0x5C { slashes += 1 }
-                    if slashes % 2 == 0 { return (q, memchr(p + start, 0x5C, q - start) != nil) }
+                    if slashes % 2 == 0 { return (q, false) }  // escapes are looked for when the string is read
                     k = q + 1
                 }
                 return nil
@@ -139,6 +143,7 @@ public final class JSONTape: @unchecked Sendable {
             }
             return !nodes.isEmpty
         }
+        return ok ? nodes : nil
     }
 }
 
@@ -175,8 +180,7 @@ public struct JSONValue: @unchecked Sendable {
         let n = node
         guard n.kind == 3 else { return nil }
         return tape.bytes.withUnsafeBytes { raw in
-            let body = UnsafeRawBufferPointer(rebasing: raw[Int(n.start)..<Int(n.end)])
-            return n.escaped ? JSONText.unescape(body) : String(decoding: body, as: UTF8.self)
+            JSONText.unescape(UnsafeRawBufferPointer(rebasing: raw[Int(n.start)..<Int(n.end)]))  // copies when no escapes
         }
     }
 
@@ -243,28 +247,59 @@ public struct JSONValue: @unchecked Sendable {
     /// The member named `name`.
     public subscript(_ name: String) -> JSONValue? {
         var name = name
-        return name.withUTF8 { member(UnsafeRawBufferPointer($0)) }
+        let found = name.withUTF8 { tape.member(of: index, named: UnsafeRawBufferPointer($0)) }
+        return found.map { JSONValue(tape: tape, index: $0) }
     }
 
     /// The element at `i` of an array.
     public subscript(_ i: Int) -> JSONValue? {
-        guard node.kind == 2, i >= 0, i < Int(node.count) else { return nil }
-        var k = index + 1
-        for _ in 0..<i { k = tape.nodes[Int(k)].next }
-        return JSONValue(tape: tape, index: k)
+        tape.element(of: index, at: i).map { JSONValue(tape: tape, index: $0) }
     }
 
-    private func member(_ name: UnsafeRawBufferPointer) -> JSONValue? {
-        guard node.kind == 1, node.count > 0 else { return nil }
-        var k = index + 1
-        return tape.bytes.withUnsafeBytes { raw in
+    /// The length in bytes of a string's raw contents (escapes not decoded) or of a token.
+    public var byteCount: Int { Int(node.end - node.start) }
+
+    /// The last byte of a string's raw contents or of a token (`nil` when empty).
+    public func byte(fromEnd offset: Int) -> UInt8? {
+        let n = node
+        let k = Int(n.end) - 1 - offset
+        return k >= Int(n.start) ? tape.bytes[k] : nil
+    }
+
+    /// FNV-1a of the value's bytes (string contents, or the token), for cheap identity checks.
+    public var bytesHash: UInt64 {
+        let n = node
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in Int(n.start)..<Int(n.end) {
+            hash ^= UInt64(tape.bytes[k])
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// The value at a dot-separated path (numeric components index arrays), without allocating.
+    public func value(at path: String) -> JSONValue? {
+        var path = path
+        let found = path.withUTF8 { tape.lookup(from: index, path: UnsafeRawBufferPointer($0)) }
+        return found.map { JSONValue(tape: tape, index: $0) }
+    }
+}
+
+extension JSONTape {
+    /// The node index of member `name` of the object at `index`.
+    func member(of index: Int32, named name: UnsafeRawBufferPointer) -> Int32? {
+        let parent = nodes[Int(index)]
+        guard parent.kind == 1, parent.count > 0 else { return nil }
+        return bytes.withUnsafeBytes { raw -> Int32? in
+            guard let base = raw.baseAddress else { return nil }
+            var k = index + 1
             while k >= 0 {
-                let child = tape.nodes[Int(k)]
+                let child = nodes[Int(k)]
                 if Int(child.keyEnd - child.keyStart) == name.count,
                     name.count == 0
-                        || memcmp(raw.baseAddress! + Int(child.keyStart), name.baseAddress!, name.count) == 0
+                        || name.baseAddress.map({ memcmp(base + Int(child.keyStart), $0, name.count) == 0 }) == true
                 {
-                    return JSONValue(tape: tape, index: k)
+                    return k
                 }
                 k = child.next
             }
@@ -272,24 +307,37 @@ public struct JSONValue: @unchecked Sendable {
         }
     }
 
-    /// The value at a dot-separated path (numeric components index arrays), without allocating.
-    public func value(at path: String) -> JSONValue? {
-        var path = path
-        return path.withUTF8 { utf8 -> JSONValue? in
-            var current: JSONValue? = self
-            var start = 0
-            while start <= utf8.count, let value = current {
-                var end = start
-                while end < utf8.count, utf8[end] != 0x2E { end += 1 }
-                let component = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[start..<end])
-                if value.isArray, let i = Int(String(decoding: component, as: UTF8.self)) {
-                    current = value[i]
-                } else {
-                    current = value.member(component)
+    /// The node index of element `i` of the array at `index`.
+    func element(of index: Int32, at i: Int) -> Int32? {
+        let parent = nodes[Int(index)]
+        guard parent.kind == 2, i >= 0, i < Int(parent.count) else { return nil }
+        var k = index + 1
+        for _ in 0..<i { k = nodes[Int(k)].next }
+        return k
+    }
+
+    /// Follows a dot path from node `index`; numeric components index arrays.
+    func lookup(from index: Int32, path: UnsafeRawBufferPointer) -> Int32? {
+        var current = index
+        var start = 0
+        while start <= path.count {
+            var end = start
+            while end < path.count, path[end] != 0x2E { end += 1 }
+            let component = UnsafeRawBufferPointer(rebasing: path[start..<end])
+            if nodes[Int(current)].kind == 2 {
+                var number = 0
+                for b in component {
+                    guard b >= 0x30, b <= 0x39 else { return nil }
+                    number = number * 10 + Int(b - 0x30)
                 }
-                start = end + 1
+                guard !component.isEmpty, let next = element(of: current, at: number) else { return nil }
+                current = next
+            } else {
+                guard let next = member(of: current, named: component) else { return nil }
+                current = next
             }
-            return current
+            start = end + 1
         }
+        return current
     }
 }

@@ -7,11 +7,11 @@ import RealtimeRecording
 
 extension SessionValidator {
     mutating func client(_ type: String, _ object: JSONValue, _ spec: EventSpec?) {
-        switch type {
-        case EventNames.sessionUpdate:
+        switch currentRole {
+        case .sessionUpdate:
             checkRanges(JSON.dict(object, "session"))
             state.pendingSessionUpdates.append((line, JSON.dict(object, "session")))
-        case EventNames.itemCreate:
+        case .itemCreate:
             if let previous = JSON.string(object, "previous_item_id"), previous != "root", state.items[previous] == nil
             {
                 emit(
@@ -30,11 +30,11 @@ extension SessionValidator {
                 }
                 state.functionOutputsAwaitingResponse.append((line, index, call))
             }
-        case EventNames.itemTruncate:
+        case .itemTruncate:
             truncate(object)
-        case EventNames.itemDelete, EventNames.itemRetrieve:
+        case .itemDelete, .itemRetrieve:
             requireItem(JSON.string(object, "item_id"), what: "item")
-        case EventNames.responseCreate:
+        case .responseCreate:
             let outOfBand = JSON.string(object, "response.conversation") == "none"
             if !outOfBand, let active = state.activeDefaultResponse, let response = state.responses[active] {
                 emit(
@@ -44,7 +44,7 @@ extension SessionValidator {
                     related: [RelatedLine(line: response.createdLine, note: "\(active) created")])
             }
             state.functionOutputsAwaitingResponse.removeAll()
-        case EventNames.responseCancel:
+        case .responseCancel:
             state.cancels.append((line, index, JSON.string(object, "response_id")))
             return
         default:

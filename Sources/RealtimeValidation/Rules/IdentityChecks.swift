@@ -8,9 +8,7 @@ extension SessionValidator {
     /// Required fields, JSON kinds, nullability and enums, straight from the catalog.
     mutating func checkSchema(_ object: JSONValue, _ spec: EventSpec) {
         for field in spec.fields {
-            let parts = field.path.split(separator: ".")
-            if parts.count > 1 {
-                let parent = parts.dropLast().joined(separator: ".")
+            if let parent = field.parent {
                 guard let p = JSON.value(object, parent), p.isObject else { continue }
             }
             guard let value = JSON.value(object, field.path) else {
@@ -47,16 +45,15 @@ extension SessionValidator {
     }
 
     mutating func checkServerIdentity(_ object: JSONValue, _ type: String) {
-        let requiresID = catalog.spec(for: type)?.requiredFields.contains { $0.path == "event_id" } ?? true
-        if let id = object["event_id"]?.string, !id.isEmpty {
-            if let first = state.serverEventIDs[id] {
+        if let idValue = object["event_id"], let id = idValue.string, !id.isEmpty {
+            if let first = state.serverEventIDs[idValue.bytesHash] {
                 emit(
                     "server-event-id-duplicate", "The server event_id \(id) was already used.",
                     expected: "a new event_id", actual: id, related: [RelatedLine(line: first, note: "first use")])
             } else {
-                state.serverEventIDs[id] = line
+                state.serverEventIDs[idValue.bytesHash] = line
             }
-        } else if requiresID, catalog.contains(type) {
+        } else if catalog.spec(for: type)?.requiredFields.contains(where: { $0.path == "event_id" }) == true {
             emit(
                 "server-event-id-missing", "The server event \(type) has no event_id.",
                 expected: "a non-empty event_id", actual: "absent or empty")

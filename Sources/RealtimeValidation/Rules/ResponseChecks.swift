@@ -13,18 +13,20 @@ extension SessionValidator {
     ]
 
     mutating func responseEvent(_ type: String, _ object: JSONValue, _ spec: EventSpec?) {
-        switch type {
-        case EventNames.responseCreated: responseCreated(object)
-        case EventNames.responseDone: responseDone(object)
+        switch currentRole {
+        case .responseCreated: responseCreated(object)
+        case .responseDone: responseDone(object)
         default:
             guard let rid = JSON.string(object, "response_id") else { return }
-            guard var response = state.responses[rid] else {
+            // Taken out of the dictionary while it changes, so its contents are not copied (put back below).
+            guard var response = state.responses.removeValue(forKey: rid) else {
                 emit(
                     "response-event-outside-lifecycle",
                     "\(currentType ?? type) names response \(rid), which was never created.",
                     expected: "response.created for \(rid) first", actual: "no such response", subject: rid)
                 return
             }
+            defer { state.responses[rid] = response }
             if let done = response.doneLine {
                 if type != EventNames.outputAudioStopped, type != EventNames.outputAudioCleared {
                     emit(
@@ -36,7 +38,6 @@ extension SessionValidator {
                 return
             }
             stream(type, object, spec, &response)
-            state.responses[rid] = response
         }
     }
 

@@ -8,8 +8,8 @@ import RealtimeRecording
 
 extension SessionValidator {
     mutating func server(_ type: String, _ object: JSONValue, _ spec: EventSpec?) {
-        switch type {
-        case EventNames.sessionCreated, EventNames.transcriptionSessionCreated:
+        switch currentRole {
+        case .sessionCreated:
             if let first = state.sessionCreatedLine {
                 emit(
                     "session-created-once", "A second \(type) arrived.", expected: "exactly one",
@@ -19,7 +19,7 @@ extension SessionValidator {
                 state.sessionCreatedLine = line
             }
             state.config = JSON.dict(object, "session")
-        case EventNames.sessionUpdated, EventNames.transcriptionSessionUpdated:
+        case .sessionUpdated:
             let session = JSON.dict(object, "session")
             if !state.pendingSessionUpdates.isEmpty {
                 let request = state.pendingSessionUpdates.removeFirst()
@@ -27,63 +27,55 @@ extension SessionValidator {
             }
             state.config = session
             resolve(answer: type)
-        case EventNames.itemCreated:
+        case .itemCreated:
             itemCreated(object)
-        case EventNames.itemDone:
+        case .itemDone:
             if let id = JSON.string(object, "item.id"), state.items[id] == nil, !isOutputItem(id) {
                 addItem(object)
             }
-        case EventNames.itemRetrieved:
+        case .itemRetrieved:
             requireItem(JSON.string(object, "item.id"), what: "retrieved item")
             resolve(answer: type)
-        case EventNames.itemTruncated:
+        case .itemTruncated:
             requireItem(JSON.string(object, "item_id"), what: "truncated item")
             resolve(answer: type)
-        case EventNames.itemDeleted:
+        case .itemDeleted:
             if let id = JSON.string(object, "item_id") {
                 requireItem(id, what: "deleted item")
                 state.items.removeValue(forKey: id)
                 state.deletedItems.insert(id)
             }
             resolve(answer: type)
-        case EventNames.transcriptionDelta, EventNames.transcriptionCompleted, EventNames.transcriptionFailed,
-            EventNames.transcriptionSegment:
+        case .transcriptionDelta, .transcriptionOther:
             inputTranscription(type, object)
-        case EventNames.committed:
+        case .committed:
             committed(object)
-        case EventNames.speechStarted:
+        case .speechStarted:
             speechStarted(object)
-        case EventNames.speechStopped:
+        case .speechStopped:
             speechStopped(object)
-        case EventNames.error:
+        case .error:
             serverError(object)
-        case EventNames.rateLimits:
+        case .rateLimits:
             rateLimits(object)
+        case .responseCreated, .responseDone, .outputItemAdded, .outputItemDone, .partAdded, .partDone,
+            .argumentsDone, .responseOther:
+            responseEvent(type, object, spec)
         default:
-            if type.hasPrefix("response.") || type.hasPrefix("output_audio_buffer.") {
-                responseEvent(type, object, spec)
-            } else if let spec, spec.direction == .serverToClient {
-                resolve(answer: type)
-            }
+            if let spec, spec.direction == .serverToClient { resolve(answer: type) }
         }
     }
 
     // MARK: - Conversation items
 
-    func isOutputItem(_ id: String) -> Bool {
-        state.responses.values.contains { r in r.outputs.values.contains { $0.itemID == id } }
-    }
+    func isOutputItem(_ id: String) -> Bool { state.outputItems[id] != nil }
 
     mutating func addItem(_ object: JSONValue) {
         guard let id = JSON.string(object, "item.id") else { return }
         var item = SessionState.Item(
             id: id, type: JSON.string(object, "item.type"), role: JSON.string(object, "item.role"),
             callID: JSON.string(object, "item.call_id"), line: line)
-        for (rid, response) in state.responses where response.doneLine == nil {
-            if let (index, _) = response.outputs.first(where: { $0.value.itemID == id }) {
-                item.responseOutput = (rid, index)
-            }
-        }
+        if let output = state.outputItems[id] { item.responseOutput = (output.response, output.index) }
         state.items[id] = item
         state.deletedItems.remove(id)
         if item.type == "function_call", let call = item.callID { state.callItems[call] = line }
@@ -99,12 +91,9 @@ extension SessionValidator {
         guard let id = JSON.string(object, "item.id") else { return }
         addItem(object)
         // An output item of an open response: now part of the conversation.
-        for (rid, var response) in state.responses where response.doneLine == nil {
-            for (i, output) in response.outputs where output.itemID == id {
-                response.outputs[i]?.inConversation = true
-                state.responses[rid] = response
-                return
-            }
+        if let output = state.outputItems[id], state.responses[output.response]?.doneLine == nil {
+            state.responses[output.response]?.outputs[output.index]?.inConversation = true
+            return
         }
         // The item of a commit or a VAD turn.
         if state.bufferItems.contains(id) || state.lastCommittedItem == id {
@@ -148,7 +137,7 @@ extension SessionValidator {
             }
         }
         let key = "\(id)#\(JSON.int(object, "content_index") ?? 0)"
-        if type == EventNames.transcriptionDelta {
+        if currentRole == .transcriptionDelta {
             state.inputTranscripts[key, default: ""] += JSON.string(object, "delta") ?? ""
         } else if type == EventNames.transcriptionCompleted,
             let deltas = state.inputTranscripts.removeValue(forKey: key),

@@ -10,8 +10,8 @@ extension SessionValidator {
     ) {
         let rid = response.id
         let outputIndex = JSON.int(object, "output_index")
-        switch type {
-        case EventNames.outputItemAdded:
+        switch currentRole {
+        case .outputItemAdded:
             guard let outputIndex else { return }
             if outputIndex != response.nextOutputIndex || response.outputs[outputIndex] != nil {
                 emit(
@@ -30,9 +30,11 @@ extension SessionValidator {
             response.outputs[outputIndex] = SessionState.Output(
                 itemID: JSON.string(object, "item.id"), itemType: JSON.string(object, "item.type"), addedLine: line,
                 callID: JSON.string(object, "item.call_id"), name: JSON.string(object, "item.name"))
+            if let item = JSON.string(object, "item.id") { state.outputItems[item] = (rid, outputIndex) }
             response.nextOutputIndex = max(response.nextOutputIndex, outputIndex + 1)
-        case EventNames.outputItemDone:
-            guard let outputIndex, var output = openOutput(response, outputIndex, rid) else { return }
+        case .outputItemDone:
+            guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
+            defer { response.outputs[outputIndex] = output }
             if let id = JSON.string(object, "item.id"), id != output.itemID {
                 emit(
                     "output-index-sequence",
@@ -58,8 +60,9 @@ extension SessionValidator {
             if let item = JSON.dict(object, "item") { compareItem(item, output, where: "output_item.done") }
             output.doneLine = line
             response.outputs[outputIndex] = output
-        case EventNames.partAdded:
-            guard let outputIndex, var output = openOutput(response, outputIndex, rid) else { return }
+        case .partAdded:
+            guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
+            defer { response.outputs[outputIndex] = output }
             requireConversation(&output, response)
             let ci = JSON.int(object, "content_index") ?? -1
             if ci != output.nextContentIndex || output.parts[ci] != nil {
@@ -70,10 +73,12 @@ extension SessionValidator {
             output.parts[ci] = SessionState.Part(type: JSON.string(object, "part.type"), addedLine: line)
             output.nextContentIndex = max(output.nextContentIndex, ci + 1)
             response.outputs[outputIndex] = output
-        case EventNames.partDone:
-            guard let outputIndex, var output = openOutput(response, outputIndex, rid) else { return }
+        case .partDone:
+            guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
+            defer { response.outputs[outputIndex] = output }
             let ci = JSON.int(object, "content_index") ?? -1
-            guard var part = openPart(output, ci) else { return }
+            guard var part = takePart(&output, ci) else { return }
+            defer { output.parts[ci] = part }
             for (field, buffer) in part.buffers {
                 if let final = JSON.string(object, "part.\(field)"), final != buffer {
                     emit(
@@ -84,18 +89,21 @@ extension SessionValidator {
             part.doneLine = line
             output.parts[ci] = part
             response.outputs[outputIndex] = output
-        case EventNames.argumentsDone:
-            guard let outputIndex, var output = openOutput(response, outputIndex, rid) else { return }
+        case .argumentsDone:
+            guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
+            defer { response.outputs[outputIndex] = output }
             argumentsDone(object, &output)
             response.outputs[outputIndex] = output
         default:
             guard let canonicalSpec = catalog.spec(for: type) else { return }
             if let stream = canonicalSpec.stream {
-                guard let outputIndex, var output = openOutput(response, outputIndex, rid) else { return }
+                guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
+                defer { response.outputs[outputIndex] = output }
                 delta(object, stream, &output, response)
                 response.outputs[outputIndex] = output
             } else if let stream = catalog.stream(closedBy: type), stream.partType != nil {
-                guard let outputIndex, var output = openOutput(response, outputIndex, rid) else { return }
+                guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
+                defer { response.outputs[outputIndex] = output }
                 streamDone(object, stream, &output)
                 response.outputs[outputIndex] = output
             }
@@ -103,7 +111,12 @@ extension SessionValidator {
     }
 
     /// The output at `index`, if it was added and is not done; otherwise reports stream-order.
-    mutating func openOutput(_ response: SessionState.Response, _ index: Int, _ rid: String) -> SessionState.Output? {
+    ///
+    /// Removes and returns the output at `index` if it was added and is not done (the caller puts it back), so it can
+    /// be mutated without a copy; otherwise reports stream-order.
+    mutating func takeOutput(_ response: inout SessionState.Response, _ index: Int, _ rid: String)
+        -> SessionState.Output?
+    {
         guard let output = response.outputs[index] else {
             emit(
                 "stream-order",
@@ -118,10 +131,11 @@ extension SessionValidator {
                 related: [RelatedLine(line: done, note: "output_item.done")])
             return nil
         }
-        return output
+        return response.outputs.removeValue(forKey: index)
     }
 
-    mutating func openPart(_ output: SessionState.Output, _ ci: Int) -> SessionState.Part? {
+    /// Removes and returns content part `ci` if it was added and is not done (the caller puts it back).
+    mutating func takePart(_ output: inout SessionState.Output, _ ci: Int) -> SessionState.Part? {
         guard let part = output.parts[ci] else {
             emit(
                 "content-index-sequence",
@@ -137,7 +151,7 @@ extension SessionValidator {
                 related: [RelatedLine(line: done, note: "content_part.done")])
             return nil
         }
-        return part
+        return output.parts.removeValue(forKey: ci)
     }
 
     /// Beta: conversation.item.created (GA: .added) for a server item precedes its content.
@@ -157,23 +171,21 @@ extension SessionValidator {
         _ object: JSONValue, _ stream: StreamSpec, _ output: inout SessionState.Output,
         _ response: SessionState.Response
     ) {
-        let piece = JSON.string(object, stream.deltaField) ?? ""
         if stream.partType == nil {
             // Function-call (or MCP) arguments: no content part, a function_call item.
             if stream.keys.contains("call_id"), output.itemType != "function_call" {
                 emit(
                     "delta-family-mismatch", "Argument deltas on a \(output.itemType ?? "?") item.",
-                    expected: "a function_call item",
-                    actual: output.itemType ?? "?", subject: output.itemID)
+                    expected: "a function_call item", actual: output.itemType ?? "?", subject: output.itemID)
             }
             requireConversation(&output, response)
             if let call = JSON.string(object, "call_id"), let expected = output.callID, call != expected {
                 emit(
                     "arguments-accumulation", "call_id \(call) differs from the item's \(expected).",
-                    expected: expected, actual: call,
-                    subject: output.itemID)
+                    expected: expected,
+                    actual: call, subject: output.itemID)
             }
-            output.arguments += piece
+            output.arguments += JSON.string(object, stream.deltaField) ?? ""
             return
         }
         let ci = JSON.int(object, "content_index") ?? -1
@@ -183,24 +195,28 @@ extension SessionValidator {
                 "\(currentType ?? "delta") names item \(item), but output \(JSON.int(object, "output_index") ?? -1) is \(output.itemID ?? "?").",
                 expected: output.itemID ?? "?", actual: item, subject: item)
         }
-        guard var part = openPart(output, ci) else { return }
+        guard var part = takePart(&output, ci) else { return }
+        defer { output.parts[ci] = part }
         if let wanted = stream.partType, let actual = part.type, wanted != actual {
             emit(
                 "delta-family-mismatch", "\(currentType ?? "delta") on a \(actual) part.", expected: "a \(wanted) part",
-                actual: "a \(actual) part",
-                subject: output.itemID)
+                actual: "a \(actual) part", subject: output.itemID)
         }
         if stream.payload == .audio {
-            part.audioBytes += base64Length(piece)
+            // Only the size matters: measure the base64 in place instead of decoding it.
+            if let audio = JSON.value(object, stream.deltaField) {
+                let padding = (audio.byte(fromEnd: 0) == 0x3D ? 1 : 0) + (audio.byte(fromEnd: 1) == 0x3D ? 1 : 0)
+                part.audioBytes += max(0, audio.byteCount / 4 * 3 - padding)
+            }
         } else if let field = stream.finalField {
-            part.buffers[field, default: ""] += piece
+            part.buffers[field, default: ""] += JSON.string(object, stream.deltaField) ?? ""
         }
-        output.parts[ci] = part
     }
 
     mutating func streamDone(_ object: JSONValue, _ stream: StreamSpec, _ output: inout SessionState.Output) {
         let ci = JSON.int(object, "content_index") ?? -1
-        guard var part = openPart(output, ci) else { return }
+        guard var part = takePart(&output, ci) else { return }
+        defer { output.parts[ci] = part }
         if let field = stream.finalField, let final = JSON.string(object, field) {
             let buffer = part.buffers[field] ?? ""
             if final != buffer {
@@ -280,10 +296,4 @@ extension SessionValidator {
         return (beta ?? "pcm16") == "pcm16" && (ga ?? "audio/pcm") == "audio/pcm"
     }
 
-    /// Decoded length of base64 text without decoding it.
-    func base64Length(_ text: String) -> Int {
-        let count = text.utf8.count
-        let padding = text.utf8.reversed().prefix(2).filter { $0 == UInt8(ascii: "=") }.count
-        return count / 4 * 3 - padding
-    }
 }
