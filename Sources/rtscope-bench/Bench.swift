@@ -34,6 +34,10 @@ struct Bench {
             let size = try ensure(path, kind: kind, bytes: mib << 20)
             let lines = try lineCount(path)
             let counted = try output("'\(rtscope)' cat --count '\(path)' 2>&1")
+            let verdict = try output("'\(rtscope)' validate '\(path)' | tail -1")
+            guard verdict.contains("all passed") else {
+                throw BenchError.tool("the corpus \(path) does not validate clean: \(verdict)")
+            }
             guard counted == "\(lines - 1)\n" else {
                 throw BenchError.tool(
                     "rtscope counted \(counted) frames in \(path), expected \(lines - 1) (lines minus the header)")
@@ -46,6 +50,7 @@ struct Bench {
                     "rtscope cat --count --type 'response.*.delta'",
                     "'\(rtscope)' cat --count --type 'response.*.delta' '\(path)'"
                 ),
+                ("rtscope validate", "'\(rtscope)' validate --format json -o /dev/null '\(path)'"),
                 ("jq -c .event.type", "jq -c .event.type '\(path)'"),
             ]
             var results: [(String, Runner.Measurement)] = []

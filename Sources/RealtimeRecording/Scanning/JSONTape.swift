@@ -179,8 +179,9 @@ public struct JSONValue: @unchecked Sendable {
     public var string: String? {
         let n = node
         guard n.kind == 3 else { return nil }
+        // `unescape` decodes escapes only when the body has a backslash, else it just copies.
         return tape.bytes.withUnsafeBytes { raw in
-            JSONText.unescape(UnsafeRawBufferPointer(rebasing: raw[Int(n.start)..<Int(n.end)]))  // copies when no escapes
+            JSONText.unescape(UnsafeRawBufferPointer(rebasing: raw[Int(n.start)..<Int(n.end)]))
         }
     }
 
