@@ -68,7 +68,8 @@ struct SessionState {
     var config: JSONValue?
     /// Server event ids seen, by a 64-bit hash of their bytes (8 bytes each, not a string).
     var serverEventIDs: [UInt64: Int] = [:]
-    var clientEventIDs: [String: (line: Int, type: String)] = [:]
+    /// Client event ids seen, by a 64-bit hash of their bytes.
+    var clientEventIDs: [UInt64: (line: Int, type: String)] = [:]
     var dialectEvidence: (dialect: Dialect, line: Int)?
     var reportedDialectMix = false
 

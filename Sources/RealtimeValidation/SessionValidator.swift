@@ -20,8 +20,20 @@ public struct SessionValidator {
     let declaredDialect: Dialect?
     var current: ValidatorEvent?
     var currentType: String?
-    var currentEventID: String?
     var currentRole = EventRole.other
+    /// What the catalog says about each event type seen, keyed by a hash of the type's bytes.
+    var typeCache: [UInt64: TypeInfo] = [:]
+
+    /// The current event's `event_id`, decoded only when a finding needs it.
+    var currentEventID: String? { current?.object?["event_id"]?.string }
+
+    /// Catalog facts about one event type, computed once per distinct type.
+    struct TypeInfo {
+        let type: String
+        let spec: EventSpec?
+        let canonical: String
+        let role: EventRole
+    }
 
     public init(catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil) {
         self.catalog = catalog
@@ -34,18 +46,18 @@ public struct SessionValidator {
         findings = []
         current = event
         currentType = nil
-        currentEventID = nil
         guard event.opcode == .text else { return [] }
-        guard let object = event.object, object.isObject, let type = object["type"]?.string else {
+        guard let object = event.object, object.isObject, let typeValue = object["type"], let info = typeInfo(typeValue)
+        else {
             emit(
                 "event-not-json-object",
                 "The \(event.direction.word) text frame is not a JSON object with a string type.",
                 expected: "{\"type\": \"…\", …}", actual: event.object == nil ? "not a JSON object" : "no string type")
             return findings
         }
+        let type = info.type
+        let spec = info.spec
         currentType = type
-        currentEventID = object["event_id"]?.string
-        let spec = catalog.spec(for: type)
         if let spec {
             checkSchema(object, spec)
             if spec.direction != event.direction {
@@ -60,8 +72,8 @@ public struct SessionValidator {
                 "unknown-event-type", "The event type \(type) is not in the catalog.", expected: "a known event type",
                 actual: type)
         }
-        let canonical = canonicalName(type, spec)
-        currentRole = EventRole.byName[canonical] ?? .other
+        let canonical = info.canonical
+        currentRole = info.role
         if event.direction == .serverToClient {
             checkServerIdentity(object, type)
             server(canonical, object, spec)
@@ -78,6 +90,18 @@ public struct SessionValidator {
         current = nil
         finishChecks()
         return findings
+    }
+
+    /// The cached catalog facts for a `type` value (`nil` when it is not a string).
+    mutating func typeInfo(_ value: JSONValue) -> TypeInfo? {
+        let key = value.bytesHash
+        if let info = typeCache[key], value.rawEquals(info.type) { return info }
+        guard let type = value.string else { return nil }
+        let spec = catalog.spec(for: type)
+        let canonical = canonicalName(type, spec)
+        let info = TypeInfo(type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other)
+        typeCache[key] = info
+        return info
     }
 
     /// The beta name of a GA-renamed event, so rules are written once.

@@ -257,6 +257,20 @@ public struct JSONValue: @unchecked Sendable {
         tape.element(of: index, at: i).map { JSONValue(tape: tape, index: $0) }
     }
 
+    /// Whether the raw contents of this string are exactly `text`'s UTF-8 (no decoding, no allocation).
+    public func rawEquals(_ text: String) -> Bool {
+        let n = node
+        guard n.kind == 3 else { return false }
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.count == Int(n.end - n.start) else { return false }
+            return tape.bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress, let other = utf8.baseAddress else { return utf8.isEmpty }
+                return memcmp(base + Int(n.start), other, utf8.count) == 0
+            }
+        }
+    }
+
     /// The length in bytes of a string's raw contents (escapes not decoded) or of a token.
     public var byteCount: Int { Int(node.end - node.start) }
 

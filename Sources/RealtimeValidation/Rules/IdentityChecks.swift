@@ -68,26 +68,31 @@ extension SessionValidator {
     }
 
     mutating func checkClientIdentity(_ object: JSONValue) {
-        guard let id = object["event_id"]?.string else { return }
+        guard let idValue = object["event_id"], idValue.kind == .string else { return }
+        if idValue.byteCount <= 512, state.clientEventIDs[idValue.bytesHash] == nil {
+            state.clientEventIDs[idValue.bytesHash] = (line, currentType ?? "")  // the common case: new and short
+            return
+        }
+        guard let id = idValue.string else { return }
         if id.count > 512 {
             emit(
                 "client-event-id-invalid", "A client event_id is longer than 512 characters.",
                 expected: "≤ 512 characters", actual: "\(id.count) characters")
         }
-        if let first = state.clientEventIDs[id] {
+        if let first = state.clientEventIDs[idValue.bytesHash] {
             emit(
                 "client-event-id-invalid",
                 "The client event_id \(id) was already used, so errors cannot be traced to one event.",
                 expected: "a unique event_id", actual: id,
                 related: [RelatedLine(line: first.line, note: "first use by \(first.type)")])
         } else {
-            state.clientEventIDs[id] = (line, currentType ?? "")
+            state.clientEventIDs[idValue.bytesHash] = (line, currentType ?? "")
         }
     }
 
     /// Dialect from events that exist in one dialect only, and from `session.type` (GA).
     mutating func checkDialect(_ type: String, _ spec: EventSpec, _ object: JSONValue) {
-        var dialect = catalog.dialectOnly(type)
+        var dialect: Dialect? = spec.dialects == .beta ? .beta : spec.dialects == .ga ? .ga : nil
         if dialect == nil, type == EventNames.sessionCreated || type == EventNames.sessionUpdated {
             dialect =
                 JSON.isSet(object, "session.type") ? .ga : (JSON.isSet(object, "session.modalities") ? .beta : nil)

@@ -217,12 +217,12 @@ extension SessionValidator {
         let code = JSON.string(object, "error.code") ?? JSON.string(object, "error.type") ?? "error"
         let message = JSON.string(object, "error.message") ?? ""
         var related: [RelatedLine] = []
-        if let cause = JSON.string(object, "error.event_id") {
-            if let client = state.clientEventIDs[cause] {
+        if let causeValue = JSON.value(object, "error.event_id"), let cause = causeValue.string {
+            if let client = state.clientEventIDs[causeValue.bytesHash] {
                 related.append(RelatedLine(line: client.line, note: "the \(client.type) it answers"))
             }
             state.pending.removeAll { $0.eventID == cause }
-            state.cancels.removeAll { c in state.clientEventIDs[cause]?.line == c.line }
+            state.cancels.removeAll { c in state.clientEventIDs[causeValue.bytesHash]?.line == c.line }
         } else if let last = state.pending.indices.last {
             // error.event_id may be null; attribute it to the most recent client request.
             related.append(
