@@ -113,4 +113,16 @@ struct LegalTrafficTests {
         #expect(!findings.contains { $0.rule == "client-event-unanswered" })
         #expect(findings.first { $0.rule == "server-error" }?.related.first?.line == 9)
     }
+
+    @Test func serverSideTruncationAfterOutputAudioBufferClearedOnWebRTC() throws {
+        var session = try Session.load("barge-in.jsonl")
+        // WebRTC: the server clears its output buffer and truncates the item itself; no client truncate.
+        session.remove("conversation.item.truncate")
+        session.insert(
+            .serverToClient,
+            ["type": "output_audio_buffer.cleared", "event_id": "event_oabc", "response_id": "resp_B001"],
+            after: "response.done")
+        #expect(Self.errors(session).isEmpty)
+        #expect(!session.validate().contains { $0.rule == "client-event-unanswered" })
+    }
 }
