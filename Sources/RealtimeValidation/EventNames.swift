@@ -1,4 +1,5 @@
 import RealtimeProtocol
+import RealtimeRecording
 
 /// The event names the validator's rules switch on, in their beta spelling.
 ///
@@ -25,6 +26,7 @@ enum EventNames {
     static let transcriptionFailed = "conversation.item.input_audio_transcription.failed"
     static let transcriptionSegment = "conversation.item.input_audio_transcription.segment"
     static let committed = "input_audio_buffer.committed"
+    static let commit = "input_audio_buffer.commit"
     static let speechStarted = "input_audio_buffer.speech_started"
     static let speechStopped = "input_audio_buffer.speech_stopped"
     static let error = "error"
@@ -45,7 +47,8 @@ enum EventNames {
         sessionCreated, sessionUpdated, sessionUpdate, transcriptionSessionCreated, transcriptionSessionUpdated,
         itemCreate, itemCreated, itemDone, itemRetrieved, itemTruncate, itemTruncated, itemDeleted, itemDelete,
         itemRetrieve, transcriptionDelta, transcriptionCompleted, transcriptionFailed, transcriptionSegment,
-        committed, speechStarted, speechStopped, error, rateLimits, responseCreate, responseCancel, responseCreated,
+        committed, commit, speechStarted, speechStopped, error, rateLimits, responseCreate, responseCancel,
+        responseCreated,
         responseDone, outputItemAdded, outputItemDone, partAdded, partDone, argumentsDone, outputAudioStopped,
         outputAudioCleared,
     ]

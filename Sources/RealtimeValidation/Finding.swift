@@ -1,19 +1,7 @@
-/// How much a finding matters.
-///
-/// `error`: the protocol says MUST; `warning`: SHOULD, or a likely bug; `note`: worth knowing, never a failure.
-public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-    case note, warning, error
+public import RealtimeRecording
 
-    private var rank: Int {
-        switch self {
-        case .note: 0
-        case .warning: 1
-        case .error: 2
-        }
-    }
-
-    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
-}
+/// Finding severities are the reader's: one scale for input problems and protocol findings.
+public typealias Severity = RealtimeRecording.Severity
 
 /// Another line a finding points at, with why.
 public struct RelatedLine: Sendable, Hashable, Codable {

@@ -1,3 +1,5 @@
+import RealtimeRecording
+
 /// The protocol's sequence of events for one session, as a transition table (beta names).
 ///
 /// This is the picture `rtscope spec` draws: a single-response view of what the validator

@@ -1,3 +1,5 @@
+public import RealtimeRecording
+
 /// What a rule checks and why: the data behind `rtscope rules`, docs/rules.md and every report.
 public struct RuleInfo: Sendable, Hashable, Codable {
     /// Stable kebab-case id, used in reports, `--enable`/`--disable` and fingerprints.

@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 public import RealtimeValidation
 
 /// Renders the rule catalog: a table, JSON, or the Markdown of docs/rules.md.

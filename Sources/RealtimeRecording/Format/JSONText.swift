@@ -79,6 +79,25 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The value of a JSON integer token (`-?[0-9]+`), or `nil` when it has a fraction, an
+    /// exponent, or does not fit in 64 bits.
+    public static func integer(_ token: some Collection<UInt8>) -> Int64? {
+        var value: Int64 = 0
+        var negative = false
+        for (k, b) in token.enumerated() {
+            if k == 0, b == UInt8(ascii: "-") {
+                negative = true
+                continue
+            }
+            guard b >= 0x30, b <= 0x39 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int64(b - 0x30))
+            guard !o1, !o2 else { return nil }
+            value = s
+        }
+        return negative ? -value : value
+    }
+
     private static func hexValue(_ b: UInt8) -> UInt32? {
         switch b {
         case 0x30...0x39: UInt32(b - 0x30)

@@ -1,20 +1,27 @@
+/// How much a problem matters:
+///
+/// `error` (a MUST of the format or protocol), `warning` (a SHOULD, or a likely bug), `note` (worth knowing, never a
+/// failure). Shared by reader issues and validation findings.
+public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case note, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .note: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+}
+
 /// A problem the reader found in its input.
 ///
 /// It never stops reading: the line is skipped (or read as well as it can be) and the issue is reported with its
 /// 1-based line number.
 public struct ReaderIssue: Sendable, Hashable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
-        case note, warning, error
-
-        private var rank: Int {
-            switch self {
-            case .note: 0
-            case .warning: 1
-            case .error: 2
-            }
-        }
-        public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
-    }
+    public typealias Severity = RealtimeRecording.Severity
 
     /// Stable identifiers, used by the validator as finding ids (`reader.<code>`).
     public enum Code: String, Sendable, Hashable, CaseIterable {

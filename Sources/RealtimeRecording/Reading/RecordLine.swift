@@ -32,20 +32,7 @@ public struct RecordLine {
     /// The captured integer, if the value is an integer that fits in 64 bits.
     public func integer(_ slot: ScanSlot) -> Int64? {
         guard let span = fields.span(slot), fields.kind(slot) == .number else { return nil }
-        var value: Int64 = 0
-        var negative = false
-        for (k, b) in slice(span).enumerated() {
-            if k == 0, b == UInt8(ascii: "-") {
-                negative = true
-                continue
-            }
-            guard b >= 0x30, b <= 0x39 else { return nil }
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(Int64(b - 0x30))
-            guard !o1, !o2 else { return nil }
-            value = s
-        }
-        return negative ? -value : value
+        return JSONText.integer(slice(span))
     }
 
     /// Whether the captured string for `slot` is exactly `expected` (no allocation).

@@ -189,21 +189,7 @@ public struct JSONValue: @unchecked Sendable {
     public var int: Int? {
         let n = node
         guard n.kind == 4 else { return nil }
-        var value = 0
-        var negative = false
-        for k in Int(n.start)..<Int(n.end) {
-            let b = tape.bytes[k]
-            if b == 0x2D, k == Int(n.start) {
-                negative = true
-                continue
-            }
-            guard b >= 0x30, b <= 0x39 else { return nil }
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(Int(b - 0x30))
-            guard !o1, !o2 else { return nil }
-            value = s
-        }
-        return negative ? -value : value
+        return JSONText.integer(tape.bytes[Int(n.start)..<Int(n.end)]).map { Int($0) }
     }
 
     /// The value of any number.

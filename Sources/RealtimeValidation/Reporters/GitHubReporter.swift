@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 
 /// GitHub Actions workflow commands (`::error file=…,line=…,title=…::…`) with the toolkit's
 /// escaping, errors first so the 10-annotations-per-level cap never hides them, and a Markdown

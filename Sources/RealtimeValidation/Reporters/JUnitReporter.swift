@@ -1,3 +1,5 @@
+import RealtimeRecording
+
 /// JUnit XML as GitLab and Jenkins read it: one testsuite per recording, one testcase per (recording × rule) with
 /// `classname`, `name` and `file` always set (GitLab keys test identity on classname + name), and failure bodies with
 /// Expected/Actual.

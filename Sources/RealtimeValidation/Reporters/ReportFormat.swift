@@ -1,3 +1,5 @@
+public import RealtimeRecording
+
 /// The report formats `rtscope validate --format` offers.
 public enum ReportFormat: String, Sendable, CaseIterable {
     case text, json, junit, sarif, github

@@ -1,4 +1,5 @@
 import RealtimeProtocol
+import RealtimeRecording
 
 /// Human output in the style of h2spec: rule, requirement, Expected/Actual and the offending
 /// lines with a little context; then a summary per file and per rule.

@@ -1,3 +1,5 @@
+import RealtimeRecording
+
 /// Every validation rule, in a stable order.
 ///
 /// `docs/rules.md` is generated from this list (`rtscope rules --markdown`), and a test keeps the two in sync. Sources

@@ -82,12 +82,16 @@ extension SessionValidator {
         state.earlyTranscriptionItems.removeValue(forKey: id)
     }
 
+    /// `previous_item_id` must be null or an item of the conversation (inv. 20).
+    mutating func checkPreviousItem(_ object: JSONValue) {
+        guard let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil else { return }
+        emit(
+            "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
+            expected: "null or an existing item id", actual: previous, subject: previous)
+    }
+
     mutating func itemCreated(_ object: JSONValue) {
-        if let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil {
-            emit(
-                "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
-                expected: "null or an existing item id", actual: previous, subject: previous)
-        }
+        checkPreviousItem(object)
         guard let id = JSON.string(object, "item.id") else { return }
         addItem(object)
         // An output item of an open response: now part of the conversation.
@@ -152,14 +156,10 @@ extension SessionValidator {
     // MARK: - Input audio buffer and VAD
 
     mutating func committed(_ object: JSONValue) {
-        if let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil {
-            emit(
-                "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
-                expected: "null or an existing item id", actual: previous, subject: previous)
-        }
+        checkPreviousItem(object)
         guard let id = JSON.string(object, "item_id") else { return }
         state.bufferItems.insert(id)
-        let manual = state.pending.contains { $0.type == "input_audio_buffer.commit" }
+        let manual = state.pending.contains { $0.type == EventNames.commit }
         if let speech = state.speechItem, speech.id != id, !manual {
             emit(
                 "vad-id-mismatch", "The committed item \(id) does not match the VAD turn's item \(speech.id).",
