@@ -1,4 +1,4 @@
-/// How much a problem matters:
+/// How much a problem matters.
 ///
 /// `error` (a MUST of the format or protocol), `warning` (a SHOULD, or a likely bug), `note` (worth knowing, never a
 /// failure). Shared by reader issues and validation findings.

@@ -82,7 +82,7 @@ extension SessionValidator {
         state.earlyTranscriptionItems.removeValue(forKey: id)
     }
 
-    /// `previous_item_id` must be null or an item of the conversation (inv. 20).
+    /// Checks that `previous_item_id` is null or an item of the conversation (invariant 20).
     mutating func checkPreviousItem(_ object: JSONValue) {
         guard let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil else { return }
         emit(
