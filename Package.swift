@@ -25,6 +25,13 @@ let package = Package(
         .target(
             name: "RealtimeValidation", dependencies: ["RealtimeProtocol", "RealtimeRecording"],
             swiftSettings: strictSettings),
+        // Layer 4: the timeline's pure model, widgets and screen buffer (no curses).
+        .target(
+            name: "TimelineModel", dependencies: ["RealtimeProtocol", "RealtimeRecording", "RealtimeValidation"],
+            swiftSettings: strictSettings),
+        // Layer 5: paints a ScreenBuffer with ncursesw and reads keys.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "TerminalUI", dependencies: ["TimelineModel", "CNcursesw"], swiftSettings: strictSettings),
         // Command-line layer: one subcommand per file; the executable is a one-line main.
         .target(
             name: "RTScopeCommands",
@@ -32,6 +39,8 @@ let package = Package(
                 "RealtimeProtocol",
                 "RealtimeRecording",
                 "RealtimeValidation",
+                "TimelineModel",
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -58,6 +67,11 @@ let package = Package(
             name: "RealtimeValidationTests",
             dependencies: ["RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
             exclude: ["Snapshots"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TimelineModelTests",
+            dependencies: ["TimelineModel", "RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
             swiftSettings: strictSettings
         ),
         .testTarget(

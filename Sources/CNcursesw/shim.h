@@ -1,0 +1,20 @@
+#ifndef CNCURSESW_SHIM_H
+#define CNCURSESW_SHIM_H
+// The wide-character API must be switched on before the header is included.
+#define NCURSES_WIDECHAR 1
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+// Swift 6 cannot read curses' C globals or expand its function-like macros: wrap them.
+static inline WINDOW *cn_stdscr(void) { return stdscr; }
+static inline int cn_lines(void) { return LINES; }
+static inline int cn_cols(void) { return COLS; }
+static inline int cn_color_pair(int n) { return (int)COLOR_PAIR(n); }
+static inline int cn_key_resize(void) { return KEY_RESIZE; }
+static inline int cn_a_bold(void) { return (int)A_BOLD; }
+static inline int cn_a_reverse(void) { return (int)A_REVERSE; }
+static inline int cn_a_dim(void) { return (int)A_DIM; }
+#endif

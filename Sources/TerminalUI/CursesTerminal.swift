@@ -1,0 +1,155 @@
+import CNcursesw
+import Foundation
+public import TimelineModel
+
+/// Paints `ScreenBuffer`s with ncursesw and turns key presses into `Key`s.
+///
+/// Every curses call happens on the main actor (curses is not thread-safe); `getch` never blocks
+/// (`nodelay`), so the loop polls at about 30 frames a second. The terminal is restored by
+/// `end()`, and by the SIGINT/SIGTERM handlers installed in `start()`.
+@MainActor
+public final class CursesTerminal {
+    private var previous: ScreenBuffer?
+    private let color: Bool
+    private var started = false
+
+    /// - Parameter color: use colours (pass `false` for NO_COLOR or monochrome terminals).
+    public init(color: Bool) {
+        self.color = color
+    }
+
+    /// Enters curses mode.
+    public func start() {
+        setlocale(LC_ALL, "")
+        initscr()
+        started = true
+        cbreak()
+        noecho()
+        keypad(cn_stdscr(), true)
+        nodelay(cn_stdscr(), true)
+        curs_set(0)
+        if color, has_colors() {
+            start_color()
+            use_default_colors()
+            for (pair, fg) in Self.palette.enumerated() { init_pair(Int16(pair + 1), fg, -1) }
+        }
+        signal(SIGINT) { _ in
+            endwin()
+            exit(130)
+        }
+        signal(SIGTERM) { _ in
+            endwin()
+            exit(143)
+        }
+    }
+
+    /// Leaves curses mode; safe to call twice.
+    public func end() {
+        guard started else { return }
+        started = false
+        endwin()
+    }
+
+    /// The terminal size in columns and rows.
+    public var size: (width: Int, height: Int) { (Int(cn_cols()), Int(cn_lines())) }
+
+    /// Paints `screen`, redrawing only the rows that changed since the last paint.
+    public func paint(_ screen: ScreenBuffer) {
+        let full = previous.map { $0.width != screen.width || $0.height != screen.height } ?? true
+        if full { erase() }
+        for y in 0..<screen.height {
+            if !full, let previous, (0..<screen.width).allSatisfy({ previous[$0, y] == screen[$0, y] }) { continue }
+            var x = 0
+            while x < screen.width {
+                let cell = screen[x, y]
+                if !cell.text.isEmpty {
+                    let attributes = attribute(cell.style)
+                    attron(attributes)
+                    mvaddstr(Int32(y), Int32(x), cell.text)
+                    attroff(attributes)
+                }
+                x += 1
+            }
+        }
+        refresh()
+        previous = screen
+    }
+
+    /// Keys pressed since the last call.
+    public func readKeys() -> [Key] {
+        var keys: [Key] = []
+        var wch: wint_t = 0
+        while true {
+            let result = wget_wch(cn_stdscr(), &wch)
+            if result == ERR { break }
+            if result == KEY_CODE_YES {
+                if let key = Self.special[Int32(wch)] { keys.append(key) }
+                if Int32(wch) == cn_key_resize() { keys.append(.resize) }
+            } else if let scalar = Unicode.Scalar(UInt32(wch)) {
+                switch scalar.value {
+                case 10, 13: keys.append(.enter)
+                case 9: keys.append(.tab)
+                case 27: keys.append(.escape)
+                case 8, 127: keys.append(.backspace)
+                default: if scalar.value >= 0x20 { keys.append(.char(Character(scalar))) }
+                }
+            }
+        }
+        return keys
+    }
+
+    private func attribute(_ style: CellStyle) -> Int32 {
+        switch style {
+        case .plain: return 0
+        case .dim, .punctuation: return cn_a_dim()
+        case .bold: return cn_a_bold()
+        case .reverse, .header: return cn_a_reverse()
+        default:
+            guard color, let index = Self.colored.firstIndex(of: style) else {
+                return style == .error ? cn_a_bold() : 0
+            }
+            return cn_color_pair(Int32(index + 1)) | (style == .error ? cn_a_bold() : 0)
+        }
+    }
+
+    private static let colored: [CellStyle] = [
+        .session, .conversation, .audio, .response, .delta, .error, .warning, .info, .key, .string, .number,
+    ]
+    private static let palette: [Int16] = [
+        Int16(COLOR_MAGENTA), Int16(COLOR_CYAN), Int16(COLOR_YELLOW), Int16(COLOR_GREEN), Int16(COLOR_GREEN),
+        Int16(COLOR_RED), Int16(COLOR_YELLOW), Int16(COLOR_BLUE), Int16(COLOR_CYAN), Int16(COLOR_GREEN),
+        Int16(COLOR_YELLOW),
+    ]
+    private static let special: [Int32: Key] = [
+        KEY_UP: .up, KEY_DOWN: .down, KEY_LEFT: .left, KEY_RIGHT: .right, KEY_NPAGE: .pageDown, KEY_PPAGE: .pageUp,
+        KEY_HOME: .home, KEY_END: .end, KEY_ENTER: .enter, KEY_BACKSPACE: .backspace, KEY_BTAB: .backTab,
+    ]
+}
+
+/// The interactive loop: keys in, model updated, screen painted.
+public enum TimelineApp {
+    @MainActor
+    public static func run(_ model: inout TimelineModel, color: Bool) async {
+        let terminal = CursesTerminal(color: color)
+        terminal.start()
+        defer { terminal.end() }
+        let size = terminal.size
+        model.resize(width: size.width, height: size.height)
+        terminal.paint(TimelineView.render(model))
+        while !model.state.quit {
+            let keys = terminal.readKeys()
+            if !keys.isEmpty {
+                for key in keys {
+                    if key == .resize {
+                        let size = terminal.size
+                        model.resize(width: size.width, height: size.height)
+                    } else {
+                        model.press(key)
+                    }
+                }
+                terminal.paint(TimelineView.render(model))
+            }
+            try? await Task.sleep(for: .milliseconds(33))
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import RealtimeProtocol
+import RealtimeRecording
+import RealtimeValidation
+
+/// Which pane has the keyboard.
+public enum Pane: Sendable, Hashable { case list, detail }
+
+/// A text prompt being typed (search or filter).
+public enum Prompt: Sendable, Hashable { case search, filter }
+
+/// The timeline's state: a value, changed only by `apply(_:)` and `press(_:)`.
+public struct TimelineState: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var cursor = 0
+    public var top = 0
+    public var fold = true
+    public var pane = Pane.list
+    public var detailScroll = 0
+    public var showHelp = false
+    public var prompt: Prompt?
+    public var input = ""
+    public var search: String?
+    public var filter: String?
+    public var message: String?
+    public var quit = false
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+}
+
+/// The timeline: a source, its rows and the state.
+///
+/// Key handling and actions are pure transformations of the state (the source is only read).
+public struct TimelineModel {
+    public let source: TimelineSource
+    public private(set) var state: TimelineState
+    public private(set) var rows: [TimelineRow]
+    /// Entries that pass the filter, in order.
+    private var visible: [Int]
+
+    public init(source: TimelineSource, width: Int, height: Int) {
+        self.source = source
+        self.state = TimelineState(width: width, height: height)
+        self.visible = Array(source.index.entries.indices)
+        self.rows = source.rows(visible, fold: true)
+    }
+
+    /// Rows the list pane shows at once.
+    public var listHeight: Int { max(1, (state.height - 3) * 11 / 20) }
+
+    /// Handles one key: prompts take text, otherwise the keymap decides.
+    public mutating func press(_ key: Key) {
+        if key == .resize { return }
+        if let prompt = state.prompt {
+            switch key {
+            case .enter: finishPrompt(prompt)
+            case .escape:
+                state.prompt = nil
+                state.input = ""
+            case .backspace: if !state.input.isEmpty { state.input.removeLast() }
+            case .char(let c): state.input.append(c)
+            default: break
+            }
+            return
+        }
+        if state.showHelp, key == .escape || key == .char("?") || key == .char("q") {
+            state.showHelp = false
+            return
+        }
+        state.message = nil
+        guard let action = Keymap.action(for: key) else {
+            state.message = "no key \(key.label); press ? for help"
+            return
+        }
+        apply(action)
+    }
+
+    /// Resizes the screen.
+    public mutating func resize(width: Int, height: Int) {
+        state.width = width
+        state.height = height
+        scrollIntoView()
+    }
+
+    /// Carries out one action.
+    public mutating func apply(_ action: TimelineAction) {
+        let page = max(1, listHeight - 1)
+        let source = self.source  // closures below read it while `self` changes
+        switch action {
+        case .down: state.pane == .detail ? (state.detailScroll += 1) : move(to: state.cursor + 1)
+        case .up:
+            state.pane == .detail ? (state.detailScroll = max(0, state.detailScroll - 1)) : move(to: state.cursor - 1)
+        case .pageDown: move(to: state.cursor + page)
+        case .pageUp: move(to: state.cursor - page)
+        case .top: move(to: 0)
+        case .bottom: move(to: rows.count - 1)
+        case .nextError: jump(forward: true, "error") { source.severity($0) == .error }
+        case .previousError: jump(forward: false, "error") { source.severity($0) == .error }
+        case .nextWarning: jump(forward: true, "warning") { source.severity($0) == .warning }
+        case .previousWarning: jump(forward: false, "warning") { source.severity($0) == .warning }
+        case .nextInResponse, .previousInResponse:
+            let response = currentEntry.map { source.index.entries[$0].responseID } ?? -1
+            guard response >= 0 else {
+                state.message = "this event belongs to no response"
+                return
+            }
+            jump(forward: action == .nextInResponse, "event of this response") {
+                source.index.entries[$0].responseID == response
+            }
+        case .toggleFold:
+            let entry = currentEntry
+            state.fold.toggle()
+            rebuild(keeping: entry)
+            state.message = state.fold ? "deltas folded" : "deltas unfolded"
+        case .switchPane:
+            state.pane = state.pane == .list ? .detail : .list
+        case .toggleHelp: state.showHelp.toggle()
+        case .beginSearch: startPrompt(.search)
+        case .beginFilter: startPrompt(.filter)
+        case .searchNext, .searchPrevious:
+            guard let search = state.search else {
+                state.message = "no search yet: press /"
+                return
+            }
+            find(search, forward: action == .searchNext)
+        case .clearFilter:
+            state.filter = nil
+            applyFilter()
+        case .quit:
+            if state.showHelp { state.showHelp = false } else { state.quit = true }
+        }
+    }
+
+    /// The entry under the cursor.
+    public var currentEntry: Int? { rows.indices.contains(state.cursor) ? rows[state.cursor].entry : nil }
+
+    private mutating func move(to row: Int) {
+        state.cursor = max(0, min(rows.count - 1, row))
+        state.detailScroll = 0
+        scrollIntoView()
+    }
+
+    private mutating func scrollIntoView() {
+        if state.cursor < state.top { state.top = state.cursor }
+        if state.cursor >= state.top + listHeight { state.top = state.cursor - listHeight + 1 }
+        state.top = max(0, state.top)
+    }
+
+    /// Moves to the next (or previous) row, wrapping around, whose entries satisfy `test`.
+    private mutating func jump(forward: Bool, _ what: String, _ test: (Int) -> Bool) {
+        guard !rows.isEmpty else { return }
+        for step in 1...rows.count {
+            let row = (state.cursor + (forward ? step : -step) + rows.count * 2) % rows.count
+            if rows[row].folded.contains(where: test) {
+                if forward ? row <= state.cursor : row >= state.cursor { state.message = "wrapped around" }
+                move(to: row)
+                return
+            }
+        }
+        state.message = "no \(what)"
+    }
+
+    private mutating func startPrompt(_ prompt: Prompt) {
+        state.prompt = prompt
+        state.input = ""
+    }
+
+    private mutating func finishPrompt(_ prompt: Prompt) {
+        let text = state.input
+        state.prompt = nil
+        state.input = ""
+        switch prompt {
+        case .search:
+            guard !text.isEmpty else { return }
+            state.search = text
+            find(text, forward: true)
+        case .filter:
+            state.filter = text.isEmpty ? nil : text
+            applyFilter()
+        }
+    }
+
+    /// Finds `text` (case-insensitive) in event types, then in summaries.
+    private mutating func find(_ text: String, forward: Bool) {
+        let needle = text.lowercased()
+        let source = self.source
+        jump(forward: forward, "match for “\(text)”") { entry in
+            (source.index.type(of: entry)?.lowercased().contains(needle) ?? false)
+                || source.summary(entry).lowercased().contains(needle)
+        }
+    }
+
+    /// Filter syntax: `client` / `server`, a type glob (`response.*.delta`), or an id (resp_…, item_…, call_…).
+    private mutating func applyFilter() {
+        let entry = currentEntry
+        let index = source.index
+        if let filter = state.filter {
+            let direction = Direction(word: filter)
+            let glob = TypeGlob(filter)
+            visible = index.entries.indices.filter { i in
+                let e = index.entries[i]
+                if let direction { return e.direction == direction }
+                if glob.matches(index.type(of: i) ?? "") { return true }
+                return [e.responseID, e.itemID, e.callID, e.eventID].contains { index.string($0) == filter }
+            }
+            state.message = "\(visible.count) of \(index.entries.count) events match “\(filter)”"
+        } else {
+            visible = Array(index.entries.indices)
+            state.message = "filter cleared"
+        }
+        rebuild(keeping: entry)
+    }
+
+    private mutating func rebuild(keeping entry: Int?) {
+        rows = source.rows(visible, fold: state.fold)
+        let target =
+            entry.flatMap { e in rows.firstIndex { $0.folded.contains(e) } ?? rows.firstIndex { $0.entry >= e } } ?? 0
+        move(to: target)
+    }
+}

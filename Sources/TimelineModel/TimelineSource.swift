@@ -1,0 +1,146 @@
+import Foundation
+import RealtimeProtocol
+public import RealtimeRecording
+public import RealtimeValidation
+
+/// What the timeline shows: the recording's per-line index, the validator's findings, and
+/// one-line summaries computed on demand for the rows on screen.
+///
+/// Memory: the index (48 bytes per frame plus interned ids) and the findings; event bodies are
+/// read back from the file only for visible rows and the detail pane (a bounded cache keeps
+/// recent summaries).
+public final class TimelineSource {
+    public let path: String
+    public let index: RecordingIndex
+    public let findings: [Finding]
+    /// Findings by JSONL line.
+    public let findingsByLine: [Int: [Finding]]
+    let catalog = EventCatalog.standard
+    private var summaryCache: [Int: String] = [:]
+
+    public init(path: String, index: RecordingIndex, findings: [Finding]) {
+        self.path = path
+        self.index = index
+        self.findings = findings
+        self.findingsByLine = Dictionary(grouping: findings, by: \.line)
+    }
+
+    /// Indexes and validates `path` (a recording, or a log that is imported into a temporary file first).
+    /// - Throws: `RecordingError` when the file cannot be read or imported.
+    public static func load(_ path: String) throws -> TimelineSource {
+        let opened = try RecordingInput.open(path)
+        var readable = path
+        if opened.importedFrom != nil {
+            // Detail views read events back by offset, so an import gets a file of its own.
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let kind = LogImporter.detect(prefix: Array(data)) ?? .jsonlEvents
+            var bytes: [UInt8] = []
+            for recording in try LogImporter.importBytes(Array(data), kind: kind, name: path) {
+                bytes += try recording.encoded()
+            }
+            readable =
+                FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-view-\(getpid()).jsonl").path
+            guard FileManager.default.createFile(atPath: readable, contents: Data(bytes)) else {
+                throw RecordingError.cannotWrite(path: readable, reason: "could not create the imported copy")
+            }
+        }
+        let index = try RecordingIndex.build(RecordingReader(source: try FileSource(path: readable)))
+        let report = try ValidationRun.validate(path: readable)
+        return TimelineSource(path: readable, index: index, findings: report.findings)
+    }
+
+    /// The event object of entry `i` (Foundation values, for summaries).
+    func event(_ i: Int) -> [String: Any]? { index.eventObject(at: i, path: path) }
+
+    /// The JSON text of entry `i`'s line.
+    func lineValue(_ i: Int) -> JSONValue? {
+        let entry = index.entries[i]
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard (try? handle.seek(toOffset: UInt64(entry.offset))) != nil,
+            let data = try? handle.read(upToCount: Int(entry.length))
+        else { return nil }
+        return JSONTape.parse(Array(data))
+    }
+
+    /// The one-line summary of entry `i` (cached).
+    func summary(_ i: Int) -> String {
+        if let cached = summaryCache[i] { return cached }
+        var text = ""
+        if let event = event(i), let type = event["type"] as? String {
+            text = EventSummary.summarize(event, spec: catalog.spec(for: type), maxText: 200)
+        } else {
+            text = "[\(index.entries[i].opcode.rawValue)]"
+        }
+        if summaryCache.count > 4096 { summaryCache.removeAll(keepingCapacity: true) }
+        summaryCache[i] = text
+        return text
+    }
+
+    /// The worst finding severity on entry `i`'s line.
+    func severity(_ i: Int) -> Severity? {
+        findingsByLine[Int(index.entries[i].line)]?.map(\.severity).max()
+    }
+
+    /// The event family of entry `i`, for colour.
+    func family(_ i: Int) -> EventFamily? { index.type(of: i).flatMap { catalog.spec(for: $0)?.family } }
+
+    /// Whether entry `i` is a delta (its type has a stream in the catalog).
+    func isDelta(_ i: Int) -> Bool { index.type(of: i).flatMap { catalog.spec(for: $0)?.stream } != nil }
+}
+
+/// One row of the timeline: a single event, or a fold of one stream's deltas.
+public struct TimelineRow: Sendable, Hashable {
+    /// The entry shown (for a fold: its first delta).
+    public let entry: Int
+    /// For a fold: every entry it covers, in order.
+    public let folded: [Int]
+    /// Indentation level: 0 session-level, 1 inside a response, 2 inside an item.
+    public let depth: Int
+
+    public var isFold: Bool { folded.count > 1 }
+}
+
+extension TimelineSource {
+    /// Builds rows for `entries` (in order).
+    ///
+    /// With `fold`, each run of delta events becomes one row per stream (type + response + item), placed where the
+    /// stream's first delta was.
+    public func rows(_ entries: [Int], fold: Bool) -> [TimelineRow] {
+        var rows: [TimelineRow] = []
+        var run: [String: Int] = [:]  // stream key → row index, for the current run of deltas
+        var pending: [Int: [Int]] = [:]  // row index → folded entries
+        func flush() {
+            for (row, folded) in pending {
+                rows[row] = TimelineRow(entry: folded[0], folded: folded, depth: rows[row].depth)
+            }
+            pending.removeAll()
+            run.removeAll()
+        }
+        for i in entries {
+            let entry = index.entries[i]
+            let depth = entry.responseID < 0 ? 0 : (entry.itemID >= 0 && !isResponseLevel(i) ? 2 : 1)
+            guard fold, isDelta(i) else {
+                flush()
+                rows.append(TimelineRow(entry: i, folded: [i], depth: depth))
+                continue
+            }
+            let key = "\(entry.type)|\(entry.responseID)|\(entry.itemID)"
+            if let row = run[key] {
+                pending[row, default: [rows[row].entry]].append(i)
+            } else {
+                run[key] = rows.count
+                rows.append(TimelineRow(entry: i, folded: [i], depth: depth))
+            }
+        }
+        flush()
+        return rows
+    }
+
+    /// Events that carry the item as an object (`item.id`: output_item.*, conversation.item.*) sit at
+    /// the response level; events with a top-level `item_id` (parts, deltas) sit inside the item.
+    private func isResponseLevel(_ i: Int) -> Bool {
+        guard let type = index.type(of: i), let spec = catalog.spec(for: type) else { return true }
+        return !spec.ids.contains { $0.kind == .item && $0.path == "item_id" }
+    }
+}
