@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(
             name: "TimelineModelTests",
             dependencies: ["TimelineModel", "RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
+            exclude: ["Snapshots"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,200 @@
+import Foundation
+import RealtimeProtocol
+import RealtimeRecording
+import RealtimeValidation
+import Testing
+
+@testable import TimelineModel
+
+enum Paths {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func sample(_ name: String) -> String { root.appendingPathComponent("recordings/\(name)").path }
+    static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Snapshots")
+    static var samples: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("recordings").path)) ?? [])
+            .filter { $0.hasSuffix(".jsonl") }.sorted()
+    }
+}
+
+func model(_ name: String, width: Int = 100, height: Int = 30, keys: String = "") throws -> TimelineModel {
+    var model = TimelineModel(source: try TimelineSource.load(Paths.sample(name)), width: width, height: height)
+    for key in Key.script(keys) { model.press(key) }
+    return model
+}
+
+func type(_ model: TimelineModel) -> String? { model.currentEntry.flatMap { model.source.index.type(of: $0) } }
+
+struct KeyScriptTests {
+    @Test func parsesLettersAndNamedKeys() {
+        #expect(
+            Key.script("jj/err<enter><tab><esc>") == [
+                .char("j"), .char("j"), .char("/"), .char("e"), .char("r"), .char("r"), .enter, .tab, .escape,
+            ])
+        #expect(
+            Key.script("<pgdn><pgup><home><end><lt>x<bogus>") == [
+                .pageDown, .pageUp, .home, .end, .char("<"), .char("x"), .char("<"), .char("b"), .char("o"), .char("g"),
+                .char("u"), .char("s"), .char(">"),
+            ])
+    }
+
+    @Test func everyBindingHasHelpAndUniqueKeys() {
+        var seen: Set<Key> = []
+        for binding in Keymap.bindings {
+            #expect(!binding.help.isEmpty)
+            for key in binding.keys { #expect(seen.insert(key).inserted, "\(key) bound twice") }
+        }
+    }
+}
+
+struct TimelineReducerTests {
+    @Test func movesWithinBounds() throws {
+        var m = try model("text-in-text-out.jsonl")
+        m.press(.char("k"))
+        #expect(m.state.cursor == 0)
+        m.press(.char("G"))
+        #expect(m.state.cursor == m.rows.count - 1)
+        #expect(type(m) == "rate_limits.updated")
+        m.press(.char("j"))
+        #expect(m.state.cursor == m.rows.count - 1)
+        m.press(.char("g"))
+        #expect(m.state.cursor == 0 && m.state.top == 0)
+        m.press(.pageDown)
+        #expect(m.state.cursor == m.listHeight - 1)
+    }
+
+    @Test func warningAndErrorJumps() throws {
+        let m = try model("errors.jsonl", keys: "w")
+        #expect(type(m) == "response.create")
+        #expect(m.source.severity(m.currentEntry ?? 0) == .warning)
+        let again = try model("errors.jsonl", keys: "ww")
+        #expect(type(again) == "error")
+        let none = try model("text-in-text-out.jsonl", keys: "e")
+        #expect(none.state.cursor == 0)
+        #expect(none.state.message == "no error")
+    }
+
+    @Test func findsTheErrorOfAFaultyRecordingWithE() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-tl-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text = try String(contentsOfFile: Paths.sample("text-in-text-out.jsonl"), encoding: .utf8)
+        try text.replacingOccurrences(of: #""delta":" Stockholm""#, with: #""delta":" Oslo""#).write(
+            toFile: path, atomically: true, encoding: .utf8)
+        var m = TimelineModel(source: try TimelineSource.load(path), width: 100, height: 30)
+        m.press(.char("e"))
+        #expect(type(m) == "response.text.done")
+        let screen = TimelineView.render(m).text
+        #expect(screen.contains("✖ error [text-accumulation]"))
+        #expect(screen.contains("Expected: \"The capital of Sweden is Oslo.\""))
+    }
+
+    @Test func sameResponseNavigation() throws {
+        var m = try model("function-call.jsonl", keys: "/response.created<enter>")
+        #expect(type(m) == "response.created")
+        m.press(.char("o"))
+        #expect(type(m) == "response.output_item.added")
+        m.press(.char("O"))
+        #expect(type(m) == "response.created")
+        m.press(.char("g"))
+        m.press(.char("o"))
+        #expect(m.state.message == "this event belongs to no response")
+    }
+
+    @Test func foldTogglesDeltaRows() throws {
+        var m = try model("text-in-text-out.jsonl")
+        let folded = m.rows.count
+        #expect(m.rows.contains { $0.isFold && $0.folded.count == 7 })
+        m.press(.char("z"))
+        #expect(m.rows.count == folded + 6)
+        #expect(!m.state.fold)
+    }
+
+    @Test func searchAndFilter() throws {
+        var m = try model("errors.jsonl", keys: "/joke<enter>")
+        #expect(type(m) == "conversation.item.create")
+        m.press(.char("n"))
+        #expect(type(m) == "conversation.item.created")
+        for key in Key.script("fclient<enter>") { m.press(key) }
+        #expect(m.rows.allSatisfy { m.source.index.entries[$0.entry].direction == .clientToServer })
+        #expect(m.state.message == "7 of 32 events match “client”")
+        m.press(.char("F"))
+        #expect(m.rows.count > 7)
+        for key in Key.script("fresp_E001<enter>") { m.press(key) }
+        #expect(m.rows.allSatisfy { m.source.index.string(m.source.index.entries[$0.entry].responseID) == "resp_E001" })
+        for key in Key.script("fzzz<esc>") { m.press(key) }
+        #expect(m.state.prompt == nil && m.state.filter == "resp_E001")
+    }
+
+    @Test func helpOverlayAndQuit() throws {
+        var m = try model("errors.jsonl", keys: "?")
+        #expect(m.state.showHelp)
+        #expect(TimelineView.render(m).text.contains("keys (? or Esc to close)"))
+        m.press(.char("q"))
+        #expect(!m.state.showHelp && !m.state.quit)
+        m.press(.char("q"))
+        #expect(m.state.quit)
+    }
+
+    @Test func detailPaneScrollsWithTab() throws {
+        var m = try model("audio-vad.jsonl", width: 80, height: 24)
+        m.press(.tab)
+        #expect(m.state.pane == .detail)
+        let before = TimelineView.render(m).text
+        m.press(.char("j"))
+        m.press(.char("j"))
+        #expect(m.state.detailScroll == 2)
+        #expect(TimelineView.render(m).text != before)
+        #expect(m.state.cursor == 0)
+    }
+}
+
+struct TimelineScreenTests {
+    /// Golden screens at 100×30; set RECORD_SNAPSHOTS=1 to rewrite after an intended change.
+    @Test(arguments: Paths.samples)
+    func sampleScreen(_ name: String) throws {
+        let screen = TimelineView.render(try model(name, keys: "jjj")).text
+        let url = Paths.snapshots.appendingPathComponent(name.replacingOccurrences(of: ".jsonl", with: ".txt"))
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
+            try screen.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(screen == (try String(contentsOf: url, encoding: .utf8)))
+    }
+
+    @Test func audioIsShownAsSizeAndDurationNotBase64() throws {
+        let m = try model("audio-vad.jsonl", keys: "/input_audio_buffer.append<enter>")
+        let screen = TimelineView.render(m).text
+        #expect(screen.contains("<base64 4.7 KB ≈ 100 ms as pcm16>"))
+        #expect(!screen.contains("AAAA"))
+    }
+
+    @Test func everyRowIsExactlyTheScreenWidthWithWideCharacters() {
+        var buffer = ScreenBuffer(width: 12, height: 2)
+        let end = buffer.put("日本語🎧abcdef", x: 0, y: 0)
+        #expect(end == 12)
+        #expect(buffer.text.split(separator: "\n").first.map { DisplayWidth.of(String($0)) } == 12)
+        #expect(buffer[1, 0].text == "")  // the right half of 日
+        buffer.put("xx日", x: 9, y: 1)  // 日 would cross the edge: clipped, not split
+        #expect(buffer[11, 1].text == " ")
+    }
+
+    @Test func payloadControlSequencesAreShownNotExecuted() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-hostile-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lines = [
+            #"{"format":"rtscope-recording","version":1,"created":"x","tool":"t","source":"synthetic"}"#,
+            #"{"seq":1,"t_us":0,"dir":"s2c","op":"text","event":{"type":"session.created","event_id":"e1","session":{"id":"s"}}}"#,
+            #"{"seq":2,"t_us":5,"dir":"s2c","op":"text","event":{"type":"error","event_id":"e2","error":{"type":"x","message":"\u001b[2J\u001b]0;owned\u0007 bye","code":"c"}}}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var m = TimelineModel(source: try TimelineSource.load(path), width: 100, height: 30)
+        m.press(.char("j"))
+        let buffer = TimelineView.render(m)
+        #expect(
+            !buffer.cells.contains {
+                $0.text.unicodeScalars.contains { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }
+            })
+        #expect(buffer.text.contains("\\e[2J\\e]0;owned\\x07 bye"))
+    }
+}
