@@ -136,8 +136,20 @@ public enum TimelineApp {
         let size = terminal.size
         model.resize(width: size.width, height: size.height)
         terminal.paint(TimelineView.render(model))
+        let clock = ContinuousClock()
+        var last = clock.now
         while !model.state.quit {
             let keys = terminal.readKeys()
+            let now = clock.now
+            let elapsed = now - last
+            last = now
+            if model.state.playing {
+                let before = model.state
+                model.tick(
+                    elapsedUs: elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds
+                        / 1_000_000_000_000)
+                if model.state != before { terminal.paint(TimelineView.render(model)) }
+            }
             if !keys.isEmpty {
                 for key in keys {
                     if key == .resize {

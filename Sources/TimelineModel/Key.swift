@@ -57,7 +57,8 @@ public enum TimelineAction: Sendable, Hashable {
     case down, up, pageDown, pageUp, top, bottom
     case nextError, previousError, nextWarning, previousWarning
     case nextInResponse, previousInResponse
-    case toggleFold, switchPane, toggleHelp
+    case toggleFold, switchPane, toggleHelp, related
+    case playPause, faster, slower, stepForward, stepBack
     case beginSearch, searchNext, searchPrevious, beginFilter, clearFilter
     case quit
 }
@@ -74,7 +75,7 @@ public enum Keymap {
     public static let bindings: [KeyBinding] = [
         KeyBinding(keys: [.char("j"), .down], action: .down, help: "next event / scroll down"),
         KeyBinding(keys: [.char("k"), .up], action: .up, help: "previous event / scroll up"),
-        KeyBinding(keys: [.pageDown, .char(" ")], action: .pageDown, help: "page down"),
+        KeyBinding(keys: [.pageDown, .char("d")], action: .pageDown, help: "page down"),
         KeyBinding(keys: [.pageUp, .char("b")], action: .pageUp, help: "page up"),
         KeyBinding(keys: [.char("g"), .home], action: .top, help: "first event"),
         KeyBinding(keys: [.char("G"), .end], action: .bottom, help: "last event"),
@@ -84,6 +85,12 @@ public enum Keymap {
         KeyBinding(keys: [.char("W")], action: .previousWarning, help: "previous warning finding"),
         KeyBinding(keys: [.char("o")], action: .nextInResponse, help: "next in same response"),
         KeyBinding(keys: [.char("O")], action: .previousInResponse, help: "previous in same response"),
+        KeyBinding(keys: [.char("r")], action: .related, help: "go to the related event"),
+        KeyBinding(keys: [.char(" "), .char("p")], action: .playPause, help: "replay: play / pause"),
+        KeyBinding(keys: [.char("+"), .char("=")], action: .faster, help: "replay faster"),
+        KeyBinding(keys: [.char("-")], action: .slower, help: "replay slower"),
+        KeyBinding(keys: [.char(".")], action: .stepForward, help: "replay: step one event"),
+        KeyBinding(keys: [.char(",")], action: .stepBack, help: "replay: step back"),
         KeyBinding(keys: [.char("z")], action: .toggleFold, help: "fold / unfold deltas"),
         KeyBinding(keys: [.enter, .tab], action: .switchPane, help: "list ↔ detail pane"),
         KeyBinding(keys: [.char("/")], action: .beginSearch, help: "search types and text"),

@@ -24,6 +24,19 @@ public struct TimelineState: Sendable, Equatable {
     public var filter: String?
     public var message: String?
     public var quit = false
+    /// Replay: whether events are "arriving", the speed, and the replay clock (µs since the start).
+    public var playing = false
+    public var speedIndex = TimelineState.speeds.firstIndex(of: 1) ?? 2
+    public var clockUs: Int64 = 0
+
+    /// Replay speeds; 0 means "as fast as possible" (one event per tick).
+    public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16, 0]
+
+    /// The speed for the header: `×1`, `×0.25`, `max`.
+    public var speedLabel: String {
+        let s = Self.speeds[speedIndex]
+        return s == 0 ? "max" : s == s.rounded() ? "×\(Int(s))" : "×\(s)"
+    }
 
     public init(width: Int, height: Int) {
         self.width = width
@@ -45,7 +58,7 @@ public struct TimelineModel {
         self.source = source
         self.state = TimelineState(width: width, height: height)
         self.visible = Array(source.index.entries.indices)
-        self.rows = source.rows(visible, fold: true)
+        self.rows = source.rows(visible, fold: true, issues: source.index.issues)
     }
 
     /// Rows the list pane shows at once.
@@ -97,10 +110,10 @@ public struct TimelineModel {
         case .pageUp: move(to: state.cursor - page)
         case .top: move(to: 0)
         case .bottom: move(to: rows.count - 1)
-        case .nextError: jump(forward: true, "error") { source.severity($0) == .error }
-        case .previousError: jump(forward: false, "error") { source.severity($0) == .error }
-        case .nextWarning: jump(forward: true, "warning") { source.severity($0) == .warning }
-        case .previousWarning: jump(forward: false, "warning") { source.severity($0) == .warning }
+        case .nextError: jump(forward: true, "error", issues: .error) { source.severity($0) == .error }
+        case .previousError: jump(forward: false, "error", issues: .error) { source.severity($0) == .error }
+        case .nextWarning: jump(forward: true, "warning", issues: .warning) { source.severity($0) == .warning }
+        case .previousWarning: jump(forward: false, "warning", issues: .warning) { source.severity($0) == .warning }
         case .nextInResponse, .previousInResponse:
             let response = currentEntry.map { source.index.entries[$0].responseID } ?? -1
             guard response >= 0 else {
@@ -118,6 +131,18 @@ public struct TimelineModel {
         case .switchPane:
             state.pane = state.pane == .list ? .detail : .list
         case .toggleHelp: state.showHelp.toggle()
+        case .related: goToRelated()
+        case .playPause:
+            state.playing.toggle()
+            if state.playing, let entry = currentEntry { state.clockUs = source.index.entries[entry].tUs }
+            state.message = state.playing ? "playing \(state.speedLabel)" : "paused"
+        case .faster, .slower:
+            let next = state.speedIndex + (action == .faster ? 1 : -1)
+            state.speedIndex = max(0, min(TimelineState.speeds.count - 1, next))
+            state.message = "speed \(state.speedLabel)"
+        case .stepForward, .stepBack:
+            state.playing = false
+            move(to: state.cursor + (action == .stepForward ? 1 : -1))
         case .beginSearch: startPrompt(.search)
         case .beginFilter: startPrompt(.filter)
         case .searchNext, .searchPrevious:
@@ -134,8 +159,67 @@ public struct TimelineModel {
         }
     }
 
+    /// Advances the replay by `elapsedUs` of wall time: the cursor follows the events whose recorded time the replay
+    /// clock has reached (at "max", one event per call).
+    ///
+    /// Stops at the end.
+    public mutating func tick(elapsedUs: Int64) {
+        guard state.playing, !rows.isEmpty else { return }
+        let speed = TimelineState.speeds[state.speedIndex]
+        if speed == 0 {
+            move(to: state.cursor + 1)
+        } else {
+            state.clockUs += Int64(Double(elapsedUs) * speed)
+            var row = state.cursor
+            while row + 1 < rows.count, rows[row + 1].entry >= 0,
+                source.index.entries[rows[row + 1].entry].tUs <= state.clockUs
+            {
+                row += 1
+            }
+            if row + 1 < rows.count, rows[row + 1].entry < 0 { row += 1 }  // step over an unreadable line
+            if row != state.cursor { move(to: row) }
+        }
+        if state.cursor >= rows.count - 1 {
+            state.playing = false
+            state.message = "replay finished"
+        }
+    }
+
+    /// Jumps to the event related to the current one: a finding's related line, the client event
+    /// an error answers, or the `response.created` of the current response.
+    private mutating func goToRelated() {
+        guard let entry = currentEntry else { return }
+        let index = source.index
+        let line = Int(index.entries[entry].line)
+        var targets = (source.findingsByLine[line] ?? []).flatMap { $0.related.map(\.line) }
+        if let cause = (source.event(entry)?["error"] as? [String: Any])?["event_id"] as? String,
+            let client = index.entries.first(where: { index.string($0.eventID) == cause })
+        {
+            targets.append(Int(client.line))
+        }
+        let response = index.entries[entry].responseID
+        if response >= 0, let first = index.entries.first(where: { $0.responseID == response }), Int(first.line) != line
+        {
+            targets.append(Int(first.line))
+        }
+        guard let target = targets.first(where: { $0 != line }),
+            let row = rows.firstIndex(where: { $0.folded.contains { Int(index.entries[$0].line) == target } })
+        else {
+            state.message = "no related event"
+            return
+        }
+        move(to: row)
+        state.message = "related: line \(target)"
+    }
+
     /// The entry under the cursor.
-    public var currentEntry: Int? { rows.indices.contains(state.cursor) ? rows[state.cursor].entry : nil }
+    public var currentEntry: Int? {
+        guard rows.indices.contains(state.cursor), rows[state.cursor].entry >= 0 else { return nil }
+        return rows[state.cursor].entry
+    }
+
+    /// The row under the cursor.
+    public var currentRow: TimelineRow? { rows.indices.contains(state.cursor) ? rows[state.cursor] : nil }
 
     private mutating func move(to row: Int) {
         state.cursor = max(0, min(rows.count - 1, row))
@@ -149,12 +233,14 @@ public struct TimelineModel {
         state.top = max(0, state.top)
     }
 
-    /// Moves to the next (or previous) row, wrapping around, whose entries satisfy `test`.
-    private mutating func jump(forward: Bool, _ what: String, _ test: (Int) -> Bool) {
+    /// Moves to the next (or previous) row, wrapping around, whose entries satisfy `test` (or,
+    /// with `issues`, an unreadable line of that severity).
+    private mutating func jump(forward: Bool, _ what: String, issues: Severity? = nil, _ test: (Int) -> Bool) {
         guard !rows.isEmpty else { return }
         for step in 1...rows.count {
             let row = (state.cursor + (forward ? step : -step) + rows.count * 2) % rows.count
-            if rows[row].folded.contains(where: test) {
+            let issueHit = issues != nil && rows[row].issue?.severity == issues
+            if issueHit || rows[row].folded.contains(where: test) {
                 if forward ? row <= state.cursor : row >= state.cursor { state.message = "wrapped around" }
                 move(to: row)
                 return
@@ -215,7 +301,7 @@ public struct TimelineModel {
     }
 
     private mutating func rebuild(keeping entry: Int?) {
-        rows = source.rows(visible, fold: state.fold)
+        rows = source.rows(visible, fold: state.fold, issues: state.filter == nil ? source.index.issues : [])
         let target =
             entry.flatMap { e in rows.firstIndex { $0.folded.contains(e) } ?? rows.firstIndex { $0.entry >= e } } ?? 0
         move(to: target)

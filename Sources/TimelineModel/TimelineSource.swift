@@ -89,14 +89,17 @@ public final class TimelineSource {
     func isDelta(_ i: Int) -> Bool { index.type(of: i).flatMap { catalog.spec(for: $0)?.stream } != nil }
 }
 
-/// One row of the timeline: a single event, or a fold of one stream's deltas.
+/// One row of the timeline: a single event, a fold of one stream's deltas, or a line the reader
+/// could not read (shown with its message, never dropped).
 public struct TimelineRow: Sendable, Hashable {
-    /// The entry shown (for a fold: its first delta).
+    /// The entry shown (for a fold: its first delta; -1 for an unreadable line).
     public let entry: Int
-    /// For a fold: every entry it covers, in order.
+    /// For a fold: every entry it covers, in order (empty for an unreadable line).
     public let folded: [Int]
     /// Indentation level: 0 session-level, 1 inside a response, 2 inside an item.
     public let depth: Int
+    /// The reader's problem with this line, for unreadable lines.
+    public var issue: ReaderIssue? = nil
 
     public var isFold: Bool { folded.count > 1 }
 }
@@ -106,8 +109,15 @@ extension TimelineSource {
     ///
     /// With `fold`, each run of delta events becomes one row per stream (type + response + item), placed where the
     /// stream's first delta was.
-    public func rows(_ entries: [Int], fold: Bool) -> [TimelineRow] {
+    public func rows(_ entries: [Int], fold: Bool, issues: [ReaderIssue] = []) -> [TimelineRow] {
         var rows: [TimelineRow] = []
+        var issues = issues.filter { $0.severity > .note }[...]
+        func issuesBefore(_ line: Int) {
+            while let issue = issues.first, issue.line < line {
+                rows.append(TimelineRow(entry: -1, folded: [], depth: 0, issue: issue))
+                issues = issues.dropFirst()
+            }
+        }
         var run: [String: Int] = [:]  // stream key → row index, for the current run of deltas
         var pending: [Int: [Int]] = [:]  // row index → folded entries
         func flush() {
@@ -119,6 +129,10 @@ extension TimelineSource {
         }
         for i in entries {
             let entry = index.entries[i]
+            if !issues.isEmpty, issues.first.map({ $0.line < Int(entry.line) }) == true {
+                flush()
+                issuesBefore(Int(entry.line))
+            }
             let depth = entry.responseID < 0 ? 0 : (entry.itemID >= 0 && !isResponseLevel(i) ? 2 : 1)
             guard fold, isDelta(i) else {
                 flush()
@@ -134,6 +148,7 @@ extension TimelineSource {
             }
         }
         flush()
+        issuesBefore(Int.max)
         return rows
     }
 

@@ -30,6 +30,7 @@ public enum TimelineView {
         text += "\(entries.count) events (→\(sent) ←\(entries.count - sent)) · \(errors) errors \(warnings) warnings"
         text += " · row \(min(model.state.cursor + 1, model.rows.count))/\(model.rows.count)"
         if model.state.fold { text += " · folded" }
+        if model.state.playing { text += " · ▶ \(model.state.speedLabel)" }
         if let filter = model.state.filter { text += " · filter “\(filter)”" }
         screen.fill(y: 0, style: .header)
         screen.put(text, x: 0, y: 0, style: .header)
@@ -43,9 +44,18 @@ public enum TimelineView {
             guard row < model.rows.count else { break }
             let y = 1 + offset
             let item = model.rows[row]
-            let entry = source.index.entries[item.entry]
-            let previous = row > 0 ? source.index.entries[model.rows[row - 1].entry].tUs : entry.tUs
             let selected = row == state.cursor
+            if let issue = item.issue {
+                if selected { screen.fill(y: y, style: .reverse) }
+                let marker = issue.severity == .error ? "✖" : "▲"
+                let text =
+                    String(repeating: " ", count: 21) + marker + "  line \(issue.line) unreadable: \(issue.message)"
+                screen.put(text, x: 0, y: y, style: selected ? .reverse : issue.severity == .error ? .error : .warning)
+                continue
+            }
+            let entry = source.index.entries[item.entry]
+            let previousEntry = (max(0, row - 8)..<row).reversed().map { model.rows[$0].entry }.first { $0 >= 0 }
+            let previous = previousEntry.map { source.index.entries[$0].tUs } ?? entry.tUs
             let base: CellStyle = selected ? .reverse : .plain
             if selected { screen.fill(y: y, style: .reverse) }
             var x = screen.put(
@@ -84,7 +94,14 @@ public enum TimelineView {
         let state = model.state
         let top = 1 + model.listHeight
         let bottom = state.height - 1
-        guard top < bottom, let current = model.currentEntry else { return }
+        guard top < bottom else { return }
+        if let issue = model.currentRow?.issue {
+            screen.fill(y: top, style: .dim)
+            screen.put("── line \(issue.line) · unreadable (\(issue.code.rawValue)) ", x: 0, y: top, style: .dim)
+            screen.put("The reader skipped this line: \(issue.message)", x: 1, y: top + 1, style: .error)
+            return
+        }
+        guard let current = model.currentEntry else { return }
         let source = model.source
         let entry = source.index.entries[current]
         let focus = state.pane == .detail ? " [detail]" : ""
@@ -123,7 +140,7 @@ public enum TimelineView {
             text = message
         } else {
             text =
-                "j/k move · e/E errors · w/W warnings · o/O same response · z fold · / search · f filter · Tab detail · ? help · q quit"
+                "j/k move · e/E errors · w/W warnings · r related · Space replay · z fold · / search · f filter · Tab detail · ? help · q quit"
         }
         screen.put(" " + text, x: 0, y: y, style: .reverse)
     }

@@ -198,3 +198,58 @@ struct TimelineScreenTests {
         #expect(buffer.text.contains("\\e[2J\\e]0;owned\\x07 bye"))
     }
 }
+
+struct ReplayTests {
+    @Test func eventsArriveWithTheRecordedTiming() throws {
+        var m = try model("text-in-text-out.jsonl", keys: "<space>")
+        #expect(m.state.playing)
+        #expect(m.state.clockUs == 85_000)  // session.created
+        m.tick(elapsedUs: 98_000)  // clock 183 ms: update 97, updated 138, create 143, created 181 (not 184)
+        #expect(type(m) == "conversation.item.created")
+        m.press(.char("+"))
+        #expect(m.state.speedLabel == "×2")
+        m.tick(elapsedUs: 31_000)  // ×2: clock 245 ms → response.create 184, response.created 244
+        #expect(type(m) == "response.created")
+        m.press(.char(" "))
+        m.tick(elapsedUs: 1_000_000)
+        #expect(type(m) == "response.created")  // paused: nothing moves
+    }
+
+    @Test func maximumSpeedMovesOneEventPerTickAndStopsAtTheEnd() throws {
+        var m = try model("errors.jsonl", keys: "<space>++++++")
+        #expect(m.state.speedLabel == "max")
+        m.tick(elapsedUs: 0)
+        #expect(m.state.cursor == 1)
+        for _ in 0..<100 { m.tick(elapsedUs: 0) }
+        #expect(m.state.cursor == m.rows.count - 1)
+        #expect(!m.state.playing && m.state.message == "replay finished")
+        m.press(.char("-"))
+        #expect(m.state.speedLabel == "×16")
+    }
+
+    @Test func stepsPauseAndMoveOneEvent() throws {
+        var m = try model("errors.jsonl", keys: "<space>..")
+        #expect(!m.state.playing && m.state.cursor == 2)
+        m.press(.char(","))
+        #expect(m.state.cursor == 1)
+    }
+
+    @Test func relatedJumpsToTheRequestAnErrorAnswers() throws {
+        let m = try model("errors.jsonl", keys: "wwr")
+        #expect(type(m) == "response.create")
+        #expect(m.state.message == "related: line 9")
+        let delta = try model("text-in-text-out.jsonl", keys: "/Stockholm<enter>r")
+        #expect(type(delta) == "response.created")  // the response a delta belongs to
+    }
+
+    @Test func unreadableLinesAreMarkedRowsReachableWithE() throws {
+        var m = TimelineModel(
+            source: try TimelineSource.load(
+                Paths.root.appendingPathComponent("Tests/RealtimeRecordingTests/Fixtures/invalid-lines.jsonl").path),
+            width: 100, height: 20)
+        #expect(m.rows.filter { $0.issue != nil }.count == 3)
+        m.press(.char("e"))
+        #expect(m.currentRow?.issue?.line == 3)
+        #expect(TimelineView.render(m).text.contains("✖  line 3 unreadable: invalid JSON"))
+    }
+}
