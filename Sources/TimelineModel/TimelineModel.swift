@@ -18,6 +18,8 @@ public struct TimelineState: Sendable, Equatable {
     public var pane = Pane.list
     public var detailScroll = 0
     public var showHelp = false
+    /// Narrow screens: show the conversation instead of the detail pane (wide ones show both).
+    public var showConversation = false
     public var prompt: Prompt?
     public var input = ""
     public var search: String?
@@ -131,6 +133,9 @@ public struct TimelineModel {
         case .switchPane:
             state.pane = state.pane == .list ? .detail : .list
         case .toggleHelp: state.showHelp.toggle()
+        case .toggleConversation:
+            state.showConversation.toggle()
+            state.message = state.width >= TimelineView.sideBySideWidth ? "the conversation is on the right" : nil
         case .related: goToRelated()
         case .playPause:
             state.playing.toggle()

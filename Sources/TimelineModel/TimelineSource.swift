@@ -17,6 +17,12 @@ public final class TimelineSource {
     public let findingsByLine: [Int: [Finding]]
     let catalog = EventCatalog.standard
     private var summaryCache: [Int: String] = [:]
+    /// Conversation states before every `snapshotInterval`-th entry.
+    var snapshots: [Int: ConversationState] = [:]
+    /// Snapshots every this many events keep `conversation(at:)` from replaying the whole file.
+    ///
+    /// Set it before the first query.
+    public var snapshotInterval = 256
 
     public init(path: String, index: RecordingIndex, findings: [Finding]) {
         self.path = path
@@ -157,5 +163,26 @@ extension TimelineSource {
     private func isResponseLevel(_ i: Int) -> Bool {
         guard let type = index.type(of: i), let spec = catalog.spec(for: type) else { return true }
         return !spec.ids.contains { $0.kind == .item && $0.path == "item_id" }
+    }
+}
+
+extension TimelineSource {
+
+    /// The conversation as it stands right after entry `entry`.
+    public func conversation(at entry: Int) -> ConversationState {
+        let base = (entry / snapshotInterval) * snapshotInterval
+        var state = snapshot(before: base)
+        for i in base...entry { if let event = event(i) { state.apply(event, catalog: catalog) } }
+        return state
+    }
+
+    /// The state before entry `base` (a multiple of the interval), built from earlier snapshots.
+    private func snapshot(before base: Int) -> ConversationState {
+        if base == 0 { return ConversationState() }
+        if let known = snapshots[base] { return known }
+        var state = snapshot(before: base - snapshotInterval)
+        for i in (base - snapshotInterval)..<base { if let event = event(i) { state.apply(event, catalog: catalog) } }
+        snapshots[base] = state
+        return state
     }
 }

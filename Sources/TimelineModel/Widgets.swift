@@ -5,12 +5,23 @@ import RealtimeValidation
 
 /// Draws the whole screen for a model: header, event list, detail pane, footer, and the help overlay.
 public enum TimelineView {
+    /// From this width on, the conversation pane sits beside the detail pane.
+    public static let sideBySideWidth = 110
+
     public static func render(_ model: TimelineModel) -> ScreenBuffer {
         let state = model.state
         var screen = ScreenBuffer(width: state.width, height: state.height)
         header(model, &screen)
         list(model, &screen)
-        detail(model, &screen)
+        if state.width >= sideBySideWidth {
+            let split = state.width * 3 / 5
+            detail(model, &screen, x0: 0, width: split - 1)
+            conversation(model, &screen, x0: split, width: state.width - split)
+        } else if state.showConversation {
+            conversation(model, &screen, x0: 0, width: state.width)
+        } else {
+            detail(model, &screen, x0: 0, width: state.width)
+        }
         footer(model, &screen)
         if state.showHelp { help(&screen) }
         return screen
@@ -90,15 +101,19 @@ public enum TimelineView {
         return EventSummary.quote(text, max: 300) + String(format: " over %.0f ms", span)
     }
 
-    static func detail(_ model: TimelineModel, _ screen: inout ScreenBuffer) {
+    static func detail(_ model: TimelineModel, _ screen: inout ScreenBuffer, x0: Int, width: Int) {
         let state = model.state
         let top = 1 + model.listHeight
         let bottom = state.height - 1
         guard top < bottom else { return }
         if let issue = model.currentRow?.issue {
-            screen.fill(y: top, style: .dim)
-            screen.put("── line \(issue.line) · unreadable (\(issue.code.rawValue)) ", x: 0, y: top, style: .dim)
-            screen.put("The reader skipped this line: \(issue.message)", x: 1, y: top + 1, style: .error)
+            screen.fill(y: top, from: x0, to: x0 + width, style: .dim)
+            screen.put(
+                "── line \(issue.line) · unreadable (\(issue.code.rawValue)) ", x: x0, y: top, style: .dim,
+                maxWidth: width)
+            screen.put(
+                "The reader skipped this line: \(issue.message)", x: x0 + 1, y: top + 1, style: .error,
+                maxWidth: width - 1)
             return
         }
         guard let current = model.currentEntry else { return }
@@ -124,8 +139,35 @@ public enum TimelineView {
         let visible = bottom - top - 1
         let scroll = max(0, min(state.detailScroll, max(0, lines.count - visible)))
         for (k, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
-            var x = 1
-            for (text, style) in line { x = screen.put(text, x: x, y: top + 1 + k, style: style) }
+            var x = x0 + 1
+            for (text, style) in line {
+                x = screen.put(text, x: x, y: top + 1 + k, style: style, maxWidth: max(0, x0 + width - x))
+            }
+        }
+    }
+
+    static func conversation(_ model: TimelineModel, _ screen: inout ScreenBuffer, x0: Int, width: Int) {
+        let top = 1 + model.listHeight
+        let bottom = model.state.height - 1
+        guard top < bottom else { return }
+        let entry =
+            model.currentEntry
+            ?? model.rows[..<min(model.rows.count, model.state.cursor + 1)].last { $0.entry >= 0 }?.entry
+        let items = entry.map { model.source.conversation(at: $0).items } ?? []
+        let line = entry.map { "line \(model.source.index.entries[$0].line)" } ?? "the start"
+        screen.fill(y: top, from: x0, to: x0 + width, style: .dim)
+        screen.put("── conversation at \(line): \(items.count) items ", x: x0, y: top, style: .dim, maxWidth: width)
+        let visible = bottom - top - 1
+        for (k, item) in items.suffix(visible).enumerated() {
+            let number = items.count - min(items.count, visible) + k + 1
+            let mark = item.truncatedAtMs.map { "✂\($0)ms " } ?? (item.status == "in_progress" ? "… " : "")
+            let head =
+                "\(number) \(item.role.isEmpty ? item.type : item.role)\(item.type == "message" ? "" : " \(item.type)") "
+            var x = screen.put(head, x: x0 + 1, y: top + 1 + k, style: .key, maxWidth: width - 1)
+            x = screen.put(mark, x: x, y: top + 1 + k, style: .warning, maxWidth: max(0, x0 + width - x))
+            screen.put(
+                EventSummary.quote(item.text, max: 400), x: x, y: top + 1 + k, style: .string,
+                maxWidth: max(0, x0 + width - x))
         }
     }
 

@@ -162,6 +162,16 @@ struct TimelineScreenTests {
         #expect(screen == (try String(contentsOf: url, encoding: .utf8)))
     }
 
+    @Test func wideScreensShowTheConversationBesideTheDetail() throws {
+        let screen = TimelineView.render(try model("barge-in.jsonl", width: 120, height: 30, keys: "G")).text
+        #expect(screen.contains("── conversation at line 61: 4 items"))
+        #expect(screen.contains("2 assistant ✂320ms \"\""))
+        #expect(screen.contains("\"type\": \"response.done\""))
+        let narrow = TimelineView.render(try model("barge-in.jsonl", width: 80, height: 24, keys: "Gc")).text
+        #expect(
+            narrow.contains("4 user \"[input_audio]\"") == false && narrow.contains("4 assistant \"Okay, stopping.\""))
+    }
+
     @Test func audioIsShownAsSizeAndDurationNotBase64() throws {
         let m = try model("audio-vad.jsonl", keys: "/input_audio_buffer.append<enter>")
         let screen = TimelineView.render(m).text
@@ -252,4 +262,63 @@ struct ReplayTests {
         #expect(m.currentRow?.issue?.line == 3)
         #expect(TimelineView.render(m).text.contains("✖  line 3 unreadable: invalid JSON"))
     }
+}
+
+struct ConversationTests {
+    static func items(_ name: String, at type: String? = nil) throws -> [ConversationItem] {
+        let source = try TimelineSource.load(Paths.sample(name))
+        let last = source.index.entries.count - 1
+        let entry = type.flatMap { t in source.index.entries.indices.first { source.index.type(of: $0) == t } } ?? last
+        return source.conversation(at: entry).items
+    }
+
+    @Test func everyNameItReactsToIsInTheCatalog() {
+        for name in ConversationEvents.all { #expect(EventCatalogCheck.contains(name), "\(name)") }
+    }
+
+    @Test func textSessionEndsWithTheQuestionAndTheAnswer() throws {
+        let items = try Self.items("text-in-text-out.jsonl")
+        #expect(items.map(\.role) == ["user", "assistant"])
+        #expect(items.map(\.text) == ["What is the capital of Sweden?", "The capital of Sweden is Stockholm."])
+    }
+
+    @Test func midStreamTheAnswerIsPartial() throws {
+        let source = try TimelineSource.load(Paths.sample("text-in-text-out.jsonl"))
+        let third = source.index.entries.indices.filter { source.index.type(of: $0) == "response.text.delta" }[2]
+        let items = source.conversation(at: third).items
+        #expect(items.last?.text == "The capital of")
+        #expect(items.last?.status == "in_progress")
+    }
+
+    @Test func truncationIsVisibleAndDropsTheTranscript() throws {
+        let items = try Self.items("barge-in.jsonl")
+        #expect(items.count == 4)
+        #expect(items[1].truncatedAtMs == 320)
+        #expect(items[1].text == "")
+        #expect(items[0].text == "[input_audio]")
+        #expect(items[3].text == "Okay, stopping.")
+    }
+
+    @Test func functionCallsAndGAItems() throws {
+        let fn = try Self.items("function-call.jsonl")
+        #expect(fn.map(\.type) == ["message", "function_call", "function_call_output", "message"])
+        #expect(fn[1].text == #"{"city":"Oslo"}"#)
+        let ga = try Self.items("ga-text-session.jsonl")
+        #expect(ga.map(\.text) == ["Say hello in Swedish.", "Hej! Hur mår du?"])
+    }
+
+    @Test func snapshotsGiveTheSameAnswerAsAFullReplay() throws {
+        let source = try TimelineSource.load(Paths.sample("barge-in.jsonl"))
+        source.snapshotInterval = 8  // 60 events: snapshots at 8, 16, …, 56
+        var replay = ConversationState()
+        for i in source.index.entries.indices {
+            if let event = source.event(i) { replay.apply(event) }
+            #expect(source.conversation(at: i) == replay, "entry \(i)")
+        }
+        #expect(source.snapshots.count == 7)
+    }
+}
+
+enum EventCatalogCheck {
+    static func contains(_ name: String) -> Bool { EventCatalog.standard.contains(name) }
 }
