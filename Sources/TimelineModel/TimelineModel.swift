@@ -64,7 +64,10 @@ public struct TimelineModel {
     }
 
     /// Rows the list pane shows at once.
-    public var listHeight: Int { max(1, (state.height - 3) * 11 / 20) }
+    public var listHeight: Int { max(1, (state.height - 4) * 11 / 20) }
+
+    /// The first row of the event list (below the header and the time ruler).
+    public static let listTop = 2
 
     /// Handles one key: prompts take text, otherwise the keymap decides.
     public mutating func press(_ key: Key) {

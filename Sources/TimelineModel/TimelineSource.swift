@@ -17,6 +17,7 @@ public final class TimelineSource {
     public let findingsByLine: [Int: [Finding]]
     let catalog = EventCatalog.standard
     private var summaryCache: [Int: String] = [:]
+    var rulerCache: (width: Int, marks: [Character])?
     /// Conversation states before every `snapshotInterval`-th entry.
     var snapshots: [Int: ConversationState] = [:]
     /// Snapshots every this many events keep `conversation(at:)` from replaying the whole file.
@@ -184,5 +185,41 @@ extension TimelineSource {
         for i in (base - snapshotInterval)..<base { if let event = event(i) { state.apply(event, catalog: catalog) } }
         snapshots[base] = state
         return state
+    }
+}
+
+extension TimelineSource {
+    /// The ruler column of entry `i` for a screen `width` columns wide.
+    public func rulerColumn(_ i: Int, width: Int) -> Int {
+        let entries = index.entries
+        guard let first = entries.first?.tUs, let last = entries.last?.tUs, last > first, width > 1 else { return 0 }
+        return Int((Double(entries[i].tUs - first) / Double(last - first) * Double(width - 1)).rounded(.down))
+    }
+
+    /// The ruler's marks for `width` columns (cached per width): findings win over active
+    /// responses, which win over input audio.
+    public func ruler(width: Int) -> [Character] {
+        if let cached = rulerCache, cached.width == width { return cached.marks }
+        var rank = [Int](repeating: 0, count: width)  // 0 · , 1 ▁, 2 ━, 3 ▲, 4 ✖
+        let symbols: [Character] = ["·", "▁", "━", "▲", "✖"]
+        var spans: [Int32: (Int, Int)] = [:]
+        for i in index.entries.indices {
+            let x = rulerColumn(i, width: width)
+            let entry = index.entries[i]
+            if entry.responseID >= 0 {
+                let span = spans[entry.responseID] ?? (x, x)
+                spans[entry.responseID] = (min(span.0, x), max(span.1, x))
+            }
+            if family(i) == .inputAudio { rank[x] = max(rank[x], 1) }
+            switch severity(i) {
+            case .error?: rank[x] = 4
+            case .warning?: rank[x] = max(rank[x], 3)
+            default: break
+            }
+        }
+        for (from, to) in spans.values { for x in from...to { rank[x] = max(rank[x], 2) } }
+        let marks = rank.map { symbols[$0] }
+        rulerCache = (width, marks)
+        return marks
     }
 }

@@ -12,6 +12,7 @@ public enum TimelineView {
         let state = model.state
         var screen = ScreenBuffer(width: state.width, height: state.height)
         header(model, &screen)
+        ruler(model, &screen)
         list(model, &screen)
         if state.width >= sideBySideWidth {
             let split = state.width * 3 / 5
@@ -53,7 +54,7 @@ public enum TimelineView {
         for offset in 0..<model.listHeight {
             let row = state.top + offset
             guard row < model.rows.count else { break }
-            let y = 1 + offset
+            let y = TimelineModel.listTop + offset
             let item = model.rows[row]
             let selected = row == state.cursor
             if let issue = item.issue {
@@ -85,6 +86,20 @@ public enum TimelineView {
         }
     }
 
+    /// One row over the whole session: ━ a response is active, ▁ input audio, ▲/✖ findings,
+    /// and the cursor's time in reverse video.
+    static func ruler(_ model: TimelineModel, _ screen: inout ScreenBuffer) {
+        let marks = model.source.ruler(width: screen.width)
+        for (x, mark) in marks.enumerated() {
+            let style: CellStyle = mark == "✖" ? .error : mark == "▲" ? .warning : mark == "━" ? .response : .dim
+            screen.put(String(mark), x: x, y: 1, style: style)
+        }
+        if let entry = model.currentEntry {
+            let x = model.source.rulerColumn(entry, width: screen.width)
+            screen.put(String(marks[x]), x: x, y: 1, style: .reverse)
+        }
+    }
+
     static func foldSummary(_ source: TimelineSource, _ row: TimelineRow) -> String {
         guard let first = source.event(row.entry), let type = first["type"] as? String,
             let stream = source.catalog.spec(for: type)?.stream
@@ -103,7 +118,7 @@ public enum TimelineView {
 
     static func detail(_ model: TimelineModel, _ screen: inout ScreenBuffer, x0: Int, width: Int) {
         let state = model.state
-        let top = 1 + model.listHeight
+        let top = TimelineModel.listTop + model.listHeight
         let bottom = state.height - 1
         guard top < bottom else { return }
         if let issue = model.currentRow?.issue {
@@ -147,7 +162,7 @@ public enum TimelineView {
     }
 
     static func conversation(_ model: TimelineModel, _ screen: inout ScreenBuffer, x0: Int, width: Int) {
-        let top = 1 + model.listHeight
+        let top = TimelineModel.listTop + model.listHeight
         let bottom = model.state.height - 1
         guard top < bottom else { return }
         let entry =
