@@ -85,7 +85,7 @@ public enum ValidationRun {
     }
 
     /// The finding for a reader issue (`nil` for notes such as a BOM or CRLF).
-    static func finding(for issue: ReaderIssue) -> Finding? {
+    public static func finding(for issue: ReaderIssue) -> Finding? {
         let rule: String
         switch issue.code {
         case .invalidJSON: rule = "reader.invalid-json"

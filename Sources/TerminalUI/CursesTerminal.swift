@@ -129,7 +129,8 @@ public final class CursesTerminal {
 /// The interactive loop: keys in, model updated, screen painted.
 public enum TimelineApp {
     @MainActor
-    public static func run(_ model: inout TimelineModel, color: Bool) async {
+    /// - Parameter follow: poll the recording for appended lines (every 250 ms).
+    public static func run(_ model: inout TimelineModel, color: Bool, follow: Bool = false) async {
         let terminal = CursesTerminal(color: color)
         terminal.start()
         defer { terminal.end() }
@@ -138,11 +139,16 @@ public enum TimelineApp {
         terminal.paint(TimelineView.render(model))
         let clock = ContinuousClock()
         var last = clock.now
+        var lastPoll = clock.now
         while !model.state.quit {
             let keys = terminal.readKeys()
             let now = clock.now
             let elapsed = now - last
             last = now
+            if follow, now - lastPoll >= .milliseconds(250) {
+                lastPoll = now
+                if model.refresh() { terminal.paint(TimelineView.render(model)) }
+            }
             if model.state.playing {
                 let before = model.state
                 model.tick(

@@ -290,22 +290,42 @@ public struct TimelineModel {
     /// Filter syntax: `client` / `server`, a type glob (`response.*.delta`), or an id (resp_…, item_…, call_…).
     private mutating func applyFilter() {
         let entry = currentEntry
-        let index = source.index
-        if let filter = state.filter {
-            let direction = Direction(word: filter)
-            let glob = TypeGlob(filter)
-            visible = index.entries.indices.filter { i in
-                let e = index.entries[i]
-                if let direction { return e.direction == direction }
-                if glob.matches(index.type(of: i) ?? "") { return true }
-                return [e.responseID, e.itemID, e.callID, e.eventID].contains { index.string($0) == filter }
-            }
-            state.message = "\(visible.count) of \(index.entries.count) events match “\(filter)”"
-        } else {
-            visible = Array(index.entries.indices)
-            state.message = "filter cleared"
-        }
+        visible = matching(state.filter)
+        state.message =
+            state.filter.map { "\(visible.count) of \(source.index.entries.count) events match “\($0)”" }
+            ?? "filter cleared"
         rebuild(keeping: entry)
+    }
+
+    /// The entries a filter selects (all of them without one).
+    private func matching(_ filter: String?) -> [Int] {
+        let index = source.index
+        guard let filter else { return Array(index.entries.indices) }
+        let direction = Direction(word: filter)
+        let glob = TypeGlob(filter)
+        return index.entries.indices.filter { i in
+            let e = index.entries[i]
+            if let direction { return e.direction == direction }
+            if glob.matches(index.type(of: i) ?? "") { return true }
+            return [e.responseID, e.itemID, e.callID, e.eventID].contains { index.string($0) == filter }
+        }
+    }
+
+    /// Picks up lines appended to a followed recording.
+    ///
+    /// The cursor follows new events when it was on the last row. Returns whether anything changed.
+    public mutating func refresh() -> Bool {
+        guard (try? source.refresh()) == true else { return false }
+        let atEnd = state.cursor >= rows.count - 1
+        let entry = currentEntry
+        visible = matching(state.filter)
+        rows = source.rows(visible, fold: state.fold, issues: state.filter == nil ? source.index.issues : [])
+        if atEnd {
+            move(to: rows.count - 1)
+        } else if let entry, let row = rows.firstIndex(where: { $0.folded.contains(entry) }) {
+            state.cursor = row
+        }
+        return true
     }
 
     private mutating func rebuild(keeping entry: Int?) {

@@ -11,10 +11,10 @@ public import RealtimeValidation
 /// recent summaries).
 public final class TimelineSource {
     public let path: String
-    public let index: RecordingIndex
-    public let findings: [Finding]
+    public private(set) var index = RecordingIndex()
+    public private(set) var findings: [Finding] = []
     /// Findings by JSONL line.
-    public let findingsByLine: [Int: [Finding]]
+    public private(set) var findingsByLine: [Int: [Finding]] = [:]
     let catalog = EventCatalog.standard
     private var summaryCache: [Int: String] = [:]
     var rulerCache: (width: Int, marks: [Character])?
@@ -24,17 +24,24 @@ public final class TimelineSource {
     ///
     /// Set it before the first query.
     public var snapshotInterval = 256
+    /// The validator, kept across refreshes while following a growing file.
+    private var validator: SessionValidator?
+    /// Where the next refresh starts reading: after the last complete line.
+    private var nextOffset: Int64 = 0
+    private var nextLine = 0
+    /// Whether the file is being followed (end-of-session checks are not run then).
+    public let following: Bool
 
-    public init(path: String, index: RecordingIndex, findings: [Finding]) {
+    init(path: String, following: Bool) {
         self.path = path
-        self.index = index
-        self.findings = findings
-        self.findingsByLine = Dictionary(grouping: findings, by: \.line)
+        self.following = following
     }
 
-    /// Indexes and validates `path` (a recording, or a log that is imported into a temporary file first).
-    /// - Throws: `RecordingError` when the file cannot be read or imported.
-    public static func load(_ path: String) throws -> TimelineSource {
+    /// Indexes and validates `path` in one pass (a recording, or a log that is imported into a temporary file first).
+    ///
+    /// With `follow`, a partial last line is left for `refresh()` and the end-of-session checks are not run. - Throws:
+    /// `RecordingError` when the file cannot be read or imported.
+    public static func load(_ path: String, follow: Bool = false) throws -> TimelineSource {
         let opened = try RecordingInput.open(path)
         var readable = path
         if opened.importedFrom != nil {
@@ -51,9 +58,73 @@ public final class TimelineSource {
                 throw RecordingError.cannotWrite(path: readable, reason: "could not create the imported copy")
             }
         }
-        let index = try RecordingIndex.build(RecordingReader(source: try FileSource(path: readable)))
-        let report = try ValidationRun.validate(path: readable)
-        return TimelineSource(path: readable, index: index, findings: report.findings)
+        let source = TimelineSource(path: readable, following: follow)
+        let reader = RecordingReader(source: try FileSource(path: readable))
+        if let partial = try source.ingest(reader) {
+            (source.nextLine, source.nextOffset) = (partial.line - 1, partial.offset)
+        } else {
+            (source.nextLine, source.nextOffset) = (reader.linesRead, reader.bytesRead)
+        }
+        return source
+    }
+
+    /// Reads lines appended since the last read (complete lines only).
+    ///
+    /// Returns whether anything new arrived.
+    public func refresh() throws -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(nextOffset))
+        guard let data = try handle.readToEnd(), let lastNewline = data.lastIndex(of: 0x0A) else { return false }
+        let bytes = Array(data[data.startIndex...lastNewline])
+        var options = RecordingReader.Options()
+        options.startLine = nextLine
+        options.startOffset = nextOffset
+        let before = index.entries.count + index.issues.count
+        let reader = RecordingReader(source: MemorySource(bytes, name: path), options: options)
+        _ = try ingest(reader)  // only complete lines were given: nothing is partial
+        (nextLine, nextOffset) = (nextLine + reader.linesRead, nextOffset + Int64(bytes.count))
+        return index.entries.count + index.issues.count != before
+    }
+
+    /// Indexes and validates what `reader` yields.
+    ///
+    /// Returns the start of a partial last line that was left unread because the file is being followed.
+    private func ingest(_ reader: RecordingReader) throws -> (line: Int, offset: Int64)? {
+        var found: [Finding] = []
+        var partial: (line: Int, offset: Int64)?
+        var index = self.index
+        var validator = self.validator
+        try reader.read { event in
+            switch event {
+            case .issue(let issue):
+                if following, issue.code == .truncatedLine {  // still being written: read it next time
+                    partial = (issue.line, issue.offset)
+                    return true
+                }
+                index.append(issue: issue)
+                if let finding = ValidationRun.finding(for: issue) { found.append(finding) }
+            case .line(let line):
+                index.setHeader(reader.header)
+                guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else { return true }
+                index.append(line)
+                if validator == nil { validator = SessionValidator(declaredDialect: reader.header?.dialect) }
+                let input = ValidatorEvent(
+                    line: line.number, index: index.entries.count, tUs: line.tUs, direction: direction, opcode: opcode,
+                    object: opcode == .text ? line.eventValue() : nil)
+                if let new = validator?.consume(input) { found += new }
+            }
+            return true
+        }
+        if !following, let final = validator?.finish() { found += final }
+        self.index = index
+        self.validator = validator
+        if !found.isEmpty {
+            findings += found
+            findingsByLine = Dictionary(grouping: findings, by: \.line)
+        }
+        rulerCache = nil
+        return partial
     }
 
     /// The event object of entry `i` (Foundation values, for summaries).

@@ -322,3 +322,39 @@ struct ConversationTests {
 enum EventCatalogCheck {
     static func contains(_ name: String) -> Bool { EventCatalog.standard.contains(name) }
 }
+
+struct FollowTests {
+    @Test func picksUpAppendedLinesAndKeepsValidating() throws {
+        let full = Array(FileManager.default.contents(atPath: Paths.sample("errors.jsonl")) ?? Data())
+        let lines = full.split(separator: 0x0A, omittingEmptySubsequences: false)
+        // The first 12 lines plus half of the 13th: what a recorder leaves mid-write.
+        let cut = lines[..<12].map { Array($0) + [0x0A] }.joined() + Array(lines[12].prefix(30))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-follow-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: Data(cut))
+        var m = TimelineModel(source: try TimelineSource.load(path, follow: true), width: 100, height: 30)
+        #expect(m.source.index.entries.count == 11)  // lines 2…12; the partial 13th waits
+        #expect(m.source.index.issues.isEmpty)
+        #expect(!m.source.findings.contains { $0.rule == "response-not-done" })  // no end-of-session checks
+        m.press(.char("G"))
+        let nothingNew = m.refresh()
+        #expect(!nothingNew)
+
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(full[cut.count..<(full.count - 200)]))  // the rest but for a partial tail
+        let grew = m.refresh()
+        #expect(grew)
+        let middle = m.source.index.entries.count
+        #expect(middle > 11 && middle < 32)
+        #expect(m.state.cursor == m.rows.count - 1)  // the cursor followed
+        handle.write(Data(full[(full.count - 200)...]))
+        try handle.close()
+        let grewAgain = m.refresh()
+        #expect(grewAgain)
+        #expect(m.source.index.entries.count == 32)
+        #expect(m.source.index.entries.map(\.line) == Array(2...33).map(Int32.init))
+        #expect(
+            m.source.findings.map(\.rule).sorted() == ["response-create-while-active", "server-error", "server-error"])
+    }
+}

@@ -22,6 +22,9 @@ extension RTScope {
         @Flag(help: "Print the final screen as text instead of opening the terminal UI.")
         var headless = false
 
+        @Flag(help: "Follow a recording that is still being written (like tail -f); new events appear as they arrive.")
+        var follow = false
+
         @Option(help: "Screen size for --headless, as WIDTHxHEIGHT.")
         var size: String = "100x30"
 
@@ -46,7 +49,7 @@ extension RTScope {
         func run() async throws {
             let source: TimelineSource
             do {
-                source = try TimelineSource.load(file)
+                source = try TimelineSource.load(file, follow: follow)
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
                 throw ExitCodes.cannotRead
@@ -60,7 +63,7 @@ extension RTScope {
                 out.flush()
                 return
             }
-            await TimelineApp.run(&model, color: Terminal.colorAllowed())
+            await TimelineApp.run(&model, color: Terminal.colorAllowed(), follow: follow)
         }
     }
 }

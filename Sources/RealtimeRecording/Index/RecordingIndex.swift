@@ -56,6 +56,17 @@ public struct RecordingIndex: Sendable {
         return index
     }
 
+    public init() {}
+
+    /// Adds a reader issue (for indexes built by hand, line by line).
+    public mutating func append(issue: ReaderIssue) { issues.append(issue) }
+
+    /// Sets the header (for indexes built by hand).
+    public mutating func setHeader(_ header: RecordingHeader?) { self.header = header ?? self.header }
+
+    /// Adds one frame line (for indexes built by hand, for example while following a growing file).
+    public mutating func append(_ line: RecordLine) { add(line) }
+
     private mutating func add(_ line: RecordLine) {
         func interned(_ primary: ScanSlot, _ fallback: ScanSlot? = nil) -> Int32 {
             guard let text = line.string(primary) ?? fallback.flatMap({ line.string($0) }) else { return -1 }

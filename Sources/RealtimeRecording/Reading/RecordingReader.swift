@@ -25,6 +25,10 @@ public final class RecordingReader {
         public var maxDepth: Int
         /// Report blank lines as notes (they are always skipped).
         public var reportBlankLines: Bool
+        /// Where the input starts in the file, when reading a tail of it (line numbers and offsets
+        /// are reported from there; the first line is then not checked for a BOM or header).
+        public var startLine = 0
+        public var startOffset: Int64 = 0
 
         public init(
             chunkSize: Int = 1 << 20, maxLineBytes: Int = 512 << 20, maxDepth: Int = 512, reportBlankLines: Bool = true
@@ -71,8 +75,8 @@ public final class RecordingReader {
         var start = 0  // first unprocessed byte
         var end = 0  // end of filled bytes
         var scanFrom = 0  // where to resume the newline search
-        var baseOffset: Int64 = 0  // input offset of buffer[0]
-        var lineNumber = 0
+        var baseOffset: Int64 = options.startOffset  // input offset of buffer[0]
+        var lineNumber = options.startLine
         var skipping: (line: Int, offset: Int64, length: Int)?  // an over-long line being discarded
 
         while true {
@@ -153,7 +157,7 @@ public final class RecordingReader {
         linesRead += 1
         var bytes = raw
         var offset = offset
-        if number == 1, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+        if number == 1, options.startLine == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
             offset += 3
             guard try body(.issue(issue(.bom, .note, number, offset, "a UTF-8 byte order mark was skipped"))) else {
@@ -198,7 +202,7 @@ public final class RecordingReader {
                         .notAFrame, .error, number, offset,
                         "valid JSON but not a recording frame: it has no \(what)\(hint)")))
         }
-        if header == nil, !warnedMissingHeader {
+        if header == nil, !warnedMissingHeader, options.startLine == 0 {
             warnedMissingHeader = true
             let missing = issue(
                 .missingHeader, .warning, number, offset,
