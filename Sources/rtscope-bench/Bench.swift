@@ -96,14 +96,6 @@ struct Bench {
     }
 
     static func lineCount(_ path: String) throws -> Int {
-        let pipe = Pipe()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/wc")
-        p.arguments = ["-l", path]
-        p.standardOutput = pipe
-        try p.run()
-        p.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return Int(text.split(separator: " ").first ?? "0") ?? 0
+        Int(try output("wc -l < '\(path)'").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }
