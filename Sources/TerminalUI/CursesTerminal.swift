@@ -145,7 +145,8 @@ public enum TimelineApp {
             let now = clock.now
             let elapsed = now - last
             last = now
-            if follow, now - lastPoll >= .milliseconds(250) {
+            // Catch up with a large file chunk by chunk (one per frame), then poll a followed one.
+            if !model.source.caughtUp || (follow && now - lastPoll >= .milliseconds(250)) {
                 lastPoll = now
                 if model.refresh() { terminal.paint(TimelineView.render(model)) }
             }

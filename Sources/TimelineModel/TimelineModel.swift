@@ -201,7 +201,7 @@ public struct TimelineModel {
         let line = Int(index.entries[entry].line)
         var targets = (source.findingsByLine[line] ?? []).flatMap { $0.related.map(\.line) }
         if let cause = (source.event(entry)?["error"] as? [String: Any])?["event_id"] as? String,
-            let client = index.entries.first(where: { index.string($0.eventID) == cause })
+            let client = index.entries.first(where: { $0.eventIDHash == RecordingIndex.hash(cause.utf8) })
         {
             targets.append(Int(client.line))
         }
@@ -307,7 +307,8 @@ public struct TimelineModel {
             let e = index.entries[i]
             if let direction { return e.direction == direction }
             if glob.matches(index.type(of: i) ?? "") { return true }
-            return [e.responseID, e.itemID, e.callID, e.eventID].contains { index.string($0) == filter }
+            return [e.responseID, e.itemID, e.callID].contains { index.string($0) == filter }
+                || e.eventIDHash == RecordingIndex.hash(filter.utf8)
         }
     }
 

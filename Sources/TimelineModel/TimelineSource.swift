@@ -41,7 +41,9 @@ public final class TimelineSource {
     ///
     /// With `follow`, a partial last line is left for `refresh()` and the end-of-session checks are not run. - Throws:
     /// `RecordingError` when the file cannot be read or imported.
-    public static func load(_ path: String, follow: Bool = false) throws -> TimelineSource {
+    public static func load(_ path: String, follow: Bool = false, firstBytes: Int = TimelineSource.firstBytes) throws
+        -> TimelineSource
+    {
         let opened = try RecordingInput.open(path)
         var readable = path
         if opened.importedFrom != nil {
@@ -59,56 +61,77 @@ public final class TimelineSource {
             }
         }
         let source = TimelineSource(path: readable, following: follow)
-        let reader = RecordingReader(source: try FileSource(path: readable))
-        if let partial = try source.ingest(reader) {
-            (source.nextLine, source.nextOffset) = (partial.line - 1, partial.offset)
-        } else {
-            (source.nextLine, source.nextOffset) = (reader.linesRead, reader.bytesRead)
-        }
+        _ = try source.refresh(maxBytes: firstBytes)
         return source
     }
 
-    /// Reads lines appended since the last read (complete lines only).
+    /// How much `load` reads before the first screen (the rest comes through `refresh`).
+    public static let firstBytes = 4 << 20
+    /// How much each `refresh` call reads at most while catching up (keeps the UI responsive).
+    public static let chunkBytes = 32 << 20
+
+    /// Whether everything in the file has been read (a followed file can still grow).
+    public private(set) var caughtUp = false
+    /// How far reading has got, for a progress indicator (0…1).
+    public private(set) var progress = 0.0
+
+    /// Reads up to `maxBytes` of lines appended since the last read.
     ///
-    /// Returns whether anything new arrived.
-    public func refresh() throws -> Bool {
+    /// Only complete lines are read, unless the file has ended and is not followed (then a partial
+    /// last line is read and reported). At the end of a file that is not followed, the
+    /// end-of-session checks run once. Returns whether anything new arrived.
+    public func refresh(maxBytes: Int = TimelineSource.chunkBytes) throws -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
+        let size = Int64(try handle.seekToEnd())
         try handle.seek(toOffset: UInt64(nextOffset))
-        guard let data = try handle.readToEnd(), let lastNewline = data.lastIndex(of: 0x0A) else { return false }
-        let bytes = Array(data[data.startIndex...lastNewline])
-        var options = RecordingReader.Options()
-        options.startLine = nextLine
-        options.startOffset = nextOffset
+        var data = try handle.read(upToCount: maxBytes) ?? Data()
+        // A line longer than the chunk: keep reading until it ends.
+        while nextOffset + Int64(data.count) < size, !data.contains(0x0A),
+            let more = try handle.read(upToCount: maxBytes), !more.isEmpty
+        {
+            data += more
+        }
+        let atEnd = nextOffset + Int64(data.count) >= size
+        let take: Data
+        if atEnd, !following {
+            take = data  // through the end, an unterminated last line included (the reader reports it)
+        } else if let lastNewline = data.lastIndex(of: 0x0A) {
+            take = data[data.startIndex...lastNewline]
+        } else {
+            take = Data()
+        }
         let before = index.entries.count + index.issues.count
-        let reader = RecordingReader(source: MemorySource(bytes, name: path), options: options)
-        _ = try ingest(reader)  // only complete lines were given: nothing is partial
-        (nextLine, nextOffset) = (nextLine + reader.linesRead, nextOffset + Int64(bytes.count))
+        if !take.isEmpty {
+            var options = RecordingReader.Options()
+            options.startLine = nextLine
+            options.startOffset = nextOffset
+            let reader = RecordingReader(source: MemorySource(Array(take), name: path), options: options)
+            try ingest(reader, final: false)
+            (nextLine, nextOffset) = (nextLine + reader.linesRead, nextOffset + Int64(take.count))
+        }
+        let finished = nextOffset >= size
+        progress = size > 0 ? Double(nextOffset) / Double(size) : 1
+        if finished, !caughtUp, !following { try ingest(nil, final: true) }
+        caughtUp = finished
         return index.entries.count + index.issues.count != before
     }
 
-    /// Indexes and validates what `reader` yields.
-    ///
-    /// Returns the start of a partial last line that was left unread because the file is being followed.
-    private func ingest(_ reader: RecordingReader) throws -> (line: Int, offset: Int64)? {
+    /// Indexes and validates what `reader` yields; with `final`, runs the end-of-session checks.
+    private func ingest(_ reader: RecordingReader?, final: Bool) throws {
         var found: [Finding] = []
-        var partial: (line: Int, offset: Int64)?
         var index = self.index
         var validator = self.validator
-        try reader.read { event in
+        try reader?.read { event in
             switch event {
             case .issue(let issue):
-                if following, issue.code == .truncatedLine {  // still being written: read it next time
-                    partial = (issue.line, issue.offset)
-                    return true
-                }
                 index.append(issue: issue)
                 if let finding = ValidationRun.finding(for: issue) { found.append(finding) }
             case .line(let line):
-                index.setHeader(reader.header)
+                index.setHeader(reader?.header)
                 guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else { return true }
                 index.append(line)
-                if validator == nil { validator = SessionValidator(declaredDialect: reader.header?.dialect) }
+                if validator == nil { validator = SessionValidator(declaredDialect: reader?.header?.dialect) }
                 let input = ValidatorEvent(
                     line: line.number, index: index.entries.count, tUs: line.tUs, direction: direction, opcode: opcode,
                     object: opcode == .text ? line.eventValue() : nil)
@@ -116,7 +139,7 @@ public final class TimelineSource {
             }
             return true
         }
-        if !following, let final = validator?.finish() { found += final }
+        if final, let last = validator?.finish() { found += last }
         self.index = index
         self.validator = validator
         if !found.isEmpty {
@@ -124,7 +147,6 @@ public final class TimelineSource {
             findingsByLine = Dictionary(grouping: findings, by: \.line)
         }
         rulerCache = nil
-        return partial
     }
 
     /// The event object of entry `i` (Foundation values, for summaries).

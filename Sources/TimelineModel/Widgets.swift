@@ -36,7 +36,9 @@ public enum TimelineView {
         let errors = source.findings.filter { $0.severity == .error }.count
         let warnings = source.findings.filter { $0.severity == .warning }.count
         let name = (source.path as NSString).lastPathComponent
-        var text = " \(name) · \(source.index.header?.dialect?.rawValue ?? "dialect ?") · "
+        var text = " \(name) · "
+        if !source.caughtUp, !source.following { text += "reading \(Int(source.progress * 100))% · " }
+        text += "\(source.index.header?.dialect?.rawValue ?? "dialect ?") · "
         text += source.index.header?.conn.map { "conn \($0) · " } ?? ""
         text += String(format: "%.1f s · ", duration)
         text += "\(entries.count) events (→\(sent) ←\(entries.count - sent)) · \(errors) errors \(warnings) warnings"

@@ -34,8 +34,8 @@ struct Bench {
             let size = try ensure(path, kind: kind, bytes: mib << 20)
             let lines = try lineCount(path)
             let counted = try output("'\(rtscope)' cat --count '\(path)' 2>&1")
-            let verdict = try output("'\(rtscope)' validate '\(path)' | tail -1")
-            guard verdict.contains("all passed") else {
+            let verdict = try output("'\(rtscope)' validate '\(path)' | grep -E '^(ok|FAIL) '")
+            guard verdict.contains("0 errors, 0 warnings, 0 notes") else {
                 throw BenchError.tool("the corpus \(path) does not validate clean: \(verdict)")
             }
             guard counted == "\(lines - 1)\n" else {

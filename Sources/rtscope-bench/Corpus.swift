@@ -133,7 +133,7 @@ struct Corpus {
             let size = big && k % 6 == 0 ? 16_000 : 100 + (k * 37) % 300
             frame(
                 &out, &lines, "s2c", 14_000,
-                #"{"type":"response.audio.delta","event_id":"event_\#(t)u\#(k)","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"delta":"\#(audio(size - size % 4, offset: k * 7))"}"#
+                #"{"type":"response.audio.delta","event_id":"event_\#(t)u\#(k)","response_id":"\#(resp)","item_id":"\#(item)","output_index":0,"content_index":0,"delta":"\#(audio(size - size % 8, offset: k * 7))"}"#
             )
         }
         frame(

@@ -358,3 +358,34 @@ struct FollowTests {
             m.source.findings.map(\.rule).sorted() == ["response-create-while-active", "server-error", "server-error"])
     }
 }
+
+struct IncrementalLoadTests {
+    @Test(
+        arguments: Paths.samples + [
+            "../Tests/RealtimeRecordingTests/Fixtures/invalid-lines.jsonl",
+            "../Tests/RealtimeRecordingTests/Fixtures/truncated-last-line.jsonl",
+        ])
+    func chunkedLoadingEqualsAOneShotLoad(_ name: String) throws {
+        let whole = try TimelineSource.load(Paths.sample(name))
+        #expect(whole.caughtUp)
+        let chunked = try TimelineSource.load(Paths.sample(name), firstBytes: 200)
+        var rounds = 0
+        while !chunked.caughtUp {
+            _ = try chunked.refresh(maxBytes: 200)
+            rounds += 1
+        }
+        #expect(rounds >= 2)
+        #expect(chunked.index.entries == whole.index.entries)
+        #expect(chunked.index.issues == whole.index.issues)
+        #expect(chunked.findings == whole.findings)
+        #expect(chunked.progress == 1)
+    }
+
+    @Test func theFirstScreenComesBeforeTheWholeFileIsRead() throws {
+        let source = try TimelineSource.load(Paths.sample("barge-in.jsonl"), firstBytes: 4096)
+        #expect(!source.caughtUp)
+        let m = TimelineModel(source: source, width: 100, height: 20)
+        #expect(TimelineView.render(m).text.contains("· reading "))
+        #expect(!m.rows.isEmpty)
+    }
+}

@@ -55,8 +55,12 @@ extension RTScope {
                 throw ExitCodes.cannotRead
             }
             let (width, height) = Self.parse(size) ?? (100, 30)
+            let interactive = !headless && isatty(0) == 1 && isatty(1) == 1
+            if !interactive {
+                while !source.caughtUp, (try? source.refresh()) != nil {}  // read it all first
+            }
             var model = TimelineModel(source: source, width: width, height: height)
-            if headless || isatty(0) != 1 || isatty(1) != 1 {
+            if !interactive {
                 for key in Key.script(keys) where !model.state.quit { model.press(key) }
                 let out = Output()
                 out.line(TimelineView.render(model).text)

@@ -3,9 +3,10 @@ public import RealtimeProtocol
 
 /// A compact per-line index of a recording, built in one streaming pass by the line scanner.
 ///
-/// Each frame costs one `Entry` (48 bytes) plus its interned strings: event types and ids are stored
-/// once in `strings` and referenced by number, so a 1 GiB recording of ~300k frames needs about
-/// 15 MB. Full events are decoded only on request, by reading the frame's bytes back from the
+/// Each frame costs one `Entry` (56 bytes) plus its interned strings: event types and the ids that
+/// repeat (response, item, call) are stored once in `strings` and referenced by number; the
+/// `event_id`, unique per event, is kept as a 64-bit hash only (`hash(_:)` computes the same for a
+/// string). A 1 GiB recording of ~300k frames needs about 20 MB. Full events are decoded only on request, by reading the frame's bytes back from the
 /// file at its offset (`eventObject(at:)`).
 public struct RecordingIndex: Sendable {
     /// One indexed frame.
@@ -21,7 +22,8 @@ public struct RecordingIndex: Sendable {
         public let opcode: Opcode
         /// Indexes into `strings`; -1 when absent.
         public let type: Int32
-        public let eventID: Int32
+        /// FNV-1a of the `event_id` bytes (0 when absent); compare with `RecordingIndex.hash(_:)`.
+        public let eventIDHash: UInt64
         public let responseID: Int32
         public let itemID: Int32
         public let callID: Int32
@@ -80,8 +82,19 @@ public struct RecordingIndex: Sendable {
             Entry(
                 line: Int32(line.number), length: Int32(line.bytes.count), offset: line.offset, tUs: line.tUs,
                 direction: line.direction ?? .serverToClient, opcode: line.opcode ?? .text, type: interned(.type),
-                eventID: interned(.eventID), responseID: interned(.responseID, .responseDotID),
+                eventIDHash: line.fields.span(.eventID).map { Self.hash(line.slice($0)) } ?? 0,
+                responseID: interned(.responseID, .responseDotID),
                 itemID: interned(.itemID, .itemDotID), callID: interned(.callID, .itemDotCallID)))
+    }
+
+    /// FNV-1a over bytes: the hash `Entry.eventIDHash` holds.
+    public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 
     /// Reads entry `i`'s line back from `path` and decodes its event (nil for non-JSON frames).

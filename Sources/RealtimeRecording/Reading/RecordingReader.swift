@@ -195,7 +195,9 @@ public final class RecordingReader {
         guard line.direction != nil, line.opcode != nil else {
             let what =
                 line.direction == nil ? "\"dir\" (c2s or s2c)" : fields.span(.op) == nil ? "\"op\"" : "a known \"op\""
-            let hint = sawContent || fields.has(.dir) ? "" : "; is this a log to convert with `rtscope import`?"
+            let hint =
+                sawContent || fields.has(.dir) || options.startLine > 0
+                ? "" : "; is this a log to convert with `rtscope import`?"
             return try body(
                 .issue(
                     issue(
