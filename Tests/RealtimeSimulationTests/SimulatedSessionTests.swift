@@ -1,0 +1,189 @@
+import Foundation
+import RealtimeProtocol
+import RealtimeRecording
+import RealtimeValidation
+import Testing
+
+@testable import RealtimeSimulation
+
+/// Runs a client script against a simulated session on virtual time and keeps every frame.
+struct Loopback {
+    var frames: [(Direction, String)] = []
+    var closed: (code: Int, reason: String)?
+
+    static func run(_ script: ClientScript, _ session: SimulatedSession, limitMs: Int64 = 120_000) -> Loopback {
+        var loop = Loopback()
+        var now: Int64 = 0
+        var outbox = script.start()
+        func serve(_ actions: [ServerAction]) {
+            for action in actions {
+                switch action {
+                case .send(let text):
+                    loop.frames.append((.serverToClient, text))
+                    outbox += script.received(text)
+                case .close(let code, let reason): loop.closed = (code, reason)
+                }
+            }
+        }
+        serve(session.open(now: now))
+        while loop.closed == nil, now < limitMs {
+            if !outbox.isEmpty {
+                let text = outbox.removeFirst()
+                loop.frames.append((.clientToServer, text))
+                serve(session.receive(text: Array(text.utf8), now: now))
+                continue
+            }
+            if script.finished { break }
+            guard let due = session.nextDue else { break }
+            now = max(now, due)
+            serve(session.due(now: now))
+        }
+        return loop
+    }
+
+    /// Writes the frames as a recording and validates it.
+    func validate(dialect: Dialect) throws -> FileReport {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sim-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try RecordingWriter(
+            path: path, header: RecordingHeader(created: "2026-11-26T00:00:00Z", source: "simulated", dialect: dialect))
+        for (i, (direction, text)) in frames.enumerated() {
+            try writer.append(.text(text, seq: i + 1, tUs: Int64(i) * 1000, direction: direction))
+        }
+        return try ValidationRun.validate(path: path)
+    }
+
+    func types(_ direction: Direction = .serverToClient) -> [String] {
+        frames.filter { $0.0 == direction }.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.1.utf8)) as? [String: Any])?["type"] as? String
+        }
+    }
+
+    func events(_ type: String) -> [[String: Any]] {
+        frames.compactMap { try? JSONSerialization.jsonObject(with: Data($0.1.utf8)) as? [String: Any] }
+            .filter { $0["type"] as? String == type }
+    }
+}
+
+struct SimulatedSessionTests {
+    @Test(arguments: Dialect.allCases)
+    func theDemoSessionValidatesClean(_ dialect: Dialect) throws {
+        let script = ClientScript.demo(dialect: dialect)
+        let loop = Loopback.run(script, SimulatedSession(options: SimulationOptions(dialect: dialect)))
+        #expect(script.finished)
+        let report = try loop.validate(dialect: dialect)
+        #expect(report.findings.map { "\($0.line) \($0.rule): \($0.message)" } == [])
+        let done = loop.events("response.done").compactMap { $0["response"] as? [String: Any] }
+        #expect(
+            done.map { $0["status"] as? String } == [
+                "completed", "completed", "completed", "completed", "cancelled", "completed",
+            ])
+        let reasons = done.compactMap { ($0["status_details"] as? [String: Any])?["reason"] as? String }
+        #expect(reasons == ["turn_detected"])
+        #expect(loop.types().contains(dialect == .ga ? "response.output_audio.delta" : "response.audio.delta"))
+        #expect(loop.types().contains("response.function_call_arguments.done"))
+        #expect(loop.types().contains("conversation.item.truncated"))
+    }
+
+    @Test func aFunctionCallCarriesTheToolsArgumentsAndItsOutputIsAnswered() throws {
+        let loop = Loopback.run(ClientScript.demo(dialect: .beta), SimulatedSession(options: .init(dialect: .beta)))
+        let call = try #require(loop.events("response.function_call_arguments.done").first)
+        #expect(call["name"] as? String == "get_weather")
+        #expect(call["arguments"] as? String == #"{"city":"What is the weather in Paris? Use get_weather."}"#)
+        let texts = loop.events("response.text.done").compactMap { $0["text"] as? String }
+        #expect(texts.last == #"The function returned: {"city":"Paris","sky":"sunny","celsius":21}"#)
+    }
+
+    @Test func theDeltasOfAnAnswerConcatenateToItsDoneValue() throws {
+        let loop = Loopback.run(ClientScript.demo(dialect: .ga), SimulatedSession(options: .init(dialect: .ga)))
+        let deltas = loop.events("response.output_text.delta").prefix(while: { _ in true })
+        let first = try #require(loop.events("response.output_text.done").first)
+        let id = first["item_id"] as? String
+        #expect(
+            deltas.filter { $0["item_id"] as? String == id }.compactMap { $0["delta"] as? String }.joined() == first[
+                "text"] as? String)
+        let audio = loop.events("response.output_audio.delta").compactMap {
+            Data(base64Encoded: $0["delta"] as? String ?? "")
+        }
+        #expect(!audio.isEmpty && audio.allSatisfy { $0.count % 2 == 0 })
+    }
+
+    @Test func misuseGetsTheDocumentedErrors() {
+        let session = SimulatedSession(options: .init(dialect: .beta, deltaIntervalMs: 20))
+        _ = session.open(now: 0)
+        func errorCode(_ text: String) -> String? {
+            for case .send(let out) in session.receive(text: Array(text.utf8), now: 0) {
+                let object = try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+                if object?["type"] as? String == "error" {
+                    return (object?["error"] as? [String: Any])?["code"] as? String
+                }
+            }
+            return nil
+        }
+        #expect(
+            errorCode(#"{"type":"input_audio_buffer.commit","event_id":"c1"}"#) == "input_audio_buffer_commit_empty")
+        #expect(errorCode(#"{"type":"response.cancel"}"#) == "response_cancel_not_active")
+        #expect(errorCode(#"{"event_id":"x"}"#) == "invalid_event")
+        #expect(errorCode(#"{"type":"nonsense.event"}"#) == "invalid_event")
+        #expect(errorCode("not json") == "invalid_event")
+        #expect(errorCode(#"{"type":"input_audio_buffer.append"}"#) == "missing_required_parameter")
+        #expect(errorCode(#"{"type":"conversation.item.delete","item_id":"nope"}"#) == "item_not_found")
+        #expect(errorCode(#"{"type":"response.create"}"#) == nil)
+        #expect(
+            errorCode(#"{"type":"response.create","event_id":"second"}"#) == "conversation_already_has_active_response")
+    }
+
+    @Test func theErrorNamesTheOffendingClientEvent() throws {
+        let session = SimulatedSession(options: .init())
+        let out = session.receive(text: Array(#"{"type":"response.cancel","event_id":"evt_42"}"#.utf8), now: 0)
+        guard case .send(let text) = try #require(out.first) else { Issue.record("no error sent"); return }
+        let error = try #require(
+            (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["error"] as? [String: Any])
+        #expect(error["event_id"] as? String == "evt_42")
+    }
+
+    @Test func aGASessionUpdateWithoutTypeIsRefused() {
+        let session = SimulatedSession(options: .init(dialect: .ga))
+        let out = session.receive(
+            text: Array(#"{"type":"session.update","session":{"instructions":"x"}}"#.utf8), now: 0)
+        #expect(out.count == 1)
+        if case .send(let text) = out.first { #expect(text.contains("missing_required_parameter")) }
+    }
+
+    @Test func deltasArePacedByTheInterval() {
+        let session = SimulatedSession(options: .init(dialect: .beta, deltaIntervalMs: 50))
+        _ = session.receive(text: Array(#"{"type":"session.update","session":{"modalities":["text"]}}"#.utf8), now: 0)
+        let first = session.receive(text: Array(#"{"type":"response.create"}"#.utf8), now: 0)
+        #expect(first.count >= 4)  // created, item added, item created, part added, first delta
+        #expect(session.nextDue == 50)
+        #expect(session.due(now: 49).isEmpty)
+        #expect(session.due(now: 50).count == 1)
+    }
+}
+
+struct VoiceActivityTests {
+    @Test func speechIsFoundByEnergyWithPaddingAndSilence() {
+        var vad = VoiceActivityDetector(threshold: 0.5, silenceMs: 500, prefixPaddingMs: 300)
+        #expect(vad.feed(Tone.silence(ms: 1000)) == [])
+        #expect(vad.feed(Tone.pcm(ms: 400, level: 0.3)) == [.started(startMs: 700)])
+        #expect(vad.feed(Tone.silence(ms: 400)) == [])
+        #expect(vad.feed(Tone.silence(ms: 200)) == [.stopped(endMs: 1900)])
+        #expect(vad.clockMs == 2000)
+    }
+
+    @Test func quietAudioIsNotSpeech() {
+        var vad = VoiceActivityDetector()
+        #expect(vad.feed(Tone.pcm(ms: 1000, level: 0.005)) == [])
+    }
+}
+
+struct FaultTests {
+    @Test(arguments: Fault.allCases.filter { $0 != .handshake429 })
+    func everyFaultBreaksConformance(_ fault: Fault) throws {
+        let loop = Loopback.run(
+            ClientScript.demo(dialect: .beta), SimulatedSession(options: .init(dialect: .beta, faults: [fault])))
+        let report = try loop.validate(dialect: .beta)
+        #expect(report.count(.error) + report.count(.warning) > 0, "\(fault.rawValue) went unnoticed")
+        if fault == .disconnectMidResponse { #expect(loop.closed?.code == 1011) }
+    }
+}
