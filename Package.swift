@@ -14,7 +14,9 @@ let package = Package(
         .executable(name: "rtscope", targets: ["rtscope"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Layer 1: protocol knowledge as data (event catalog, dialects, safe text). No I/O.
@@ -29,6 +31,21 @@ let package = Package(
         .target(
             name: "TimelineModel", dependencies: ["RealtimeProtocol", "RealtimeRecording", "RealtimeValidation"],
             swiftSettings: strictSettings),
+        // Layer 4: a simulated Realtime server as a pure state machine (client event in, server events out).
+        .target(name: "RealtimeSimulation", dependencies: ["RealtimeProtocol"], swiftSettings: strictSettings),
+        // Layer 5: SwiftNIO transport: the recording proxy, the simulated server's socket, a scripted client.
+        .target(
+            name: "RealtimeProxy",
+            dependencies: [
+                "RealtimeProtocol", "RealtimeRecording", "RealtimeValidation", "RealtimeSimulation",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings),
         // Layer 5: paints a ScreenBuffer with ncursesw and reads keys.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalUI", dependencies: ["TimelineModel", "CNcursesw"], swiftSettings: strictSettings),
@@ -41,6 +58,8 @@ let package = Package(
                 "RealtimeValidation",
                 "TimelineModel",
                 "TerminalUI",
+                "RealtimeSimulation",
+                "RealtimeProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -73,6 +92,18 @@ let package = Package(
             name: "TimelineModelTests",
             dependencies: ["TimelineModel", "RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
             exclude: ["Snapshots"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RealtimeSimulationTests",
+            dependencies: ["RealtimeSimulation", "RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RealtimeProxyTests",
+            dependencies: [
+                "RealtimeProxy", "RealtimeSimulation", "RealtimeRecording", "RealtimeValidation", "RealtimeProtocol",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

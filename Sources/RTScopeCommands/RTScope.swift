@@ -19,7 +19,10 @@ public struct RTScope: AsyncParsableCommand {
               73  an output file cannot be written
             """,
         version: RecordingFormat.toolName,
-        subcommands: [Cat.self, Events.self, Import.self, Validate.self, Rules.self, Spec.self, View.self]
+        subcommands: [
+            Cat.self, Events.self, Import.self, Validate.self, Rules.self, Spec.self, View.self, Record.self,
+            Serve.self, Demo.self,
+        ]
     )
 
     public init() {}

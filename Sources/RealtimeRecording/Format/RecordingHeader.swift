@@ -99,12 +99,18 @@ public struct HTTPHead: Sendable, Equatable, Codable {
     public var status: Int?
     /// Header name (lower-cased) → value; repeated headers are joined with ", ".
     public var headers: [String: String]
+    /// The body of a refused upgrade (first 4 KiB, as text), so a 401 or 429 keeps its reason.
+    public var body: String?
 
-    public init(method: String? = nil, path: String? = nil, status: Int? = nil, headers: [String: String] = [:]) {
+    public init(
+        method: String? = nil, path: String? = nil, status: Int? = nil, headers: [String: String] = [:],
+        body: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.status = status
         self.headers = headers
+        self.body = body
     }
 }
 

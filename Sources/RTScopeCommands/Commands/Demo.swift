@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+
+extension RTScope {
+    /// `rtscope demo`: the whole loop on an embedded simulated server.
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a scripted session against the built-in simulated server, validate it, and show it.",
+            discussion: """
+                Starts `serve` and `record` in-process on free loopback ports, drives a short client \
+                session through the recorder (a text exchange, a function call, an audio turn with server \
+                VAD, and a barge-in that interrupts an answer), validates the recording, and opens the \
+                timeline on it; without a terminal it prints the `cat` view and the validation summary.
+                """)
+
+        @Option(help: "Folder for the recording (default: a new temporary folder).")
+        var out: String?
+
+        @Option(help: "Dialect of the session: beta or ga.")
+        var dialect = "ga"
+
+        @Flag(help: "Print the event listing and validation instead of opening the timeline.")
+        var noView = false
+
+        @Option(
+            name: .customLong("fault"),
+            help: "Run the demo against a faulty server (see `rtscope serve --list-faults`).")
+        var faults: [String] = []
+
+        func validate() throws {
+            guard ["beta", "ga"].contains(dialect) else { throw ValidationError("--dialect must be beta or ga.") }
+        }
+
+        func run() async throws {
+            let interactive = !noView && isatty(0) == 1 && isatty(1) == 1
+            try await DemoRunner.run(out: out, dialect: dialect, faults: faults, interactive: interactive)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import RealtimeProxy
+
+extension RTScope {
+    /// `rtscope record`: the recording proxy.
+    struct Record: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record live sessions: a local WebSocket proxy in front of Azure OpenAI or OpenAI.",
+            discussion: """
+                Point your app's base URL at the proxy and change nothing else. Clients connect to \
+                /openai/realtime (Azure preview), /openai/v1/realtime (Azure GA) or /v1/realtime (OpenAI); \
+                the upstream host is fixed here, never chosen by the client. A client's api-key, \
+                Authorization, OpenAI-Beta headers and subprotocols are passed through; when it sends no \
+                credentials, the key in AZURE_OPENAI_API_KEY (Azure) or OPENAI_API_KEY (OpenAI) is \
+                injected. One recording per connection is written to --out; secrets are removed from \
+                recordings and never printed. Stop with Ctrl-C (close frames are sent, files closed).
+
+                Examples:
+                  rtscope record --azure https://myres.openai.azure.com --deployment gpt-4o-realtime-preview
+                  rtscope record --azure https://myres.openai.azure.com --deployment gpt-realtime --ga
+                  rtscope record --openai --model gpt-realtime
+                  rtscope record --upstream ws://127.0.0.1:8780/v1/realtime
+                """)
+
+        @Option(help: "Azure OpenAI resource endpoint, e.g. https://myres.openai.azure.com.")
+        var azure: String?
+
+        @Option(help: "Azure deployment name (default: the one the client asks for).")
+        var deployment: String?
+
+        @Flag(help: "Use Azure's GA form /openai/v1/realtime?model=<deployment> instead of the preview form.")
+        var ga = false
+
+        @Flag(help: "Record against OpenAI (wss://api.openai.com/v1/realtime).")
+        var openai = false
+
+        @Option(help: "OpenAI model (default: the one the client asks for, else gpt-realtime).")
+        var model: String?
+
+        @Option(help: "Any ws:// or wss:// upstream URL, used as given.")
+        var upstream: String?
+
+        @Option(help: "Address to listen on, host:port.")
+        var listen = "127.0.0.1:8765"
+
+        @Flag(help: "Allow listening on a non-loopback address (anyone who can reach it can use your upstream).")
+        var allowRemote = false
+
+        @Option(help: "Folder for recordings (created if missing).")
+        var out = "recordings"
+
+        @Option(help: "PEM file of extra CA certificates to trust for the upstream.")
+        var caFile: String?
+
+        @Flag(help: "Do not verify the upstream's TLS certificate (unsafe; for testing only).")
+        var insecure = false
+
+        @Flag(help: "Print only findings and the final summary, not every event.")
+        var quiet = false
+
+        func validate() throws {
+            let chosen = [azure != nil, openai, upstream != nil].filter { $0 }.count
+            guard chosen == 1 else {
+                throw ValidationError("Choose exactly one upstream: --azure URL, --openai or --upstream URL.")
+            }
+            if let upstream, WebSocketURL(upstream) == nil {
+                throw ValidationError("--upstream must be a ws:// or wss:// URL, got '\(upstream)'.")
+            }
+            if let azure, WebSocketURL(azure) == nil {
+                throw ValidationError("--azure must be an https:// endpoint such as https://myres.openai.azure.com.")
+            }
+            guard let address = ListenAddress.parse(listen) else {
+                throw ValidationError("--listen must look like 127.0.0.1:8765.")
+            }
+            if !ListenAddress.isLoopback(address.host), !allowRemote {
+                throw ValidationError(
+                    "--listen \(listen) is not a loopback address; add --allow-remote if you mean it.")
+            }
+        }
+
+        func run() async throws {
+            let target: UpstreamTarget
+            if let azure, let url = WebSocketURL(azure) {
+                target = .azure(base: url, deployment: deployment, ga: ga)
+            } else if let upstream, let url = WebSocketURL(upstream) {
+                target = .url(url)
+            } else {
+                target = .openai(model: model)
+            }
+            let address = ListenAddress.parse(listen) ?? ("127.0.0.1", 8765)
+            var configuration = RecordingProxy.Configuration(target: target)
+            (configuration.host, configuration.port) = address
+            configuration.outDir = out
+            configuration.tls = UpstreamTLS(caFile: caFile, insecure: insecure)
+            configuration.injectKey = ProcessInfo.processInfo.environment[target.keyVariable].flatMap {
+                $0.isEmpty ? nil : $0
+            }
+            try await RecordCommandRunner.run(configuration, quiet: quiet, allowRemote: allowRemote)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import RealtimeProtocol
+import RealtimeProxy
+import RealtimeRecording
+import RealtimeValidation
+
+/// Prints the recorder's live view: one line per event, live findings, and a closing summary.
+///
+/// Each line goes out in one `write(2)` (lines from concurrent connections never interleave).
+/// Summaries are escaped by the recorder; nothing printed holds a secret (headers are not shown).
+enum LiveConsole {
+    /// Writes one line to standard output, unbuffered.
+    static func line(_ text: String) {
+        let bytes = Array((text + "\n").utf8)
+        bytes.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }
+    }
+
+    static func observer(quiet: Bool) -> @Sendable (RecorderEvent) -> Void {
+        { event in
+            switch event {
+            case .frame(let frame):
+                guard !quiet else { return }
+                let time = String(format: "%9.3f", Double(frame.tUs) / 1000)
+                let what = frame.type ?? "[\(frame.opcode.rawValue)]"
+                line(
+                    "\(frame.conn) \(time) ms \(frame.direction.arrow) \(what)\(frame.summary.isEmpty ? "" : "  " + frame.summary)"
+                )
+            case .finding(let conn, let finding):
+                line(
+                    "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(SafeText.escape(finding.message))"
+                )
+            }
+        }
+    }
+
+    static func summary(_ connections: [RecordingProxy.ConnectionSummary]) {
+        let frames = connections.reduce(0) { $0 + $1.frames }
+        let bytes = connections.reduce(0) { $0 + $1.bytes }
+        let findings = connections.reduce(0) { $0 + $1.findings.count }
+        line(
+            "rtscope record: \(connections.count) connection(s), \(frames) frames, \(bytes) payload bytes, \(findings) finding(s)"
+        )
+        for c in connections {
+            let outcome =
+                c.refusedStatus.map { "refused by the upstream (HTTP \($0))" }
+                ?? "\(c.frames) frames, \(c.findings.count) finding(s)"
+            line("  \(c.conn): \(outcome)\(c.path.map { " → \($0)" } ?? "")")
+        }
+    }
+}
+
+/// Waits for SIGINT or SIGTERM.
+enum ShutdownSignal {
+    /// Returns on the first SIGINT/SIGTERM, or when the calling task is cancelled.
+    static func wait() async {
+        let once = OnceFlag()
+        let box = ContinuationBox()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                box.set(continuation)
+                var sources: [any DispatchSourceSignal] = []
+                for sig in [SIGINT, SIGTERM] {
+                    signal(sig, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                    source.setEventHandler {
+                        if once.set() { box.resume() }
+                    }
+                    source.resume()
+                    sources.append(source)
+                }
+                Keep.sources = sources
+            }
+        } onCancel: {
+            if once.set() { box.resume() }
+        }
+    }
+
+    final class ContinuationBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<Void, Never>?
+        private var resumed = false
+        func set(_ c: CheckedContinuation<Void, Never>) {
+            lock.lock()
+            defer { lock.unlock() }
+            if resumed { c.resume() } else { continuation = c }
+        }
+        func resume() {
+            lock.lock()
+            defer { lock.unlock() }
+            resumed = true
+            continuation?.resume()
+            continuation = nil
+        }
+    }
+
+    final class OnceFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+        func set() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            if done { return false }
+            done = true
+            return true
+        }
+    }
+
+    /// Keeps the signal sources alive for the life of the process.
+    enum Keep {
+        /// Written once, before any signal can arrive; never read.
+        nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
+    }
+}
+
+/// `host:port` parsing for --listen.
+enum ListenAddress {
+    static func parse(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

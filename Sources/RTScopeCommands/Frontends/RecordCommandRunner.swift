@@ -1,0 +1,55 @@
+import Foundation
+import RealtimeProxy
+import RealtimeRecording
+
+/// Carries out `rtscope record`: bind, announce, serve until a signal, summarise.
+enum RecordCommandRunner {
+    static func run(_ configuration: RecordingProxy.Configuration, quiet: Bool, allowRemote: Bool) async throws {
+        let proxy = RecordingProxy(configuration: configuration, observe: LiveConsole.observer(quiet: quiet))
+        let listener: WebSocketListener<RecordingProxy.Accepted>
+        do {
+            listener = try await proxy.bind()
+        } catch {
+            Diagnostics.print("rtscope record: cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            throw ExitCodes.cannotWrite
+        }
+        var removed: [String] = []
+        let upstream: String
+        switch configuration.target {
+        case .azure(let base, _, let ga):
+            upstream = "\(base) (Azure, \(ga ? "GA /openai/v1/realtime" : "preview /openai/realtime"))"
+        case .openai(let model): upstream = "wss://api.openai.com/v1/realtime?model=\(model ?? "<client's>")"
+        case .url(let url): upstream = url.description
+        }
+        let base =
+            "http://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(listener.port)"
+        if allowRemote, !ListenAddress.isLoopback(configuration.host) {
+            Diagnostics.print(
+                "rtscope record: warning: listening on \(configuration.host); anyone who can reach it can use your upstream and key."
+            )
+        }
+        LiveConsole.line("rtscope record: listening on \(base) → \(redactedURL(upstream, &removed))")
+        LiveConsole.line(
+            "  point your client here: azure_endpoint=\(base) (Azure), or base_url=\(base)/v1 / websocket_base_url=ws\(base.dropFirst(4))/v1 (OpenAI)"
+        )
+        LiveConsole.line(
+            "  recordings go to \(configuration.outDir ?? "(nowhere)")/; key injection: \(configuration.injectKey == nil ? "off (no key in \(configuration.target.keyVariable))" : "on, from \(configuration.target.keyVariable)")"
+        )
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await proxy.run(listener) }
+            group.addTask {
+                await ShutdownSignal.wait()
+                LiveConsole.line("rtscope record: shutting down (close frames sent to live connections)")
+                await proxy.closeAll()
+                listener.close()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        LiveConsole.summary(proxy.connections)
+    }
+
+    private static func redactedURL(_ url: String, _ removed: inout [String]) -> String {
+        Redactor.url(url, removed: &removed)
+    }
+}

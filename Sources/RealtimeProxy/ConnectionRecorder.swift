@@ -1,0 +1,147 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+public import NIOWebSocket
+public import RealtimeProtocol
+public import RealtimeRecording
+public import RealtimeValidation
+
+/// One frame as the console shows it (type and summary, never the raw payload).
+public struct ObservedFrame: Sendable {
+    public let conn: String
+    public let seq: Int
+    public let tUs: Int64
+    public let direction: Direction
+    public let opcode: Opcode
+    /// The event type of a JSON text frame.
+    public let type: String?
+    /// A short, control-character-safe summary (delta text, item role, close code, …).
+    public let summary: String
+    public let bytes: Int
+}
+
+/// What a recorder reports while it runs.
+public enum RecorderEvent: Sendable {
+    case frame(ObservedFrame)
+    case finding(conn: String, Finding)
+}
+
+/// Records one connection: every frame, both directions, as one recording line each, and runs the
+/// validator on it live.
+///
+/// Invariants: lines are written in the order `record` is called, each in one `write(2)` before
+/// `record` returns (so the frame is on disk before it is forwarded, and `kill -9` loses at most a
+/// partial last line); payloads are written verbatim (`FrameEncoder`). Thread-safe: both forwarding
+/// directions call `record` concurrently, serialised by a lock.
+public final class ConnectionRecorder: @unchecked Sendable {
+    public let conn: String
+    public let path: String?
+    private let lock = NIOLock()
+    private let writer: RecordingWriter?
+    private var validator: SessionValidator
+    private var seq = 0
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private let observe: @Sendable (RecorderEvent) -> Void
+    private var scanner = LineScanner(mode: .bareEvent)
+    public private(set) var frames = 0
+    public private(set) var payloadBytes = 0
+    public private(set) var findings: [Finding] = []
+
+    /// Creates the recording at `path` (nil: validate and observe without writing).
+    /// - Throws: `RecordingError` when the file cannot be created.
+    public init(
+        conn: String, path: String?, header: RecordingHeader, observe: @escaping @Sendable (RecorderEvent) -> Void
+    ) throws {
+        self.conn = conn
+        self.path = path
+        writer = try path.map { try RecordingWriter(path: $0, header: header) }
+        validator = SessionValidator(declaredDialect: header.dialect)
+        self.observe = observe
+    }
+
+    /// Records `frame` as seen travelling in `direction` (client frames may be masked).
+    public func record(_ frame: WebSocketFrame, _ direction: Direction) throws {
+        var data = frame.unmaskedData
+        let payload = data.readBytes(length: data.readableBytes) ?? []
+        let (opcode, closeCode, body) = Self.classify(frame.opcode, payload)
+        try record(opcode: opcode, fin: frame.fin, payload: body, closeCode: closeCode, direction)
+    }
+
+    /// Records a frame given as parts (used by the simulated server, which has no wire frame).
+    public func record(
+        opcode: Opcode, fin: Bool = true, payload: [UInt8], closeCode: Int? = nil, _ direction: Direction
+    )
+        throws
+    {
+        let (observed, found) = try lock.withLock { () throws -> (ObservedFrame, [Finding]) in
+            seq += 1
+            let tUs = Int64((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+            let frame = Frame(
+                seq: seq, tUs: tUs, wall: RecordingFormat.wallClock(Date()), conn: conn, direction: direction,
+                opcode: opcode, fin: fin, payload: payload, closeCode: closeCode)
+            try writer?.append(frame)
+            frames += 1
+            payloadBytes += payload.count
+            var object: JSONValue?
+            if opcode == .text, payload.withUnsafeBytes({ scanner.scan($0) }) == nil {
+                object = JSONTape.parse(payload)
+            }
+            let found = validator.consume(
+                ValidatorEvent(
+                    line: seq + 1, index: seq, tUs: tUs, direction: direction, opcode: opcode, object: object))
+            findings += found
+            let type = object?["type"]?.string
+            let summary = Self.summary(opcode: opcode, object: object, closeCode: closeCode, payload: payload)
+            return (
+                ObservedFrame(
+                    conn: conn, seq: seq, tUs: tUs, direction: direction, opcode: opcode, type: type, summary: summary,
+                    bytes: payload.count), found
+            )
+        }
+        observe(.frame(observed))
+        for finding in found { observe(.finding(conn: conn, finding)) }
+    }
+
+    /// Runs the end-of-session checks; returns every finding of the connection.
+    @discardableResult
+    public func finish() -> [Finding] {
+        let found = lock.withLock { () -> [Finding] in
+            let found = validator.finish()
+            findings += found
+            return found
+        }
+        for finding in found { observe(.finding(conn: conn, finding)) }
+        return lock.withLock { findings }
+    }
+
+    static func classify(_ opcode: WebSocketOpcode, _ payload: [UInt8]) -> (Opcode, Int?, [UInt8]) {
+        switch opcode {
+        case .text: return (.text, nil, payload)
+        case .binary: return (.binary, nil, payload)
+        case .continuation: return (.cont, nil, payload)
+        case .ping: return (.ping, nil, payload)
+        case .pong: return (.pong, nil, payload)
+        case .connectionClose:
+            guard payload.count >= 2 else { return (.close, nil, []) }
+            return (.close, Int(payload[0]) << 8 | Int(payload[1]), Array(payload[2...]))
+        default: return (.binary, nil, payload)
+        }
+    }
+
+    static func summary(opcode: Opcode, object: JSONValue?, closeCode: Int?, payload: [UInt8]) -> String {
+        switch opcode {
+        case .close:
+            let reason = SafeText.escape(String(String(decoding: payload, as: UTF8.self).prefix(60)))
+            return "close \(closeCode.map(String.init) ?? "(no code)")\(reason.isEmpty ? "" : " \(reason)")"
+        case .text:
+            guard object != nil else { return "(not JSON, \(payload.count) bytes)" }
+            guard let event = (try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any] else {
+                return ""
+            }
+            let spec = (event["type"] as? String).flatMap { EventCatalog.standard.spec(for: $0) }
+            return SafeText.escape(EventSummary.summarize(event, spec: spec, maxText: 60))
+        default:
+            return "\(payload.count) bytes"
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import RealtimeProtocol
+import RealtimeRecording
+public import RealtimeValidation
+
+/// `rtscope record`: a WebSocket proxy that records every frame of every connection.
+public final class RecordingProxy: Sendable {
+    public struct Configuration: Sendable {
+        public var target: UpstreamTarget
+        public var host = "127.0.0.1"
+        public var port = 8765
+        /// Folder for recordings (created if missing); nil records nothing to disk.
+        public var outDir: String? = "recordings"
+        public var tls = UpstreamTLS()
+        /// A key to inject when a client sends no credentials (from the environment; never logged).
+        public var injectKey: String?
+
+        public init(target: UpstreamTarget) { self.target = target }
+    }
+
+    /// What happened to one connection, for the console's closing summary.
+    public struct ConnectionSummary: Sendable {
+        public let conn: String
+        public let path: String?
+        public let frames: Int
+        public let bytes: Int
+        public let findings: [Finding]
+        /// The upstream's HTTP status when it refused the upgrade.
+        public let refusedStatus: Int?
+    }
+
+    public let configuration: Configuration
+    private let observe: @Sendable (RecorderEvent) -> Void
+    private let summaries = NIOLockedValueBox<[ConnectionSummary]>([])
+    private let live = NIOLockedValueBox<[String: ConnectionControl]>([:])
+
+    public init(configuration: Configuration, observe: @escaping @Sendable (RecorderEvent) -> Void) {
+        self.configuration = configuration
+        self.observe = observe
+    }
+
+    /// The connections handled so far.
+    public var connections: [ConnectionSummary] { summaries.withLockedValue { $0 } }
+
+    /// A connection accepted by `decide`: its upstream socket and recorder.
+    public struct Accepted: Sendable {
+        let conn: String
+        let upstream: WebSocketChannel
+        let recorder: ConnectionRecorder
+    }
+
+    /// Binds the listener.
+    /// - Throws: when the address cannot be bound or the output folder cannot be created.
+    public func bind() async throws -> WebSocketListener<Accepted> {
+        if let dir = configuration.outDir {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        return try await WebSocketListener<Accepted>.bind(host: configuration.host, port: configuration.port) {
+            [self] request in await self.decide(request)
+        }
+    }
+
+    /// Serves connections until the listener closes.
+    public func run(_ listener: WebSocketListener<Accepted>) async throws {
+        try await listener.run { [self] ws, _, accepted in
+            let control = ConnectionControl()
+            live.withLockedValue { $0[accepted.conn] = control }
+            await Relay.run(client: ws, upstream: accepted.upstream, recorder: accepted.recorder, control: control)
+            live.withLockedValue { $0[accepted.conn] = nil }
+            let findings = accepted.recorder.finish()
+            summaries.withLockedValue {
+                $0.append(
+                    ConnectionSummary(
+                        conn: accepted.conn, path: accepted.recorder.path, frames: accepted.recorder.frames,
+                        bytes: accepted.recorder.payloadBytes, findings: findings, refusedStatus: nil))
+            }
+        }
+    }
+
+    /// Sends close frames (1001) on every live connection.
+    public func closeAll() async {
+        for control in live.withLockedValue({ Array($0.values) }) { await control.close() }
+    }
+
+    /// Headers that belong to one hop and are never forwarded.
+    static let hopHeaders: Set<String> = [
+        "host", "connection", "upgrade", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
+        "sec-websocket-accept", "content-length", "transfer-encoding", "keep-alive", "te", "trailer",
+        "proxy-authorization", "proxy-connection",
+    ]
+
+    func decide(_ request: UpgradeRequest) async -> UpgradeDecision<Accepted> {
+        let conn = Self.newConnectionID()
+        guard let (url, pathDialect) = configuration.target.resolve(clientTarget: request.uri) else {
+            let body =
+                "rtscope record: \(request.uri.split(separator: "?").first ?? "") is not a Realtime path; connect to /openai/realtime, /openai/v1/realtime or /v1/realtime.\n"
+            return .refuse(status: 404, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Array(body.utf8))
+        }
+        var headers = HTTPHeaders()
+        for (name, value) in request.headers where !Self.hopHeaders.contains(name.lowercased()) {
+            headers.add(name: name, value: value)
+        }
+        let subprotocols = request.headers["sec-websocket-protocol"].joined(separator: ", ")
+        let hasCredentials =
+            headers.contains(name: "api-key") || headers.contains(name: "authorization")
+            || subprotocols.contains("openai-insecure-api-key.") || url.target.contains("api-key=")
+        var redacted: [String] = []
+        if !hasCredentials, let key = configuration.injectKey {
+            let header = configuration.target.keyHeader(key)
+            headers.replaceOrAdd(name: header.name, value: header.value)
+            redacted.append("injected:\(header.name.lowercased())")
+        }
+        let dialect = pathDialect ?? Self.dialect(headers: headers, subprotocols: subprotocols)
+        let requestHead = HTTPHead(
+            method: "GET", path: Redactor.url(url.target, removed: &redacted),
+            headers: Redactor.headers(Self.dictionary(headers), removed: &redacted))
+        let upstreamText = Redactor.url(url.description, removed: &redacted)
+        let outcome: UpstreamConnection
+        do {
+            outcome = try await UpstreamConnector.connect(url, headers: headers, tls: configuration.tls)
+        } catch {
+            let body = "rtscope record: cannot reach the upstream \(upstreamText): \(error)\n"
+            record(
+                conn: conn, refused: 502, body: body, header: requestHead, upstream: upstreamText, dialect: dialect,
+                redacted: redacted)
+            return .refuse(status: 502, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Array(body.utf8))
+        }
+        switch outcome {
+        case .refused(let status, let responseHeaders, let body):
+            var passed = HTTPHeaders()
+            for (name, value) in responseHeaders where !Self.hopHeaders.contains(name.lowercased()) {
+                passed.add(name: name, value: value)
+            }
+            record(
+                conn: conn, refused: status, body: String(decoding: body.prefix(4096), as: UTF8.self),
+                header: requestHead,
+                upstream: upstreamText, dialect: dialect, redacted: redacted,
+                responseHeaders: Self.dictionary(responseHeaders))
+            return .refuse(status: status, headers: passed, body: body)
+        case .upgraded(let channel, let response):
+            let protocolChosen = response.headers["sec-websocket-protocol"].first
+            let handshake = Handshake(
+                request: requestHead,
+                response: HTTPHead(
+                    status: Int(response.status.code),
+                    headers: Redactor.headers(Self.dictionary(response.headers), removed: &redacted)),
+                subprotocol: protocolChosen.map { Redactor.subprotocols($0, removed: &redacted) })
+            let header = RecordingHeader(
+                created: RecordingFormat.wallClock(Date()), source: "proxy", conn: conn, upstream: upstreamText,
+                dialect: dialect, handshake: handshake, redacted: redacted.isEmpty ? nil : redacted)
+            do {
+                let recorder = try ConnectionRecorder(
+                    conn: conn, path: path(for: conn), header: header, observe: observe)
+                var accept = HTTPHeaders()
+                if let protocolChosen { accept.add(name: "Sec-WebSocket-Protocol", value: protocolChosen) }
+                return .accept(Accepted(conn: conn, upstream: channel, recorder: recorder), headers: accept)
+            } catch {
+                try? await channel.channel.close()
+                let body = "rtscope record: \(error)\n"
+                return .refuse(
+                    status: 500, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Array(body.utf8))
+            }
+        }
+    }
+
+    /// Writes a recording of a refused upgrade (header only: status, headers and body).
+    private func record(
+        conn: String, refused status: Int, body: String, header requestHead: HTTPHead, upstream: String,
+        dialect: Dialect?, redacted: [String], responseHeaders: [String: String] = [:]
+    ) {
+        var redacted = redacted
+        let response = HTTPHead(
+            status: status, headers: Redactor.headers(responseHeaders, removed: &redacted), body: body)
+        let header = RecordingHeader(
+            created: RecordingFormat.wallClock(Date()), source: "proxy", conn: conn, upstream: upstream,
+            dialect: dialect,
+            handshake: Handshake(request: requestHead, response: response), redacted: redacted.isEmpty ? nil : redacted,
+            note: "The upstream refused the WebSocket upgrade with HTTP \(status); the client got the same answer.")
+        let file = path(for: conn)
+        if let file { _ = try? RecordingWriter(path: file, header: header) }
+        summaries.withLockedValue {
+            $0.append(
+                ConnectionSummary(conn: conn, path: file, frames: 0, bytes: 0, findings: [], refusedStatus: status))
+        }
+    }
+
+    /// `DIR/YYYYMMDD-HHMMSS-<conn>.jsonl`: time and connection id only, nothing from the client.
+    private func path(for conn: String) -> String? {
+        guard let dir = configuration.outDir else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return (dir as NSString).appendingPathComponent("\(formatter.string(from: Date()))-\(conn).jsonl")
+    }
+
+    static func newConnectionID() -> String {
+        String((0..<6).map { _ in "0123456789abcdef".randomElement()! })
+    }
+
+    static func dictionary(_ headers: HTTPHeaders) -> [String: String] {
+        var out: [String: String] = [:]
+        for (name, value) in headers {
+            let key = name.lowercased()
+            out[key] = out[key].map { "\($0), \(value)" } ?? value
+        }
+        return out
+    }
+
+    /// Beta when the client asks for it (header or subprotocol), otherwise GA.
+    static func dialect(headers: HTTPHeaders, subprotocols: String) -> Dialect {
+        headers["openai-beta"].contains { $0.contains("realtime=v1") }
+            || subprotocols.contains("openai-beta.realtime-v1")
+            ? .beta : .ga
+    }
+}

@@ -1,0 +1,133 @@
+import NIOConcurrencyHelpers
+public import NIOCore
+public import NIOHTTP1
+import NIOPosix
+public import NIOWebSocket
+
+/// A WebSocket frame channel (one iterator for its lifetime; the writer is Sendable).
+public typealias WebSocketChannel = NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
+
+/// The largest frame accepted in either direction (Realtime audio events exceed NIO's 16 KiB default).
+public let maxFrameSize = 1 << 24
+
+/// An HTTP upgrade request as the listener saw it.
+public struct UpgradeRequest: Sendable {
+    public let method: String
+    /// Path and query, as sent.
+    public let uri: String
+    public let headers: HTTPHeaders
+}
+
+/// What a service decides for an upgrade request.
+public enum UpgradeDecision<Accepted: Sendable>: Sendable {
+    /// Upgrade, adding `headers` (for example the chosen subprotocol) to the 101 response.
+    case accept(Accepted, headers: HTTPHeaders)
+    /// Answer with this HTTP response instead (status, headers and body passed through).
+    case refuse(status: Int, headers: HTTPHeaders, body: [UInt8])
+}
+
+/// Listens for WebSocket clients and hands each accepted connection to a service.
+///
+/// The decision is made inside the upgrade (`decide` may connect upstream first), so a refusal
+/// reaches the client as a plain HTTP response, never as an accepted socket that closes at once.
+/// Requests that are not upgrades get 426 with a one-line hint. Frames up to `maxFrameSize`.
+public struct WebSocketListener<Accepted: Sendable>: Sendable {
+    public typealias Decide = @Sendable (UpgradeRequest) async -> UpgradeDecision<Accepted>
+    public typealias Serve = @Sendable (WebSocketChannel, UpgradeRequest, Accepted) async -> Void
+
+    enum Outcome: Sendable {
+        case upgraded(WebSocketChannel, UpgradeRequest, Accepted)
+        case plain(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, UpgradeDecision<Accepted>?)
+    }
+
+    let channel: NIOAsyncChannel<EventLoopFuture<Outcome>, Never>
+
+    /// The bound port (useful with port 0).
+    public var port: Int { channel.channel.localAddress?.port ?? 0 }
+
+    /// Binds `host:port`.
+    /// - Throws: when the address cannot be bound.
+    public static func bind(host: String, port: Int, decide: @escaping Decide) async throws -> WebSocketListener {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let decided = NIOLockedValueBox<(UpgradeRequest, UpgradeDecision<Accepted>)?>(nil)
+                    let upgrader = NIOTypedWebSocketServerUpgrader<Outcome>(
+                        maxFrameSize: maxFrameSize,
+                        shouldUpgrade: { channel, head in
+                            let request = UpgradeRequest(method: "\(head.method)", uri: head.uri, headers: head.headers)
+                            return channel.eventLoop.makeFutureWithTask {
+                                let decision = await decide(request)
+                                decided.withLockedValue { $0 = (request, decision) }
+                                if case .accept(_, let headers) = decision { return headers }
+                                return nil
+                            }
+                        },
+                        upgradePipelineHandler: { channel, _ in
+                            channel.eventLoop.makeCompletedFuture {
+                                guard let (request, decision) = decided.withLockedValue({ $0 }),
+                                    case .accept(let accepted, _) = decision
+                                else { throw ChannelError.inappropriateOperationForState }
+                                let ws = try WebSocketChannel(wrappingChannelSynchronously: channel)
+                                return Outcome.upgraded(ws, request, accepted)
+                            }
+                        })
+                    let configuration = NIOTypedHTTPServerUpgradeConfiguration<Outcome>(
+                        upgraders: [upgrader],
+                        notUpgradingCompletionHandler: { channel in
+                            channel.eventLoop.makeCompletedFuture {
+                                let http = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                                    wrappingChannelSynchronously: channel)
+                                return Outcome.plain(http, decided.withLockedValue { $0?.1 })
+                            }
+                        })
+                    return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+                        configuration: .init(upgradeConfiguration: configuration))
+                }
+            }
+        return WebSocketListener(channel: channel)
+    }
+
+    /// Accepts connections until the listener is closed (`close()`) or the task is cancelled.
+    public func run(serve: @escaping Serve) async throws {
+        try await channel.executeThenClose { inbound in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await outcome in inbound {
+                    group.addTask {
+                        guard let result = try? await outcome.get() else { return }
+                        switch result {
+                        case .upgraded(let ws, let request, let accepted):
+                            await serve(ws, request, accepted)
+                        case .plain(let http, let decision):
+                            await Self.answer(http, decision)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops accepting connections.
+    public func close() {
+        channel.channel.close(promise: nil)
+    }
+
+    private static func answer(
+        _ http: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, _ decision: UpgradeDecision<Accepted>?
+    ) async {
+        var status = 426
+        var headers = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
+        var body = Array("This is a Realtime WebSocket endpoint: connect with a WebSocket client.\n".utf8)
+        if case .refuse(let s, let h, let b) = decision { (status, headers, body) = (s, h, b) }
+        headers.replaceOrAdd(name: "Content-Length", value: "\(body.count)")
+        headers.replaceOrAdd(name: "Connection", value: "close")
+        try? await http.executeThenClose { _, outbound in
+            let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers)
+            try await outbound.write(.head(head))
+            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+            try await outbound.write(.end(nil))
+        }
+    }
+}
