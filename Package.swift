@@ -103,6 +103,9 @@ let package = Package(
             name: "RealtimeProxyTests",
             dependencies: [
                 "RealtimeProxy", "RealtimeSimulation", "RealtimeRecording", "RealtimeValidation", "RealtimeProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -198,7 +198,7 @@ public final class RecordingProxy: Sendable {
     }
 
     static func newConnectionID() -> String {
-        String((0..<6).map { _ in "0123456789abcdef".randomElement()! })
+        String(UInt32.random(in: 0...0xFF_FFFF), radix: 16).leftPadded(to: 6)
     }
 
     static func dictionary(_ headers: HTTPHeaders) -> [String: String] {
@@ -216,4 +216,8 @@ public final class RecordingProxy: Sendable {
             || subprotocols.contains("openai-beta.realtime-v1")
             ? .beta : .ga
     }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import RealtimeProxy
+import RealtimeRecording
+import RealtimeSimulation
+
+/// A test upstream that echoes every frame; text "close:CODE" makes it close with CODE and
+/// "drop" makes it drop the TCP connection without a close frame.
+struct EchoUpstream {
+    let listener: WebSocketListener<Int>
+    let task: Task<Void, Never>
+
+    static func start() async throws -> EchoUpstream {
+        let listener = try await WebSocketListener<Int>.bind(host: "127.0.0.1", port: 0) { request in
+            var headers = HTTPHeaders()
+            if request.headers["sec-websocket-protocol"].first?.contains("realtime") == true {
+                headers.add(name: "Sec-WebSocket-Protocol", value: "realtime")
+            }
+            return .accept(1, headers: headers)
+        }
+        let task = Task<Void, Never> {
+            try? await listener.run { ws, _, _ in
+                try? await ws.executeThenClose { inbound, outbound in
+                    for try await frame in inbound {
+                        var data = frame.unmaskedData
+                        if frame.opcode == .text, let text = data.readString(length: data.readableBytes) {
+                            if text == "drop" {
+                                try await ws.channel.close()
+                                return
+                            }
+                            if text.hasPrefix("close:"), let code = UInt16(text.dropFirst(6)) {
+                                var payload = ByteBuffer()
+                                payload.writeInteger(code)
+                                payload.writeString("bye")
+                                try await outbound.write(
+                                    WebSocketFrame(fin: true, opcode: .connectionClose, data: payload))
+                                continue
+                            }
+                        }
+                        try await outbound.write(
+                            WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData))
+                        if frame.opcode == .connectionClose { return }
+                    }
+                }
+            }
+        }
+        return EchoUpstream(listener: listener, task: task)
+    }
+
+    var url: WebSocketURL {
+        WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime?model=echo")
+    }
+
+    func stop() {
+        listener.close()
+        task.cancel()
+    }
+}
+
+/// A running recorder in front of some upstream, writing to a fresh temporary folder.
+struct RunningProxy {
+    let proxy: RecordingProxy
+    let listener: WebSocketListener<RecordingProxy.Accepted>
+    let task: Task<Void, Never>
+    let folder: String
+
+    static func start(_ target: UpstreamTarget, injectKey: String? = nil) async throws -> RunningProxy {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)").path
+        var configuration = RecordingProxy.Configuration(target: target)
+        configuration.port = 0
+        configuration.outDir = folder
+        configuration.injectKey = injectKey
+        let proxy = RecordingProxy(configuration: configuration) { _ in }
+        let listener = try await proxy.bind()
+        let task = Task<Void, Never> { try? await proxy.run(listener) }
+        return RunningProxy(proxy: proxy, listener: listener, task: task, folder: folder)
+    }
+
+    func url(_ target: String = "/v1/realtime?model=gpt-realtime") -> WebSocketURL {
+        WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: target)
+    }
+
+    /// Waits until `count` connections have finished.
+    func waitForConnections(_ count: Int) async -> [RecordingProxy.ConnectionSummary] {
+        for _ in 0..<500 where proxy.connections.count < count { try? await Task.sleep(for: .milliseconds(10)) }
+        return proxy.connections
+    }
+
+    func recordings() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { folder + "/" + $0 }
+    }
+
+    func stop() {
+        listener.close()
+        task.cancel()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+/// A minimal client: connect, send frames, read frames with one iterator.
+final class TestClient: @unchecked Sendable {
+    let ws: WebSocketChannel
+    let response: HTTPResponseHead
+    private var inbound: NIOAsyncChannelInboundStream<WebSocketFrame>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
+
+    init(_ ws: WebSocketChannel, response: HTTPResponseHead) {
+        self.ws = ws
+        self.response = response
+        inbound = ws.inbound.makeAsyncIterator()
+        outbound = ws.outbound
+    }
+
+    static func connect(_ url: WebSocketURL, headers: [(String, String)] = []) async throws -> UpstreamConnection {
+        try await UpstreamConnector.connect(url, headers: HTTPHeaders(headers))
+    }
+
+    func send(_ opcode: WebSocketOpcode, _ bytes: [UInt8], fin: Bool = true) async throws {
+        try await outbound.write(
+            WebSocketFrame(fin: fin, opcode: opcode, maskKey: .random(), data: ByteBuffer(bytes: bytes)))
+    }
+
+    func sendText(_ text: String) async throws { try await send(.text, Array(text.utf8)) }
+
+    func sendClose(_ code: UInt16, _ reason: String = "") async throws {
+        var payload = ByteBuffer()
+        payload.writeInteger(code)
+        payload.writeString(reason)
+        try await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: payload))
+    }
+
+    /// The next frame, or nil when the connection ended.
+    func next() async throws -> WebSocketFrame? { try await inbound.next() }
+
+    func close() async { try? await ws.channel.close() }
+}
+
+extension WebSocketFrame {
+    var bytes: [UInt8] {
+        var data = unmaskedData
+        return data.readBytes(length: data.readableBytes) ?? []
+    }
+
+    var closeCode: Int? {
+        let b = bytes
+        return opcode == .connectionClose && b.count >= 2 ? Int(b[0]) << 8 | Int(b[1]) : nil
+    }
+}
+
+/// Reads a recording's frames (header skipped).
+func recordedFrames(_ path: String) throws -> [Frame] {
+    var frames: [Frame] = []
+    let reader = RecordingReader(source: try FileSource(path: path))
+    try reader.read { event in
+        if case .line(let line) = event, line.kind == .frame, let frame = line.frame() { frames.append(frame) }
+        return true
+    }
+    return frames
+}
+
+/// The header line of a recording, as text.
+func headerLine(_ path: String) throws -> String {
+    String(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first ?? "")
+}

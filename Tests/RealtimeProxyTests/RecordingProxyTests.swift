@@ -1,0 +1,260 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import RealtimeProtocol
+import RealtimeProxy
+import RealtimeRecording
+import RealtimeSimulation
+import RealtimeValidation
+import Testing
+
+@Suite(.serialized)
+struct RecordingProxyTests {
+    @Test func framesPassUnchangedBothWaysAndAreRecordedInOrder() async throws {
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url))
+        defer { proxy.stop(); echo.stop() }
+        guard
+            case .upgraded(let ws, let response) = try await TestClient.connect(
+                proxy.url(), headers: [("Sec-WebSocket-Protocol", "realtime")])
+        else { Issue.record("not upgraded"); return }
+        #expect(response.headers["sec-websocket-protocol"] == ["realtime"])
+        let client = TestClient(ws, response: response)
+        let big = [UInt8]((0..<(16 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try await client.sendText(#"{"type":"session.update","session":{}}"#)
+        try await client.send(.binary, big)
+        try await client.send(.ping, [1, 2, 3])
+        try await client.sendText("not json {")
+        #expect(try await client.next()?.bytes == Array(#"{"type":"session.update","session":{}}"#.utf8))
+        #expect(try await client.next()?.bytes == big)
+        let pong = try await client.next()
+        #expect(pong?.opcode == .ping && pong?.bytes == [1, 2, 3])
+        #expect(try await client.next()?.bytes == Array("not json {".utf8))
+        try await client.sendClose(4001, "client done")
+        let close = try await client.next()
+        #expect(close?.closeCode == 4001)
+        await client.close()
+        let summaries = await proxy.waitForConnections(1)
+        let path = try #require(summaries.first?.path)
+        let frames = try recordedFrames(path)
+        // Each direction in order (the two directions interleave as the echo races the large send).
+        for direction in [Direction.clientToServer, .serverToClient] {
+            let side = frames.filter { $0.direction == direction }
+            #expect(side.map(\.opcode) == [.text, .binary, .ping, .text, .close])
+            #expect(side[1].payload == big)
+            #expect(side[3].payload == Array("not json {".utf8))
+            #expect(side[4].closeCode == 4001)
+        }
+        #expect(frames.map(\.seq) == Array(1...10))
+    }
+
+    @Test func aServerCloseCodeReachesTheClient() async throws {
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url))
+        defer { proxy.stop(); echo.stop() }
+        guard case .upgraded(let ws, let response) = try await TestClient.connect(proxy.url()) else { return }
+        let client = TestClient(ws, response: response)
+        try await client.sendText("close:4002")
+        #expect(try await client.next()?.closeCode == 4002)
+        try await client.sendClose(4002)
+        await client.close()
+        let path = try #require(await proxy.waitForConnections(1).first?.path)
+        #expect(try recordedFrames(path).compactMap(\.closeCode) == [4002, 4002])
+    }
+
+    @Test func anUpstreamDropEndsTheClientConnectionAndKeepsWhatWasRecorded() async throws {
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url))
+        defer { proxy.stop(); echo.stop() }
+        guard case .upgraded(let ws, let response) = try await TestClient.connect(proxy.url()) else { return }
+        let client = TestClient(ws, response: response)
+        try await client.sendText(#"{"type":"response.create"}"#)
+        _ = try await client.next()
+        try await client.sendText("drop")
+        let after = try? await client.next()
+        #expect(after == nil)  // the connection ended without a close frame, as upstream's did
+        let path = try #require(await proxy.waitForConnections(1).first?.path)
+        #expect(try recordedFrames(path).count == 3)
+    }
+
+    @Test func aClientDropIsRecordedAndClosesTheUpstream() async throws {
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url))
+        defer { proxy.stop(); echo.stop() }
+        guard case .upgraded(let ws, let response) = try await TestClient.connect(proxy.url()) else { return }
+        let client = TestClient(ws, response: response)
+        try await client.sendText(#"{"type":"response.create"}"#)
+        _ = try await client.next()
+        await client.close()
+        let summaries = await proxy.waitForConnections(1)
+        #expect(summaries.first?.frames == 2)
+    }
+
+    @Test func anUpstreamRefusalReachesTheClientAsTheSameStatusAndIsRecorded() async throws {
+        var configuration = SimulatorServer.Configuration()
+        configuration.port = 0
+        configuration.requiredKey = "right-key"
+        let server = SimulatorServer(configuration: configuration)
+        let listener = try await server.bind()
+        let serverTask = Task { try? await server.run(listener) }
+        let upstream = WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime")
+        let proxy = try await RunningProxy.start(.url(upstream))
+        defer { proxy.stop(); listener.close(); serverTask.cancel() }
+        let outcome = try await TestClient.connect(proxy.url(), headers: [("api-key", "wrong-key-12345")])
+        guard case .refused(let status, _, let body) = outcome else { Issue.record("upgraded"); return }
+        #expect(status == 401)
+        #expect(String(decoding: body, as: UTF8.self).contains("invalid_api_key"))
+        let summary = try #require(await proxy.waitForConnections(1).first)
+        #expect(summary.refusedStatus == 401)
+        let header = try headerLine(try #require(summary.path))
+        #expect(header.contains(#""status":401"#) && header.contains("invalid_api_key"))
+        #expect(!header.contains("wrong-key-12345"))
+    }
+
+    @Test func secretsNeverReachTheRecordingAndAMissingKeyIsInjected() async throws {
+        var configuration = SimulatorServer.Configuration()
+        configuration.port = 0
+        configuration.requiredKey = "sk-injected-secret-42"
+        let server = SimulatorServer(configuration: configuration)
+        let listener = try await server.bind()
+        let serverTask = Task { try? await server.run(listener) }
+        let upstream = WebSocketURL(
+            secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime?model=m")
+        let proxy = try await RunningProxy.start(.url(upstream), injectKey: "sk-injected-secret-42")
+        defer { proxy.stop(); listener.close(); serverTask.cancel() }
+        // No credentials from the client: the proxy injects its key and the upstream accepts.
+        guard case .upgraded(let ws, let response) = try await TestClient.connect(proxy.url()) else {
+            Issue.record("injection failed")
+            return
+        }
+        let client = TestClient(ws, response: response)
+        #expect(try await client.next() != nil)  // session.created
+        try await client.sendClose(1000)
+        _ = try await client.next()
+        await client.close()
+        // With the browser's subprotocol key and a query key: passed upstream, never recorded.
+        let browser = try await TestClient.connect(
+            proxy.url("/v1/realtime?model=m&api-key=sk-injected-secret-42"),
+            headers: [("Sec-WebSocket-Protocol", "realtime, openai-insecure-api-key.sk-injected-secret-42")])
+        if case .upgraded(let ws2, let r2) = browser {
+            let c2 = TestClient(ws2, response: r2)
+            _ = try await c2.next()
+            try await c2.sendClose(1000)
+            _ = try await c2.next()
+            await c2.close()
+        } else {
+            Issue.record("browser-style client refused")
+        }
+        let summaries = await proxy.waitForConnections(2)
+        #expect(summaries.count == 2)
+        for path in proxy.recordings() {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(!text.contains("sk-injected-secret-42"), "secret in \(path)")
+            #expect(text.contains("REDACTED"))
+        }
+    }
+
+    @Test func fiftyConcurrentSessionsLoseNothing() async throws {
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url))
+        defer { proxy.stop(); echo.stop() }
+        let url = proxy.url()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for session in 0..<50 {
+                group.addTask {
+                    guard case .upgraded(let ws, let response) = try await TestClient.connect(url) else { return }
+                    let client = TestClient(ws, response: response)
+                    for k in 0..<20 { try await client.sendText(#"{"type":"x","session":\#(session),"k":\#(k)}"#) }
+                    for _ in 0..<20 { _ = try await client.next() }
+                    try await client.sendClose(1000)
+                    _ = try await client.next()
+                    await client.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        let summaries = await proxy.waitForConnections(50)
+        #expect(summaries.count == 50)
+        var sessionsSeen = Set<Int>()
+        for summary in summaries {
+            let frames = try recordedFrames(try #require(summary.path))
+            let sent = frames.filter { $0.direction == .clientToServer && $0.opcode == .text }
+            let echoed = frames.filter { $0.direction == .serverToClient && $0.opcode == .text }
+            let ks = sent.compactMap { try? JSONSerialization.jsonObject(with: Data($0.payload)) as? [String: Any] }
+            #expect(ks.compactMap { $0["k"] as? Int } == Array(0..<20))
+            #expect(echoed.map(\.payload) == sent.map(\.payload))
+            if let s = ks.first?["session"] as? Int { sessionsSeen.insert(s) }
+        }
+        #expect(sessionsSeen.count == 50)
+    }
+
+    @Test func aPathThatIsNotRealtimeIsRefusedWithAHint() async throws {
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url))
+        defer { proxy.stop(); echo.stop() }
+        guard case .refused(let status, _, let body) = try await TestClient.connect(proxy.url("/../../etc/passwd"))
+        else {
+            Issue.record("upgraded")
+            return
+        }
+        #expect(status == 404)
+        #expect(String(decoding: body, as: UTF8.self).contains("not a Realtime path"))
+        #expect(proxy.recordings().isEmpty)
+    }
+
+    @Test(arguments: [Dialect.beta, .ga])
+    func theDemoThroughTheRecorderValidatesClean(_ dialect: Dialect) async throws {
+        var configuration = SimulatorServer.Configuration()
+        configuration.port = 0
+        configuration.options.deltaIntervalMs = 2
+        let server = SimulatorServer(configuration: configuration)
+        let listener = try await server.bind()
+        let serverTask = Task { try? await server.run(listener) }
+        let path =
+            dialect == .ga
+            ? "/openai/v1/realtime?model=x" : "/openai/realtime?api-version=2025-04-01-preview&deployment=x"
+        let upstream = WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/")
+        let proxy = try await RunningProxy.start(.azure(base: upstream, deployment: "gpt-x", ga: dialect == .ga))
+        defer { proxy.stop(); listener.close(); serverTask.cancel() }
+        let script = ClientScript.demo(dialect: dialect)
+        try await ScriptedClient.run(script, url: proxy.url(path), headers: [], timeout: .seconds(30))
+        let summary = try #require(await proxy.waitForConnections(1).first)
+        let report = try ValidationRun.validate(path: try #require(summary.path))
+        #expect(report.dialect == dialect)
+        #expect(report.findings.map { "\($0.rule): \($0.message)" } == [])
+        #expect(report.frames > 100)
+        let header = try headerLine(try #require(summary.path))
+        #expect(header.contains(dialect == .ga ? "/openai/v1/realtime?model=gpt-x" : "deployment=gpt-x"))
+    }
+}
+
+struct UpstreamTargetTests {
+    @Test func azurePreviewKeepsTheClientsAPIVersionAndTheCommandLinesDeployment() throws {
+        let base = try #require(WebSocketURL("https://myres.openai.azure.com"))
+        let resolved = try #require(
+            UpstreamTarget.azure(base: base, deployment: "dep", ga: false)
+                .resolve(clientTarget: "/openai/realtime?api-version=2024-10-01-preview&deployment=other"))
+        #expect(
+            resolved.url.description
+                == "wss://myres.openai.azure.com/openai/realtime?api-version=2024-10-01-preview&deployment=dep")
+        #expect(resolved.dialect == .beta)
+    }
+
+    @Test func azureGAUsesTheV1Path() throws {
+        let base = try #require(WebSocketURL("https://myres.openai.azure.com"))
+        let resolved = try #require(
+            UpstreamTarget.azure(base: base, deployment: "gpt-realtime", ga: true).resolve(
+                clientTarget: "/openai/v1/realtime?model=x"))
+        #expect(resolved.url.description == "wss://myres.openai.azure.com/openai/v1/realtime?model=gpt-realtime")
+    }
+
+    @Test func openAIFallsBackToTheClientsModelAndTheHostIsNeverTheClients() throws {
+        let resolved = try #require(
+            UpstreamTarget.openai(model: nil).resolve(clientTarget: "/v1/realtime?model=gpt-4o-realtime-preview"))
+        #expect(resolved.url.description == "wss://api.openai.com/v1/realtime?model=gpt-4o-realtime-preview")
+        #expect(UpstreamTarget.openai(model: nil).resolve(clientTarget: "/v1/chat/completions") == nil)
+        let evil = try #require(UpstreamTarget.openai(model: "m").resolve(clientTarget: "//evil.example/v1/realtime"))
+        #expect(evil.url.host == "api.openai.com")
+    }
+}
