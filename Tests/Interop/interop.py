@@ -152,6 +152,32 @@ async def killed_mid_session(base, recorder, out):
         ", ".join(r for r in rules if r.startswith("reader.")) or "none")
 
 
+async def interrupted(base, recorder, out):
+    """SIGINT the recorder during a session: the client gets close 1001 and the file is complete."""
+    import signal
+
+    import websockets
+
+    url = base.replace("http://", "ws://") + "/v1/realtime?model=gpt-realtime"
+    async with websockets.connect(url, additional_headers={"Authorization": f"Bearer {KEY}"}) as ws:
+        await ws.recv()
+        recorder.send_signal(signal.SIGINT)
+        try:
+            while True:
+                await asyncio.wait_for(ws.recv(), timeout=10)
+        except websockets.ConnectionClosed:
+            pass
+        code = ws.close_code
+    status = recorder.wait(timeout=15)
+    assert code == 1001, code
+    assert status == 0, status
+    files = glob.glob(os.path.join(out, "*.jsonl"))
+    with open(files[0], encoding="utf-8") as f:
+        last = [json.loads(line) for line in f][-2:]
+    assert [line.get("op") for line in last] == ["close", "close"], last
+    return "SIGINT: client got close 1001, recorder exited 0, recording ends with both close frames"
+
+
 def main():
     work = tempfile.mkdtemp(prefix="rtscope-interop-")
     serve_port, record_port = free_port(), free_port()
@@ -202,6 +228,15 @@ def main():
             results.append(asyncio.run(killed_mid_session(f"http://127.0.0.1:{port}", recorder, out)))
         except Exception as error:  # noqa: BLE001
             failures.append(f"kill -9: {type(error).__name__}: {error}")
+        out = os.path.join(work, "interrupted")
+        port = free_port()
+        recorder = start(["record", "--upstream", f"ws://127.0.0.1:{serve_port}/v1/realtime", "--listen",
+                          f"127.0.0.1:{port}", "--out", out], env)
+        recorders.append(recorder)
+        try:
+            results.append(asyncio.run(interrupted(f"http://127.0.0.1:{port}", recorder, out)))
+        except Exception as error:  # noqa: BLE001
+            failures.append(f"SIGINT: {type(error).__name__}: {error}")
     finally:
         server.terminate()
         for proc in recorders:
