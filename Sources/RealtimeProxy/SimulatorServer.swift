@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOWebSocket
 public import RealtimeProtocol
+import RealtimeRecording
 public import RealtimeSimulation
 
 /// `rtscope serve`: the simulated Realtime server on a socket.
@@ -20,6 +21,10 @@ public final class SimulatorServer: Sendable {
         public var dialect: Dialect?
         public var requiredKey: String?
         public var options = SimulationOptions()
+        /// Answer with a recording's server frames instead of the simulated model (`ReplaySession`).
+        public var replay: [ReplayFrame]?
+        /// Replay speed: 1 = the recorded timing, 2 = twice as fast, 0 = as fast as possible.
+        public var replaySpeed = 1.0
 
         public init() {}
     }
@@ -120,7 +125,12 @@ public final class SimulatorServer: Sendable {
         options.dialect = accepted.dialect
         options.idTag = accepted.conn + "_"
         log("\(accepted.conn): connected (\(accepted.dialect.rawValue))")
-        let session = SimulatedSession(options: options)
+        let session: any ServerSession =
+            if let replay = configuration.replay {
+                ReplaySession(frames: replay, speed: configuration.replaySpeed)
+            } else {
+                SimulatedSession(options: options)
+            }
         let start = ContinuousClock.now
         func now() -> Int64 {
             let elapsed = ContinuousClock.now - start
@@ -191,5 +201,25 @@ public final class SimulatorServer: Sendable {
             }
         }
         return true
+    }
+}
+
+extension SimulatorServer {
+    /// The frames of a recording (or any log `rtscope import` reads), for `Configuration.replay`.
+    /// - Throws: `RecordingError` when it cannot be read.
+    public static func replayFrames(from path: String) throws -> [ReplayFrame] {
+        var frames: [ReplayFrame] = []
+        try RecordingInput.open(path).reader.read { event in
+            guard case .line(let line) = event, line.kind == .frame, let frame = line.frame() else { return true }
+            let text = frame.opcode == .text ? String(decoding: frame.payload, as: UTF8.self) : nil
+            let type = line.eventType
+            frames.append(
+                ReplayFrame(
+                    fromClient: frame.direction == .clientToServer, tUs: frame.tUs, type: type, text: text,
+                    close: frame.opcode == .close
+                        ? (frame.closeCode ?? 1000, String(decoding: frame.payload, as: UTF8.self)) : nil))
+            return true
+        }
+        return frames
     }
 }

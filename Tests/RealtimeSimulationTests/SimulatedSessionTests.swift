@@ -11,7 +11,7 @@ struct Loopback {
     var frames: [(Direction, String)] = []
     var closed: (code: Int, reason: String)?
 
-    static func run(_ script: ClientScript, _ session: SimulatedSession, limitMs: Int64 = 120_000) -> Loopback {
+    static func run(_ script: ClientScript, _ session: any ServerSession, limitMs: Int64 = 120_000) -> Loopback {
         var loop = Loopback()
         var now: Int64 = 0
         var outbox = script.start()
@@ -185,5 +185,46 @@ struct FaultTests {
         let report = try loop.validate(dialect: .beta)
         #expect(report.count(.error) + report.count(.warning) > 0, "\(fault.rawValue) went unnoticed")
         if fault == .disconnectMidResponse { #expect(loop.closed?.code == 1011) }
+    }
+}
+
+struct ReplayTests {
+    static func replayFrames(_ loop: Loopback) -> [ReplayFrame] {
+        loop.frames.enumerated().map { i, frame in
+            let type =
+                (try? JSONSerialization.jsonObject(with: Data(frame.1.utf8)) as? [String: Any])?["type"] as? String
+            return ReplayFrame(
+                fromClient: frame.0 == .clientToServer, tUs: Int64(i) * 10_000, type: type, text: frame.1)
+        }
+    }
+
+    @Test func aReplayAnswersTheSameClientWithTheRecordedServerEvents() throws {
+        let original = Loopback.run(ClientScript.demo(dialect: .ga), SimulatedSession(options: .init(dialect: .ga)))
+        let replay = ReplaySession(frames: Self.replayFrames(original), speed: 0)
+        let script = ClientScript.demo(dialect: .ga)
+        let again = Loopback.run(script, replay)
+        #expect(script.finished)
+        #expect(replay.remaining == 0)
+        #expect(
+            again.frames.filter { $0.0 == .serverToClient }.map(\.1)
+                == original.frames.filter { $0.0 == .serverToClient }.map(\.1))
+        #expect(try again.validate(dialect: .ga).findings.isEmpty)
+    }
+
+    @Test func serverEventsWaitForTheClientEventsBeforeThem() {
+        let frames = [
+            ReplayFrame(fromClient: false, tUs: 0, type: "session.created", text: #"{"type":"session.created"}"#),
+            ReplayFrame(fromClient: true, tUs: 1_000, type: "response.create", text: nil),
+            ReplayFrame(
+                fromClient: false, tUs: 51_000, type: "response.created", text: #"{"type":"response.created"}"#),
+        ]
+        let replay = ReplaySession(frames: frames, speed: 1)
+        #expect(replay.open(now: 0) == [.send(#"{"type":"session.created"}"#)])
+        #expect(replay.nextDue == nil)  // waits for response.create
+        #expect(replay.receive(text: Array(#"{"type":"session.update"}"#.utf8), now: 5).isEmpty)
+        #expect(replay.nextDue == nil)
+        #expect(replay.receive(text: Array(#"{"type":"response.create"}"#.utf8), now: 10).isEmpty)
+        #expect(replay.nextDue == 60)  // the recorded 50 ms after its trigger
+        #expect(replay.due(now: 60) == [.send(#"{"type":"response.created"}"#)])
     }
 }

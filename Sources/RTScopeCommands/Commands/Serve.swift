@@ -37,6 +37,13 @@ extension RTScope {
         @Option(help: "Milliseconds between deltas (0: as fast as possible).")
         var deltaMs = 20
 
+        @Option(
+            help: "Answer clients with the server events of this recording, matching client events by type and order.")
+        var replay: String?
+
+        @Option(help: "Replay speed: 1 = recorded timing, 4 = four times faster, 0 = as fast as possible.")
+        var speed = 1.0
+
         @Flag(help: "Allow listening on a non-loopback address.")
         var allowRemote = false
 
@@ -53,6 +60,7 @@ extension RTScope {
                 throw ValidationError(
                     "--listen \(listen) is not a loopback address; add --allow-remote if you mean it.")
             }
+            guard speed >= 0 else { throw ValidationError("--speed must be 0 or more.") }
             guard deltaMs >= 0 else { throw ValidationError("--delta-ms must be 0 or more.") }
         }
 
@@ -70,6 +78,15 @@ extension RTScope {
             configuration.requiredKey = requireKey
             configuration.options.faults = Set(faults.compactMap(Fault.init(rawValue:)))
             configuration.options.deltaIntervalMs = deltaMs
+            if let replay {
+                do {
+                    configuration.replay = try SimulatorServer.replayFrames(from: replay)
+                } catch {
+                    Diagnostics.print("rtscope serve: \(error)")
+                    throw ExitCodes.cannotRead
+                }
+                configuration.replaySpeed = speed
+            }
             let server = SimulatorServer(configuration: configuration) { LiveConsole.line("rtscope serve: \($0)") }
             let listener: WebSocketListener<SimulatorServer.Accepted>
             do {
