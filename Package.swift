@@ -75,6 +75,17 @@ let package = Package(
             dependencies: ["RealtimeRecording"],
             swiftSettings: strictSettings
         ),
+        // Proxy benchmark: added latency per hop, throughput, CPU per frame and RSS of `rtscope record`.
+        .executableTarget(
+            name: "rtscope-proxy-bench",
+            dependencies: [
+                "RealtimeProxy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "RealtimeProtocolTests", dependencies: ["RealtimeProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeRecordingTests",

@@ -42,6 +42,8 @@ public final class ConnectionRecorder: @unchecked Sendable {
     private var seq = 0
     private let start = DispatchTime.now().uptimeNanoseconds
     private let observe: @Sendable (RecorderEvent) -> Void
+    /// Whether `.frame` events are reported (their summaries cost a JSON decode per frame).
+    private let observeFrames: Bool
     private var scanner = LineScanner(mode: .bareEvent)
     public private(set) var frames = 0
     public private(set) var payloadBytes = 0
@@ -50,8 +52,10 @@ public final class ConnectionRecorder: @unchecked Sendable {
     /// Creates the recording at `path` (nil: validate and observe without writing).
     /// - Throws: `RecordingError` when the file cannot be created.
     public init(
-        conn: String, path: String?, header: RecordingHeader, observe: @escaping @Sendable (RecorderEvent) -> Void
+        conn: String, path: String?, header: RecordingHeader, observeFrames: Bool = true,
+        observe: @escaping @Sendable (RecorderEvent) -> Void
     ) throws {
+        self.observeFrames = observeFrames
         self.conn = conn
         self.path = path
         writer = try path.map { try RecordingWriter(path: $0, header: header) }
@@ -73,7 +77,7 @@ public final class ConnectionRecorder: @unchecked Sendable {
     )
         throws
     {
-        let (observed, found) = try lock.withLock { () throws -> (ObservedFrame, [Finding]) in
+        let (observed, found) = try lock.withLock { () throws -> (ObservedFrame?, [Finding]) in
             seq += 1
             let tUs = Int64((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             let frame = Frame(
@@ -90,6 +94,7 @@ public final class ConnectionRecorder: @unchecked Sendable {
                 ValidatorEvent(
                     line: seq + 1, index: seq, tUs: tUs, direction: direction, opcode: opcode, object: object))
             findings += found
+            guard observeFrames else { return (nil, found) }
             let type = object?["type"]?.string
             let summary = Self.summary(opcode: opcode, object: object, closeCode: closeCode, payload: payload)
             return (
@@ -98,7 +103,7 @@ public final class ConnectionRecorder: @unchecked Sendable {
                     bytes: payload.count), found
             )
         }
-        observe(.frame(observed))
+        if let observed { observe(.frame(observed)) }
         for finding in found { observe(.finding(conn: conn, finding)) }
     }
 

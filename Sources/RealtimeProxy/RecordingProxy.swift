@@ -17,6 +17,8 @@ public final class RecordingProxy: Sendable {
         public var tls = UpstreamTLS()
         /// A key to inject when a client sends no credentials (from the environment; never logged).
         public var injectKey: String?
+        /// Whether every frame is reported to the observer (findings always are).
+        public var observeFrames = true
 
         public init(target: UpstreamTarget) { self.target = target }
     }

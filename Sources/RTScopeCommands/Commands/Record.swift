@@ -92,6 +92,7 @@ extension RTScope {
             var configuration = RecordingProxy.Configuration(target: target)
             (configuration.host, configuration.port) = address
             configuration.outDir = out
+            configuration.observeFrames = !quiet
             configuration.tls = UpstreamTLS(caFile: caFile, insecure: insecure)
             configuration.injectKey = ProcessInfo.processInfo.environment[target.keyVariable].flatMap {
                 $0.isEmpty ? nil : $0

@@ -28,6 +28,7 @@ enum DemoRunner {
         var proxyConfiguration = RecordingProxy.Configuration(target: .url(upstream))
         proxyConfiguration.port = 0
         proxyConfiguration.outDir = folder
+        proxyConfiguration.observeFrames = false
         let proxy = RecordingProxy(configuration: proxyConfiguration, observe: LiveConsole.observer(quiet: true))
         let proxyListener = try await proxy.bind()
         LiveConsole.line(

@@ -1,0 +1,165 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import RealtimeProxy
+
+/// The benchmark's upstream: answers each client text frame with a server event of the same size.
+struct AnsweringUpstream {
+    let listener: WebSocketListener<Int>
+    var port: Int { listener.port }
+
+    static func start() async throws -> AnsweringUpstream {
+        let listener = try await WebSocketListener<Int>.bind(host: "127.0.0.1", port: 0) { _ in
+            .accept(0, headers: HTTPHeaders())
+        }
+        Task {
+            try? await listener.run { ws, _, _ in
+                try? await ws.executeThenClose { inbound, outbound in
+                    var n = 0
+                    for try await frame in inbound {
+                        if frame.opcode == .connectionClose {
+                            try await outbound.write(
+                                WebSocketFrame(fin: true, opcode: .connectionClose, data: frame.unmaskedData))
+                            return
+                        }
+                        guard frame.opcode == .text else { continue }
+                        n += 1
+                        try await outbound.write(
+                            WebSocketFrame(
+                                fin: true, opcode: .text, data: ByteBuffer(bytes: Event.server(n, size: frame.length))))
+                    }
+                }
+            }
+        }
+        return AnsweringUpstream(listener: listener)
+    }
+}
+
+/// Legal Realtime events of a chosen size.
+enum Event {
+    /// `input_audio_buffer.append` padded with base64 silence to `size` bytes.
+    static func client(size: Int) -> [UInt8] {
+        let head = #"{"type":"input_audio_buffer.append","audio":""#
+        let pad = max(0, size - head.utf8.count - 2) / 4 * 4
+        return Array(head.utf8) + [UInt8](repeating: UInt8(ascii: "A"), count: pad) + Array(#""}"#.utf8)
+    }
+
+    /// `rate_limits.updated` with event id `n`, padded to about `size` bytes.
+    static func server(_ n: Int, size: Int) -> [UInt8] {
+        let head = #"{"type":"rate_limits.updated","event_id":"event_\#(n)","rate_limits":[],"pad":""#
+        return Array(head.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: max(0, size - head.utf8.count - 2))
+            + Array(#""}"#.utf8)
+    }
+}
+
+/// `rtscope record --quiet` as a child process.
+final class ProxyProcess: @unchecked Sendable {  // immutable after start
+    let process: Process
+    let port: Int
+
+    static func start(rtscope: String, upstreamPort: Int, outDir: String) throws -> ProxyProcess {
+        let port = Int.random(in: 20_000...40_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: rtscope)
+        process.arguments = [
+            "record", "--upstream", "ws://127.0.0.1:\(upstreamPort)/v1/realtime", "--listen", "127.0.0.1:\(port)",
+            "--out", outDir, "--quiet",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return ProxyProcess(process: process, port: port)
+    }
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// utime + stime of the proxy, in seconds.
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    func rssKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
+        return Int(line.split(separator: " ")[1]) ?? 0
+    }
+}
+
+/// The load client.
+enum Client {
+    static func connect(_ url: WebSocketURL) async throws -> WebSocketChannel {
+        guard case .upgraded(let ws, _) = try await UpstreamConnector.connect(url, headers: HTTPHeaders()) else {
+            throw CancellationError()
+        }
+        return ws
+    }
+
+    static func frame(_ bytes: [UInt8]) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(bytes: bytes))
+    }
+
+    /// Round-trip times in µs with one frame in flight (after 200 warm-up frames).
+    static func rtts(_ url: WebSocketURL, size: Int, count: Int) async throws -> [Double] {
+        let ws = try await connect(url)
+        let payload = Event.client(size: size)
+        return try await ws.executeThenClose { inbound, outbound in
+            var it = inbound.makeAsyncIterator()
+            var out: [Double] = []
+            for i in 0..<(count + 200) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try await outbound.write(frame(payload))
+                _ = try await it.next()
+                if i >= 200 { out.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000) }
+            }
+            return out
+        }
+    }
+
+    /// Echoed frames per second with the sender running ahead of the reader.
+    static func throughput(_ url: WebSocketURL, size: Int, count: Int) async throws -> Double {
+        let ws = try await connect(url)
+        let payload = Event.client(size: size)
+        return try await ws.executeThenClose { inbound, outbound in
+            let start = DispatchTime.now().uptimeNanoseconds
+            let writer = Task {
+                for _ in 0..<count { try await outbound.write(frame(payload)) }
+            }
+            var it = inbound.makeAsyncIterator()
+            for _ in 0..<count { _ = try await it.next() }
+            try await writer.value
+            return Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+    }
+
+    /// Echoes `count` frames, calling `sample` every tenth of the way.
+    static func longRun(_ url: WebSocketURL, size: Int, count: Int, proxy: ProxyProcess) async throws -> [(Int, Int)] {
+        let ws = try await connect(url)
+        let payload = Event.client(size: size)
+        return try await ws.executeThenClose { inbound, outbound in
+            var samples: [(Int, Int)] = []
+            var it = inbound.makeAsyncIterator()
+            let window = 32
+            for _ in 0..<window { try await outbound.write(frame(payload)) }
+            for i in 1...count {
+                _ = try await it.next()
+                if i + window <= count { try await outbound.write(frame(payload)) }
+                if i % max(1, count / 10) == 0 || i == 1000 { samples.append((i, proxy.rssKiB())) }
+            }
+            return samples
+        }
+    }
+}

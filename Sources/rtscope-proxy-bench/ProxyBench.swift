@@ -1,0 +1,105 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import RealtimeProxy
+
+/// `rtscope-proxy-bench`: what `rtscope record` adds between a client and its upstream.
+///
+/// Starts an upstream in this process that answers every client frame with a server event of the
+/// same size (`rate_limits.updated` padded, so the recorder's live validator sees legal traffic),
+/// runs `rtscope record --quiet` (the binary next to this one) in front of it as a child process,
+/// and measures, direct and through the proxy: round-trip times for 200 B and 100 KB frames (one
+/// in flight), pipelined throughput, the proxy's CPU time per forwarded frame (from
+/// /proc/PID/stat), and its RSS while forwarding at least `--gib` GiB.
+///
+/// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N]`. Build with `-c release`.
+@main
+struct ProxyBench {
+    static func main() async throws {
+        var args = Array(CommandLine.arguments.dropFirst())
+        func option(_ name: String, _ fallback: String) -> String {
+            guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
+            defer { args.removeSubrange(i...(i + 1)) }
+            return args[i + 1]
+        }
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let rtscope = option("--rtscope", here.appendingPathComponent("rtscope").path)
+        let rounds = Int(option("--rounds", "3")) ?? 3
+        let gib = Double(option("--gib", "1")) ?? 1
+
+        let upstream = try await AnsweringUpstream.start()
+        let outDir = NSTemporaryDirectory() + "rtscope-proxy-bench-\(getpid())"
+        let proxy = try ProxyProcess.start(rtscope: rtscope, upstreamPort: upstream.port, outDir: outDir)
+        defer {
+            proxy.stop()
+            try? FileManager.default.removeItem(atPath: outDir)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let direct = WebSocketURL(secure: false, host: "127.0.0.1", port: upstream.port, target: "/v1/realtime")
+        let proxied = WebSocketURL(
+            secure: false, host: "127.0.0.1", port: proxy.port, target: "/v1/realtime?model=bench")
+
+        print("# rtscope record: proxy benchmark")
+        print(
+            "machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; client, proxy and upstream share them; loopback"
+        )
+        print("recording on (one JSONL line per frame, written before forwarding), live validation on\n")
+        print("## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
+        print("| frame | round | direct RTT p50 / p99 µs | proxied RTT p50 / p99 µs | added per hop p50 / p99 µs |")
+        print("| --- | --- | --- | --- | --- |")
+        for (label, size, count) in [("200 B", 200, 5000), ("100 KB", 100_000, 1000)] {
+            for round in 1...rounds {
+                let d = try await Client.rtts(direct, size: size, count: count)
+                let p = try await Client.rtts(proxied, size: size, count: count)
+                let (d50, d99, p50, p99) = (d.percentile(50), d.percentile(99), p.percentile(50), p.percentile(99))
+                print(
+                    "| \(label) | \(round) | \(f(d50)) / \(f(d99)) | \(f(p50)) / \(f(p99)) | \(f((p50 - d50) / 2)) / \(f((p99 - d99) / 2)) |"
+                )
+            }
+        }
+        print("\n## Throughput (pipelined echo) and proxy CPU per forwarded frame\n")
+        print(
+            "| frame | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        for (label, size, count) in [("200 B", 200, 100_000), ("100 KB", 100_000, 2000)] {
+            let d = try await Client.throughput(direct, size: size, count: count)
+            let cpuBefore = proxy.cpuSeconds()
+            let p = try await Client.throughput(proxied, size: size, count: count)
+            let cpu = proxy.cpuSeconds() - cpuBefore
+            let perFrame = cpu / Double(count * 2) * 1e6
+            print(
+                "| \(label) | \(count) | \(Int(d)) | \(Int(p)) | \(String(format: "%.0f %%", p / d * 100)) | \(String(format: "%.1f", p * Double(size) / 1e6)) | \(String(format: "%.1f", perFrame)) |"
+            )
+        }
+        print("\n## Memory over a long run (100 KB frames through the proxy, both ways)\n")
+        let frames = Int(gib * Double(1 << 30) / 100_000)
+        let samples = try await Client.longRun(proxied, size: 100_000, count: frames, proxy: proxy)
+        print("| frames echoed | forwarded by the proxy | proxy RSS |")
+        print("| --- | --- | --- |")
+        for (sent, rss) in samples {
+            print(
+                "| \(sent) | \(String(format: "%.2f GiB", Double(sent) * 2 * 100_000 / Double(1 << 30))) | \(rss / 1024) MiB |"
+            )
+        }
+        print("\nrecordings written: \(String(format: "%.2f GiB", Double(directorySize(outDir)) / Double(1 << 30)))")
+    }
+
+    static func f(_ us: Double) -> String { String(format: "%.0f", us) }
+
+    static func directorySize(_ dir: String) -> Int64 {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return files.reduce(0) {
+            $0 + ((try? FileManager.default.attributesOfItem(atPath: dir + "/" + $1)[.size] as? Int64) ?? 0)
+        }
+    }
+}
+
+extension Array where Element == Double {
+    func percentile(_ p: Double) -> Double {
+        guard !isEmpty else { return 0 }
+        let sorted = self.sorted()
+        return sorted[Swift.min(sorted.count - 1, Int(Double(sorted.count) * p / 100))]
+    }
+}
