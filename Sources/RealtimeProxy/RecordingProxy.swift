@@ -15,6 +15,8 @@ public final class RecordingProxy: Sendable {
         /// Folder for recordings (created if missing); nil records nothing to disk.
         public var outDir: String? = "recordings"
         public var tls = UpstreamTLS()
+        /// Serve `wss://` to clients with this certificate (nil: plain `ws://`).
+        public var listenerTLS: ListenerTLS?
         /// A key to inject when a client sends no credentials (from the environment; never logged).
         public var injectKey: String?
         /// Whether every frame is reported to the observer (findings always are).
@@ -60,7 +62,9 @@ public final class RecordingProxy: Sendable {
         if let dir = configuration.outDir {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        return try await WebSocketListener<Accepted>.bind(host: configuration.host, port: configuration.port) {
+        return try await WebSocketListener<Accepted>.bind(
+            host: configuration.host, port: configuration.port, tls: configuration.listenerTLS
+        ) {
             [self] request in await self.decide(request)
         }
     }

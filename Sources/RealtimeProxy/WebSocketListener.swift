@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOHTTP1
 import NIOPosix
+import NIOSSL
 public import NIOWebSocket
 
 /// A WebSocket frame channel (one iterator for its lifetime; the writer is Sendable).
@@ -45,14 +46,20 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
     /// The bound port (useful with port 0).
     public var port: Int { channel.channel.localAddress?.port ?? 0 }
 
-    /// Binds `host:port`.
-    /// - Throws: when the address cannot be bound.
-    public static func bind(host: String, port: Int, decide: @escaping Decide) async throws -> WebSocketListener {
+    /// Binds `host:port`; with `tls`, clients connect with `wss://` (see `ListenerTLS`).
+    /// - Throws: when the address cannot be bound or the certificate cannot be loaded.
+    public static func bind(host: String, port: Int, tls: ListenerTLS? = nil, decide: @escaping Decide) async throws
+        -> WebSocketListener
+    {
+        let sslContext = try tls.map { try $0.makeContext() }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
                     let decided = NIOLockedValueBox<(UpgradeRequest, UpgradeDecision<Accepted>)?>(nil)
                     let upgrader = NIOTypedWebSocketServerUpgrader<Outcome>(
                         maxFrameSize: maxFrameSize,
@@ -129,5 +136,23 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
             try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
             try await outbound.write(.end(nil))
         }
+    }
+}
+
+/// A certificate and key for serving `wss://` locally (for clients that refuse plain `ws://`).
+public struct ListenerTLS: Sendable {
+    public var certificateFile: String
+    public var keyFile: String
+
+    public init(certificateFile: String, keyFile: String) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+    }
+
+    func makeContext() throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
+        return try NIOSSLContext(
+            configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
 }

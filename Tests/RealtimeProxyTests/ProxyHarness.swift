@@ -66,12 +66,15 @@ struct RunningProxy {
     let task: Task<Void, Never>
     let folder: String
 
-    static func start(_ target: UpstreamTarget, injectKey: String? = nil) async throws -> RunningProxy {
+    static func start(_ target: UpstreamTarget, injectKey: String? = nil, tls: ListenerTLS? = nil) async throws
+        -> RunningProxy
+    {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)").path
         var configuration = RecordingProxy.Configuration(target: target)
         configuration.port = 0
         configuration.outDir = folder
         configuration.injectKey = injectKey
+        configuration.listenerTLS = tls
         let proxy = RecordingProxy(configuration: configuration) { _ in }
         let listener = try await proxy.bind()
         let task = Task<Void, Never> { try? await proxy.run(listener) }
@@ -163,4 +166,20 @@ func recordedFrames(_ path: String) throws -> [Frame] {
 /// The header line of a recording, as text.
 func headerLine(_ path: String) throws -> String {
     String(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first ?? "")
+}
+
+/// A self-signed certificate for `localhost` / 127.0.0.1, made with openssl in a temporary folder.
+func selfSignedCertificate() throws -> (cert: String, key: String) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
+    ]
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return (dir + "/cert.pem", dir + "/key.pem")
 }

@@ -189,6 +189,28 @@ struct RecordingProxyTests {
         #expect(sessionsSeen.count == 50)
     }
 
+    @Test func theProxyServesWSSWithALocalCertificateAndTheCAFileIsTrusted() async throws {
+        let (cert, key) = try selfSignedCertificate()
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url), tls: ListenerTLS(certificateFile: cert, keyFile: key))
+        defer { proxy.stop(); echo.stop() }
+        var url = proxy.url()
+        url.secure = true
+        url.host = "localhost"
+        // Without trusting the certificate the TLS handshake fails ...
+        await #expect(throws: (any Error).self) { _ = try await UpstreamConnector.connect(url, headers: [:]) }
+        // ... with --ca-file it works, and frames pass.
+        let outcome = try await UpstreamConnector.connect(url, headers: [:], tls: UpstreamTLS(caFile: cert))
+        guard case .upgraded(let ws, let response) = outcome else { Issue.record("not upgraded"); return }
+        let client = TestClient(ws, response: response)
+        try await client.sendText(#"{"type":"response.create"}"#)
+        #expect(try await client.next()?.bytes == Array(#"{"type":"response.create"}"#.utf8))
+        try await client.sendClose(1000)
+        _ = try await client.next()
+        await client.close()
+        #expect(await proxy.waitForConnections(1).first?.frames == 4)
+    }
+
     @Test func aPathThatIsNotRealtimeIsRefusedWithAHint() async throws {
         let echo = try await EchoUpstream.start()
         let proxy = try await RunningProxy.start(.url(echo.url))

@@ -228,3 +228,74 @@ struct ReplayTests {
         #expect(replay.due(now: 60) == [.send(#"{"type":"response.created"}"#)])
     }
 }
+
+struct MoreSessionsValidateClean {
+    static func session(_ dialect: Dialect, turnDetectionOff: Bool) -> JSON {
+        var session: JSON =
+            dialect == .ga
+            ? .object([
+                ("type", "realtime"),
+                (
+                    "audio",
+                    .object([
+                        (
+                            "input",
+                            .object([
+                                ("turn_detection", nil), ("transcription", .object([("model", "gpt-4o-transcribe")])),
+                            ])
+                        )
+                    ])
+                ),
+            ])
+            : .object([("turn_detection", nil), ("input_audio_transcription", .object([("model", "whisper-1")]))])
+        if !turnDetectionOff { session = .object([]) }
+        return session
+    }
+
+    /// Push-to-talk with input transcription, then item retrieve, delete, a buffer clear and a cancel.
+    @Test(arguments: Dialect.allCases)
+    func pushToTalkWithTranscriptionAndHousekeeping(_ dialect: Dialect) throws {
+        let script = ClientScript(
+            dialect: dialect,
+            steps: [
+                .send(
+                    .object([("type", "session.update"), ("session", Self.session(dialect, turnDetectionOff: true))])),
+                .waitFor("session.updated"),
+                .appendAudio(Tone.pcm(ms: 900, level: 0.3)),
+                .send(.object([("type", "input_audio_buffer.commit")])),
+                .waitFor("conversation.item.input_audio_transcription.completed"),
+                .send(.object([("type", "response.create")])), .waitFor("response.done"),
+                .appendAudio(Tone.pcm(ms: 300, level: 0.3)),
+                .send(.object([("type", "input_audio_buffer.clear")])), .waitFor("input_audio_buffer.cleared"),
+                .send(
+                    .object([
+                        ("type", "conversation.item.create"),
+                        (
+                            "item",
+                            .object([
+                                ("id", "item_client_1"), ("type", "message"), ("role", "user"),
+                                ("content", [.object([("type", "input_text"), ("text", "Tell me a long story")])]),
+                            ])
+                        ),
+                    ])),
+                .waitFor("conversation.item.created"),
+                .send(.object([("type", "conversation.item.retrieve"), ("item_id", "item_client_1")])),
+                .waitFor("conversation.item.retrieved"),
+                .send(.object([("type", "response.create")])), .waitFor("response.content_part.added"),
+                .send(.object([("type", "response.cancel")])), .waitFor("response.done"),
+                .send(.object([("type", "conversation.item.delete"), ("item_id", "item_client_1")])),
+                .waitFor("conversation.item.deleted"),
+                .close,
+            ])
+        let loop = Loopback.run(script, SimulatedSession(options: .init(dialect: dialect)))
+        #expect(script.finished)
+        let report = try loop.validate(dialect: dialect)
+        #expect(report.findings.map { "\($0.line) \($0.rule): \($0.message)" } == [])
+        let statuses = loop.events("response.done").compactMap {
+            ($0["response"] as? [String: Any])?["status"] as? String
+        }
+        #expect(statuses == ["completed", "cancelled"])
+        #expect(loop.types().contains("conversation.item.input_audio_transcription.completed"))
+        #expect(!loop.types().contains("input_audio_buffer.speech_started"))
+    }
+}

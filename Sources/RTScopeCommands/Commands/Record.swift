@@ -56,6 +56,14 @@ extension RTScope {
         @Flag(help: "Do not verify the upstream's TLS certificate (unsafe; for testing only).")
         var insecure = false
 
+        @Option(
+            help:
+                "Serve wss:// to clients with this PEM certificate (with --tls-key), e.g. a self-signed localhost one.")
+        var tlsCert: String?
+
+        @Option(help: "The PEM private key for --tls-cert.")
+        var tlsKey: String?
+
         @Flag(help: "Print only findings and the final summary, not every event.")
         var quiet = false
 
@@ -69,6 +77,9 @@ extension RTScope {
             }
             if let azure, WebSocketURL(azure) == nil {
                 throw ValidationError("--azure must be an https:// endpoint such as https://myres.openai.azure.com.")
+            }
+            guard (tlsCert == nil) == (tlsKey == nil) else {
+                throw ValidationError("--tls-cert and --tls-key go together.")
             }
             guard let address = ListenAddress.parse(listen) else {
                 throw ValidationError("--listen must look like 127.0.0.1:8765.")
@@ -93,6 +104,9 @@ extension RTScope {
             (configuration.host, configuration.port) = address
             configuration.outDir = out
             configuration.observeFrames = !quiet
+            if let tlsCert, let tlsKey {
+                configuration.listenerTLS = ListenerTLS(certificateFile: tlsCert, keyFile: tlsKey)
+            }
             configuration.tls = UpstreamTLS(caFile: caFile, insecure: insecure)
             configuration.injectKey = ProcessInfo.processInfo.environment[target.keyVariable].flatMap {
                 $0.isEmpty ? nil : $0
