@@ -1,6 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
-import NIOCore
+public import NIOCore
 public import NIOWebSocket
 public import RealtimeProtocol
 public import RealtimeRecording
@@ -63,10 +63,9 @@ public final class ConnectionRecorder: @unchecked Sendable {
         self.observe = observe
     }
 
-    /// Records `frame` as seen travelling in `direction` (client frames may be masked).
-    public func record(_ frame: WebSocketFrame, _ direction: Direction) throws {
-        var data = frame.unmaskedData
-        let payload = data.readBytes(length: data.readableBytes) ?? []
+    /// Records `frame` as seen travelling in `direction`; `unmasked` is its payload, already unmasked.
+    public func record(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
+        let payload = unmasked.getBytes(at: unmasked.readerIndex, length: unmasked.readableBytes) ?? []
         let (opcode, closeCode, body) = Self.classify(frame.opcode, payload)
         try record(opcode: opcode, fin: frame.fin, payload: body, closeCode: closeCode, direction)
     }

@@ -159,7 +159,8 @@ public final class RecordingProxy: Sendable {
                 dialect: dialect, handshake: handshake, redacted: redacted.isEmpty ? nil : redacted)
             do {
                 let recorder = try ConnectionRecorder(
-                    conn: conn, path: path(for: conn), header: header, observe: observe)
+                    conn: conn, path: path(for: conn), header: header, observeFrames: configuration.observeFrames,
+                    observe: observe)
                 var accept = HTTPHeaders()
                 if let protocolChosen { accept.add(name: "Sec-WebSocket-Protocol", value: protocolChosen) }
                 return .accept(Accepted(conn: conn, upstream: channel, recorder: recorder), headers: accept)

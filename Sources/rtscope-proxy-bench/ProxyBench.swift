@@ -13,7 +13,7 @@ import RealtimeProxy
 /// in flight), pipelined throughput, the proxy's CPU time per forwarded frame (from
 /// /proc/PID/stat), and its RSS while forwarding at least `--gib` GiB.
 ///
-/// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N]`. Build with `-c release`.
+/// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000]`. Build with `-c release`.
 @main
 struct ProxyBench {
     static func main() async throws {
@@ -27,6 +27,7 @@ struct ProxyBench {
         let rtscope = option("--rtscope", here.appendingPathComponent("rtscope").path)
         let rounds = Int(option("--rounds", "3")) ?? 3
         let gib = Double(option("--gib", "1")) ?? 1
+        let sizes = Set(option("--sizes", "200,100000").split(separator: ",").compactMap { Int($0) })
 
         let upstream = try await AnsweringUpstream.start()
         let outDir = NSTemporaryDirectory() + "rtscope-proxy-bench-\(getpid())"
@@ -48,7 +49,7 @@ struct ProxyBench {
         print("## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
         print("| frame | round | direct RTT p50 / p99 µs | proxied RTT p50 / p99 µs | added per hop p50 / p99 µs |")
         print("| --- | --- | --- | --- | --- |")
-        for (label, size, count) in [("200 B", 200, 5000), ("100 KB", 100_000, 1000)] {
+        for (label, size, count) in [("200 B", 200, 5000), ("100 KB", 100_000, 1000)] where sizes.contains(size) {
             for round in 1...rounds {
                 let d = try await Client.rtts(direct, size: size, count: count)
                 let p = try await Client.rtts(proxied, size: size, count: count)
@@ -63,7 +64,7 @@ struct ProxyBench {
             "| frame | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame |"
         )
         print("| --- | --- | --- | --- | --- | --- | --- |")
-        for (label, size, count) in [("200 B", 200, 100_000), ("100 KB", 100_000, 2000)] {
+        for (label, size, count) in [("200 B", 200, 100_000), ("100 KB", 100_000, 2000)] where sizes.contains(size) {
             let d = try await Client.throughput(direct, size: size, count: count)
             let cpuBefore = proxy.cpuSeconds()
             let p = try await Client.throughput(proxied, size: size, count: count)

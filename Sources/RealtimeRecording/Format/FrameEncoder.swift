@@ -60,8 +60,13 @@ public struct FrameEncoder: ~Copyable {
     }
 
     private mutating func embeddable(_ payload: [UInt8]) -> Bool {
-        guard !payload.isEmpty, !payload.contains(0x0A), !payload.contains(0x0D) else { return false }
-        return payload.withUnsafeBytes { scanner.scan($0) == nil }
+        guard !payload.isEmpty else { return false }
+        return payload.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
+            // memchr is vectorised; a raw CR or LF (legal JSON whitespace) would split the line.
+            return memchr(base, 0x0A, raw.count) == nil && memchr(base, 0x0D, raw.count) == nil
+                && scanner.scan(raw) == nil
+        }
     }
 
     private func appendBase64(_ payload: [UInt8], to out: inout [UInt8]) {
