@@ -39,7 +39,18 @@ def peak_rss_kib(pid):
         return None
 
 
+def start_server():
+    # An undaemonized server started as a shell background job: on this machine a daemonizing
+    # `tmux new-session -d` exits at once ("server exited unexpectedly").
+    subprocess.run(f"tmux -D -L {SOCKET} -f /dev/null </dev/null >/dev/null 2>&1 &", shell=True)
+    for _ in range(100):
+        if tmux("list-sessions").returncode in (0, 1) and os.path.exists(f"/tmp/tmux-{os.getuid()}/{SOCKET}"):
+            return
+        time.sleep(0.02)
+
+
 def measure(rtscope, path):
+    start_server()
     start = time.monotonic()
     tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40", f"exec {rtscope} view {path}")
     first = full = None
@@ -54,7 +65,13 @@ def measure(rtscope, path):
         time.sleep(0.01)
     pid = pid_of_view()
     rss = peak_rss_kib(pid) if pid else None
+    server = tmux("display-message", "-p", "#{pid}").stdout.strip()
     tmux("kill-server")
+    if server.isdigit():
+        try:
+            os.kill(int(server), 9)
+        except OSError:
+            pass
     return first, full, rss
 
 

@@ -20,6 +20,8 @@ public struct ConversationItem: Sendable, Hashable {
 /// a test); GA names are mapped to beta ones through the catalog first.
 public struct ConversationState: Sendable, Hashable {
     public private(set) var items: [ConversationItem] = []
+    /// Responses between their `response.created` and `response.done`, in the order they started.
+    public private(set) var openResponses: [String] = []
 
     public init() {}
 
@@ -34,6 +36,13 @@ public struct ConversationState: Sendable, Hashable {
             guard let item, let id = item["id"] as? String else { return }
             upsert(
                 item, id: id, after: event["previous_item_id"] as? String, insert: type == ConversationEvents.created)
+        case ConversationEvents.responseCreated:
+            if let id = (event["response"] as? [String: Any])?["id"] as? String, !openResponses.contains(id) {
+                openResponses.append(id)
+            }
+        case ConversationEvents.responseDone:
+            let id = (event["response"] as? [String: Any])?["id"] as? String
+            openResponses.removeAll { $0 == id }
         case ConversationEvents.deleted:
             items.removeAll { $0.id == event["item_id"] as? String }
         case ConversationEvents.truncated:
@@ -96,5 +105,9 @@ public enum ConversationEvents {
     public static let deleted = "conversation.item.deleted"
     public static let truncated = "conversation.item.truncated"
     public static let transcriptionCompleted = "conversation.item.input_audio_transcription.completed"
-    public static let all = [created, done, outputItemDone, deleted, truncated, transcriptionCompleted]
+    public static let responseCreated = "response.created"
+    public static let responseDone = "response.done"
+    public static let all = [
+        created, done, outputItemDone, deleted, truncated, transcriptionCompleted, responseCreated, responseDone,
+    ]
 }

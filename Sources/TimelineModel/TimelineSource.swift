@@ -67,8 +67,9 @@ public final class TimelineSource {
 
     /// How much `load` reads before the first screen (the rest comes through `refresh`).
     public static let firstBytes = 4 << 20
-    /// How much each `refresh` call reads at most while catching up (keeps the UI responsive).
-    public static let chunkBytes = 32 << 20
+    /// How much each `refresh` call reads at most while catching up (keeps the UI responsive and
+    /// the transient buffer small).
+    public static let chunkBytes = 8 << 20
 
     /// Whether everything in the file has been read (a followed file can still grow).
     public private(set) var caughtUp = false
@@ -81,32 +82,42 @@ public final class TimelineSource {
     /// last line is read and reported). At the end of a file that is not followed, the
     /// end-of-session checks run once. Returns whether anything new arrived.
     public func refresh(maxBytes: Int = TimelineSource.chunkBytes) throws -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let size = Int64(try handle.seekToEnd())
-        try handle.seek(toOffset: UInt64(nextOffset))
-        var data = try handle.read(upToCount: maxBytes) ?? Data()
-        // A line longer than the chunk: keep reading until it ends.
-        while nextOffset + Int64(data.count) < size, !data.contains(0x0A),
-            let more = try handle.read(upToCount: maxBytes), !more.isEmpty
-        {
-            data += more
-        }
-        let atEnd = nextOffset + Int64(data.count) >= size
-        let take: Data
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let size = Int64(lseek(fd, 0, SEEK_END))
+        // Read straight into one array (no Data, no second copy); a line longer than the chunk
+        // keeps the read going until it ends.
+        var data: [UInt8] = []
+        var filled = 0
+        repeat {
+            let want = min(maxBytes, Int(max(0, size - nextOffset)) - filled)
+            guard want > 0 else { break }
+            data.append(contentsOf: repeatElement(0, count: want))
+            let n = data.withUnsafeMutableBytes { raw in
+                pread(fd, raw.baseAddress! + filled, want, off_t(nextOffset) + off_t(filled))
+            }
+            guard n > 0 else { break }
+            filled += n
+            data.removeLast(want - n)
+        } while memchrLast(data) == nil && nextOffset + Int64(filled) < size
+        let atEnd = nextOffset + Int64(filled) >= size
+        let take: ArraySlice<UInt8>
         if atEnd, !following {
-            take = data  // through the end, an unterminated last line included (the reader reports it)
-        } else if let lastNewline = data.lastIndex(of: 0x0A) {
-            take = data[data.startIndex...lastNewline]
+            take = data[...]  // through the end, an unterminated last line included (the reader reports it)
+        } else if let lastNewline = memchrLast(data) {
+            take = data[...lastNewline]
         } else {
-            take = Data()
+            take = []
         }
         let before = index.entries.count + index.issues.count
         if !take.isEmpty {
             var options = RecordingReader.Options()
             options.startLine = nextLine
             options.startOffset = nextOffset
-            let reader = RecordingReader(source: MemorySource(Array(take), name: path), options: options)
+            let bytes = take.count == data.count ? data : Array(take)
+            data = []
+            let reader = RecordingReader(source: MemorySource(bytes, name: path), options: options)
             try ingest(reader, final: false)
             (nextLine, nextOffset) = (nextLine + reader.linesRead, nextOffset + Int64(take.count))
         }
@@ -316,3 +327,6 @@ extension TimelineSource {
         return marks
     }
 }
+
+/// The index of the last newline in `bytes` (scanning back from the end: lines are short).
+func memchrLast(_ bytes: [UInt8]) -> Int? { bytes.lastIndex(of: 0x0A) }

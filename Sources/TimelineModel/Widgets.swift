@@ -170,10 +170,15 @@ public enum TimelineView {
         let entry =
             model.currentEntry
             ?? model.rows[..<min(model.rows.count, model.state.cursor + 1)].last { $0.entry >= 0 }?.entry
-        let items = entry.map { model.source.conversation(at: $0).items } ?? []
+        let state = entry.map { model.source.conversation(at: $0) }
+        let items = state?.items ?? []
         let line = entry.map { "line \(model.source.index.entries[$0].line)" } ?? "the start"
+        let open = state?.openResponses ?? []
+        let streaming = open.isEmpty ? "" : "· open: \(open.joined(separator: ", ")) "
         screen.fill(y: top, from: x0, to: x0 + width, style: .dim)
-        screen.put("── conversation at \(line): \(items.count) items ", x: x0, y: top, style: .dim, maxWidth: width)
+        screen.put(
+            "── conversation at \(line): \(items.count) items \(streaming)", x: x0, y: top, style: .dim, maxWidth: width
+        )
         let visible = bottom - top - 1
         for (k, item) in items.suffix(visible).enumerated() {
             let number = items.count - min(items.count, visible) + k + 1

@@ -389,3 +389,41 @@ struct IncrementalLoadTests {
         #expect(!m.rows.isEmpty)
     }
 }
+
+struct EveryBindingTests {
+    /// Where each action is tried from (default: a few rows into the error sample).
+    static func setup(_ action: TimelineAction) -> (file: String, keys: String) {
+        switch action {
+        case .up, .previousError, .previousWarning, .stepBack, .top, .pageUp: ("errors.jsonl", "G")
+        case .previousInResponse: ("barge-in.jsonl", "Gk")
+        case .nextInResponse: ("barge-in.jsonl", "jjjj")
+        case .searchNext, .searchPrevious: ("barge-in.jsonl", "jjjjjj/delta<enter>")
+        case .clearFilter: ("barge-in.jsonl", "fresponse.*<enter>")
+        case .related: ("errors.jsonl", "e")
+        case .faster, .slower: ("barge-in.jsonl", " ")
+        default: ("errors.jsonl", "jjj")
+        }
+    }
+
+    @Test(arguments: Keymap.bindings.flatMap { binding in binding.keys.map { (binding.action, $0) } })
+    func everyBindingDoesSomething(_ pair: (TimelineAction, Key)) throws {
+        let (action, key) = pair
+        let (file, keys) = Self.setup(action)
+        var m = try model(file, width: 120, height: 30, keys: keys)
+        let before = TimelineView.render(m).text
+        let cursor = m.state.cursor
+        m.press(key)
+        let after = TimelineView.render(m).text
+        #expect(after != before || m.state.quit || m.state.cursor != cursor, "\(key) (\(action)) changed nothing")
+    }
+
+    @Test func theConversationPaneShowsTheResponsesOpenAtTheSelectedEvent() throws {
+        // On the first response.created of the barge-in sample the response is open; after its
+        // response.done it is not.
+        var m = try model("barge-in.jsonl", width: 140, height: 40)
+        while let t = type(m), t != "response.created" { m.press(.char("j")) }
+        #expect(TimelineView.render(m).text.contains("· open: resp_"))
+        while let t = type(m), t != "response.done" { m.press(.char("j")) }
+        #expect(!TimelineView.render(m).text.contains("· open: resp_"))
+    }
+}
