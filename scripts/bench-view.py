@@ -14,10 +14,15 @@ import sys
 import time
 
 SOCKET = f"rtscope-bench-{os.getpid()}"
+RUN = [0]
+
+
+def socket_name():
+    return f"{SOCKET}-{RUN[0]}"
 
 
 def tmux(*args):
-    return subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True)
+    return subprocess.run(["tmux", "-L", socket_name(), "-f", "/dev/null", *args], capture_output=True, text=True)
 
 
 def pane():
@@ -42,9 +47,11 @@ def peak_rss_kib(pid):
 def start_server():
     # An undaemonized server started as a shell background job: on this machine a daemonizing
     # `tmux new-session -d` exits at once ("server exited unexpectedly").
-    subprocess.run(f"tmux -D -L {SOCKET} -f /dev/null </dev/null >/dev/null 2>&1 &", shell=True)
-    for _ in range(100):
-        if tmux("list-sessions").returncode in (0, 1) and os.path.exists(f"/tmp/tmux-{os.getuid()}/{SOCKET}"):
+    RUN[0] += 1
+    subprocess.run(f"tmux -D -L {socket_name()} -f /dev/null </dev/null >/dev/null 2>&1 &", shell=True)
+    for _ in range(200):
+        probe = tmux("list-sessions")
+        if "error connecting" not in probe.stderr and "no server" not in probe.stderr:
             return
         time.sleep(0.02)
 

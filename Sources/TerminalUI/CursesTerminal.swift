@@ -145,10 +145,16 @@ public enum TimelineApp {
             let now = clock.now
             let elapsed = now - last
             last = now
-            // Catch up with a large file chunk by chunk (one per frame), then poll a followed one.
+            // Catch up with a large file in chunks for up to 100 ms per frame (keys stay responsive),
+            // then poll a followed one every 250 ms.
             if !model.source.caughtUp || (follow && now - lastPoll >= .milliseconds(250)) {
                 lastPoll = now
-                if model.refresh() { terminal.paint(TimelineView.render(model)) }
+                var changed = false
+                repeat {
+                    changed = model.refresh() || changed
+                } while !model.source.caughtUp
+                    && clock.now - now < .milliseconds(100)
+                if changed { terminal.paint(TimelineView.render(model)) }
             }
             if model.state.playing {
                 let before = model.state
@@ -168,7 +174,7 @@ public enum TimelineApp {
                 }
                 terminal.paint(TimelineView.render(model))
             }
-            try? await Task.sleep(for: .milliseconds(33))
+            if model.source.caughtUp { try? await Task.sleep(for: .milliseconds(33)) }
         }
     }
 }

@@ -319,10 +319,17 @@ public struct TimelineModel {
         guard (try? source.refresh()) == true else { return false }
         let atEnd = state.cursor >= rows.count - 1
         let entry = currentEntry
-        visible = matching(state.filter)
-        rows = source.rows(visible, fold: state.fold, issues: state.filter == nil ? source.index.issues : [])
+        if state.filter == nil {
+            visible.append(contentsOf: visible.count..<source.index.entries.count)
+            source.extendRows(&rows, fold: state.fold)  // only the tail can change
+        } else {
+            visible = matching(state.filter)
+            rows = source.rows(visible, fold: state.fold, issues: [])
+        }
         if atEnd {
             move(to: rows.count - 1)
+        } else if let entry, state.cursor < rows.count, rows[state.cursor].folded.contains(entry) {
+            // still on the same row (the usual case: rows only grow at the end)
         } else if let entry, let row = rows.firstIndex(where: { $0.folded.contains(entry) }) {
             state.cursor = row
         }

@@ -427,3 +427,19 @@ struct EveryBindingTests {
         #expect(!TimelineView.render(m).text.contains("· open: resp_"))
     }
 }
+
+struct IncrementalRowsTests {
+    @Test(arguments: Paths.samples)
+    func extendingRowsChunkByChunkEqualsBuildingThemAtOnce(_ name: String) throws {
+        for fold in [true, false] {
+            let source = try TimelineSource.load(Paths.sample(name), firstBytes: 300)
+            var rows = source.rows(Array(source.index.entries.indices), fold: fold, issues: source.index.issues)
+            while !source.caughtUp {
+                _ = try source.refresh(maxBytes: 300)
+                source.extendRows(&rows, fold: fold)
+            }
+            let whole = source.rows(Array(source.index.entries.indices), fold: fold, issues: source.index.issues)
+            #expect(rows == whole, "\(name) fold=\(fold)")
+        }
+    }
+}
