@@ -116,6 +116,23 @@ final class TestClient: @unchecked Sendable {
         outbound = ws.outbound
     }
 
+    struct NotUpgraded: Error {}
+
+    /// Connects and expects an upgrade (throws otherwise, so the test fails).
+    static func open(_ url: WebSocketURL, headers: [(String, String)] = []) async throws -> TestClient {
+        guard case .upgraded(let ws, let response) = try await connect(url, headers: headers) else {
+            throw NotUpgraded()
+        }
+        return TestClient(ws, response: response)
+    }
+
+    /// An echo upstream, a recorder in front of it, and a client connected through it.
+    static func throughEcho() async throws -> (EchoUpstream, RunningProxy, TestClient) {
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url))
+        return (echo, proxy, try await open(proxy.url()))
+    }
+
     static func connect(_ url: WebSocketURL, headers: [(String, String)] = []) async throws -> UpstreamConnection {
         try await UpstreamConnector.connect(url, headers: HTTPHeaders(headers))
     }

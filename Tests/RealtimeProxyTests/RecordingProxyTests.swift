@@ -50,11 +50,8 @@ struct RecordingProxyTests {
     }
 
     @Test func aServerCloseCodeReachesTheClient() async throws {
-        let echo = try await EchoUpstream.start()
-        let proxy = try await RunningProxy.start(.url(echo.url))
+        let (echo, proxy, client) = try await TestClient.throughEcho()
         defer { proxy.stop(); echo.stop() }
-        guard case .upgraded(let ws, let response) = try await TestClient.connect(proxy.url()) else { return }
-        let client = TestClient(ws, response: response)
         try await client.sendText("close:4002")
         #expect(try await client.next()?.closeCode == 4002)
         try await client.sendClose(4002)
@@ -64,11 +61,8 @@ struct RecordingProxyTests {
     }
 
     @Test func anUpstreamDropEndsTheClientConnectionAndKeepsWhatWasRecorded() async throws {
-        let echo = try await EchoUpstream.start()
-        let proxy = try await RunningProxy.start(.url(echo.url))
+        let (echo, proxy, client) = try await TestClient.throughEcho()
         defer { proxy.stop(); echo.stop() }
-        guard case .upgraded(let ws, let response) = try await TestClient.connect(proxy.url()) else { return }
-        let client = TestClient(ws, response: response)
         try await client.sendText(#"{"type":"response.create"}"#)
         _ = try await client.next()
         try await client.sendText("drop")
@@ -79,11 +73,8 @@ struct RecordingProxyTests {
     }
 
     @Test func aClientDropIsRecordedAndClosesTheUpstream() async throws {
-        let echo = try await EchoUpstream.start()
-        let proxy = try await RunningProxy.start(.url(echo.url))
+        let (echo, proxy, client) = try await TestClient.throughEcho()
         defer { proxy.stop(); echo.stop() }
-        guard case .upgraded(let ws, let response) = try await TestClient.connect(proxy.url()) else { return }
-        let client = TestClient(ws, response: response)
         try await client.sendText(#"{"type":"response.create"}"#)
         _ = try await client.next()
         await client.close()
@@ -163,8 +154,7 @@ struct RecordingProxyTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for session in 0..<50 {
                 group.addTask {
-                    guard case .upgraded(let ws, let response) = try await TestClient.connect(url) else { return }
-                    let client = TestClient(ws, response: response)
+                    let client = try await TestClient.open(url)
                     for k in 0..<20 { try await client.sendText(#"{"type":"x","session":\#(session),"k":\#(k)}"#) }
                     for _ in 0..<20 { _ = try await client.next() }
                     try await client.sendClose(1000)
