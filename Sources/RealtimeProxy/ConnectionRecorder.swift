@@ -86,7 +86,9 @@ public final class ConnectionRecorder: @unchecked Sendable {
             frames += 1
             payloadBytes += payload.count
             var object: JSONValue?
-            if opcode == .text, payload.withUnsafeBytes({ scanner.scan($0) }) == nil {
+            // The writer already validated an embedded payload; scan only what it did not embed.
+            if opcode == .text, writer?.lastFrameWasJSON == true || payload.withUnsafeBytes({ scanner.scan($0) }) == nil
+            {
                 object = JSONTape.parse(payload)
             }
             let found = validator.consume(

@@ -132,8 +132,16 @@ public final class TimelineSource {
     /// Indexes and validates what `reader` yields; with `final`, runs the end-of-session checks.
     private func ingest(_ reader: RecordingReader?, final: Bool) throws {
         var found: [Finding] = []
+        // Take the index and the validator out of `self` so they are uniquely referenced while they
+        // grow (otherwise the first append of every chunk copies them whole); put them back after.
         var index = self.index
         var validator = self.validator
+        self.index = RecordingIndex()
+        self.validator = nil
+        defer {
+            self.index = index
+            self.validator = validator
+        }
         try reader?.read { event in
             switch event {
             case .issue(let issue):
@@ -152,8 +160,6 @@ public final class TimelineSource {
             return true
         }
         if final, let last = validator?.finish() { found += last }
-        self.index = index
-        self.validator = validator
         if !found.isEmpty {
             findings += found
             findingsByLine = Dictionary(grouping: findings, by: \.line)

@@ -13,11 +13,14 @@ import RealtimeProtocol
 /// - a close frame keeps `code` and `reason`.
 public struct FrameEncoder: ~Copyable {
     private var scanner = LineScanner(mode: .bareEvent)
+    /// Whether the last frame's payload was embedded as JSON (so it is known to be valid JSON).
+    public private(set) var lastEmbedded = false
 
     public init() {}
 
     /// The line for `frame`.
     public mutating func line(for frame: Frame) -> [UInt8] {
+        lastEmbedded = false
         var out: [UInt8] = []
         out.reserveCapacity(frame.payload.count + 160)
         out.append(contentsOf: "{\"seq\":\(frame.seq),\"t_us\":\(frame.tUs)".utf8)
@@ -36,6 +39,7 @@ public struct FrameEncoder: ~Copyable {
         switch frame.opcode {
         case .text, .error:
             if embeddable(frame.payload) {
+                lastEmbedded = true
                 out.append(contentsOf: ",\"event\":".utf8)
                 out.append(contentsOf: frame.payload)
             } else if String(validating: frame.payload, as: UTF8.self) != nil {

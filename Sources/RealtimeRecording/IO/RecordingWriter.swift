@@ -41,6 +41,9 @@ public final class RecordingWriter {
         if ownsDescriptor { close(fd) }
     }
 
+    /// Whether the last appended frame's payload was embedded as a JSON value (hence valid JSON).
+    public var lastFrameWasJSON: Bool { encoder.lastEmbedded }
+
     /// Appends one frame as one line.
     public func append(_ frame: Frame) throws {
         try writeLine(encoder.line(for: frame))
