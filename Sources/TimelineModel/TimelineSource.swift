@@ -209,17 +209,72 @@ public final class TimelineSource {
 
 /// One row of the timeline: a single event, a fold of one stream's deltas, or a line the reader
 /// could not read (shown with its message, never dropped).
+///
+/// Kept small (32 bytes, no allocation for a one-event row): a timeline has one per event.
 public struct TimelineRow: Sendable, Hashable {
     /// The entry shown (for a fold: its first delta; -1 for an unreadable line).
     public let entry: Int
     /// For a fold: every entry it covers, in order (empty for an unreadable line).
-    public let folded: [Int]
+    public let folded: FoldedEntries
     /// Indentation level: 0 session-level, 1 inside a response, 2 inside an item.
     public let depth: Int
+    private let issueBox: IssueBox?
+
     /// The reader's problem with this line, for unreadable lines.
-    public var issue: ReaderIssue? = nil
+    public var issue: ReaderIssue? { issueBox?.issue }
 
     public var isFold: Bool { folded.count > 1 }
+
+    init(entry: Int, folded: FoldedEntries, depth: Int, issue: ReaderIssue? = nil) {
+        self.entry = entry
+        self.folded = folded
+        self.depth = depth
+        self.issueBox = issue.map(IssueBox.init)
+    }
+
+    final class IssueBox: Sendable, Hashable {
+        let issue: ReaderIssue
+        init(_ issue: ReaderIssue) { self.issue = issue }
+        static func == (a: IssueBox, b: IssueBox) -> Bool { a.issue == b.issue }
+        func hash(into hasher: inout Hasher) { hasher.combine(issue.line) }
+    }
+}
+
+/// The entries a row covers: none, one (stored inline), or a fold's many.
+public struct FoldedEntries: RandomAccessCollection, Sendable, Hashable, ExpressibleByArrayLiteral {
+    private enum Storage: Sendable, Hashable {
+        case none
+        case one(Int)
+        case many([Int])
+    }
+    private let storage: Storage
+
+    public init(_ entries: [Int]) {
+        switch entries.count {
+        case 0: storage = .none
+        case 1: storage = .one(entries[0])
+        default: storage = .many(entries)
+        }
+    }
+
+    public init(arrayLiteral elements: Int...) { self.init(elements) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .none: 0
+        case .one: 1
+        case .many(let all): all.count
+        }
+    }
+
+    public subscript(position: Int) -> Int {
+        switch storage {
+        case .none: preconditionFailure("no entries")
+        case .one(let entry): entry
+        case .many(let all): all[position]
+        }
+    }
 }
 
 extension TimelineSource {
@@ -240,7 +295,7 @@ extension TimelineSource {
         var pending: [Int: [Int]] = [:]  // row index → folded entries
         func flush() {
             for (row, folded) in pending {
-                rows[row] = TimelineRow(entry: folded[0], folded: folded, depth: rows[row].depth)
+                rows[row] = TimelineRow(entry: folded[0], folded: FoldedEntries(folded), depth: rows[row].depth)
             }
             pending.removeAll()
             run.removeAll()
