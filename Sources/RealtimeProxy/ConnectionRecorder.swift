@@ -37,7 +37,12 @@ public final class ConnectionRecorder: @unchecked Sendable {
     public let conn: String
     public let path: String?
     private let lock = NIOLock()
-    private let writer: RecordingWriter?
+    private var writer: RecordingWriter?
+    private let header: RecordingHeader
+    /// Start a new part once a file holds this many bytes (nil: one file per connection).
+    private let rotateBytes: Int64?
+    /// Every file written for this connection, in order.
+    public private(set) var paths: [String] = []
     private var validator: SessionValidator
     private var seq = 0
     private let start = DispatchTime.now().uptimeNanoseconds
@@ -52,9 +57,12 @@ public final class ConnectionRecorder: @unchecked Sendable {
     /// Creates the recording at `path` (nil: validate and observe without writing).
     /// - Throws: `RecordingError` when the file cannot be created.
     public init(
-        conn: String, path: String?, header: RecordingHeader, observeFrames: Bool = true,
+        conn: String, path: String?, header: RecordingHeader, observeFrames: Bool = true, rotateBytes: Int64? = nil,
         observe: @escaping @Sendable (RecorderEvent) -> Void
     ) throws {
+        self.header = header
+        self.rotateBytes = rotateBytes
+        paths = path.map { [$0] } ?? []
         self.observeFrames = observeFrames
         self.conn = conn
         self.path = path
@@ -83,6 +91,8 @@ public final class ConnectionRecorder: @unchecked Sendable {
                 seq: seq, tUs: tUs, wall: RecordingFormat.wallClock(Date()), conn: conn, direction: direction,
                 opcode: opcode, fin: fin, payload: payload, closeCode: closeCode)
             try writer?.append(frame)
+            let embedded = writer?.lastFrameWasJSON == true
+            if let rotateBytes, let current = writer, current.bytesWritten >= rotateBytes { try rotate() }
             frames += 1
             payloadBytes += payload.count
             var object: JSONValue?
@@ -106,6 +116,20 @@ public final class ConnectionRecorder: @unchecked Sendable {
         }
         if let observed { observe(.frame(observed)) }
         for finding in found { observe(.finding(conn: conn, finding)) }
+    }
+
+    /// Continues the recording in a new file (`NAME.2.jsonl`, …) whose header names the part before.
+    ///
+    /// Called with the lock held, between two frames, so no frame is split or lost.
+    private func rotate() throws {
+        guard let first = paths.first else { return }
+        let stem = first.hasSuffix(".jsonl") ? String(first.dropLast(6)) : first
+        let next = "\(stem).\(paths.count + 1).jsonl"
+        var partHeader = header
+        partHeader.part = paths.count + 1
+        partHeader.previous = ((paths.last ?? first) as NSString).lastPathComponent
+        writer = try RecordingWriter(path: next, header: partHeader)
+        paths.append(next)
     }
 
     /// Runs the end-of-session checks; returns every finding of the connection.

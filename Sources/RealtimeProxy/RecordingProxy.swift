@@ -19,6 +19,8 @@ public final class RecordingProxy: Sendable {
         public var listenerTLS: ListenerTLS?
         /// A key to inject when a client sends no credentials (from the environment; never logged).
         public var injectKey: String?
+        /// Split a connection's recording into parts of about this many bytes (nil: never).
+        public var rotateBytes: Int64?
         /// Whether every frame is reported to the observer (findings always are).
         public var observeFrames = true
 
@@ -29,6 +31,8 @@ public final class RecordingProxy: Sendable {
     public struct ConnectionSummary: Sendable {
         public let conn: String
         public let path: String?
+        /// Every file of the connection (more than one with `rotateBytes`).
+        public var paths: [String] = []
         public let frames: Int
         public let bytes: Int
         public let findings: [Finding]
@@ -80,8 +84,9 @@ public final class RecordingProxy: Sendable {
             summaries.withLockedValue {
                 $0.append(
                     ConnectionSummary(
-                        conn: accepted.conn, path: accepted.recorder.path, frames: accepted.recorder.frames,
-                        bytes: accepted.recorder.payloadBytes, findings: findings, refusedStatus: nil))
+                        conn: accepted.conn, path: accepted.recorder.path, paths: accepted.recorder.paths,
+                        frames: accepted.recorder.frames, bytes: accepted.recorder.payloadBytes, findings: findings,
+                        refusedStatus: nil))
             }
         }
     }
@@ -160,7 +165,7 @@ public final class RecordingProxy: Sendable {
             do {
                 let recorder = try ConnectionRecorder(
                     conn: conn, path: path(for: conn), header: header, observeFrames: configuration.observeFrames,
-                    observe: observe)
+                    rotateBytes: configuration.rotateBytes, observe: observe)
                 var accept = HTTPHeaders()
                 if let protocolChosen { accept.add(name: "Sec-WebSocket-Protocol", value: protocolChosen) }
                 return .accept(Accepted(conn: conn, upstream: channel, recorder: recorder), headers: accept)

@@ -270,3 +270,50 @@ struct UpstreamTargetTests {
         #expect(evil.url.host == "api.openai.com")
     }
 }
+
+struct RotationTests {
+    @Test func aLongConnectionIsSplitIntoPartsAndNoFrameIsLost() async throws {
+        let echo = try await EchoUpstream.start()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rotate-\(UUID().uuidString)").path
+        var configuration = RecordingProxy.Configuration(target: .url(echo.url))
+        configuration.port = 0
+        configuration.outDir = folder
+        configuration.rotateBytes = 200_000
+        let proxy = RecordingProxy(configuration: configuration) { _ in }
+        let listener = try await proxy.bind()
+        let task = Task<Void, Never> { try? await proxy.run(listener) }
+        defer {
+            listener.close()
+            task.cancel()
+            echo.stop()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let client = try await TestClient.open(
+            WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime"))
+        let chunk = String(repeating: "A", count: 20_000)
+        for k in 0..<30 {
+            try await client.sendText(#"{"type":"input_audio_buffer.append","k":\#(k),"audio":"\#(chunk)"}"#)
+            _ = try await client.next()
+        }
+        try await client.sendClose(1000)
+        _ = try await client.next()
+        await client.close()
+        var summaries: [RecordingProxy.ConnectionSummary] = []
+        for _ in 0..<300 where summaries.isEmpty {
+            summaries = proxy.connections
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let paths = try #require(summaries.first?.paths)
+        #expect(paths.count >= 3)
+        var seqs: [Int] = []
+        for (n, path) in paths.enumerated() {
+            let header = try headerLine(path)
+            if n > 0 {
+                #expect(header.contains(#""part":\#(n + 1)"#))
+                #expect(header.contains((paths[n - 1] as NSString).lastPathComponent))
+            }
+            seqs += try recordedFrames(path).map(\.seq)
+        }
+        #expect(seqs == Array(1...62))  // 30 appends + 30 echoes + 2 close frames, each exactly once
+    }
+}

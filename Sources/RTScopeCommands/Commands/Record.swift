@@ -50,6 +50,10 @@ extension RTScope {
         @Option(help: "Folder for recordings (created if missing).")
         var out = "recordings"
 
+        @Option(
+            help: "Continue a connection's recording in a new file (NAME.2.jsonl, …) after this size, e.g. 500M or 2G.")
+        var rotateSize: String?
+
         @Option(help: "PEM file of extra CA certificates to trust for the upstream.")
         var caFile: String?
 
@@ -78,6 +82,9 @@ extension RTScope {
             if let azure, WebSocketURL(azure) == nil {
                 throw ValidationError("--azure must be an https:// endpoint such as https://myres.openai.azure.com.")
             }
+            if let rotateSize, Self.bytes(rotateSize) == nil {
+                throw ValidationError("--rotate-size must be a size such as 500M, 2G or 1048576 (at least 1M).")
+            }
             guard (tlsCert == nil) == (tlsKey == nil) else {
                 throw ValidationError("--tls-cert and --tls-key go together.")
             }
@@ -88,6 +95,20 @@ extension RTScope {
                 throw ValidationError(
                     "--listen \(listen) is not a loopback address; add --allow-remote if you mean it.")
             }
+        }
+
+        /// `500M`, `2G`, `64K` (binary units) or plain bytes; at least 1 MiB.
+        static func bytes(_ text: String) -> Int64? {
+            let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+            var digits = text.uppercased()
+            if digits.hasSuffix("IB") || digits.hasSuffix("B") {
+                digits = String(digits.prefix { $0.isNumber || units[$0] != nil })
+            }
+            let unit = digits.last.flatMap { units[$0] } ?? 1
+            if unit != 1 { digits.removeLast() }
+            guard let value = Int64(digits), value > 0 else { return nil }
+            let total = value.multipliedReportingOverflow(by: unit)
+            return total.overflow || total.partialValue < 1 << 20 ? nil : total.partialValue
         }
 
         func run() async throws {
@@ -104,6 +125,7 @@ extension RTScope {
             (configuration.host, configuration.port) = address
             configuration.outDir = out
             configuration.observeFrames = !quiet
+            configuration.rotateBytes = rotateSize.flatMap(Self.bytes)
             if let tlsCert, let tlsKey {
                 configuration.listenerTLS = ListenerTLS(certificateFile: tlsCert, keyFile: tlsKey)
             }

@@ -44,7 +44,8 @@ enum LiveConsole {
             let outcome =
                 c.refusedStatus.map { "refused by the upstream (HTTP \($0))" }
                 ?? "\(c.frames) frames, \(c.findings.count) finding(s)"
-            line("  \(c.conn): \(outcome)\(c.path.map { " → \($0)" } ?? "")")
+            let files = c.paths.count > 1 ? " (\(c.paths.count) parts)" : ""
+            line("  \(c.conn): \(outcome)\(c.path.map { " → \($0)" } ?? "")\(files)")
         }
     }
 }

@@ -32,9 +32,13 @@ public struct RecordingHeader: Sendable, Equatable, Codable {
     public var imported: ImportInfo?
     /// Free text: how the recording was made (samples say so here).
     public var note: String?
+    /// For a connection split by `rtscope record --rotate-size`: this file's part number (2, 3, …;
+    /// absent on the first part) and the file name of the part before it.
+    public var part: Int?
+    public var previous: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, created, tool, source, conn, upstream, dialect, handshake, redacted, note
+        case format, version, created, tool, source, conn, upstream, dialect, handshake, redacted, note, part, previous
         case imported = "import"
     }
 
