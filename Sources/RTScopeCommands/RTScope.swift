@@ -7,6 +7,9 @@ public struct RTScope: AsyncParsableCommand {
         commandName: "rtscope",
         abstract: "Record, validate and inspect OpenAI / Azure OpenAI Realtime API sessions.",
         discussion: """
+            Start with `rtscope demo`: it records a scripted session against the built-in simulated \
+            server, validates it and opens the timeline. Then `rtscope record` in front of your own app.
+
             Recordings are JSONL files (format v1, docs/recording-format.md): a header line, then one \
             line per WebSocket frame with its direction, timing and the payload byte for byte.
 
@@ -16,12 +19,14 @@ public struct RTScope: AsyncParsableCommand {
               64  usage error (bad arguments)
               65  the input is not a recording or a supported log
               66  an input file cannot be opened or read
+              69  a listener cannot start (for example the address is in use)
               73  an output file cannot be written
             """,
         version: RecordingFormat.toolName,
         subcommands: [
-            Cat.self, Events.self, Import.self, Validate.self, Rules.self, Spec.self, View.self, Record.self,
-            Serve.self, Demo.self,
+            Demo.self, Record.self, Serve.self, View.self, Validate.self, Cat.self, Import.self, Events.self,
+            Rules.self,
+            Spec.self,
         ]
     )
 

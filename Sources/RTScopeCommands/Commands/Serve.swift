@@ -92,8 +92,8 @@ extension RTScope {
             do {
                 listener = try await server.bind()
             } catch {
-                Diagnostics.print("rtscope serve: cannot listen on \(listen): \(error)")
-                throw ExitCodes.cannotWrite
+                Diagnostics.print("rtscope serve: cannot listen on \(listen): \(listenFailure(error)).")
+                throw ExitCodes.cannotListen
             }
             LiveConsole.line(
                 "rtscope serve: listening on ws://\(configuration.host):\(listener.port) (paths /openai/realtime, /openai/v1/realtime, /v1/realtime)"

@@ -113,6 +113,16 @@ enum ShutdownSignal {
     }
 }
 
+/// One sentence for a failure to listen.
+func listenFailure(_ error: any Error) -> String {
+    let text = "\(error)"
+    if text.contains("Address already in use") {
+        return "the address is already in use (is another rtscope or service listening there?)"
+    }
+    if text.contains("Permission denied") { return "permission denied (ports below 1024 need privileges)" }
+    return text
+}
+
 /// `host:port` parsing for --listen.
 enum ListenAddress {
     static func parse(_ text: String) -> (host: String, port: Int)? {

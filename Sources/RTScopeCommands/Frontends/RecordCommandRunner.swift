@@ -10,8 +10,10 @@ enum RecordCommandRunner {
         do {
             listener = try await proxy.bind()
         } catch {
-            Diagnostics.print("rtscope record: cannot listen on \(configuration.host):\(configuration.port): \(error)")
-            throw ExitCodes.cannotWrite
+            Diagnostics.print(
+                "rtscope record: cannot listen on \(configuration.host):\(configuration.port): \(listenFailure(error))."
+            )
+            throw ExitCodes.cannotListen
         }
         var removed: [String] = []
         let upstream: String

@@ -8,6 +8,8 @@ public enum ExitCodes {
     public static let notARecording = ExitCode(65)
     /// An input cannot be opened or read (EX_NOINPUT).
     public static let cannotRead = ExitCode(66)
+    /// A listener cannot start, for example because its address is in use (EX_UNAVAILABLE).
+    public static let cannotListen = ExitCode(69)
     /// An output cannot be written (EX_CANTCREAT).
     public static let cannotWrite = ExitCode(73)
 }
