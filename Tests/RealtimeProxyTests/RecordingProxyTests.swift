@@ -317,3 +317,44 @@ struct RotationTests {
         #expect(seqs == Array(1...62))  // 30 appends + 30 echoes + 2 close frames, each exactly once
     }
 }
+
+struct ReplayServerTests {
+    /// Records the demo against the simulated server, then serves that recording with `--replay`
+    /// semantics and runs the same client against it: it finishes and gets the recorded events.
+    @Test func aRecordingReplayedByServeAnswersTheSameClient() async throws {
+        var live = SimulatorServer.Configuration()
+        live.port = 0
+        live.options.deltaIntervalMs = 1
+        let server = SimulatorServer(configuration: live)
+        let listener = try await server.bind()
+        let serverTask = Task<Void, Never> { try? await server.run(listener) }
+        let upstream = WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime")
+        let proxy = try await RunningProxy.start(.url(upstream))
+        defer { proxy.stop(); listener.close(); serverTask.cancel() }
+        try await ScriptedClient.run(
+            ClientScript.demo(dialect: .ga), url: proxy.url(), headers: [], timeout: .seconds(30))
+        let recording = try #require(await proxy.waitForConnections(1).first?.path)
+
+        var replayed = SimulatorServer.Configuration()
+        replayed.port = 0
+        replayed.replay = try SimulatorServer.replayFrames(from: recording)
+        replayed.replaySpeed = 0
+        let replayServer = SimulatorServer(configuration: replayed)
+        let replayListener = try await replayServer.bind()
+        let replayTask = Task<Void, Never> { try? await replayServer.run(replayListener) }
+        defer { replayListener.close(); replayTask.cancel() }
+        let script = ClientScript.demo(dialect: .ga)
+        try await ScriptedClient.run(
+            script,
+            url: WebSocketURL(secure: false, host: "127.0.0.1", port: replayListener.port, target: "/v1/realtime"),
+            headers: [], timeout: .seconds(30))
+        #expect(script.finished)
+        let recordedTypes = try recordedFrames(recording).filter {
+            $0.direction == .serverToClient && $0.opcode == .text
+        }
+        .compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.payload)) as? [String: Any])?["type"] as? String
+        }
+        #expect(script.seen == recordedTypes)
+    }
+}
