@@ -49,6 +49,26 @@ struct RecordingProxyTests {
         #expect(frames.map(\.seq) == Array(1...10))
     }
 
+    @Test func fragmentedMessagesPassAsTheirFramesAndAreRecordedSo() async throws {
+        let (echo, proxy, client) = try await TestClient.throughEcho()
+        defer { proxy.stop(); echo.stop() }
+        try await client.send(.text, Array(#"{"type":"input_audio_buffer.append","#.utf8), fin: false)
+        try await client.send(.continuation, Array(#""audio":""}"#.utf8), fin: true)
+        let first = try #require(try await client.next())
+        let second = try #require(try await client.next())
+        #expect(first.opcode == .text && !first.fin && second.opcode == .continuation && second.fin)
+        try await client.sendClose(1000)
+        _ = try await client.next()
+        await client.close()
+        let path = try #require(await proxy.waitForConnections(1).first?.path)
+        let frames = try recordedFrames(path)
+        for direction in [Direction.clientToServer, .serverToClient] {
+            let side = frames.filter { $0.direction == direction }.prefix(2)
+            #expect(side.map(\.opcode) == [.text, .cont])
+            #expect(side.map(\.fin) == [false, true])
+        }
+    }
+
     @Test func aServerCloseCodeReachesTheClient() async throws {
         let (echo, proxy, client) = try await TestClient.throughEcho()
         defer { proxy.stop(); echo.stop() }
