@@ -29,6 +29,13 @@ struct SessionState {
         var callID: String?
         var name: String?
         var argumentsDone = false
+
+        /// Forgets the accumulated text, transcripts and arguments (once nothing can compare
+        /// against them: after `response.done`), so memory does not grow with the session's text.
+        mutating func releaseContent() {
+            arguments = ""
+            for key in parts.keys { parts[key]?.buffers = [:] }  // audioBytes stay: truncate checks them
+        }
     }
 
     struct Response {

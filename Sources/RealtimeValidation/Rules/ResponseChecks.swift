@@ -109,6 +109,7 @@ extension SessionValidator {
         checkFinalContent(object, response, rid)
         checkUsage(JSON.dict(object, "response.usage"), rid)
         response.doneLine = line
+        for key in response.outputs.keys { response.outputs[key]?.releaseContent() }
         state.responses[rid] = response
         if state.activeDefaultResponse == rid { state.activeDefaultResponse = nil }
         state.cancels.removeAll { $0.responseID == nil || $0.responseID == rid }
