@@ -25,7 +25,10 @@ extension RTScope {
         @Option(help: "Force a dialect (beta or ga); by default beta when the client asks for it, else GA.")
         var dialect: String?
 
-        @Option(help: "Require this API key (api-key header, bearer token, api-key query or subprotocol); else 401.")
+        @Option(
+            help:
+                "Require this made-up test key (api-key header, bearer token, api-key query or subprotocol); else 401. Never a real key: arguments are visible to other processes."
+        )
         var requireKey: String?
 
         @Option(name: .customLong("fault"), help: "Inject a named protocol fault (repeatable; see --list-faults).")
