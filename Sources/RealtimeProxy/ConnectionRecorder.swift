@@ -24,6 +24,8 @@ public struct ObservedFrame: Sendable {
 public enum RecorderEvent: Sendable {
     case frame(ObservedFrame)
     case finding(conn: String, Finding)
+    /// The recording could not be written; the connection is closed rather than forwarded unrecorded.
+    case failure(conn: String, message: String)
 }
 
 /// Records one connection: every frame, both directions, as one recording line each, and runs the
@@ -130,6 +132,13 @@ public final class ConnectionRecorder: @unchecked Sendable {
         partHeader.previous = ((paths.last ?? first) as NSString).lastPathComponent
         writer = try RecordingWriter(path: next, header: partHeader)
         paths.append(next)
+    }
+
+    /// Reports that recording failed (the relay then closes the connection).
+    func fail(_ error: any Error) {
+        var message = "\(error)"
+        while message.hasSuffix(".") { message.removeLast() }
+        observe(.failure(conn: conn, message: message))
     }
 
     /// Runs the end-of-session checks; returns every finding of the connection.

@@ -52,7 +52,13 @@ enum Relay {
         do {
             for try await frame in inbound {
                 let payload = FastMask.unmasked(frame)  // unmask once, a word at a time
-                try recorder.record(frame, unmasked: payload, direction)
+                do {
+                    try recorder.record(frame, unmasked: payload, direction)
+                } catch {
+                    // Never forward what could not be recorded: end the connection and say why.
+                    recorder.fail(error)
+                    return .dropped
+                }
                 let out = WebSocketFrame(
                     fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode,
                     maskKey: mask ? .random() : nil, data: payload)

@@ -25,6 +25,10 @@ enum LiveConsole {
                 line(
                     "\(frame.conn) \(time) ms \(frame.direction.arrow) \(what)\(frame.summary.isEmpty ? "" : "  " + frame.summary)"
                 )
+            case .failure(let conn, let message):
+                line(
+                    "\(conn) ERROR cannot write the recording (\(message)); the connection is closed so that no frame goes unrecorded."
+                )
             case .finding(let conn, let finding):
                 line(
                     "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(SafeText.escape(finding.message))"
