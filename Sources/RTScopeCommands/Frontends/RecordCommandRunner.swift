@@ -31,9 +31,14 @@ enum RecordCommandRunner {
             )
         }
         LiveConsole.line("rtscope record: listening on \(base) → \(redactedURL(upstream, &removed))")
+        let ws = "ws" + base.dropFirst(4)  // http→ws, https→wss
+        LiveConsole.line("  point your client here:")
+        LiveConsole.line("    OpenAI SDK:  OpenAI(base_url=\"\(base)/v1\")  (or websocket_base_url=\"\(ws)/v1\")")
         LiveConsole.line(
-            "  point your client here: azure_endpoint=\(base) (Azure), or base_url=\(base)/v1 / websocket_base_url=ws\(base.dropFirst(4))/v1 (OpenAI)"
+            "    Azure SDK:   AzureOpenAI(azure_endpoint=\"\(base)\", websocket_base_url=\"\(ws)/openai\", api_version=…)"
         )
+        LiveConsole.line(
+            "    any client:  \(ws)/openai/realtime?…, \(ws)/openai/v1/realtime?model=…, \(ws)/v1/realtime?model=…")
         LiveConsole.line(
             "  recordings go to \(configuration.outDir ?? "(nowhere)")/; key injection: \(configuration.injectKey == nil ? "off (no key in \(configuration.target.keyVariable))" : "on, from \(configuration.target.keyVariable)")"
         )
