@@ -151,8 +151,17 @@ final class TestClient: @unchecked Sendable {
         try await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: payload))
     }
 
-    /// The next frame, or nil when the connection ended.
-    func next() async throws -> WebSocketFrame? { try await inbound.next() }
+    /// The next frame, or nil when the connection ended; after `timeout` the connection is closed,
+    /// so a stuck proxy fails the test instead of hanging the run.
+    func next(timeout: Duration = .seconds(60)) async throws -> WebSocketFrame? {
+        let channel = ws.channel
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            try await channel.close()
+        }
+        defer { timer.cancel() }
+        return try await inbound.next()
+    }
 
     func close() async { try? await ws.channel.close() }
 }
