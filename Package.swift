@@ -32,7 +32,9 @@ let package = Package(
             name: "TimelineModel", dependencies: ["RealtimeProtocol", "RealtimeRecording", "RealtimeValidation"],
             swiftSettings: strictSettings),
         // Layer 4: a simulated Realtime server as a pure state machine (client event in, server events out).
-        .target(name: "RealtimeSimulation", dependencies: ["RealtimeProtocol"], swiftSettings: strictSettings),
+        .target(
+            name: "RealtimeSimulation", dependencies: ["RealtimeProtocol", "RealtimeRecording"],
+            swiftSettings: strictSettings),
         // Layer 5: SwiftNIO transport: the recording proxy, the simulated server's socket, a scripted client.
         .target(
             name: "RealtimeProxy",

@@ -99,8 +99,7 @@ public final class ConnectionRecorder: @unchecked Sendable {
             payloadBytes += payload.count
             var object: JSONValue?
             // The writer already validated an embedded payload; scan only what it did not embed.
-            if opcode == .text, writer?.lastFrameWasJSON == true || payload.withUnsafeBytes({ scanner.scan($0) }) == nil
-            {
+            if opcode == .text, embedded || payload.withUnsafeBytes({ scanner.scan($0) }) == nil {
                 object = JSONTape.parse(payload)
             }
             let found = validator.consume(

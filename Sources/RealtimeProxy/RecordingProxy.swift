@@ -117,17 +117,19 @@ public final class RecordingProxy: Sendable {
         let subprotocols = request.headers["sec-websocket-protocol"].joined(separator: ", ")
         let hasCredentials =
             headers.contains(name: "api-key") || headers.contains(name: "authorization")
-            || subprotocols.contains("openai-insecure-api-key.") || url.target.contains("api-key=")
+            || subprotocols.contains(Redactor.insecureKeyPrefix) || url.target.contains("api-key=")
         var redacted: [String] = []
         if !hasCredentials, let key = configuration.injectKey {
             let header = configuration.target.keyHeader(key)
             headers.replaceOrAdd(name: header.name, value: header.value)
             redacted.append("injected:\(header.name.lowercased())")
         }
-        let dialect = pathDialect ?? Self.dialect(headers: headers, subprotocols: subprotocols)
+        let dialect =
+            pathDialect ?? DialectHints.fromHeaders(headers.lowercasedDictionary)
+            ?? DialectHints.fromURL(url.target) ?? .ga
         let requestHead = HTTPHead(
             method: "GET", path: Redactor.url(url.target, removed: &redacted),
-            headers: Redactor.headers(Self.dictionary(headers), removed: &redacted))
+            headers: Redactor.headers(headers.lowercasedDictionary, removed: &redacted))
         let upstreamText = Redactor.url(url.description, removed: &redacted)
         let outcome: UpstreamConnection
         do {
@@ -149,7 +151,7 @@ public final class RecordingProxy: Sendable {
                 conn: conn, refused: status, body: String(decoding: body.prefix(4096), as: UTF8.self),
                 header: requestHead,
                 upstream: upstreamText, dialect: dialect, redacted: redacted,
-                responseHeaders: Self.dictionary(responseHeaders))
+                responseHeaders: responseHeaders.lowercasedDictionary)
             return .refuse(status: status, headers: passed, body: body)
         case .upgraded(let channel, let response):
             let protocolChosen = response.headers["sec-websocket-protocol"].first
@@ -157,7 +159,7 @@ public final class RecordingProxy: Sendable {
                 request: requestHead,
                 response: HTTPHead(
                     status: Int(response.status.code),
-                    headers: Redactor.headers(Self.dictionary(response.headers), removed: &redacted)),
+                    headers: Redactor.headers(response.headers.lowercasedDictionary, removed: &redacted)),
                 subprotocol: protocolChosen.map { Redactor.subprotocols($0, removed: &redacted) })
             let header = RecordingHeader(
                 created: RecordingFormat.wallClock(Date()), source: "proxy", conn: conn, upstream: upstreamText,
@@ -211,22 +213,6 @@ public final class RecordingProxy: Sendable {
 
     static func newConnectionID() -> String {
         String(UInt32.random(in: 0...0xFF_FFFF), radix: 16).leftPadded(to: 6)
-    }
-
-    static func dictionary(_ headers: HTTPHeaders) -> [String: String] {
-        var out: [String: String] = [:]
-        for (name, value) in headers {
-            let key = name.lowercased()
-            out[key] = out[key].map { "\($0), \(value)" } ?? value
-        }
-        return out
-    }
-
-    /// Beta when the client asks for it (header or subprotocol), otherwise GA.
-    static func dialect(headers: HTTPHeaders, subprotocols: String) -> Dialect {
-        headers["openai-beta"].contains { $0.contains("realtime=v1") }
-            || subprotocols.contains("openai-beta.realtime-v1")
-            ? .beta : .ga
     }
 }
 

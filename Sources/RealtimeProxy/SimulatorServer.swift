@@ -93,7 +93,9 @@ public final class SimulatorServer: Sendable {
             let presented =
                 request.headers["api-key"]
                 + request.headers["authorization"].map { $0.replacingOccurrences(of: "Bearer ", with: "") }
-                + protocols.filter { $0.hasPrefix("openai-insecure-api-key.") }.map { String($0.dropFirst(24)) }
+                + protocols.filter { $0.hasPrefix(Redactor.insecureKeyPrefix) }.map {
+                    String($0.dropFirst(Redactor.insecureKeyPrefix.count))
+                }
                 + query.filter { $0.name == "api-key" }.compactMap(\.value)
             guard presented.contains(key) else {
                 return .refuse(
@@ -101,10 +103,9 @@ public final class SimulatorServer: Sendable {
                     body: Self.json("invalid_api_key", "Incorrect API key provided (rtscope serve requires a key)."))
             }
         }
-        let beta =
-            request.headers["openai-beta"].contains { $0.contains("realtime=v1") }
-            || protocols.contains("openai-beta.realtime-v1") || path == "/openai/realtime"
-        let dialect = configuration.dialect ?? (beta ? .beta : .ga)
+        let dialect =
+            configuration.dialect ?? DialectHints.fromHeaders(request.headers.lowercasedDictionary)
+            ?? DialectHints.fromURL(path) ?? .ga
         var headers = HTTPHeaders()
         if protocols.contains("realtime") { headers.add(name: "Sec-WebSocket-Protocol", value: "realtime") }
         let n = counter.withLockedValue {

@@ -156,3 +156,15 @@ public struct ListenerTLS: Sendable {
             configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
 }
+
+extension HTTPHeaders {
+    /// Header name (lower-cased) → value, repeated headers joined with ", " (the recording's form).
+    var lowercasedDictionary: [String: String] {
+        var out: [String: String] = [:]
+        for (name, value) in self {
+            let key = name.lowercased()
+            out[key] = out[key].map { "\($0), \(value)" } ?? value
+        }
+        return out
+    }
+}

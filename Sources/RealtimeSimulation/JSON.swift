@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 
 /// A JSON value with ordered object keys, for building the events the simulated server sends.
 ///
@@ -48,21 +49,7 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    private static func quote(_ s: String, into out: inout String) { out += JSONText.quoted(s) }
 
     /// Converts a Foundation JSON value (from `JSONSerialization`); object keys are sorted.
     public init(foundation value: Any?) {

@@ -167,7 +167,11 @@ extension SimulatedSession {
     }
 
     private func createItem(_ event: JSON, eventID: String?, into out: inout [JSON]) {
-        guard case .object = event["item"] ?? nil, let item = event["item"] else { return }
+        guard let item = event["item"], case .object = item else {
+            out.append(
+                error("invalid_type", "Invalid type for 'item': expected an object.", param: "item", eventID: eventID))
+            return
+        }
         let type = item["type"]?.string ?? "message"
         let id = item["id"]?.string ?? ids.next("item")
         if conversation.contains(where: { $0.id == id }) {

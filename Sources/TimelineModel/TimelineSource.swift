@@ -101,13 +101,13 @@ public final class TimelineSource {
             guard n > 0 else { break }
             filled += n
             data.removeLast(want - n)
-        } while memchrLast(data) == nil && nextOffset + Int64(filled) < size
+        } while lastNewline(data) == nil && nextOffset + Int64(filled) < size
         let atEnd = nextOffset + Int64(filled) >= size
         let take: ArraySlice<UInt8>
         if atEnd, !following {
             take = data[...]  // through the end, an unterminated last line included (the reader reports it)
-        } else if let lastNewline = memchrLast(data) {
-            take = data[...lastNewline]
+        } else if let end = lastNewline(data) {
+            take = data[...end]
         } else {
             take = []
         }
@@ -409,4 +409,4 @@ extension TimelineSource {
 }
 
 /// The index of the last newline in `bytes` (scanning back from the end: lines are short).
-func memchrLast(_ bytes: [UInt8]) -> Int? { bytes.lastIndex(of: 0x0A) }
+func lastNewline(_ bytes: [UInt8]) -> Int? { bytes.lastIndex(of: 0x0A) }

@@ -128,6 +128,7 @@ struct SimulatedSessionTests {
         #expect(errorCode("not json") == "invalid_event")
         #expect(errorCode(#"{"type":"input_audio_buffer.append"}"#) == "missing_required_parameter")
         #expect(errorCode(#"{"type":"conversation.item.delete","item_id":"nope"}"#) == "item_not_found")
+        #expect(errorCode(#"{"type":"conversation.item.create","item":"text"}"#) == "invalid_type")
         #expect(errorCode(#"{"type":"response.create"}"#) == nil)
         #expect(
             errorCode(#"{"type":"response.create","event_id":"second"}"#) == "conversation_already_has_active_response")

@@ -58,7 +58,6 @@ enum LiveConsole {
 enum ShutdownSignal {
     /// Returns on the first SIGINT/SIGTERM, or when the calling task is cancelled.
     static func wait() async {
-        let once = OnceFlag()
         let box = ContinuationBox()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -68,7 +67,7 @@ enum ShutdownSignal {
                     signal(sig, SIG_IGN)
                     let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
                     source.setEventHandler {
-                        if once.set() { box.resume() }
+                        box.resume()
                     }
                     source.resume()
                     sources.append(source)
@@ -76,7 +75,7 @@ enum ShutdownSignal {
                 Keep.sources = sources
             }
         } onCancel: {
-            if once.set() { box.resume() }
+            box.resume()
         }
     }
 
@@ -89,24 +88,13 @@ enum ShutdownSignal {
             defer { lock.unlock() }
             if resumed { c.resume() } else { continuation = c }
         }
+        /// Resumes the waiter once; later calls do nothing.
         func resume() {
             lock.lock()
             defer { lock.unlock() }
             resumed = true
             continuation?.resume()
             continuation = nil
-        }
-    }
-
-    final class OnceFlag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var done = false
-        func set() -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            if done { return false }
-            done = true
-            return true
         }
     }
 

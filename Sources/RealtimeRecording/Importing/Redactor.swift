@@ -15,7 +15,8 @@ public enum Redactor {
     static let secretQueryKeys: Set<String> = [
         "api-key", "api_key", "apikey", "key", "access_token", "token", "client_secret", "authorization", "sig",
     ]
-    static let insecureKeyPrefix = "openai-insecure-api-key."
+    /// The browser subprotocol that carries a key (`openai-insecure-api-key.<key>`).
+    public static let insecureKeyPrefix = "openai-insecure-api-key."
 
     /// A URL with secret query values replaced.
     public static func url(_ url: String, removed: inout [String]) -> String {
