@@ -73,6 +73,8 @@ public final class TimelineSource {
 
     /// Whether everything in the file has been read (a followed file can still grow).
     public private(set) var caughtUp = false
+    /// Whether the index was sized for the whole file (done once, after the first chunk).
+    private var reserved = false
     /// How far reading has got, for a progress indicator (0…1).
     public private(set) var progress = 0.0
 
@@ -121,12 +123,22 @@ public final class TimelineSource {
             let reader = RecordingReader(source: MemorySource(bytes, name: path), options: options)
             try ingest(reader, final: false)
             (nextLine, nextOffset) = (nextLine + reader.linesRead, nextOffset + Int64(take.count))
+            reserveForTheRest(size: size)
         }
         let finished = nextOffset >= size
         progress = size > 0 ? Double(nextOffset) / Double(size) : 1
         if finished, !caughtUp, !following { try ingest(nil, final: true) }
         caughtUp = finished
         return index.entries.count + index.issues.count != before
+    }
+
+    /// After the first chunk of a larger file, sizes the index for the whole file (extrapolated, plus 2 %) in one
+    /// allocation: growing by doubling would, at its last step, hold the old and the new array at once.
+    private func reserveForTheRest(size: Int64) {
+        guard !reserved, nextOffset > 0, nextOffset < size else { return }
+        reserved = true
+        let expected = Double(index.entries.count) * Double(size) / Double(nextOffset) * 1.02
+        if expected > Double(index.entries.count) { index.reserveCapacity(Int(expected)) }
     }
 
     /// Indexes and validates what `reader` yields; with `final`, runs the end-of-session checks.
@@ -142,6 +154,7 @@ public final class TimelineSource {
             self.index = index
             self.validator = validator
         }
+        var tape: JSONTape?
         try reader?.read { event in
             switch event {
             case .issue(let issue):
@@ -154,7 +167,7 @@ public final class TimelineSource {
                 if validator == nil { validator = SessionValidator(declaredDialect: reader?.header?.dialect) }
                 let input = ValidatorEvent(
                     line: line.number, index: index.entries.count, tUs: line.tUs, direction: direction, opcode: opcode,
-                    object: opcode == .text ? line.eventValue() : nil)
+                    object: opcode == .text ? line.eventValue(reusing: &tape) : nil)
                 if let new = validator?.consume(input) { found += new }
             }
             return true

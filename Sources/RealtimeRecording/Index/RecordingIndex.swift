@@ -63,6 +63,10 @@ public struct RecordingIndex: Sendable {
     /// Adds a reader issue (for indexes built by hand, line by line).
     public mutating func append(issue: ReaderIssue) { issues.append(issue) }
 
+    /// Makes room for `count` entries in one allocation (a caller that can estimate the total avoids the
+    /// doubling growth, whose last step holds the old and the new array at once).
+    public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
     /// Sets the header (for indexes built by hand).
     public mutating func setHeader(_ header: RecordingHeader?) { self.header = header ?? self.header }
 
