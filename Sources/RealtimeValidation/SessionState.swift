@@ -73,10 +73,34 @@ struct SessionState {
     var sessionCreatedLine: Int?
     /// Effective configuration (last session.created / session.updated `session` object).
     var config: JSONValue?
-    /// Server event ids seen, by a 64-bit hash of their bytes (8 bytes each, not a string).
-    var serverEventIDs: [UInt64: Int] = [:]
-    /// Client event ids seen, by a 64-bit hash of their bytes.
-    var clientEventIDs: [UInt64: (line: Int, type: String)] = [:]
+    /// Recent server event ids, by a 64-bit hash of their bytes (bounded memory; see `RecentIDs`).
+    var serverEventIDs = RecentIDs()
+    /// Recent client event ids; the tag indexes `clientTypes`.
+    var clientEventIDs = RecentIDs()
+    /// Client event types, indexed by the tags in `clientEventIDs`.
+    var clientTypes: [String] = []
+    var clientTypeCodes: [String: UInt32] = [:]
+
+    /// The line and event type of a recent client event id.
+    func clientEvent(_ hash: UInt64) -> (line: Int, type: String)? {
+        guard let entry = clientEventIDs.entry(of: hash) else { return nil }
+        return (entry.line, Int(entry.tag) < clientTypes.count ? clientTypes[Int(entry.tag)] : "client event")
+    }
+
+    /// Records a client event id used at `line` by `type`; returns the earlier use when it is a repeat.
+    mutating func recordClientEvent(_ hash: UInt64, line: Int, type: String) -> (line: Int, type: String)? {
+        if let earlier = clientEvent(hash) { return earlier }
+        let code: UInt32
+        if let known = clientTypeCodes[type] {
+            code = known
+        } else {
+            code = UInt32(clientTypes.count)
+            clientTypes.append(type)
+            clientTypeCodes[type] = code
+        }
+        _ = clientEventIDs.firstUse(of: hash, line: line, tag: code)
+        return nil
+    }
     var dialectEvidence: (dialect: Dialect, line: Int)?
     var reportedDialectMix = false
 

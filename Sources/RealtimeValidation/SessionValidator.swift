@@ -23,16 +23,33 @@ public struct SessionValidator {
     var currentRole = EventRole.other
     /// What the catalog says about each event type seen, keyed by a hash of the type's bytes.
     var typeCache: [UInt64: TypeInfo] = [:]
+    /// Scratch for the delta fast path (reused; emptied after each event).
+    var fastFields: [JSONValue?] = []
+    /// The response the last delta named: its id's byte hash and the stored key.
+    var lastResponseKey: (hash: UInt64, id: String)?
+    /// Whether content-part deltas take the fast path (tests turn it off to compare it with the full rules).
+    var fastPathEnabled = true
 
     /// The current event's `event_id`, decoded only when a finding needs it.
     var currentEventID: String? { current?.object?["event_id"]?.string }
 
-    /// Catalog facts about one event type, computed once per distinct type.
-    struct TypeInfo {
+    /// Catalog facts about one event type, computed once per distinct type (a class: one reference per event,
+    /// not a copy of every field).
+    final class TypeInfo {
         let type: String
         let spec: EventSpec?
         let canonical: String
         let role: EventRole
+        /// Set for content-part delta types the fast path can take.
+        let deltaPlan: DeltaPlan?
+
+        init(type: String, spec: EventSpec?, canonical: String, role: EventRole, deltaPlan: DeltaPlan?) {
+            self.type = type
+            self.spec = spec
+            self.canonical = canonical
+            self.role = role
+            self.deltaPlan = deltaPlan
+        }
     }
 
     public init(catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil) {
@@ -45,6 +62,7 @@ public struct SessionValidator {
     public mutating func consume(_ event: ValidatorEvent) -> [Finding] {
         findings = []
         current = event
+        defer { current = nil }  // holds no value of the event afterwards, so a reader can reuse its tape
         currentType = nil
         guard event.opcode == .text else { return [] }
         guard let object = event.object, object.isObject, let typeValue = object["type"], let info = typeInfo(typeValue)
@@ -55,6 +73,7 @@ public struct SessionValidator {
                 expected: "{\"type\": \"…\", …}", actual: event.object == nil ? "not a JSON object" : "no string type")
             return findings
         }
+        if let plan = info.deltaPlan, event.direction == .serverToClient, fastDelta(object, plan) { return [] }
         let type = info.type
         let spec = info.spec
         currentType = type
@@ -99,7 +118,9 @@ public struct SessionValidator {
         guard let type = value.string else { return nil }
         let spec = catalog.spec(for: type)
         let canonical = canonicalName(type, spec)
-        let info = TypeInfo(type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other)
+        let plan = spec.flatMap { DeltaPlan(spec: $0, stream: catalog.spec(for: canonical)?.stream) }
+        let info = TypeInfo(
+            type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other, deltaPlan: plan)
         typeCache[key] = info
         return info
     }

@@ -54,6 +54,7 @@ public enum ValidationRun {
         var validator: SessionValidator?
         var findings: [Finding] = []
         var frames = 0
+        var tape: JSONTape?
         func keep(_ new: [Finding]) {
             findings += new.filter { selection.runs($0.rule) && $0.severity >= selection.minimumSeverity }
         }
@@ -65,7 +66,7 @@ public enum ValidationRun {
                 guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else { return true }
                 frames += 1
                 if validator == nil { validator = SessionValidator(declaredDialect: dialect ?? reader.header?.dialect) }
-                let object = opcode == .text ? line.eventValue() : nil
+                let object = opcode == .text ? line.eventValue(reusing: &tape) : nil
                 let input = ValidatorEvent(
                     line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
                     object: object)

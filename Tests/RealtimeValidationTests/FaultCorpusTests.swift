@@ -219,6 +219,25 @@ struct FaultCorpusTests {
         }
     }
 
+    /// The delta fast path accepts only what the full rules pass and changes state as they do: with it on or off,
+    /// every mutation gives the same findings (also on the events after the mutated one).
+    @Test(arguments: faultCorpus)
+    func fastPathAgreesWithTheFullRules(_ mutation: Mutation) throws {
+        var session = try Session.load(mutation.sample)
+        mutation.apply(&session)
+        let fast = session.validate(fastPath: true).map { "\($0.line) \($0.rule) \($0.message)" }
+        let full = session.validate(fastPath: false).map { "\($0.line) \($0.rule) \($0.message)" }
+        #expect(fast == full)
+    }
+
+    @Test(arguments: Samples.all)
+    func fastPathAgreesOnEverySample(_ name: String) throws {
+        let session = try Session.load(name)
+        let fast = session.validate(fastPath: true).map { "\($0.line) \($0.rule) \($0.message)" }
+        let full = session.validate(fastPath: false).map { "\($0.line) \($0.rule) \($0.message)" }
+        #expect(fast == full)
+    }
+
     @Test func everyRuleIsCaughtByAtLeastOneMutation() {
         let covered = Set(faultCorpus.map(\.rule)).union(ReaderFaultTests.coveredRules)
         for rule in RuleCatalog.all { #expect(covered.contains(rule.id), "no mutation for \(rule.id)") }

@@ -39,8 +39,9 @@ struct Session {
     }
 
     /// Runs the validator over the session; lines are numbered as in a file with a header.
-    func validate() -> [Finding] {
+    func validate(fastPath: Bool = true) -> [Finding] {
         var validator = SessionValidator(declaredDialect: dialect)
+        validator.fastPathEnabled = fastPath
         var findings: [Finding] = []
         for (i, rec) in recs.enumerated() {
             findings += validator.consume(

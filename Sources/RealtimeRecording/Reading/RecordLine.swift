@@ -91,7 +91,14 @@ public struct RecordLine {
     ///
     /// `nil` for non-JSON payloads.
     public func eventValue() -> JSONValue? {
-        if let bytes = eventBytes { return JSONTape.parse(bytes) }
+        var tape: JSONTape?
+        return eventValue(reusing: &tape)
+    }
+
+    /// `eventValue()`, parsed into `tape` when nothing holds values of its previous document (see
+    /// `JSONTape.parse(_:reusing:)`): for loops that look at one event at a time.
+    public func eventValue(reusing tape: inout JSONTape?) -> JSONValue? {
+        if let bytes = eventBytes { return JSONTape.parse(bytes, reusing: &tape) }
         if fields.has(.text), let text = string(.text) {
             var scanner = LineScanner(mode: .bareEvent)
             let bytes = Array(text.utf8)

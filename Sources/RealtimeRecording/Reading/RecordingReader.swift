@@ -53,7 +53,8 @@ public final class RecordingReader {
     public private(set) var bytesRead: Int64 = 0
     private var sawContent = false
     private var reportedCRLF = false
-    private var warnedMissingHeader = false
+    /// Set once the first frame has been checked for a preceding header (warned about or not).
+    private var checkedForHeader = false
 
     public init(source: any ByteSource, options: Options = Options()) {
         self.source = source
@@ -204,12 +205,14 @@ public final class RecordingReader {
                         .notAFrame, .error, number, offset,
                         "valid JSON but not a recording frame: it has no \(what)\(hint)")))
         }
-        if header == nil, !warnedMissingHeader, options.startLine == 0 {
-            warnedMissingHeader = true
-            let missing = issue(
-                .missingHeader, .warning, number, offset,
-                "the recording has no header line; reading it as format version 1")
-            guard try body(.issue(missing)) else { return false }
+        if !checkedForHeader {  // the first frame only: reading `header` copies the whole struct
+            checkedForHeader = true
+            if options.startLine == 0, header == nil {
+                let missing = issue(
+                    .missingHeader, .warning, number, offset,
+                    "the recording has no header line; reading it as format version 1")
+                guard try body(.issue(missing)) else { return false }
+            }
         }
         sawContent = true
         framesRead += 1

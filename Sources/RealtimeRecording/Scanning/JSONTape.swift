@@ -25,9 +25,9 @@ public final class JSONTape: @unchecked Sendable {
         var count: Int32  // children, for containers
     }
 
-    let bytes: [UInt8]
-    /// Immutable once built (a `let`, so reads need no exclusivity checks).
-    let nodes: [Node]
+    /// The document's bytes and nodes; replaced only by `parse(_:reusing:)` while nothing else holds the tape.
+    private(set) var bytes: [UInt8]
+    private(set) var nodes: [Node]
 
     private init(bytes: [UInt8], nodes: [Node]) {
         self.bytes = bytes
@@ -36,16 +36,32 @@ public final class JSONTape: @unchecked Sendable {
 
     /// Parses `bytes` (one JSON value); returns its root, or `nil` when the text is not valid JSON.
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        guard let nodes = build(bytes) else { return nil }
+        var nodes: [Node] = []
+        guard build(bytes, into: &nodes) else { return nil }
         return JSONValue(tape: JSONTape(bytes: bytes, nodes: nodes), index: 0)
     }
 
     /// Parses the bytes of a buffer (copied).
     public static func parse(_ raw: UnsafeRawBufferPointer) -> JSONValue? { parse(Array(raw)) }
 
-    private static func build(_ bytes: [UInt8]) -> [Node]? {
-        var nodes: [Node] = []
-        let ok = bytes.withUnsafeBufferPointer { buf -> Bool in
+    /// Parses the bytes of a buffer (copied) into `tape`'s storage when no value of the previous document is still
+    /// held anywhere, so a reader that parses one line after another allocates nothing in the steady state; otherwise
+    /// into a new tape, which then becomes `tape`.
+    public static func parse(_ raw: UnsafeRawBufferPointer, reusing tape: inout JSONTape?) -> JSONValue? {
+        guard isKnownUniquelyReferenced(&tape), let reused = tape else {
+            let value = parse(raw)
+            tape = value?.tape
+            return value
+        }
+        reused.bytes.removeAll(keepingCapacity: true)
+        reused.bytes.append(contentsOf: raw)
+        reused.nodes.removeAll(keepingCapacity: true)
+        guard build(reused.bytes, into: &reused.nodes) else { return nil }
+        return JSONValue(tape: reused, index: 0)
+    }
+
+    private static func build(_ bytes: [UInt8], into nodes: inout [Node]) -> Bool {
+        bytes.withUnsafeBufferPointer { buf -> Bool in
             guard let p = buf.baseAddress else { return false }
             let n = buf.count
             nodes.reserveCapacity(16)
@@ -143,7 +159,6 @@ public final class JSONTape: @unchecked Sendable {
             }
             return !nodes.isEmpty
         }
-        return ok ? nodes : nil
     }
 }
 
@@ -276,6 +291,47 @@ public struct JSONValue: @unchecked Sendable {
             hash = hash &* 0x0000_0100_0000_01B3
         }
         return hash
+    }
+
+    /// Finds the members named `keys` in one pass over an object.
+    ///
+    /// As the subscript does, the first member of each name counts: `found[k]` is set to the value of `keys[k]`, or
+    /// `nil`. `found` is reused storage, resized to `keys.count`. Returns `false` (and finds nothing) when this is not
+    /// an object.
+    public func members(_ keys: [[UInt8]], into found: inout [JSONValue?]) -> Bool {
+        if found.count != keys.count { found = Array(repeating: nil, count: keys.count) }
+        for k in found.indices { found[k] = nil }
+        let parent = node
+        guard parent.kind == 1 else { return false }
+        guard parent.count > 0 else { return true }
+        tape.bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var child = index + 1
+            while child >= 0 {
+                let n = tape.nodes[Int(child)]
+                let length = Int(n.keyEnd - n.keyStart)
+                for (k, key) in keys.enumerated() where key.count == length && found[k] == nil {
+                    let same = key.withUnsafeBytes { k in
+                        k.baseAddress.map { memcmp(base + Int(n.keyStart), $0, length) == 0 } ?? true
+                    }
+                    if same {
+                        found[k] = JSONValue(tape: tape, index: child)
+                        break
+                    }
+                }
+                child = n.next
+            }
+        }
+        return true
+    }
+
+    /// Whether a string's raw contents contain an escape (so `rawEquals` and `byteCount` are of the escaped form).
+    public var isEscapedString: Bool {
+        let n = node
+        guard n.kind == 3 else { return false }
+        return tape.bytes.withUnsafeBytes { raw in
+            raw.baseAddress.map { memchr($0 + Int(n.start), 0x5C, Int(n.end - n.start)) != nil } ?? false
+        }
     }
 
     /// The value at a dot-separated path (numeric components index arrays), without allocating.

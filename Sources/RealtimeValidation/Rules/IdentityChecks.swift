@@ -45,48 +45,43 @@ extension SessionValidator {
     }
 
     mutating func checkServerIdentity(_ object: JSONValue, _ type: String) {
-        if let idValue = object["event_id"], let id = idValue.string, !id.isEmpty {
-            if let first = state.serverEventIDs[idValue.bytesHash] {
+        if let idValue = object["event_id"], idValue.kind == .string, idValue.byteCount > 0 {
+            if let first = state.serverEventIDs.firstUse(of: idValue.bytesHash, line: line) {
+                let id = idValue.string ?? ""
                 emit(
                     "server-event-id-duplicate", "The server event_id \(id) was already used.",
-                    expected: "a new event_id", actual: id, related: [RelatedLine(line: first, note: "first use")])
-            } else {
-                state.serverEventIDs[idValue.bytesHash] = line
+                    expected: "a new event_id", actual: id, related: [RelatedLine(line: first.line, note: "first use")])
             }
         } else if catalog.spec(for: type)?.requiredFields.contains(where: { $0.path == "event_id" }) == true {
             emit(
                 "server-event-id-missing", "The server event \(type) has no event_id.",
                 expected: "a non-empty event_id", actual: "absent or empty")
         }
-        let starts = type == EventNames.sessionCreated || type == EventNames.transcriptionSessionCreated
-        if !state.sawServerEvent, !starts {
-            emit(
-                "session-created-first", "The first server event is \(type), not session.created.",
-                expected: "session.created", actual: type)
+        if !state.sawServerEvent {
+            if type != EventNames.sessionCreated && type != EventNames.transcriptionSessionCreated {
+                emit(
+                    "session-created-first", "The first server event is \(type), not session.created.",
+                    expected: "session.created", actual: type)
+            }
+            state.sawServerEvent = true
         }
-        state.sawServerEvent = true
     }
 
     mutating func checkClientIdentity(_ object: JSONValue) {
         guard let idValue = object["event_id"], idValue.kind == .string else { return }
-        if idValue.byteCount <= 512, state.clientEventIDs[idValue.bytesHash] == nil {
-            state.clientEventIDs[idValue.bytesHash] = (line, currentType ?? "")  // the common case: new and short
-            return
-        }
-        guard let id = idValue.string else { return }
+        let repeated = state.recordClientEvent(idValue.bytesHash, line: line, type: currentType ?? "")
+        guard idValue.byteCount > 512 || repeated != nil, let id = idValue.string else { return }
         if id.count > 512 {
             emit(
                 "client-event-id-invalid", "A client event_id is longer than 512 characters.",
                 expected: "≤ 512 characters", actual: "\(id.count) characters")
         }
-        if let first = state.clientEventIDs[idValue.bytesHash] {
+        if let first = repeated {
             emit(
                 "client-event-id-invalid",
                 "The client event_id \(id) was already used, so errors cannot be traced to one event.",
                 expected: "a unique event_id", actual: id,
                 related: [RelatedLine(line: first.line, note: "first use by \(first.type)")])
-        } else {
-            state.clientEventIDs[idValue.bytesHash] = (line, currentType ?? "")
         }
     }
 

@@ -218,11 +218,12 @@ extension SessionValidator {
         let message = JSON.string(object, "error.message") ?? ""
         var related: [RelatedLine] = []
         if let causeValue = JSON.value(object, "error.event_id"), let cause = causeValue.string {
-            if let client = state.clientEventIDs[causeValue.bytesHash] {
+            if let client = state.clientEvent(causeValue.bytesHash) {
                 related.append(RelatedLine(line: client.line, note: "the \(client.type) it answers"))
             }
             state.pending.removeAll { $0.eventID == cause }
-            state.cancels.removeAll { c in state.clientEventIDs[causeValue.bytesHash]?.line == c.line }
+            let causeLine = state.clientEvent(causeValue.bytesHash)?.line
+            state.cancels.removeAll { c in causeLine == c.line }
         } else if let last = state.pending.indices.last {
             // error.event_id may be null; attribute it to the most recent client request.
             related.append(

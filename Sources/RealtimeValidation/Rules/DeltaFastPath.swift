@@ -1,0 +1,150 @@
+import RealtimeProtocol
+import RealtimeRecording
+
+// The common case of the commonest events: a content-part delta (text, transcript, audio) of an open
+// part, with a fresh event_id and the schema satisfied. Most of a voice session's events are such
+// deltas, so they get a lean path: one pass over the event's members, ids compared as bytes, no
+// per-event strings. The fast path only ever accepts an event that the full rules would pass without
+// a finding, and then makes exactly the state change those rules make; anything else (a missing or
+// mistyped field, a duplicate id, an unknown or closed response, output or part, a different item,
+// a dialect question) falls through to the full rules. A test runs every sample and the fault corpus
+// both ways and compares the findings.
+
+extension SessionValidator {
+    /// What the fast path needs to know about one delta event type, derived from the catalog once.
+    struct DeltaPlan {
+        /// Every field the catalog lists for the type (all top-level): key bytes, accepted kinds, flags.
+        let keys: [[UInt8]]
+        let rules: [FieldRule]
+        let eventID: Int
+        let responseID: Int
+        let itemID: Int
+        let outputIndex: Int
+        let contentIndex: Int
+        let delta: Int
+        let stream: StreamSpec
+        /// The dialect the type belongs to alone (`nil`: both).
+        let dialect: Dialect?
+
+        /// The plan for `spec` (the type as sent) whose canonical name has `stream`; `nil` when the type is not a
+        /// content-part delta the fast path can take.
+        init?(spec: EventSpec, stream: StreamSpec?) {
+            guard spec.direction == .serverToClient, let stream, stream.partType != nil,
+                spec.fields.allSatisfy({ $0.parent == nil })
+            else { return nil }
+            let paths = spec.fields.map(\.path)
+            guard let eventID = paths.firstIndex(of: "event_id"), let responseID = paths.firstIndex(of: "response_id"),
+                let itemID = paths.firstIndex(of: "item_id"), let outputIndex = paths.firstIndex(of: "output_index"),
+                let contentIndex = paths.firstIndex(of: "content_index"),
+                let delta = paths.firstIndex(of: stream.deltaField)
+            else { return nil }
+            rules = spec.fields.map(FieldRule.init)
+            keys = paths.map { Array($0.utf8) }
+            self.eventID = eventID
+            self.responseID = responseID
+            self.itemID = itemID
+            self.outputIndex = outputIndex
+            self.contentIndex = contentIndex
+            self.delta = delta
+            self.stream = stream
+            dialect = spec.dialects == .beta ? .beta : spec.dialects == .ga ? .ga : nil
+        }
+    }
+
+    /// One field's schema as the fast path checks it.
+    struct FieldRule {
+        let required: Bool
+        let nullable: Bool
+        /// Whether the catalog fixes the allowed values (the fast path then leaves the event to the full rules).
+        let enumerated: Bool
+        /// Bit `ordinal` set for each accepted kind.
+        let accepts: UInt8
+
+        init(_ field: FieldSpec) {
+            required = field.required
+            nullable = field.nullable
+            enumerated = field.allowed != nil
+            accepts = JSONKind.allCases.reduce(0) { bits, kind in
+                field.kinds.contains { $0.accepts(kind) } ? bits | 1 << kind.ordinal : bits
+            }
+        }
+    }
+
+    /// Takes a server delta event the fast way; `false` when the full rules must look at it (nothing changed then).
+    mutating func fastDelta(_ object: JSONValue, _ plan: DeltaPlan) -> Bool {
+        guard state.sawServerEvent, fastPathEnabled else { return false }
+        defer { for k in fastFields.indices { fastFields[k] = nil } }  // keep no value of the event
+        if let dialect = plan.dialect, state.dialectEvidence?.dialect != dialect { return false }
+        guard object.members(plan.keys, into: &fastFields), schemaHolds(plan) else { return false }
+        guard let eventID = fastFields[plan.eventID], eventID.kind == .string, eventID.byteCount > 0,
+            let responseID = fastFields[plan.responseID], let itemID = fastFields[plan.itemID],
+            let outputIndex = fastFields[plan.outputIndex]?.int, let contentIndex = fastFields[plan.contentIndex]?.int,
+            let delta = fastFields[plan.delta], delta.kind == .string
+        else { return false }
+        guard let rid = responseKey(responseID),
+            partIsOpen(rid, outputIndex, contentIndex, item: itemID, partType: plan.stream.partType),
+            state.serverEventIDs.firstUse(of: eventID.bytesHash, line: line) == nil  // records it when new
+        else { return false }
+        if plan.stream.payload == .audio {
+            let padding = (delta.byte(fromEnd: 0) == 0x3D ? 1 : 0) + (delta.byte(fromEnd: 1) == 0x3D ? 1 : 0)
+            state.responses[rid]?.outputs[outputIndex]?.parts[contentIndex]?.audioBytes += max(
+                0, delta.byteCount / 4 * 3 - padding)
+        } else if let field = plan.stream.finalField {
+            let piece = delta.string ?? ""
+            state.responses[rid]?.outputs[outputIndex]?.parts[contentIndex]?.buffers[field, default: ""] += piece
+        }
+        return true
+    }
+
+    /// Whether the fields found satisfy the catalog exactly as `checkSchema` would (no finding).
+    private func schemaHolds(_ plan: DeltaPlan) -> Bool {
+        for (k, field) in plan.rules.enumerated() {
+            guard let value = fastFields[k] else {
+                if field.required { return false }
+                continue
+            }
+            let kind = value.kind
+            if kind == .null {
+                if !field.nullable && !field.required { return false }
+                continue
+            }
+            guard field.accepts & 1 << kind.ordinal != 0, !field.enumerated else { return false }
+        }
+        return true
+    }
+
+    /// The stored key of the response named by `value` (no new string while the same response streams).
+    private mutating func responseKey(_ value: JSONValue) -> String? {
+        guard value.kind == .string, !value.isEscapedString else { return nil }
+        let hash = value.bytesHash
+        if let last = lastResponseKey, last.hash == hash, value.rawEquals(last.id) { return last.id }
+        guard let id = value.string, state.responses[id] != nil else { return nil }
+        lastResponseKey = (hash, id)
+        return id
+    }
+
+    /// Whether output `oi` and its content part `ci` of response `rid` are open, the output is item `item`, and the
+    /// part (when its type is known) is of `partType`: the conditions under which the full rules pass a delta.
+    private func partIsOpen(_ rid: String, _ oi: Int, _ ci: Int, item: JSONValue, partType: String?) -> Bool {
+        guard let response = state.responses[rid], response.doneLine == nil, let output = response.outputs[oi],
+            output.doneLine == nil, let itemID = output.itemID, item.kind == .string, !item.isEscapedString,
+            item.rawEquals(itemID), let part = output.parts[ci], part.doneLine == nil
+        else { return false }
+        return part.type == nil || part.type == partType
+    }
+}
+
+extension JSONKind {
+    /// The position in `allCases`, without a search.
+    fileprivate var ordinal: Int {
+        switch self {
+        case .string: 0
+        case .integer: 1
+        case .number: 2
+        case .boolean: 3
+        case .object: 4
+        case .array: 5
+        case .null: 6
+        }
+    }
+}
