@@ -38,7 +38,11 @@ struct SessionState {
         }
     }
 
-    struct Response {
+    /// A response of the session.
+    ///
+    /// A class: the rules and the delta fast path change it in place through one dictionary lookup (or none, when
+    /// the fast path's cache names it). Never removed or replaced once created.
+    final class Response {
         let id: String
         let createdLine: Int
         /// `false` for out-of-band responses (`conversation_id` null).
@@ -46,6 +50,12 @@ struct SessionState {
         var doneLine: Int?
         var outputs: [Int: Output] = [:]
         var nextOutputIndex = 0
+
+        init(id: String, createdLine: Int, inDefaultConversation: Bool) {
+            self.id = id
+            self.createdLine = createdLine
+            self.inDefaultConversation = inDefaultConversation
+        }
     }
 
     struct Item {

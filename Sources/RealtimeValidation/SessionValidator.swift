@@ -25,8 +25,8 @@ public struct SessionValidator {
     var typeCache: [UInt64: TypeInfo] = [:]
     /// Scratch for the delta fast path (reused; emptied after each event).
     var fastFields: [JSONValue?] = []
-    /// The response the last delta named: its id's byte hash and the stored key.
-    var lastResponseKey: (hash: UInt64, id: String)?
+    /// The response the last fast-path delta named, with its id's byte hash.
+    var lastResponse: (hash: UInt64, response: SessionState.Response)?
     /// Whether content-part deltas take the fast path (tests turn it off to compare it with the full rules).
     var fastPathEnabled = true
 
@@ -60,20 +60,25 @@ public struct SessionValidator {
 
     /// Checks one frame; returns the findings it triggers.
     public mutating func consume(_ event: ValidatorEvent) -> [Finding] {
+        guard event.opcode == .text else { return [] }
+        var info: TypeInfo?
+        if let object = event.object, object.isObject, let type = object["type"] { info = typeInfo(type) }
+        if let info, let plan = info.deltaPlan, event.direction == .serverToClient, let object = event.object,
+            fastDelta(object, plan, line: event.line)
+        {
+            return []
+        }
         findings = []
         current = event
         defer { current = nil }  // holds no value of the event afterwards, so a reader can reuse its tape
         currentType = nil
-        guard event.opcode == .text else { return [] }
-        guard let object = event.object, object.isObject, let typeValue = object["type"], let info = typeInfo(typeValue)
-        else {
+        guard let object = event.object, let info else {
             emit(
                 "event-not-json-object",
                 "The \(event.direction.word) text frame is not a JSON object with a string type.",
                 expected: "{\"type\": \"…\", …}", actual: event.object == nil ? "not a JSON object" : "no string type")
             return findings
         }
-        if let plan = info.deltaPlan, event.direction == .serverToClient, fastDelta(object, plan) { return [] }
         let type = info.type
         let spec = info.spec
         currentType = type

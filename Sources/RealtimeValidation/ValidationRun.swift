@@ -53,27 +53,24 @@ public enum ValidationRun {
         let reader = opened.reader
         var validator: SessionValidator?
         var findings: [Finding] = []
-        var frames = 0
-        var tape: JSONTape?
         func keep(_ new: [Finding]) {
             findings += new.filter { selection.runs($0.rule) && $0.severity >= selection.minimumSeverity }
         }
-        try reader.read { event in
-            switch event {
-            case .issue(let issue):
+        // The reader and the tapes on one core, the rules on the other.
+        let readAhead = ReadAhead(reader: reader)
+        while var batch = try readAhead.next() {
+            for issue in batch.issues {
                 if let finding = finding(for: issue) { keep([finding]) }
-            case .line(let line):
-                guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else { return true }
-                frames += 1
-                if validator == nil { validator = SessionValidator(declaredDialect: dialect ?? reader.header?.dialect) }
-                let object = opcode == .text ? line.eventValue(reusing: &tape) : nil
-                let input = ValidatorEvent(
-                    line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
-                    object: object)
-                if let new = validator?.consume(input), !new.isEmpty { keep(new) }
             }
-            return true
+            if validator == nil, !batch.events.isEmpty {
+                validator = SessionValidator(declaredDialect: dialect ?? batch.headerDialect)
+            }
+            for i in batch.events.indices {
+                if let new = validator?.consume(batch.events[i]), !new.isEmpty { keep(new) }
+            }
+            readAhead.recycle(&batch)
         }
+        let frames = readAhead.frames
         if let final = validator?.finish() { keep(final) }
         findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
         var report = FileReport(

@@ -34,6 +34,9 @@ public final class JSONTape: @unchecked Sendable {
         self.nodes = nodes
     }
 
+    /// The bytes the tape's storage can hold without growing.
+    public var capacity: Int { bytes.capacity }
+
     /// Parses `bytes` (one JSON value); returns its root, or `nil` when the text is not valid JSON.
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
         var nodes: [Node] = []
@@ -168,6 +171,9 @@ public struct JSONValue: @unchecked Sendable {
     let index: Int32
 
     private var node: JSONTape.Node { tape.nodes[Int(index)] }
+
+    /// The tape the value lives in (to hand it back for reuse once nothing holds the document's values).
+    public var document: JSONTape { tape }
 
     /// The JSON kind (`integer` for numbers without fraction or exponent).
     public var kind: JSONKind {

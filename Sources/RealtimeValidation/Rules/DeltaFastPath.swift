@@ -71,7 +71,7 @@ extension SessionValidator {
     }
 
     /// Takes a server delta event the fast way; `false` when the full rules must look at it (nothing changed then).
-    mutating func fastDelta(_ object: JSONValue, _ plan: DeltaPlan) -> Bool {
+    mutating func fastDelta(_ object: JSONValue, _ plan: DeltaPlan, line: Int) -> Bool {
         guard state.sawServerEvent, fastPathEnabled else { return false }
         defer { for k in fastFields.indices { fastFields[k] = nil } }  // keep no value of the event
         if let dialect = plan.dialect, state.dialectEvidence?.dialect != dialect { return false }
@@ -81,17 +81,17 @@ extension SessionValidator {
             let outputIndex = fastFields[plan.outputIndex]?.int, let contentIndex = fastFields[plan.contentIndex]?.int,
             let delta = fastFields[plan.delta], delta.kind == .string
         else { return false }
-        guard let rid = responseKey(responseID),
-            partIsOpen(rid, outputIndex, contentIndex, item: itemID, partType: plan.stream.partType),
+        guard let response = response(named: responseID),
+            partIsOpen(response, outputIndex, contentIndex, item: itemID, partType: plan.stream.partType),
             state.serverEventIDs.firstUse(of: eventID.bytesHash, line: line) == nil  // records it when new
         else { return false }
         if plan.stream.payload == .audio {
             let padding = (delta.byte(fromEnd: 0) == 0x3D ? 1 : 0) + (delta.byte(fromEnd: 1) == 0x3D ? 1 : 0)
-            state.responses[rid]?.outputs[outputIndex]?.parts[contentIndex]?.audioBytes += max(
+            response.outputs[outputIndex]?.parts[contentIndex]?.audioBytes += max(
                 0, delta.byteCount / 4 * 3 - padding)
         } else if let field = plan.stream.finalField {
             let piece = delta.string ?? ""
-            state.responses[rid]?.outputs[outputIndex]?.parts[contentIndex]?.buffers[field, default: ""] += piece
+            response.outputs[outputIndex]?.parts[contentIndex]?.buffers[field, default: ""] += piece
         }
         return true
     }
@@ -113,20 +113,23 @@ extension SessionValidator {
         return true
     }
 
-    /// The stored key of the response named by `value` (no new string while the same response streams).
-    private mutating func responseKey(_ value: JSONValue) -> String? {
+    /// The response named by `value` (no string and no lookup while the same response streams: responses are never
+    /// replaced, so the cached one stays right).
+    private mutating func response(named value: JSONValue) -> SessionState.Response? {
         guard value.kind == .string, !value.isEscapedString else { return nil }
         let hash = value.bytesHash
-        if let last = lastResponseKey, last.hash == hash, value.rawEquals(last.id) { return last.id }
-        guard let id = value.string, state.responses[id] != nil else { return nil }
-        lastResponseKey = (hash, id)
-        return id
+        if let last = lastResponse, last.hash == hash, value.rawEquals(last.response.id) { return last.response }
+        guard let id = value.string, let response = state.responses[id] else { return nil }
+        lastResponse = (hash, response)
+        return response
     }
 
     /// Whether output `oi` and its content part `ci` of response `rid` are open, the output is item `item`, and the
     /// part (when its type is known) is of `partType`: the conditions under which the full rules pass a delta.
-    private func partIsOpen(_ rid: String, _ oi: Int, _ ci: Int, item: JSONValue, partType: String?) -> Bool {
-        guard let response = state.responses[rid], response.doneLine == nil, let output = response.outputs[oi],
+    private func partIsOpen(
+        _ response: SessionState.Response, _ oi: Int, _ ci: Int, item: JSONValue, partType: String?
+    ) -> Bool {
+        guard response.doneLine == nil, let output = response.outputs[oi],
             output.doneLine == nil, let itemID = output.itemID, item.kind == .string, !item.isEscapedString,
             item.rawEquals(itemID), let part = output.parts[ci], part.doneLine == nil
         else { return false }

@@ -18,15 +18,13 @@ extension SessionValidator {
         case .responseDone: responseDone(object)
         default:
             guard let rid = JSON.string(object, "response_id") else { return }
-            // Taken out of the dictionary while it changes, so its contents are not copied (put back below).
-            guard var response = state.responses.removeValue(forKey: rid) else {
+            guard var response = state.responses[rid] else {
                 emit(
                     "response-event-outside-lifecycle",
                     "\(currentType ?? type) names response \(rid), which was never created.",
                     expected: "response.created for \(rid) first", actual: "no such response", subject: rid)
                 return
             }
-            defer { state.responses[rid] = response }
             if let done = response.doneLine {
                 if type != EventNames.outputAudioStopped, type != EventNames.outputAudioCleared {
                     emit(
@@ -74,7 +72,7 @@ extension SessionValidator {
 
     mutating func responseDone(_ object: JSONValue) {
         guard let rid = JSON.string(object, "response.id") else { return }
-        guard var response = state.responses[rid] else {
+        guard let response = state.responses[rid] else {
             emit(
                 "response-event-outside-lifecycle", "response.done for \(rid), which was never created.",
                 expected: "response.created first", actual: "no such response", subject: rid)
@@ -110,7 +108,6 @@ extension SessionValidator {
         checkUsage(JSON.dict(object, "response.usage"), rid)
         response.doneLine = line
         for key in response.outputs.keys { response.outputs[key]?.releaseContent() }
-        state.responses[rid] = response
         if state.activeDefaultResponse == rid { state.activeDefaultResponse = nil }
         state.cancels.removeAll { $0.responseID == nil || $0.responseID == rid }
         resolve(answer: EventNames.responseDone)

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+@testable import RealtimeValidation
+
+/// `ValidationRun` reads on a second thread in batches; order, counts and reader issues must come through whole.
+struct ReadAheadTests {
+    @Test func manyBatchesKeepFileOrderFramesAndReaderIssues() throws {
+        let header = try #require(
+            String(contentsOfFile: Samples.path("text-in-text-out.jsonl"), encoding: .utf8).split(separator: "\n").first)
+        var lines = [String(header)]
+        for i in 1...2000 {
+            if i == 1500 {
+                lines.append("{not json")
+                continue
+            }
+            lines.append(
+                #"{"seq":\#(i),"t_us":\#(i * 10),"dir":"s2c","op":"text","event":{"type":"x.unknown\#(i)","event_id":"e\#(i)"}}"#
+            )
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-batches-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let report = try ValidationRun.validate(path: path)
+        #expect(report.frames == 1999)
+        let unknown = report.findings.filter { $0.rule == "unknown-event-type" }
+        #expect(unknown.count == 1999)
+        #expect(unknown.map(\.line) == (2...2001).filter { $0 != 1501 })
+        #expect(unknown.map(\.eventIndex) == Array(1...1999))
+        #expect(report.findings.filter { $0.rule == "reader.invalid-json" }.map(\.line) == [1501])
+    }
+}
