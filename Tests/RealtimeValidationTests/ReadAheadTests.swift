@@ -7,7 +7,8 @@ import Testing
 struct ReadAheadTests {
     @Test func manyBatchesKeepFileOrderFramesAndReaderIssues() throws {
         let header = try #require(
-            String(contentsOfFile: Samples.path("text-in-text-out.jsonl"), encoding: .utf8).split(separator: "\n").first)
+            String(contentsOfFile: Samples.path("text-in-text-out.jsonl"), encoding: .utf8).split(separator: "\n").first
+        )
         var lines = [String(header)]
         for i in 1...2000 {
             if i == 1500 {
