@@ -112,8 +112,12 @@ public enum UpstreamConnector {
                                 .http(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
                             }
                         })
+                    // Bytes that arrive with the 101 (a server that sends `session.created` at once) belong to
+                    // the WebSocket: NIO's client default drops them, so forward them to the frame decoder.
+                    var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+                    pipeline.leftOverBytesStrategy = .forwardBytes
                     return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-                        configuration: .init(upgradeConfiguration: configuration))
+                        configuration: pipeline)
                 }
             }
         switch try await result.get() {
