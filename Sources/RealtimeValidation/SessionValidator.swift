@@ -23,8 +23,11 @@ public struct SessionValidator {
     var currentRole = EventRole.other
     /// What the catalog says about each event type seen, keyed by a hash of the type's bytes.
     var typeCache: [UInt64: TypeInfo] = [:]
-    /// Scratch for the delta fast path (reused; emptied after each event).
-    var fastFields: [JSONValue?] = []
+    /// A direct-mapped first level in front of `typeCache` (a session uses a few dozen types), so the common case
+    /// costs one hash of the type's bytes and one comparison.
+    var typeSlots: [TypeInfo?] = Array(repeating: nil, count: 128)
+    /// Scratch for the delta fast path: node numbers of the plan's fields in the current event (reused).
+    var fastNodes: [Int32] = []
     /// The response the last fast-path delta named, with its id's byte hash.
     var lastResponse: (hash: UInt64, response: SessionState.Response)?
     /// Whether content-part deltas take the fast path (tests turn it off to compare it with the full rules).
@@ -42,6 +45,10 @@ public struct SessionValidator {
         let role: EventRole
         /// Set for content-part delta types the fast path can take.
         let deltaPlan: DeltaPlan?
+        /// The key bytes of the spec's top-level fields, and for each field of the spec its index in them (-1 for
+        /// nested fields), so the schema check finds them all in one pass.
+        let topLevelKeys: [[UInt8]]
+        let topLevelSlot: [Int]
 
         init(type: String, spec: EventSpec?, canonical: String, role: EventRole, deltaPlan: DeltaPlan?) {
             self.type = type
@@ -49,6 +56,18 @@ public struct SessionValidator {
             self.canonical = canonical
             self.role = role
             self.deltaPlan = deltaPlan
+            var keys: [[UInt8]] = []
+            var slots: [Int] = []
+            for field in spec?.fields ?? [] {
+                if field.parent == nil {
+                    slots.append(keys.count)
+                    keys.append(Array(field.path.utf8))
+                } else {
+                    slots.append(-1)
+                }
+            }
+            topLevelKeys = keys
+            topLevelSlot = slots
         }
     }
 
@@ -61,10 +80,11 @@ public struct SessionValidator {
     /// Checks one frame; returns the findings it triggers.
     public mutating func consume(_ event: ValidatorEvent) -> [Finding] {
         guard event.opcode == .text else { return [] }
+        let parsed = event.object
         var info: TypeInfo?
-        if let object = event.object, object.isObject, let type = object["type"] { info = typeInfo(type) }
-        if let info, let plan = info.deltaPlan, event.direction == .serverToClient, let object = event.object,
-            fastDelta(object, plan, line: event.line)
+        if let parsed, parsed.isObject, let type = parsed["type"] { info = typeInfo(type) }
+        if let info, let parsed, let plan = info.deltaPlan, event.direction == .serverToClient,
+            fastDelta(parsed, plan, line: event.line)
         {
             return []
         }
@@ -72,18 +92,18 @@ public struct SessionValidator {
         current = event
         defer { current = nil }  // holds no value of the event afterwards, so a reader can reuse its tape
         currentType = nil
-        guard let object = event.object, let info else {
+        guard let object = parsed, let info else {
             emit(
                 "event-not-json-object",
                 "The \(event.direction.word) text frame is not a JSON object with a string type.",
-                expected: "{\"type\": \"…\", …}", actual: event.object == nil ? "not a JSON object" : "no string type")
+                expected: "{\"type\": \"…\", …}", actual: parsed == nil ? "not a JSON object" : "no string type")
             return findings
         }
         let type = info.type
         let spec = info.spec
         currentType = type
         if let spec {
-            checkSchema(object, spec)
+            checkSchema(object, spec, info)
             if spec.direction != event.direction {
                 emit(
                     "unknown-event-type",
@@ -119,7 +139,12 @@ public struct SessionValidator {
     /// The cached catalog facts for a `type` value (`nil` when it is not a string).
     mutating func typeInfo(_ value: JSONValue) -> TypeInfo? {
         let key = value.bytesHash
-        if let info = typeCache[key], value.rawEquals(info.type) { return info }
+        let slot = Int(truncatingIfNeeded: key ^ key >> 32) & (typeSlots.count - 1)
+        if let info = typeSlots[slot], value.rawEquals(info.type) { return info }
+        if let info = typeCache[key], value.rawEquals(info.type) {
+            typeSlots[slot] = info
+            return info
+        }
         guard let type = value.string else { return nil }
         let spec = catalog.spec(for: type)
         let canonical = canonicalName(type, spec)
@@ -127,6 +152,7 @@ public struct SessionValidator {
         let info = TypeInfo(
             type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other, deltaPlan: plan)
         typeCache[key] = info
+        typeSlots[slot] = info
         return info
     }
 

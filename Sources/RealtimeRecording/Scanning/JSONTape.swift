@@ -28,6 +28,8 @@ public final class JSONTape: @unchecked Sendable {
     /// The document's bytes and nodes; replaced only by `parse(_:reusing:)` while nothing else holds the tape.
     private(set) var bytes: [UInt8]
     private(set) var nodes: [Node]
+    /// Parse scratch, kept with the tape so a reused tape parses without allocating.
+    private var stack: [(Int32, Int32)] = []
 
     private init(bytes: [UInt8], nodes: [Node]) {
         self.bytes = bytes
@@ -40,12 +42,15 @@ public final class JSONTape: @unchecked Sendable {
     /// Parses `bytes` (one JSON value); returns its root, or `nil` when the text is not valid JSON.
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
         var nodes: [Node] = []
-        guard build(bytes, into: &nodes) else { return nil }
+        var stack: [(Int32, Int32)] = []
+        guard build(bytes, into: &nodes, stack: &stack) else { return nil }
         return JSONValue(tape: JSONTape(bytes: bytes, nodes: nodes), index: 0)
     }
 
     /// Parses the bytes of a buffer (copied).
-    public static func parse(_ raw: UnsafeRawBufferPointer) -> JSONValue? { parse(Array(raw)) }
+    public static func parse(_ raw: UnsafeRawBufferPointer) -> JSONValue? {
+        parse(Array(raw.assumingMemoryBound(to: UInt8.self)))  // typed: one memcpy
+    }
 
     /// Parses the bytes of a buffer (copied) into `tape`'s storage when no value of the previous document is still
     /// held anywhere, so a reader that parses one line after another allocates nothing in the steady state; otherwise
@@ -57,20 +62,21 @@ public final class JSONTape: @unchecked Sendable {
             return value
         }
         reused.bytes.removeAll(keepingCapacity: true)
-        reused.bytes.append(contentsOf: raw)
+        reused.bytes.append(contentsOf: raw.assumingMemoryBound(to: UInt8.self))  // typed: one memcpy
         reused.nodes.removeAll(keepingCapacity: true)
-        guard build(reused.bytes, into: &reused.nodes) else { return nil }
+        guard build(reused.bytes, into: &reused.nodes, stack: &reused.stack) else { return nil }
         return JSONValue(tape: reused, index: 0)
     }
 
-    private static func build(_ bytes: [UInt8], into nodes: inout [Node]) -> Bool {
-        bytes.withUnsafeBufferPointer { buf -> Bool in
+    /// Builds the nodes of `bytes`; `stack` is scratch (containers open at the current point), reused across parses.
+    private static func build(_ bytes: [UInt8], into nodes: inout [Node], stack: inout [(Int32, Int32)]) -> Bool {
+        stack.removeAll(keepingCapacity: true)
+        return bytes.withUnsafeBufferPointer { buf -> Bool in
             guard let p = buf.baseAddress else { return false }
             let n = buf.count
             nodes.reserveCapacity(16)
             var i = 0
-            // Stack of (container node, last child node).
-            var stack: [(Int32, Int32)] = []
+            // `stack` holds (container node, last child node).
             var pendingKey: (Int32, Int32) = (-1, -1)
             func skipSpace() {
                 while i < n, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
@@ -299,14 +305,14 @@ public struct JSONValue: @unchecked Sendable {
         return hash
     }
 
-    /// Finds the members named `keys` in one pass over an object.
+    /// Finds the members named `keys` in one pass over an object, as node numbers of this value's tape.
     ///
-    /// As the subscript does, the first member of each name counts: `found[k]` is set to the value of `keys[k]`, or
-    /// `nil`. `found` is reused storage, resized to `keys.count`. Returns `false` (and finds nothing) when this is not
-    /// an object.
-    public func members(_ keys: [[UInt8]], into found: inout [JSONValue?]) -> Bool {
-        if found.count != keys.count { found = Array(repeating: nil, count: keys.count) }
-        for k in found.indices { found[k] = nil }
+    /// As the subscript does, the first member of each name counts: `found[k]` is the node of `keys[k]`, or -1.
+    /// `found` is reused storage, resized to `keys.count`. Read the nodes with `member(_:)` or `kind(ofNode:)`.
+    /// Returns `false` (and finds nothing) when this is not an object.
+    public func memberNodes(_ keys: [[UInt8]], into found: inout [Int32]) -> Bool {
+        if found.count != keys.count { found = Array(repeating: -1, count: keys.count) }
+        for k in found.indices { found[k] = -1 }
         let parent = node
         guard parent.kind == 1 else { return false }
         guard parent.count > 0 else { return true }
@@ -316,12 +322,12 @@ public struct JSONValue: @unchecked Sendable {
             while child >= 0 {
                 let n = tape.nodes[Int(child)]
                 let length = Int(n.keyEnd - n.keyStart)
-                for (k, key) in keys.enumerated() where key.count == length && found[k] == nil {
+                for (k, key) in keys.enumerated() where key.count == length && found[k] < 0 {
                     let same = key.withUnsafeBytes { k in
                         k.baseAddress.map { memcmp(base + Int(n.keyStart), $0, length) == 0 } ?? true
                     }
                     if same {
-                        found[k] = JSONValue(tape: tape, index: child)
+                        found[k] = child
                         break
                     }
                 }
@@ -330,6 +336,12 @@ public struct JSONValue: @unchecked Sendable {
         }
         return true
     }
+
+    /// The value at node `node` of this value's tape (from `memberNodes`).
+    public func member(_ node: Int32) -> JSONValue { JSONValue(tape: tape, index: node) }
+
+    /// The kind of node `node` of this value's tape.
+    public func kind(ofNode node: Int32) -> JSONKind { JSONValue(tape: tape, index: node).kind }
 
     /// Whether a string's raw contents contain an escape (so `rawEquals` and `byteCount` are of the escaped form).
     public var isEscapedString: Bool {

@@ -12,7 +12,7 @@ import RealtimeRecording
 
 extension SessionValidator {
     /// What the fast path needs to know about one delta event type, derived from the catalog once.
-    struct DeltaPlan {
+    final class DeltaPlan {
         /// Every field the catalog lists for the type (all top-level): key bytes, accepted kinds, flags.
         let keys: [[UInt8]]
         let rules: [FieldRule]
@@ -73,14 +73,21 @@ extension SessionValidator {
     /// Takes a server delta event the fast way; `false` when the full rules must look at it (nothing changed then).
     mutating func fastDelta(_ object: JSONValue, _ plan: DeltaPlan, line: Int) -> Bool {
         guard state.sawServerEvent, fastPathEnabled else { return false }
-        defer { for k in fastFields.indices { fastFields[k] = nil } }  // keep no value of the event
         if let dialect = plan.dialect, state.dialectEvidence?.dialect != dialect { return false }
-        guard object.members(plan.keys, into: &fastFields), schemaHolds(plan) else { return false }
-        guard let eventID = fastFields[plan.eventID], eventID.kind == .string, eventID.byteCount > 0,
-            let responseID = fastFields[plan.responseID], let itemID = fastFields[plan.itemID],
-            let outputIndex = fastFields[plan.outputIndex]?.int, let contentIndex = fastFields[plan.contentIndex]?.int,
-            let delta = fastFields[plan.delta], delta.kind == .string
+        guard object.memberNodes(plan.keys, into: &fastNodes), schemaHolds(object, plan) else { return false }
+        // Present and of the right kinds now (the schema requires all six).
+        let nodes = (
+            fastNodes[plan.eventID], fastNodes[plan.responseID], fastNodes[plan.itemID], fastNodes[plan.outputIndex],
+            fastNodes[plan.contentIndex], fastNodes[plan.delta]
+        )
+        guard nodes.0 >= 0, nodes.1 >= 0, nodes.2 >= 0, nodes.3 >= 0, nodes.4 >= 0, nodes.5 >= 0 else { return false }
+        let eventID = object.member(nodes.0)
+        let delta = object.member(nodes.5)
+        guard eventID.kind == .string, eventID.byteCount > 0, delta.kind == .string,
+            let outputIndex = object.member(nodes.3).int, let contentIndex = object.member(nodes.4).int
         else { return false }
+        let responseID = object.member(nodes.1)
+        let itemID = object.member(nodes.2)
         guard let response = response(named: responseID),
             partIsOpen(response, outputIndex, contentIndex, item: itemID, partType: plan.stream.partType),
             state.serverEventIDs.firstUse(of: eventID.bytesHash, line: line) == nil  // records it when new
@@ -97,13 +104,14 @@ extension SessionValidator {
     }
 
     /// Whether the fields found satisfy the catalog exactly as `checkSchema` would (no finding).
-    private func schemaHolds(_ plan: DeltaPlan) -> Bool {
+    private func schemaHolds(_ object: JSONValue, _ plan: DeltaPlan) -> Bool {
         for (k, field) in plan.rules.enumerated() {
-            guard let value = fastFields[k] else {
+            let node = fastNodes[k]
+            guard node >= 0 else {
                 if field.required { return false }
                 continue
             }
-            let kind = value.kind
+            let kind = object.kind(ofNode: node)
             if kind == .null {
                 if !field.nullable && !field.required { return false }
                 continue

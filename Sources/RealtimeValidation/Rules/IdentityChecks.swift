@@ -6,12 +6,20 @@ import RealtimeRecording
 
 extension SessionValidator {
     /// Required fields, JSON kinds, nullability and enums, straight from the catalog.
-    mutating func checkSchema(_ object: JSONValue, _ spec: EventSpec) {
-        for field in spec.fields {
+    ///
+    /// Top-level fields are found in one pass over the event's members (`TypeInfo.topLevelKeys`), nested ones by path.
+    mutating func checkSchema(_ object: JSONValue, _ spec: EventSpec, _ info: TypeInfo) {
+        _ = object.memberNodes(info.topLevelKeys, into: &fastNodes)
+        for (f, field) in spec.fields.enumerated() {
+            let found: JSONValue?
             if let parent = field.parent {
                 guard let p = JSON.value(object, parent), p.isObject else { continue }
+                found = JSON.value(object, field.path)
+            } else {
+                let node = fastNodes[info.topLevelSlot[f]]
+                found = node >= 0 ? object.member(node) : nil
             }
-            guard let value = JSON.value(object, field.path) else {
+            guard let value = found else {
                 if field.required {
                     emit(
                         "required-field-missing", "\(spec.name) has no \(field.path).",

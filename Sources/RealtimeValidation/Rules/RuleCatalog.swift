@@ -30,10 +30,12 @@ public enum RuleCatalog {
             "server-event-id-missing", .error, "A server event has no `event_id`.",
             requirement: "Every server event has a non-empty event_id (GA dtmf excepted).", source: "§1.5, inv. 2"),
         RuleInfo(
-            "server-event-id-duplicate", .warning, "Two server events share an `event_id`.",
+            "server-event-id-duplicate", .warning,
+            "Two server events share an `event_id` (found within the last 65,536 to 131,072 ids, so memory stays flat).",
             requirement: "Server event ids are unique within a session.", source: "inv. 2"),
         RuleInfo(
-            "client-event-id-invalid", .warning, "A client `event_id` is reused or longer than 512 characters.",
+            "client-event-id-invalid", .warning,
+            "A client `event_id` is reused (within the last 65,536 to 131,072 ids) or longer than 512 characters.",
             requirement: "Client event ids are at most 512 characters and unique.", source: "inv. 3"),
         RuleInfo(
             "session-created-first", .error, "The first server event is not `session.created`.",
