@@ -30,14 +30,11 @@ public struct ValidatorEvent {
 enum JSON {
     static func value(_ object: JSONValue?, _ path: String) -> JSONValue? { object?.value(at: path) }
 
-    static func string(_ object: JSONValue?, _ path: String) -> String? { value(object, path)?.string }
+    static func string(_ object: JSONValue?, _ path: String) -> String? { object?.string(at: path) }
 
-    static func int(_ object: JSONValue?, _ path: String) -> Int? {
-        guard let v = value(object, path), v.kind == .integer else { return nil }
-        return v.int
-    }
+    static func int(_ object: JSONValue?, _ path: String) -> Int? { object?.int(at: path) }
 
-    static func double(_ object: JSONValue?, _ path: String) -> Double? { value(object, path)?.double }
+    static func double(_ object: JSONValue?, _ path: String) -> Double? { object?.double(at: path) }
 
     static func dict(_ object: JSONValue?, _ path: String) -> JSONValue? {
         guard let v = value(object, path), v.isObject else { return nil }
@@ -51,8 +48,8 @@ enum JSON {
 
     /// Whether `path` is present with a non-null value.
     static func isSet(_ object: JSONValue?, _ path: String) -> Bool {
-        guard let v = value(object, path) else { return false }
-        return !v.isNull
+        guard let kind = object?.kind(at: path) else { return false }
+        return kind != .null
     }
 
     /// A short rendering of a value for Expected/Actual lines: its JSON text, cut at 120 characters.

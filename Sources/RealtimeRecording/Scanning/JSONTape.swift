@@ -352,6 +352,39 @@ public struct JSONValue: @unchecked Sendable {
         }
     }
 
+    /// The node at `path`, or -1.
+    @inline(__always)
+    private func node(at path: String) -> Int32 {
+        var path = path
+        return path.withUTF8 { tape.lookup(from: index, path: UnsafeRawBufferPointer($0)) } ?? -1
+    }
+
+    /// `value(at: path)?.string`, without making a value for the field (no reference counting).
+    public func string(at path: String) -> String? {
+        let found = node(at: path)
+        return found < 0 ? nil : JSONValue(tape: tape, index: found).string
+    }
+
+    /// The integer at `path` (`nil` unless its kind is `integer`), without making a value for the field.
+    public func int(at path: String) -> Int? {
+        let found = node(at: path)
+        guard found >= 0 else { return nil }
+        let value = JSONValue(tape: tape, index: found)
+        return value.kind == .integer ? value.int : nil
+    }
+
+    /// `value(at: path)?.double`, without making a value for the field.
+    public func double(at path: String) -> Double? {
+        let found = node(at: path)
+        return found < 0 ? nil : JSONValue(tape: tape, index: found).double
+    }
+
+    /// `value(at: path)?.kind`, without making a value for the field.
+    public func kind(at path: String) -> JSONKind? {
+        let found = node(at: path)
+        return found < 0 ? nil : JSONValue(tape: tape, index: found).kind
+    }
+
     /// The value at a dot-separated path (numeric components index arrays), without allocating.
     public func value(at path: String) -> JSONValue? {
         var path = path
