@@ -19,6 +19,10 @@ extension SessionValidator {
         default:
             guard let rid = JSON.string(object, "response_id") else { return }
             guard var response = state.responses[rid] else {
+                if let done = state.forgottenDoneLine(rid) {
+                    afterDone(type, rid, doneLine: done)
+                    return
+                }
                 emit(
                     "response-event-outside-lifecycle",
                     "\(currentType ?? type) names response \(rid), which was never created.",
@@ -26,17 +30,20 @@ extension SessionValidator {
                 return
             }
             if let done = response.doneLine {
-                if type != EventNames.outputAudioStopped, type != EventNames.outputAudioCleared {
-                    emit(
-                        "response-event-outside-lifecycle",
-                        "\(currentType ?? type) arrived after response \(rid) was done.",
-                        expected: "before response.done", actual: "after it", subject: rid,
-                        related: [RelatedLine(line: done, note: "response.done")])
-                }
+                afterDone(type, rid, doneLine: done)
                 return
             }
             stream(type, object, spec, &response)
         }
+    }
+
+    /// An event of a finished response (output audio stopping or being cleared may legally come later).
+    mutating func afterDone(_ type: String, _ rid: String, doneLine: Int) {
+        guard type != EventNames.outputAudioStopped, type != EventNames.outputAudioCleared else { return }
+        emit(
+            "response-event-outside-lifecycle", "\(currentType ?? type) arrived after response \(rid) was done.",
+            expected: "before response.done", actual: "after it", subject: rid,
+            related: [RelatedLine(line: doneLine, note: "response.done")])
     }
 
     mutating func responseCreated(_ object: JSONValue) {
@@ -63,6 +70,13 @@ extension SessionValidator {
                 actual: "another", subject: rid, related: [RelatedLine(line: previous.createdLine, note: "first")])
             return
         }
+        if let done = state.forgottenDoneLine(rid) {
+            emit(
+                "response-event-outside-lifecycle", "Response \(rid) was created twice.",
+                expected: "one response.created", actual: "another", subject: rid,
+                related: [RelatedLine(line: done, note: "the first one's response.done")])
+            return
+        }
         state.responses[rid] = SessionState.Response(id: rid, createdLine: line, inDefaultConversation: inDefault)
         state.responseOrder.append(rid)
         if inDefault { state.activeDefaultResponse = rid }
@@ -73,6 +87,13 @@ extension SessionValidator {
     mutating func responseDone(_ object: JSONValue) {
         guard let rid = JSON.string(object, "response.id") else { return }
         guard let response = state.responses[rid] else {
+            if let done = state.forgottenDoneLine(rid) {
+                emit(
+                    "response-event-outside-lifecycle", "Response \(rid) was done twice.",
+                    expected: "one response.done", actual: "another", subject: rid,
+                    related: [RelatedLine(line: done, note: "first response.done")])
+                return
+            }
             emit(
                 "response-event-outside-lifecycle", "response.done for \(rid), which was never created.",
                 expected: "response.created first", actual: "no such response", subject: rid)
@@ -111,6 +132,7 @@ extension SessionValidator {
         if state.activeDefaultResponse == rid { state.activeDefaultResponse = nil }
         state.cancels.removeAll { $0.responseID == nil || $0.responseID == rid }
         resolve(answer: EventNames.responseDone)
+        state.finished(rid)
     }
 
     mutating func checkStatus(_ object: JSONValue, _ rid: String) {
