@@ -6,7 +6,9 @@ import RealtimeRecording
 /// Everything is keyed by ids (response id → output index → content index, item id, client
 /// event id), never by "the current response", because responses, items and parts interleave.
 struct SessionState {
-    struct Part {
+    /// A content part of an output item. Parts, outputs and responses are objects: the rules change them in place,
+    /// and the delta fast path keeps the part a stream is writing to between its deltas.
+    final class Part {
         var type: String?
         let addedLine: Int
         var doneLine: Int?
@@ -15,9 +17,15 @@ struct SessionState {
         /// Type-specific done events seen (`response.text.done`, …), by canonical name.
         var typeDone: Set<String> = []
         var audioBytes = 0
+
+        init(type: String?, addedLine: Int) {
+            self.type = type
+            self.addedLine = addedLine
+        }
     }
 
-    struct Output {
+    /// An output item of a response.
+    final class Output {
         let itemID: String?
         let itemType: String?
         let addedLine: Int
@@ -30,11 +38,19 @@ struct SessionState {
         var name: String?
         var argumentsDone = false
 
+        init(itemID: String?, itemType: String?, addedLine: Int, callID: String?, name: String?) {
+            self.itemID = itemID
+            self.itemType = itemType
+            self.addedLine = addedLine
+            self.callID = callID
+            self.name = name
+        }
+
         /// Forgets the accumulated text, transcripts and arguments (once nothing can compare
         /// against them: after `response.done`), so memory does not grow with the session's text.
-        mutating func releaseContent() {
+        func releaseContent() {
             arguments = ""
-            for key in parts.keys { parts[key]?.buffers = [:] }  // audioBytes stay: truncate checks them
+            for part in parts.values { part.buffers = [:] }  // audioBytes stay: truncate checks them
         }
     }
 

@@ -30,6 +30,9 @@ public struct SessionValidator {
     var fastNodes: [Int32] = []
     /// The response the last fast-path delta named, with its id's byte hash.
     var lastResponse: (hash: UInt64, response: SessionState.Response)?
+    /// The part the last fast-path delta wrote to; `nil` whenever the rules add an output or a part.
+    var lastPart:
+        (response: SessionState.Response, oi: Int, ci: Int, output: SessionState.Output, part: SessionState.Part)?
     /// Whether content-part deltas take the fast path (tests turn it off to compare it with the full rules).
     var fastPathEnabled = true
 

@@ -238,6 +238,20 @@ struct FaultCorpusTests {
         #expect(fast == full)
     }
 
+    /// The fast path keeps the part a stream writes to; a part added again at the same index (or an output added again)
+    /// replaces it, and the deltas after that must land where the full rules put them.
+    @Test(arguments: ["response.content_part.added", "response.output_item.added"])
+    func fastPathFollowsAReplacedPartOrOutput(_ replaced: String) throws {
+        var session = try Session.load("text-in-text-out.jsonl")
+        var again = try #require(session.recs[session.at(replaced)].obj)
+        again["event_id"] = "event_again"
+        session.insert(.serverToClient, again, after: "response.text.delta", 1)
+        let fast = session.validate(fastPath: true).map { "\($0.line) \($0.rule) \($0.message)" }
+        let full = session.validate(fastPath: false).map { "\($0.line) \($0.rule) \($0.message)" }
+        #expect(!full.isEmpty)
+        #expect(fast == full)
+    }
+
     @Test func everyRuleIsCaughtByAtLeastOneMutation() {
         let covered = Set(faultCorpus.map(\.rule)).union(ReaderFaultTests.coveredRules)
         for rule in RuleCatalog.all { #expect(covered.contains(rule.id), "no mutation for \(rule.id)") }

@@ -89,16 +89,14 @@ extension SessionValidator {
         let responseID = object.member(nodes.1)
         let itemID = object.member(nodes.2)
         guard let response = response(named: responseID),
-            partIsOpen(response, outputIndex, contentIndex, item: itemID, partType: plan.stream.partType),
+            let part = openPart(response, outputIndex, contentIndex, item: itemID, partType: plan.stream.partType),
             state.serverEventIDs.firstUse(of: eventID.bytesHash, line: line) == nil  // records it when new
         else { return false }
         if plan.stream.payload == .audio {
             let padding = (delta.byte(fromEnd: 0) == 0x3D ? 1 : 0) + (delta.byte(fromEnd: 1) == 0x3D ? 1 : 0)
-            response.outputs[outputIndex]?.parts[contentIndex]?.audioBytes += max(
-                0, delta.byteCount / 4 * 3 - padding)
+            part.audioBytes += max(0, delta.byteCount / 4 * 3 - padding)
         } else if let field = plan.stream.finalField {
-            let piece = delta.string ?? ""
-            response.outputs[outputIndex]?.parts[contentIndex]?.buffers[field, default: ""] += piece
+            part.buffers[field, default: ""] += delta.string ?? ""
         }
         return true
     }
@@ -132,16 +130,27 @@ extension SessionValidator {
         return response
     }
 
-    /// Whether output `oi` and its content part `ci` of response `rid` are open, the output is item `item`, and the
-    /// part (when its type is known) is of `partType`: the conditions under which the full rules pass a delta.
-    private func partIsOpen(
+    /// Content part `ci` of output `oi` of `response` when the response, the output and the part are open, the output is
+    /// item `item`, and the part (when its type is known) is of `partType`: the conditions under which the full rules
+    /// pass a delta. Consecutive deltas of one stream reuse the last part found (`lastPart`, which the rules forget
+    /// whenever they add an output or a part).
+    private mutating func openPart(
         _ response: SessionState.Response, _ oi: Int, _ ci: Int, item: JSONValue, partType: String?
-    ) -> Bool {
-        guard response.doneLine == nil, let output = response.outputs[oi],
-            output.doneLine == nil, let itemID = output.itemID, item.kind == .string, !item.isEscapedString,
-            item.rawEquals(itemID), let part = output.parts[ci], part.doneLine == nil
-        else { return false }
-        return part.type == nil || part.type == partType
+    ) -> SessionState.Part? {
+        let output: SessionState.Output
+        let part: SessionState.Part
+        if let last = lastPart, last.response === response, last.oi == oi, last.ci == ci {
+            (output, part) = (last.output, last.part)
+        } else {
+            guard let o = response.outputs[oi], let p = o.parts[ci] else { return nil }
+            (output, part) = (o, p)
+            lastPart = (response, oi, ci, o, p)
+        }
+        guard response.doneLine == nil, output.doneLine == nil, part.doneLine == nil, let itemID = output.itemID,
+            item.kind == .string, !item.isEscapedString, item.rawEquals(itemID),
+            part.type == nil || part.type == partType
+        else { return nil }
+        return part
     }
 }
 

@@ -27,13 +27,14 @@ extension SessionValidator {
                     actual: "status \(status ?? "absent"), \(content.count) parts",
                     subject: JSON.string(object, "item.id"))
             }
+            lastPart = nil  // the fast path's cached part may belong to the output replaced here
             response.outputs[outputIndex] = SessionState.Output(
                 itemID: JSON.string(object, "item.id"), itemType: JSON.string(object, "item.type"), addedLine: line,
                 callID: JSON.string(object, "item.call_id"), name: JSON.string(object, "item.name"))
             if let item = JSON.string(object, "item.id") { state.outputItems[item] = (rid, outputIndex) }
             response.nextOutputIndex = max(response.nextOutputIndex, outputIndex + 1)
         case .outputItemDone:
-            guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
+            guard let outputIndex, let output = takeOutput(&response, outputIndex, rid) else { return }
             defer { response.outputs[outputIndex] = output }
             if let id = JSON.string(object, "item.id"), id != output.itemID {
                 emit(
@@ -70,6 +71,7 @@ extension SessionValidator {
                     "content-index-sequence", "Content index \(ci) of item \(output.itemID ?? "?") is out of sequence.",
                     expected: "\(output.nextContentIndex)", actual: "\(ci)", subject: output.itemID)
             }
+            lastPart = nil
             output.parts[ci] = SessionState.Part(type: JSON.string(object, "part.type"), addedLine: line)
             output.nextContentIndex = max(output.nextContentIndex, ci + 1)
             response.outputs[outputIndex] = output
@@ -77,7 +79,7 @@ extension SessionValidator {
             guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
             defer { response.outputs[outputIndex] = output }
             let ci = JSON.int(object, "content_index") ?? -1
-            guard var part = takePart(&output, ci) else { return }
+            guard let part = takePart(&output, ci) else { return }
             defer { output.parts[ci] = part }
             for (field, buffer) in part.buffers {
                 if let final = JSON.string(object, "part.\(field)"), final != buffer {
@@ -195,7 +197,7 @@ extension SessionValidator {
                 "\(currentType ?? "delta") names item \(item), but output \(JSON.int(object, "output_index") ?? -1) is \(output.itemID ?? "?").",
                 expected: output.itemID ?? "?", actual: item, subject: item)
         }
-        guard var part = takePart(&output, ci) else { return }
+        guard let part = takePart(&output, ci) else { return }
         defer { output.parts[ci] = part }
         if let wanted = stream.partType, let actual = part.type, wanted != actual {
             emit(
@@ -215,7 +217,7 @@ extension SessionValidator {
 
     mutating func streamDone(_ object: JSONValue, _ stream: StreamSpec, _ output: inout SessionState.Output) {
         let ci = JSON.int(object, "content_index") ?? -1
-        guard var part = takePart(&output, ci) else { return }
+        guard let part = takePart(&output, ci) else { return }
         defer { output.parts[ci] = part }
         if let field = stream.finalField, let final = JSON.string(object, field) {
             let buffer = part.buffers[field] ?? ""
