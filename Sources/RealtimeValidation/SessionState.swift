@@ -6,8 +6,10 @@ import RealtimeRecording
 /// Everything is keyed by ids (response id → output index → content index, item id, client
 /// event id), never by "the current response", because responses, items and parts interleave.
 struct SessionState {
-    /// A content part of an output item. Parts, outputs and responses are objects: the rules change them in place,
-    /// and the delta fast path keeps the part a stream is writing to between its deltas.
+    /// A content part of an output item.
+    ///
+    /// Parts, outputs and responses are objects: the rules change them in place, and the delta fast path keeps the
+    /// part a stream is writing to between its deltas.
     final class Part {
         var type: String?
         let addedLine: Int

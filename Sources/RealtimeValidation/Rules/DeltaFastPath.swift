@@ -130,10 +130,11 @@ extension SessionValidator {
         return response
     }
 
-    /// Content part `ci` of output `oi` of `response` when the response, the output and the part are open, the output is
-    /// item `item`, and the part (when its type is known) is of `partType`: the conditions under which the full rules
-    /// pass a delta. Consecutive deltas of one stream reuse the last part found (`lastPart`, which the rules forget
-    /// whenever they add an output or a part).
+    /// Content part `ci` of output `oi` of `response`, when the full rules would pass a delta to it.
+    ///
+    /// That is: the response, the output and the part are open, the output is item `item`, and the part (when its type
+    /// is known) is of `partType`. Consecutive deltas of one stream reuse the last part found (`lastPart`, which the
+    /// rules forget whenever they add an output or a part).
     private mutating func openPart(
         _ response: SessionState.Response, _ oi: Int, _ ci: Int, item: JSONValue, partType: String?
     ) -> SessionState.Part? {
