@@ -115,8 +115,8 @@ public struct TimelineModel {
         case .pageUp: move(to: state.cursor - page)
         case .top: move(to: 0)
         case .bottom: move(to: rows.count - 1)
-        case .nextError: jump(forward: true, "error", issues: .error) { source.severity($0) == .error }
-        case .previousError: jump(forward: false, "error", issues: .error) { source.severity($0) == .error }
+        case .nextError: jump(forward: true, "error", issues: .error) { source.isError($0) }
+        case .previousError: jump(forward: false, "error", issues: .error) { source.isError($0) }
         case .nextWarning: jump(forward: true, "warning", issues: .warning) { source.severity($0) == .warning }
         case .previousWarning: jump(forward: false, "warning", issues: .warning) { source.severity($0) == .warning }
         case .nextInResponse, .previousInResponse:

@@ -213,6 +213,10 @@ public final class TimelineSource {
         findingsByLine[Int(index.entries[i].line)]?.map(\.severity).max()
     }
 
+    /// Whether entry `i` is "an error" to a user: it has an error-level finding, or it is the server's `error` event
+    /// (which the rules report as a warning: rejecting a request is legal protocol).
+    func isError(_ i: Int) -> Bool { severity(i) == .error || family(i) == .error }
+
     /// The event family of entry `i`, for colour.
     func family(_ i: Int) -> EventFamily? { index.type(of: i).flatMap { catalog.spec(for: $0)?.family } }
 

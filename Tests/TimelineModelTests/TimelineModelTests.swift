@@ -73,6 +73,13 @@ struct TimelineReducerTests {
         let none = try model("text-in-text-out.jsonl", keys: "e")
         #expect(none.state.cursor == 0)
         #expect(none.state.message == "no error")
+        // The error sample's errors are the server's `error` events (warnings to the rules): `e` finds them too.
+        let serverError = try model("errors.jsonl", keys: "e")
+        #expect(type(serverError) == "error")
+        #expect(TimelineView.render(serverError).text.contains("conversation_already_has_active_response"))
+        let second = try model("errors.jsonl", keys: "ee")
+        #expect(type(second) == "error")
+        #expect(second.state.cursor > serverError.state.cursor)
     }
 
     @Test func findsTheErrorOfAFaultyRecordingWithE() throws {
