@@ -67,7 +67,8 @@ public final class RecordingProxy: Sendable {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
         return try await WebSocketListener<Accepted>.bind(
-            host: configuration.host, port: configuration.port, tls: configuration.listenerTLS
+            host: configuration.host, port: configuration.port, tls: configuration.listenerTLS,
+            abandon: { accepted in accepted.upstream.channel.close(promise: nil) }  // the client left mid-upgrade
         ) {
             [self] request in await self.decide(request)
         }

@@ -48,9 +48,13 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
 
     /// Binds `host:port`; with `tls`, clients connect with `wss://` (see `ListenerTLS`).
     /// - Throws: when the address cannot be bound or the certificate cannot be loaded.
-    public static func bind(host: String, port: Int, tls: ListenerTLS? = nil, decide: @escaping Decide) async throws
-        -> WebSocketListener
-    {
+    ///
+    /// `abandon` gets an accepted decision whose client went away before the upgrade finished
+    /// (so whatever `decide` opened for it, such as an upstream socket, can be closed).
+    public static func bind(
+        host: String, port: Int, tls: ListenerTLS? = nil, abandon: (@Sendable (Accepted) -> Void)? = nil,
+        decide: @escaping Decide
+    ) async throws -> WebSocketListener {
         let sslContext = try tls.map { try $0.makeContext() }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -61,6 +65,24 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
                     let decided = NIOLockedValueBox<(UpgradeRequest, UpgradeDecision<Accepted>)?>(nil)
+                    // (handed over to a service, closed, abandoned): the client can leave before or after
+                    // `decide` finishes, so both paths check whether an accepted decision is orphaned.
+                    let progress = NIOLockedValueBox((handedOver: false, closed: false, abandoned: false))
+                    @Sendable func abandonIfOrphaned() {
+                        let orphan = progress.withLockedValue { state -> Accepted? in
+                            guard state.closed, !state.handedOver, !state.abandoned,
+                                let (_, decision) = decided.withLockedValue({ $0 }),
+                                case .accept(let accepted, _) = decision
+                            else { return nil }
+                            state.abandoned = true
+                            return accepted
+                        }
+                        if let orphan { abandon?(orphan) }
+                    }
+                    channel.closeFuture.whenComplete { _ in
+                        progress.withLockedValue { $0.closed = true }
+                        abandonIfOrphaned()
+                    }
                     let upgrader = NIOTypedWebSocketServerUpgrader<Outcome>(
                         maxFrameSize: maxFrameSize,
                         shouldUpgrade: { channel, head in
@@ -68,6 +90,7 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                             return channel.eventLoop.makeFutureWithTask {
                                 let decision = await decide(request)
                                 decided.withLockedValue { $0 = (request, decision) }
+                                abandonIfOrphaned()  // the client may have gone while we waited
                                 if case .accept(_, let headers) = decision { return headers }
                                 return nil
                             }
@@ -78,6 +101,7 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                                     case .accept(let accepted, _) = decision
                                 else { throw ChannelError.inappropriateOperationForState }
                                 let ws = try WebSocketChannel(wrappingChannelSynchronously: channel)
+                                progress.withLockedValue { $0.handedOver = true }
                                 return Outcome.upgraded(ws, request, accepted)
                             }
                         })

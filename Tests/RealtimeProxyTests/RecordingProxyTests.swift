@@ -378,3 +378,62 @@ struct ReplayServerTests {
         #expect(script.seen == recordedTypes)
     }
 }
+
+struct AbandonedUpgradeTests {
+    /// Sends an upgrade request on a raw socket and closes it at once.
+    static func knockAndLeave(port: Int) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(connected == 0)
+        let request =
+            "GET /v1/realtime?model=m HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        _ = request.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    @Test func aClientThatLeavesDuringTheUpstreamHandshakeDoesNotLeaveTheUpstreamOpen() async throws {
+        let ended = NIOLockedValueBoxForTests(0)
+        let upstream = try await WebSocketListener<Int>.bind(host: "127.0.0.1", port: 0) { _ in
+            try? await Task.sleep(for: .milliseconds(300))  // a slow upstream
+            return .accept(0, headers: HTTPHeaders())
+        }
+        let upstreamTask = Task<Void, Never> {
+            try? await upstream.run { ws, _, _ in
+                try? await ws.executeThenClose { inbound, _ in for try await _ in inbound {} }
+                ended.increment()
+            }
+        }
+        let proxy = try await RunningProxy.start(
+            .url(WebSocketURL(secure: false, host: "127.0.0.1", port: upstream.port, target: "/v1/realtime")))
+        defer { proxy.stop(); upstream.close(); upstreamTask.cancel() }
+        try Self.knockAndLeave(port: proxy.listener.port)
+        for _ in 0..<3000 where ended.value == 0 { try await Task.sleep(for: .milliseconds(10)) }  // up to 30 s under load
+        #expect(ended.value == 1)  // the proxy closed the upstream connection it had opened
+    }
+}
+
+/// A counter shared with NIO tasks in tests.
+final class NIOLockedValueBoxForTests: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: Int
+    init(_ count: Int) { self.count = count }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+}
