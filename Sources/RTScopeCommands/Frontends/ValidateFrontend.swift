@@ -12,16 +12,17 @@ enum ValidateFrontend {
         output: String?
     ) throws -> Outcome {
         var reports: [FileReport] = []
-        var unreadable = false
+        var unreadable: [String] = []
         for file in files {
             do {
                 reports.append(try ValidationRun.validate(path: file, dialect: dialect, selection: selection))
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
-                unreadable = true
+                unreadable.append(file)
             }
         }
-        let result = ValidationResult(reports: reports, rules: selection.activeRules, failAt: failAt)
+        let result = ValidationResult(
+            reports: reports, rules: selection.activeRules, failAt: failAt, unreadable: unreadable)
         let color = output == nil && format == .text && Terminal.colorAllowed()
         let text: String
         switch format {
@@ -45,7 +46,7 @@ enum ValidateFrontend {
             out.write(text)
             out.flush()
         }
-        if unreadable { return .unreadable }
+        if !unreadable.isEmpty { return .unreadable }
         return result.failed ? .failed : .passed
     }
 }

@@ -11,11 +11,14 @@ public struct ValidationResult: Sendable {
     public let rules: [RuleInfo]
     /// Findings at or above this severity fail the run (exit code 1).
     public let failAt: Severity
+    /// Inputs that could not be read at all (the command line reports why and exits 66).
+    public let unreadable: [String]
 
-    public init(reports: [FileReport], rules: [RuleInfo], failAt: Severity) {
+    public init(reports: [FileReport], rules: [RuleInfo], failAt: Severity, unreadable: [String] = []) {
         self.reports = reports
         self.rules = rules
         self.failAt = failAt
+        self.unreadable = unreadable
     }
 
     /// Whether any finding is at or above the threshold.

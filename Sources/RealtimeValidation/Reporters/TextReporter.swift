@@ -63,7 +63,11 @@ public enum TextReporter {
         let failed = result.reports.filter { r in r.findings.contains { $0.severity >= result.failAt } }.count
         out +=
             "\n\(files) file\(files == 1 ? "" : "s") checked against \(result.rules.count) rules: "
-            + (failed == 0 ? "all passed" : "\(failed) failed") + " (failing at \(result.failAt.rawValue)).\n"
+            + (failed == 0 ? "all passed" : "\(failed) failed") + " (failing at \(result.failAt.rawValue))"
+        let missing = result.unreadable.count
+        out +=
+            missing == 0
+            ? ".\n" : "; \(missing) could not be read: \(result.unreadable.joined(separator: ", ")).\n"
         return out
     }
 }
