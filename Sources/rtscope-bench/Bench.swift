@@ -2,13 +2,22 @@ import Foundation
 
 /// `rtscope-bench`: generates benchmark corpora and compares rtscope's reader with wc and jq.
 ///
-/// Usage: `rtscope-bench [--dir DIR] [--mixed-mib N] [--small-mib N] [--runs N] [--rtscope PATH] [--keep]`
+/// Usage: `rtscope-bench [--dir DIR] [--mixed-mib N] [--small-mib N] [--runs N] [--rtscope PATH]`
 /// Defaults: DIR = ./bench-data (git-ignored), 1024 MiB mixed, 256 MiB small, best of 3 runs,
-/// the rtscope next to this executable. Corpora are reused when present with the right size.
+/// the rtscope next to this executable. Corpora are kept, and reused when present with the right size.
 @main
 struct Bench {
+    static let usage =
+        "usage: rtscope-bench [--dir DIR] [--mixed-mib N] [--small-mib N] [--runs N] [--rtscope PATH]\n"
+        + "Writes two corpora (1 GiB mixed, 256 MiB small events) to DIR (default bench-data) and times rtscope,\n"
+        + "wc -l and jq on them. Takes a few minutes.\n"
+
     static func main() throws {
         var args = Array(CommandLine.arguments.dropFirst())
+        if args.contains("--help") || args.contains("-h") {
+            print(usage, terminator: "")
+            return
+        }
         func option(_ name: String, _ fallback: String) -> String {
             guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
             defer { args.removeSubrange(i...(i + 1)) }
@@ -20,6 +29,10 @@ struct Bench {
         let runs = Int(option("--runs", "3")) ?? 3
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let rtscope = option("--rtscope", here.appendingPathComponent("rtscope").path)
+        guard args.isEmpty else {
+            FileHandle.standardError.write(Data("rtscope-bench: unknown argument \(args[0]).\n\(usage)".utf8))
+            exit(64)
+        }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
 
         print("# rtscope reader benchmark")
