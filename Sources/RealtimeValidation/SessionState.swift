@@ -109,18 +109,8 @@ struct SessionState {
     var clientTypes: [String] = []
     var clientTypeCodes: [String: UInt32] = [:]
 
-    /// FNV-1a of a string's UTF-8, the same hash `JSONValue.bytesHash` gives an unescaped JSON string.
-    static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
-
     /// The response.done line of a finished response that is no longer held in full.
-    func forgottenDoneLine(_ rid: String) -> Int? { forgottenResponses.entry(of: Self.hash(rid))?.line }
+    func forgottenDoneLine(_ rid: String) -> Int? { forgottenResponses.entry(of: RecordingIndex.hash(rid.utf8))?.line }
 
     /// Notes that `rid` finished; forgets the oldest finished response beyond the kept ones.
     mutating func finished(_ rid: String) {
@@ -133,7 +123,8 @@ struct SessionState {
             finishedHead = 0
         }
         guard let response = responses.removeValue(forKey: old) else { return }
-        _ = forgottenResponses.firstUse(of: Self.hash(old), line: response.doneLine ?? response.createdLine)
+        _ = forgottenResponses.firstUse(
+            of: RecordingIndex.hash(old.utf8), line: response.doneLine ?? response.createdLine)
         for output in response.outputs.values {
             if let item = output.itemID { outputItems.removeValue(forKey: item) }
         }
@@ -169,7 +160,8 @@ struct SessionState {
     /// Finished responses still held in full, oldest first (at most `keptFinishedResponses`).
     var finishedOrder: [String] = []
     var finishedHead = 0
-    /// Finished responses no longer held: a hash of the id → the line of their response.done.
+    /// Finished responses no longer held: the id's `RecordingIndex.hash` (the same as `JSONValue.bytesHash` of an
+    /// unescaped id) → the line of their response.done.
     var forgottenResponses = RecentIDs()
     /// How many finished responses are kept in full (their parts' audio for truncate checks, their items'
     /// indexes); older ones shrink to an entry in `forgottenResponses`, so memory does not grow with responses.

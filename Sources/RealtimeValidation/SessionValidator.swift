@@ -52,6 +52,8 @@ public struct SessionValidator {
         /// nested fields), so the schema check finds them all in one pass.
         let topLevelKeys: [[UInt8]]
         let topLevelSlot: [Int]
+        /// The presence and kind rules of the spec's fields, in the spec's order.
+        let fieldRules: [FieldRule]
 
         init(type: String, spec: EventSpec?, canonical: String, role: EventRole, deltaPlan: DeltaPlan?) {
             self.type = type
@@ -71,6 +73,7 @@ public struct SessionValidator {
             }
             topLevelKeys = keys
             topLevelSlot = slots
+            fieldRules = (spec?.fields ?? []).map(FieldRule.init)
         }
     }
 

@@ -59,6 +59,33 @@ struct EchoUpstream {
     }
 }
 
+/// A simulated Realtime server (`rtscope serve`) on a free loopback port.
+struct RunningSimulator {
+    let listener: WebSocketListener<SimulatorServer.Accepted>
+    let task: Task<Void, Never>
+
+    /// Starts a server with `configure` applied to a default configuration (the port is always a free one).
+    static func start(_ configure: (inout SimulatorServer.Configuration) throws -> Void = { _ in }) async throws
+        -> RunningSimulator
+    {
+        var configuration = SimulatorServer.Configuration()
+        try configure(&configuration)
+        configuration.port = 0
+        let server = SimulatorServer(configuration: configuration)
+        let listener = try await server.bind()
+        return RunningSimulator(listener: listener, task: Task { try? await server.run(listener) })
+    }
+
+    func url(_ target: String = "/v1/realtime") -> WebSocketURL {
+        WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: target)
+    }
+
+    func stop() {
+        listener.close()
+        task.cancel()
+    }
+}
+
 /// A running recorder in front of some upstream, writing to a fresh temporary folder.
 struct RunningProxy {
     let proxy: RecordingProxy

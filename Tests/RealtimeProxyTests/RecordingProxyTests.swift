@@ -103,15 +103,9 @@ struct RecordingProxyTests {
     }
 
     @Test func anUpstreamRefusalReachesTheClientAsTheSameStatusAndIsRecorded() async throws {
-        var configuration = SimulatorServer.Configuration()
-        configuration.port = 0
-        configuration.requiredKey = "right-key"
-        let server = SimulatorServer(configuration: configuration)
-        let listener = try await server.bind()
-        let serverTask = Task { try? await server.run(listener) }
-        let upstream = WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime")
-        let proxy = try await RunningProxy.start(.url(upstream))
-        defer { proxy.stop(); listener.close(); serverTask.cancel() }
+        let server = try await RunningSimulator.start { $0.requiredKey = "right-key" }
+        let proxy = try await RunningProxy.start(.url(server.url()))
+        defer { proxy.stop(); server.stop() }
         let outcome = try await TestClient.connect(proxy.url(), headers: [("api-key", "wrong-key-12345")])
         guard case .refused(let status, _, let body) = outcome else { Issue.record("upgraded"); return }
         #expect(status == 401)
@@ -124,16 +118,10 @@ struct RecordingProxyTests {
     }
 
     @Test func secretsNeverReachTheRecordingAndAMissingKeyIsInjected() async throws {
-        var configuration = SimulatorServer.Configuration()
-        configuration.port = 0
-        configuration.requiredKey = "sk-injected-secret-42"
-        let server = SimulatorServer(configuration: configuration)
-        let listener = try await server.bind()
-        let serverTask = Task { try? await server.run(listener) }
-        let upstream = WebSocketURL(
-            secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime?model=m")
-        let proxy = try await RunningProxy.start(.url(upstream), injectKey: "sk-injected-secret-42")
-        defer { proxy.stop(); listener.close(); serverTask.cancel() }
+        let server = try await RunningSimulator.start { $0.requiredKey = "sk-injected-secret-42" }
+        let proxy = try await RunningProxy.start(
+            .url(server.url("/v1/realtime?model=m")), injectKey: "sk-injected-secret-42")
+        defer { proxy.stop(); server.stop() }
         // No credentials from the client: the proxy injects its key and the upstream accepts.
         guard case .upgraded(let ws, let response) = try await TestClient.connect(proxy.url()) else {
             Issue.record("injection failed")
@@ -237,18 +225,12 @@ struct RecordingProxyTests {
 
     @Test(arguments: [Dialect.beta, .ga])
     func theDemoThroughTheRecorderValidatesClean(_ dialect: Dialect) async throws {
-        var configuration = SimulatorServer.Configuration()
-        configuration.port = 0
-        configuration.options.deltaIntervalMs = 2
-        let server = SimulatorServer(configuration: configuration)
-        let listener = try await server.bind()
-        let serverTask = Task { try? await server.run(listener) }
+        let server = try await RunningSimulator.start { $0.options.deltaIntervalMs = 2 }
         let path =
             dialect == .ga
             ? "/openai/v1/realtime?model=x" : "/openai/realtime?api-version=2025-04-01-preview&deployment=x"
-        let upstream = WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/")
-        let proxy = try await RunningProxy.start(.azure(base: upstream, deployment: "gpt-x", ga: dialect == .ga))
-        defer { proxy.stop(); listener.close(); serverTask.cancel() }
+        let proxy = try await RunningProxy.start(.azure(base: server.url("/"), deployment: "gpt-x", ga: dialect == .ga))
+        defer { proxy.stop(); server.stop() }
         let script = ClientScript.demo(dialect: dialect)
         try await ScriptedClient.run(script, url: proxy.url(path), headers: [], timeout: .seconds(30))
         let summary = try #require(await proxy.waitForConnections(1).first)
@@ -342,32 +324,20 @@ struct ReplayServerTests {
     /// Records the demo against the simulated server, then serves that recording with `--replay`
     /// semantics and runs the same client against it: it finishes and gets the recorded events.
     @Test func aRecordingReplayedByServeAnswersTheSameClient() async throws {
-        var live = SimulatorServer.Configuration()
-        live.port = 0
-        live.options.deltaIntervalMs = 1
-        let server = SimulatorServer(configuration: live)
-        let listener = try await server.bind()
-        let serverTask = Task<Void, Never> { try? await server.run(listener) }
-        let upstream = WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime")
-        let proxy = try await RunningProxy.start(.url(upstream))
-        defer { proxy.stop(); listener.close(); serverTask.cancel() }
+        let server = try await RunningSimulator.start { $0.options.deltaIntervalMs = 1 }
+        let proxy = try await RunningProxy.start(.url(server.url()))
+        defer { proxy.stop(); server.stop() }
         try await ScriptedClient.run(
             ClientScript.demo(dialect: .ga), url: proxy.url(), headers: [], timeout: .seconds(30))
         let recording = try #require(await proxy.waitForConnections(1).first?.path)
 
-        var replayed = SimulatorServer.Configuration()
-        replayed.port = 0
-        replayed.replay = try SimulatorServer.replayFrames(from: recording)
-        replayed.replaySpeed = 0
-        let replayServer = SimulatorServer(configuration: replayed)
-        let replayListener = try await replayServer.bind()
-        let replayTask = Task<Void, Never> { try? await replayServer.run(replayListener) }
-        defer { replayListener.close(); replayTask.cancel() }
+        let replayServer = try await RunningSimulator.start {
+            $0.replay = try SimulatorServer.replayFrames(from: recording)
+            $0.replaySpeed = 0
+        }
+        defer { replayServer.stop() }
         let script = ClientScript.demo(dialect: .ga)
-        try await ScriptedClient.run(
-            script,
-            url: WebSocketURL(secure: false, host: "127.0.0.1", port: replayListener.port, target: "/v1/realtime"),
-            headers: [], timeout: .seconds(30))
+        try await ScriptedClient.run(script, url: replayServer.url(), headers: [], timeout: .seconds(30))
         #expect(script.finished)
         let recordedTypes = try recordedFrames(recording).filter {
             $0.direction == .serverToClient && $0.opcode == .text

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RealtimeProtocol
 
 extension RTScope {
     /// `rtscope demo`: the whole loop on an embedded simulated server.
@@ -17,7 +18,7 @@ extension RTScope {
         var out: String?
 
         @Option(help: "Dialect of the session: beta or ga.")
-        var dialect = "ga"
+        var dialect = DialectArgument(.ga)
 
         @Flag(help: "Print the event listing and validation instead of opening the timeline.")
         var noView = false
@@ -27,13 +28,9 @@ extension RTScope {
             help: "Run the demo against a faulty server (see `rtscope serve --list-faults`).")
         var faults: [String] = []
 
-        func validate() throws {
-            guard ["beta", "ga"].contains(dialect) else { throw ValidationError("--dialect must be beta or ga.") }
-        }
-
         func run() async throws {
             let interactive = !noView && isatty(0) == 1 && isatty(1) == 1
-            try await DemoRunner.run(out: out, dialect: dialect, faults: faults, interactive: interactive)
+            try await DemoRunner.run(out: out, dialect: dialect.dialect, faults: faults, interactive: interactive)
         }
     }
 }

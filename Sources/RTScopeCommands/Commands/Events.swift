@@ -33,13 +33,3 @@ extension RTScope {
         }
     }
 }
-
-/// `beta` or `ga` on the command line.
-struct DialectArgument: ExpressibleByArgument {
-    let dialect: Dialect
-    init?(argument: String) {
-        guard let dialect = Dialect(rawValue: argument.lowercased()) else { return nil }
-        self.dialect = dialect
-    }
-    static var allValueStrings: [String] { Dialect.allCases.map(\.rawValue) }
-}

@@ -23,7 +23,7 @@ extension RTScope {
         var listen = "127.0.0.1:8780"
 
         @Option(help: "Force a dialect (beta or ga); by default beta when the client asks for it, else GA.")
-        var dialect: String?
+        var dialect: DialectArgument?
 
         @Option(
             help:
@@ -51,7 +51,6 @@ extension RTScope {
         var allowRemote = false
 
         func validate() throws {
-            if let dialect, Dialect(rawValue: dialect) == nil { throw ValidationError("--dialect must be beta or ga.") }
             for name in faults where Fault(rawValue: name) == nil {
                 throw ValidationError(
                     "Unknown fault '\(name)'; known: \(Fault.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -77,7 +76,7 @@ extension RTScope {
             }
             var configuration = SimulatorServer.Configuration()
             (configuration.host, configuration.port) = ListenAddress.parse(listen) ?? ("127.0.0.1", 8780)
-            configuration.dialect = dialect.flatMap(Dialect.init(rawValue:))
+            configuration.dialect = dialect?.dialect
             configuration.requiredKey = requireKey
             configuration.options.faults = Set(faults.compactMap(Fault.init(rawValue:)))
             configuration.options.deltaIntervalMs = deltaMs

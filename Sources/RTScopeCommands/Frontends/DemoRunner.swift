@@ -9,8 +9,7 @@ import TimelineModel
 
 /// Carries out `rtscope demo`: simulated server ← recorder ← scripted client, then validate and show.
 enum DemoRunner {
-    static func run(out: String?, dialect: String, faults: [String], interactive: Bool) async throws {
-        let dialect = Dialect(rawValue: dialect) ?? .ga
+    static func run(out: String?, dialect: Dialect, faults: [String], interactive: Bool) async throws {
         let folder =
             out
             ?? (NSTemporaryDirectory() as NSString).appendingPathComponent(

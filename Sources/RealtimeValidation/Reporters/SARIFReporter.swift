@@ -84,12 +84,7 @@ public enum SARIFReporter {
     static func fingerprint(_ f: Finding, _ uri: String) -> String {
         let ids = [f.subject, f.eventType, f.eventID].compactMap { $0 }
         let key = ([f.rule, uri] + (ids.isEmpty ? ["line \(f.line)"] : ids)).joined(separator: "|")
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
+        let hex = String(RecordingIndex.hash(key.utf8), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -51,25 +51,6 @@ extension SessionValidator {
         }
     }
 
-    /// One field's schema as the fast path checks it.
-    struct FieldRule {
-        let required: Bool
-        let nullable: Bool
-        /// Whether the catalog fixes the allowed values (the fast path then leaves the event to the full rules).
-        let enumerated: Bool
-        /// Bit `ordinal` set for each accepted kind.
-        let accepts: UInt8
-
-        init(_ field: FieldSpec) {
-            required = field.required
-            nullable = field.nullable
-            enumerated = field.allowed != nil
-            accepts = JSONKind.allCases.reduce(0) { bits, kind in
-                field.kinds.contains { $0.accepts(kind) } ? bits | 1 << kind.ordinal : bits
-            }
-        }
-    }
-
     /// Takes a server delta event the fast way; `false` when the full rules must look at it (nothing changed then).
     mutating func fastDelta(_ object: JSONValue, _ plan: DeltaPlan, line: Int) -> Bool {
         guard state.sawServerEvent, fastPathEnabled else { return false }
@@ -105,16 +86,9 @@ extension SessionValidator {
     private func schemaHolds(_ object: JSONValue, _ plan: DeltaPlan) -> Bool {
         for (k, field) in plan.rules.enumerated() {
             let node = fastNodes[k]
-            guard node >= 0 else {
-                if field.required { return false }
-                continue
-            }
-            let kind = object.kind(ofNode: node)
-            if kind == .null {
-                if !field.nullable && !field.required { return false }
-                continue
-            }
-            guard field.accepts & 1 << kind.ordinal != 0, !field.enumerated else { return false }
+            let kind = node >= 0 ? object.kind(ofNode: node) : nil
+            // An enumerated field's value is left to the full check (it needs the decoded string).
+            if field.problem(kind) != nil || field.enumerated && kind != nil && kind != .null { return false }
         }
         return true
     }
@@ -152,20 +126,5 @@ extension SessionValidator {
             part.type == nil || part.type == partType
         else { return nil }
         return part
-    }
-}
-
-extension JSONKind {
-    /// The position in `allCases`, without a search.
-    fileprivate var ordinal: Int {
-        switch self {
-        case .string: 0
-        case .integer: 1
-        case .number: 2
-        case .boolean: 3
-        case .object: 4
-        case .array: 5
-        case .null: 6
-        }
     }
 }

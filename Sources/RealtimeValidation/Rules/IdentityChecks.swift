@@ -19,36 +19,62 @@ extension SessionValidator {
                 let node = fastNodes[info.topLevelSlot[f]]
                 found = node >= 0 ? object.member(node) : nil
             }
-            guard let value = found else {
-                if field.required {
-                    emit(
-                        "required-field-missing", "\(spec.name) has no \(field.path).",
-                        expected: "\(field.path): \(field.kinds.map(\.rawValue).joined(separator: " | "))",
-                        actual: "absent")
-                }
-                continue
-            }
-            let kind = value.kind
-            if kind == .null {
-                if !field.nullable && !field.required {
-                    emit(
-                        "field-type-mismatch", "\(spec.name).\(field.path) is null.",
-                        expected: field.kinds.map(\.rawValue).joined(separator: " | "), actual: "null")
-                }
-                continue
-            }
-            guard field.kinds.contains(where: { $0.accepts(kind) }) else {
+            let kinds = field.kinds.map(\.rawValue).joined(separator: " | ")
+            switch info.fieldRules[f].problem(found?.kind) {
+            case .missing:
                 emit(
-                    "field-type-mismatch", "\(spec.name).\(field.path) has the wrong JSON type.",
-                    expected: field.kinds.map(\.rawValue).joined(separator: " | "),
-                    actual: "\(kind.rawValue) \(JSON.render(value))")
+                    "required-field-missing", "\(spec.name) has no \(field.path).", expected: "\(field.path): \(kinds)",
+                    actual: "absent")
                 continue
-            }
-            if let allowed = field.allowed, let text = value.string, !allowed.contains(text) {
+            case .unexpectedNull:
+                emit("field-type-mismatch", "\(spec.name).\(field.path) is null.", expected: kinds, actual: "null")
+                continue
+            case .wrongKind:
                 emit(
-                    "field-value-not-allowed", "\(spec.name).\(field.path) has an undocumented value.",
-                    expected: "one of \(allowed.joined(separator: ", "))", actual: JSONText.quoted(text))
+                    "field-type-mismatch", "\(spec.name).\(field.path) has the wrong JSON type.", expected: kinds,
+                    actual: "\(found?.kind.rawValue ?? "") \(JSON.render(found))")
+                continue
+            case nil:
+                guard let value = found, !value.isNull else { continue }
+                if let allowed = field.allowed, let text = value.string, !allowed.contains(text) {
+                    emit(
+                        "field-value-not-allowed", "\(spec.name).\(field.path) has an undocumented value.",
+                        expected: "one of \(allowed.joined(separator: ", "))", actual: JSONText.quoted(text))
+                }
             }
+        }
+    }
+
+    /// What is wrong with one field of an event, as far as presence and JSON kind go.
+    enum SchemaProblem { case missing, unexpectedNull, wrongKind }
+
+    /// One catalog field's presence and kind rules, precomputed (the full schema check and the delta fast path both
+    /// decide through `problem(_:)`, so they cannot disagree).
+    struct FieldRule {
+        let required: Bool
+        let nullable: Bool
+        /// Whether the catalog fixes the allowed values (checked on the decoded string, outside `problem`).
+        let enumerated: Bool
+        /// Bit `ordinal` set for each accepted kind.
+        let accepts: UInt8
+
+        init(_ field: FieldSpec) {
+            required = field.required
+            nullable = field.nullable
+            enumerated = field.allowed != nil
+            accepts = JSONKind.allCases.reduce(0) { bits, kind in
+                field.kinds.contains { $0.accepts(kind) } ? bits | 1 << kind.ordinal : bits
+            }
+        }
+
+        /// The problem with a field of kind `kind` (`nil`: absent).
+        ///
+        /// `null` counts as present: it is accepted where the field is nullable or required (real traffic sends null
+        /// for many "required" fields).
+        func problem(_ kind: JSONKind?) -> SchemaProblem? {
+            guard let kind else { return required ? .missing : nil }
+            if kind == .null { return nullable || required ? nil : .unexpectedNull }
+            return accepts & 1 << kind.ordinal != 0 ? nil : .wrongKind
         }
     }
 
@@ -116,5 +142,20 @@ extension SessionValidator {
             actual: type,
             related: evidence.line > 0
                 ? [RelatedLine(line: evidence.line, note: "\(evidence.dialect.rawValue) evidence")] : [])
+    }
+}
+
+extension JSONKind {
+    /// The position in `allCases`, without a search.
+    fileprivate var ordinal: Int {
+        switch self {
+        case .string: 0
+        case .integer: 1
+        case .number: 2
+        case .boolean: 3
+        case .object: 4
+        case .array: 5
+        case .null: 6
+        }
     }
 }

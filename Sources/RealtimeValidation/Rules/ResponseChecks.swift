@@ -37,6 +37,14 @@ extension SessionValidator {
         }
     }
 
+    /// A second `response.created` or `response.done` (`event` is "created" or "done") for response `rid`.
+    mutating func repeated(_ rid: String, _ event: String, _ earlier: RelatedLine) {
+        emit(
+            "response-event-outside-lifecycle", "Response \(rid) was \(event) twice.",
+            expected: "one response.\(event)",
+            actual: "another", subject: rid, related: [earlier])
+    }
+
     /// An event of a finished response (output audio stopping or being cleared may legally come later).
     mutating func afterDone(_ type: String, _ rid: String, doneLine: Int) {
         guard type != EventNames.outputAudioStopped, type != EventNames.outputAudioCleared else { return }
@@ -63,18 +71,10 @@ extension SessionValidator {
                 expected: "response.done of \(active) first", actual: "response.created of \(rid)", subject: rid,
                 related: [RelatedLine(line: other.createdLine, note: "\(active) created")])
         }
-        if let previous = state.responses[rid] {
-            emit(
-                "response-event-outside-lifecycle", "Response \(rid) was created twice.",
-                expected: "one response.created",
-                actual: "another", subject: rid, related: [RelatedLine(line: previous.createdLine, note: "first")])
-            return
-        }
-        if let done = state.forgottenDoneLine(rid) {
-            emit(
-                "response-event-outside-lifecycle", "Response \(rid) was created twice.",
-                expected: "one response.created", actual: "another", subject: rid,
-                related: [RelatedLine(line: done, note: "the first one's response.done")])
+        if let earlier = state.responses[rid].map({ RelatedLine(line: $0.createdLine, note: "first") })
+            ?? state.forgottenDoneLine(rid).map({ RelatedLine(line: $0, note: "the first one's response.done") })
+        {
+            repeated(rid, "created", earlier)
             return
         }
         state.responses[rid] = SessionState.Response(id: rid, createdLine: line, inDefaultConversation: inDefault)
@@ -88,10 +88,7 @@ extension SessionValidator {
         guard let rid = JSON.string(object, "response.id") else { return }
         guard let response = state.responses[rid] else {
             if let done = state.forgottenDoneLine(rid) {
-                emit(
-                    "response-event-outside-lifecycle", "Response \(rid) was done twice.",
-                    expected: "one response.done", actual: "another", subject: rid,
-                    related: [RelatedLine(line: done, note: "first response.done")])
+                repeated(rid, "done", RelatedLine(line: done, note: "first response.done"))
                 return
             }
             emit(
@@ -100,9 +97,7 @@ extension SessionValidator {
             return
         }
         if let done = response.doneLine {
-            emit(
-                "response-event-outside-lifecycle", "Response \(rid) was done twice.", expected: "one response.done",
-                actual: "another", subject: rid, related: [RelatedLine(line: done, note: "first response.done")])
+            repeated(rid, "done", RelatedLine(line: done, note: "first response.done"))
             return
         }
         checkStatus(object, rid)
