@@ -52,6 +52,8 @@ public final class ConnectionRecorder: @unchecked Sendable {
     /// Whether `.frame` events are reported (their summaries cost a JSON decode per frame).
     private let observeFrames: Bool
     private var scanner = LineScanner(mode: .bareEvent)
+    /// Parse storage reused from frame to frame while the validator keeps nothing of the last one.
+    private var tape: JSONTape?
     public private(set) var frames = 0
     public private(set) var payloadBytes = 0
     public private(set) var findings: [Finding] = []
@@ -75,32 +77,41 @@ public final class ConnectionRecorder: @unchecked Sendable {
 
     /// Records `frame` as seen travelling in `direction`; `unmasked` is its payload, already unmasked.
     public func record(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
-        let payload = unmasked.getBytes(at: unmasked.readerIndex, length: unmasked.readableBytes) ?? []
-        let (opcode, closeCode, body) = Self.classify(frame.opcode, payload)
-        try record(opcode: opcode, fin: frame.fin, payload: body, closeCode: closeCode, direction)
+        if frame.opcode == .connectionClose {
+            let payload = unmasked.getBytes(at: unmasked.readerIndex, length: unmasked.readableBytes) ?? []
+            let (opcode, closeCode, body) = Self.classify(frame.opcode, payload)
+            try record(opcode: opcode, fin: frame.fin, payload: body, closeCode: closeCode, direction)
+            return
+        }
+        let opcode = Self.classify(frame.opcode, []).0
+        try unmasked.withUnsafeReadableBytes { try record(opcode, fin: frame.fin, $0, closeCode: nil, direction) }
     }
 
     /// Records a frame given as parts (used by the simulated server, which has no wire frame).
     public func record(
         opcode: Opcode, fin: Bool = true, payload: [UInt8], closeCode: Int? = nil, _ direction: Direction
-    )
-        throws
-    {
+    ) throws {
+        try payload.withUnsafeBytes { try record(opcode, fin: fin, $0, closeCode: closeCode, direction) }
+    }
+
+    private func record(
+        _ opcode: Opcode, fin: Bool, _ payload: UnsafeRawBufferPointer, closeCode: Int?, _ direction: Direction
+    ) throws {
         let (observed, found) = try lock.withLock { () throws -> (ObservedFrame?, [Finding]) in
             seq += 1
             let tUs = Int64((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             let frame = Frame(
                 seq: seq, tUs: tUs, wall: RecordingFormat.wallClock(Date()), conn: conn, direction: direction,
-                opcode: opcode, fin: fin, payload: payload, closeCode: closeCode)
-            try writer?.append(frame)
+                opcode: opcode, fin: fin, payload: [], closeCode: closeCode)
+            try writer?.append(frame, payload: payload)
             let embedded = writer?.lastFrameWasJSON == true
             if let rotateBytes, let current = writer, current.bytesWritten >= rotateBytes { try rotate() }
             frames += 1
             payloadBytes += payload.count
             var object: JSONValue?
             // The writer already validated an embedded payload; scan only what it did not embed.
-            if opcode == .text, embedded || payload.withUnsafeBytes({ scanner.scan($0) }) == nil {
-                object = JSONTape.parse(payload)
+            if opcode == .text, embedded || scanner.scan(payload) == nil {
+                object = JSONTape.parse(payload, reusing: &tape)
             }
             let found = validator.consume(
                 ValidatorEvent(
@@ -108,7 +119,7 @@ public final class ConnectionRecorder: @unchecked Sendable {
             findings += found
             guard observeFrames else { return (nil, found) }
             let type = object?["type"]?.string
-            let summary = Self.summary(opcode: opcode, object: object, closeCode: closeCode, payload: payload)
+            let summary = Self.summary(opcode: opcode, object: object, closeCode: closeCode, payload: Array(payload))
             return (
                 ObservedFrame(
                     conn: conn, seq: seq, tUs: tUs, direction: direction, opcode: opcode, type: type, summary: summary,

@@ -56,7 +56,7 @@ public final class RecordingProxy: Sendable {
     /// A connection accepted by `decide`: its upstream socket and recorder.
     public struct Accepted: Sendable {
         let conn: String
-        let upstream: WebSocketChannel
+        let session: RelaySession
         let recorder: ConnectionRecorder
     }
 
@@ -68,7 +68,8 @@ public final class RecordingProxy: Sendable {
         }
         return try await WebSocketListener<Accepted>.bind(
             host: configuration.host, port: configuration.port, tls: configuration.listenerTLS,
-            abandon: { accepted in accepted.upstream.channel.close(promise: nil) }  // the client left mid-upgrade
+            abandon: { accepted in accepted.session.upstreamChannel.close(promise: nil) },  // the client left mid-upgrade
+            takeOver: { [self] channel, _, accepted in try self.relay(client: channel, accepted) }
         ) {
             [self] request in await self.decide(request)
         }
@@ -76,18 +77,22 @@ public final class RecordingProxy: Sendable {
 
     /// Serves connections until the listener closes.
     public func run(_ listener: WebSocketListener<Accepted>) async throws {
-        try await listener.run { [self] ws, _, accepted in
-            let control = ConnectionControl()
-            live.withLockedValue { $0[accepted.conn] = control }
-            await Relay.run(client: ws, upstream: accepted.upstream, recorder: accepted.recorder, control: control)
+        try await listener.run()
+    }
+
+    /// Starts relaying an accepted connection; when it is over, its summary is added to `connections`.
+    private func relay(client: any Channel, _ accepted: Accepted) throws -> EventLoopFuture<Void> {
+        live.withLockedValue { $0[accepted.conn] = ConnectionControl(session: accepted.session) }
+        let done = try accepted.session.start(client: client, recorder: accepted.recorder)
+        return done.map { [self] in
             live.withLockedValue { $0[accepted.conn] = nil }
-            let findings = accepted.recorder.finish()
+            let recorder = accepted.recorder
+            let findings = recorder.finish()
             summaries.withLockedValue {
                 $0.append(
                     ConnectionSummary(
-                        conn: accepted.conn, path: accepted.recorder.path, paths: accepted.recorder.paths,
-                        frames: accepted.recorder.frames, bytes: accepted.recorder.payloadBytes, findings: findings,
-                        refusedStatus: nil))
+                        conn: accepted.conn, path: recorder.path, paths: recorder.paths, frames: recorder.frames,
+                        bytes: recorder.payloadBytes, findings: findings, refusedStatus: nil))
             }
         }
     }
@@ -132,9 +137,11 @@ public final class RecordingProxy: Sendable {
             method: "GET", path: Redactor.url(url.target, removed: &redacted),
             headers: Redactor.headers(headers.lowercasedDictionary, removed: &redacted))
         let upstreamText = Redactor.url(url.description, removed: &redacted)
-        let outcome: UpstreamConnection
+        let outcome: UpstreamConnector.Outcome<RelaySession>
         do {
-            outcome = try await UpstreamConnector.connect(url, headers: headers, tls: configuration.tls)
+            outcome = try await UpstreamConnector.open(
+                url, headers: headers, tls: configuration.tls, timeout: .seconds(15), on: request.eventLoop,
+                install: RelaySession.attach(upstream:))
         } catch {
             let body = "rtscope record: cannot reach the upstream \(upstreamText): \(error)\n"
             record(
@@ -154,7 +161,7 @@ public final class RecordingProxy: Sendable {
                 upstream: upstreamText, dialect: dialect, redacted: redacted,
                 responseHeaders: responseHeaders.lowercasedDictionary)
             return .refuse(status: status, headers: passed, body: body)
-        case .upgraded(let channel, let response):
+        case .upgraded(let session, let response):
             let protocolChosen = response.headers["sec-websocket-protocol"].first
             let handshake = Handshake(
                 request: requestHead,
@@ -171,9 +178,9 @@ public final class RecordingProxy: Sendable {
                     rotateBytes: configuration.rotateBytes, observe: observe)
                 var accept = HTTPHeaders()
                 if let protocolChosen { accept.add(name: "Sec-WebSocket-Protocol", value: protocolChosen) }
-                return .accept(Accepted(conn: conn, upstream: channel, recorder: recorder), headers: accept)
+                return .accept(Accepted(conn: conn, session: session, recorder: recorder), headers: accept)
             } catch {
-                try? await channel.channel.close()
+                try? await session.upstreamChannel.close()
                 let body = "rtscope record: \(error)\n"
                 return .refuse(
                     status: 500, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Array(body.utf8))

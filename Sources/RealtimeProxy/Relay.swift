@@ -1,137 +1,269 @@
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 import RealtimeProtocol
 import RealtimeRecording
 
-/// Forwards frames between a client and an upstream socket, recording each before forwarding it.
+/// Relays frames between a client connection and its upstream connection on the one event loop
+/// both channels share, recording each frame before it is forwarded.
 ///
-/// Every frame is passed on unchanged (opcode, fin, rsv bits, payload); frames towards the upstream
-/// are masked again with a fresh key, as a client must. When one side sends a close frame, the
-/// other side gets up to `closeGrace` to answer it before both are closed; when one side drops
-/// without a close frame, the other is dropped too (a faithful mirror, nothing synthesised).
-enum Relay {
-    static let closeGrace: Duration = .seconds(5)
+/// Invariants:
+/// - Every frame read from one side is recorded, then written to the other side unchanged (opcode,
+///   fin, rsv bits, payload); frames towards the upstream are masked again, with a fresh key, by its
+///   `MaskingFrameEncoder`. Writes are flushed at the end of each read burst, so a burst costs one
+///   socket write, and every frame of it is already in the recording.
+/// - A frame that cannot be recorded is not forwarded: both connections close and the failure is reported.
+/// - Backpressure: a side is not read while the other side cannot take more writes.
+/// - Close: a close frame is forwarded once to each side. When both sides have sent one and received
+///   one, both connections close; otherwise they close `closeGrace` after the first. A side that
+///   drops without completing a close handshake takes the other down with it (a mirror: nothing is
+///   synthesised); one that leaves after its handshake lets the other side answer its close first.
+/// - What the upstream sends before the client's upgrade completes is held (and the upstream not read
+///   further) until `start` attaches the client; then it is recorded and forwarded first.
+///
+/// Confined to `eventLoop`: every method runs on it (`ConnectionControl` hops there).
+final class RelaySession: @unchecked Sendable {
+    enum Side: Int, Sendable {
+        case client = 0, upstream = 1
 
-    enum End: Sendable { case closeFrame, dropped, graceOver }
+        var other: Side { self == .client ? .upstream : .client }
+        /// The direction of frames read from this side.
+        var direction: Direction { self == .client ? .clientToServer : .serverToClient }
+    }
 
-    static func run(
-        client: WebSocketChannel, upstream: WebSocketChannel, recorder: ConnectionRecorder,
-        control: ConnectionControl
-    ) async {
-        try? await client.executeThenClose { clientIn, clientOut in
-            try await upstream.executeThenClose { upstreamIn, upstreamOut in
-                control.attach(client: clientOut, upstream: upstreamOut, recorder: recorder)
-                await withTaskGroup(of: End.self) { group in
-                    group.addTask {
-                        await pump(clientIn, to: upstreamOut, .clientToServer, recorder: recorder, mask: true)
-                    }
-                    group.addTask {
-                        await pump(upstreamIn, to: clientOut, .serverToClient, recorder: recorder, mask: false)
-                    }
-                    let first = await group.next()
-                    if first == .closeFrame {
-                        group.addTask {
-                            try? await Task.sleep(for: closeGrace)
-                            return .graceOver
-                        }
-                        _ = await group.next()
-                    }
-                    group.cancelAll()
-                }
+    enum Failure: Error, CustomStringConvertible {
+        case differentEventLoops
+        var description: String { "the client and upstream connections are not on the same event loop" }
+    }
+
+    static let closeGrace: TimeAmount = .seconds(5)
+
+    let eventLoop: any EventLoop
+    let upstreamChannel: any Channel
+    private var handlers: [RelayHandler?] = [nil, nil]
+    private var recorder: ConnectionRecorder?
+    private var parked: [WebSocketFrame] = []
+    private var closeSent = [false, false]
+    private var closeReceived = [false, false]
+    private var inactive = [false, false]
+    private var ended = false
+    private var grace: Scheduled<Void>?
+
+    private init(upstream: any Channel) {
+        eventLoop = upstream.eventLoop
+        upstreamChannel = upstream
+    }
+
+    /// Installs the upstream half on a just-upgraded upstream channel (on its event loop).
+    static func attach(upstream channel: any Channel) throws -> RelaySession {
+        let session = RelaySession(upstream: channel)
+        let handler = RelayHandler(side: .upstream, session: session)
+        session.handlers[Side.upstream.rawValue] = handler
+        try channel.pipeline.syncOperations.addHandler(handler)
+        return session
+    }
+
+    /// Installs the client half and starts relaying; the future completes when both connections are closed.
+    /// - Throws: when the client's channel is on another event loop or its pipeline refuses the handler.
+    func start(client channel: any Channel, recorder: ConnectionRecorder) throws -> EventLoopFuture<Void> {
+        guard channel.eventLoop === eventLoop, eventLoop.inEventLoop else { throw Failure.differentEventLoops }
+        self.recorder = recorder
+        let handler = RelayHandler(side: .client, session: self)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        handlers[Side.client.rawValue] = handler
+        let held = parked
+        parked = []
+        for frame in held { forward(frame, from: .upstream) }
+        readComplete(on: .upstream)
+        if inactive[Side.upstream.rawValue] {
+            end()
+        } else {
+            resumeReads(of: .upstream)
+        }
+        return channel.closeFuture.and(upstreamChannel.closeFuture).map { _ in }
+    }
+
+    // MARK: Events from the handlers
+
+    func received(_ frame: WebSocketFrame, on side: Side) {
+        guard !ended else { return }
+        guard handlers[Side.client.rawValue] != nil else {
+            parked.append(frame)  // only the upstream can be read before the client is attached
+            return
+        }
+        forward(frame, from: side)
+    }
+
+    func readComplete(on side: Side) {
+        guard let peer = handlers[side.other.rawValue], peer.needsFlush, let context = peer.context else { return }
+        peer.needsFlush = false
+        context.flush()
+    }
+
+    /// Whether `side` may be read now: not before the client is attached, and not while the other side is full.
+    func mayRead(_ side: Side) -> Bool {
+        guard let peer = handlers[side.other.rawValue]?.context else { return false }
+        return peer.channel.isWritable
+    }
+
+    func writabilityChanged(on side: Side) {
+        if handlers[side.rawValue]?.context?.channel.isWritable == true { resumeReads(of: side.other) }
+    }
+
+    func inactive(_ side: Side) {
+        inactive[side.rawValue] = true
+        guard handlers[Side.client.rawValue] != nil else { return }  // `start` ends it
+        // A side that leaves after its close handshake lets the other finish its own (or the grace run out).
+        let handshakeDone = closeSent[side.rawValue] && closeReceived[side.rawValue]
+        if handshakeDone && closeSent[side.other.rawValue] && !closeReceived[side.other.rawValue] { return }
+        end()
+    }
+
+    func failed(_ side: Side) { end() }
+
+    // MARK: Relaying
+
+    private func forward(_ frame: WebSocketFrame, from side: Side) {
+        guard let recorder else { return }
+        let payload = FastMask.unmasked(frame, allocator: upstreamChannel.allocator)
+        do {
+            try recorder.record(frame, unmasked: payload, side.direction)
+        } catch {
+            // Never forward what could not be recorded: end the connection and say why.
+            recorder.fail(error)
+            end()
+            return
+        }
+        let to = side.other
+        if frame.opcode == .connectionClose {
+            closeReceived[side.rawValue] = true
+            if closeSent[to.rawValue] {  // the other side already has one (from the proxy's shutdown)
+                closing()
+                return
             }
+            closeSent[to.rawValue] = true
+        }
+        guard let peer = handlers[to.rawValue], let context = peer.context else { return }
+        let out = WebSocketFrame(
+            fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, maskKey: nil,
+            data: payload)
+        context.write(NIOAny(out), promise: nil)
+        peer.needsFlush = true
+        if frame.opcode == .connectionClose { closing() }
+    }
+
+    /// Sends a close frame with `code` to each side that has not had one (recorded as the proxy's own).
+    func shutdown(code: UInt16, reason: String) {
+        guard !ended, let recorder else { return }
+        for side in [Side.client, .upstream] where !closeSent[side.rawValue] {
+            guard let context = handlers[side.rawValue]?.context else { continue }
+            closeSent[side.rawValue] = true
+            // The proxy's close frames are recorded too: the recording shows who ended the session.
+            try? recorder.record(
+                opcode: .close, payload: Array(reason.utf8), closeCode: Int(code), side.other.direction)
+            var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+            payload.writeInteger(code)
+            payload.writeString(reason)
+            context.writeAndFlush(
+                NIOAny(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
+        }
+        closing()
+    }
+
+    /// After a close frame: ends at once when the handshake is complete both ways, else after the grace period.
+    private func closing() {
+        if closeSent == [true, true] && closeReceived == [true, true] {
+            end()
+        } else if grace == nil {
+            grace = eventLoop.scheduleTask(in: Self.closeGrace) { [self] in end() }
         }
     }
 
-    /// Copies frames from `inbound` to `outbound` until a close frame passes or `inbound` ends.
-    static func pump(
-        _ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>,
-        to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>,
-        _ direction: Direction, recorder: ConnectionRecorder, mask: Bool
-    ) async -> End {
-        do {
-            for try await frame in inbound {
-                let payload = FastMask.unmasked(frame)  // unmask once, a word at a time
-                do {
-                    try recorder.record(frame, unmasked: payload, direction)
-                } catch {
-                    // Never forward what could not be recorded: end the connection and say why.
-                    recorder.fail(error)
-                    return .dropped
-                }
-                let out = WebSocketFrame(
-                    fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode,
-                    maskKey: mask ? .random() : nil, data: payload)
-                try await outbound.write(out)
-                if frame.opcode == .connectionClose { return .closeFrame }
-            }
-        } catch {
-            return .dropped
+    private func resumeReads(of side: Side) {
+        guard let handler = handlers[side.rawValue], handler.readHeld, let context = handler.context else { return }
+        handler.readHeld = false
+        context.read()
+    }
+
+    /// Flushes what is pending and closes both connections (once).
+    private func end() {
+        guard !ended else { return }
+        ended = true
+        grace?.cancel()
+        grace = nil
+        for handler in handlers {
+            guard let context = handler?.context else { continue }
+            context.flush()
+            context.close(promise: nil)
         }
-        return .dropped
+        if handlers[Side.client.rawValue] == nil { upstreamChannel.close(promise: nil) }
     }
 }
 
-/// Lets the server close a live connection on shutdown (close frames to both sides).
-public final class ConnectionControl: @unchecked Sendable {
-    private let lock = NIOLock()
-    private var recorder: ConnectionRecorder?
-    private var client: NIOAsyncChannelOutboundWriter<WebSocketFrame>?
-    private var upstream: NIOAsyncChannelOutboundWriter<WebSocketFrame>?
+/// One side of a `RelaySession`: hands its frames to the session and holds reads when told to.
+final class RelayHandler: ChannelDuplexHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
 
-    public init() {}
+    let side: RelaySession.Side
+    let session: RelaySession
+    private(set) var context: ChannelHandlerContext?
+    /// A read was asked for while the other side could not take more.
+    var readHeld = false
+    /// Frames were written to this side since the last flush.
+    var needsFlush = false
 
-    func attach(
-        client: NIOAsyncChannelOutboundWriter<WebSocketFrame>, upstream: NIOAsyncChannelOutboundWriter<WebSocketFrame>?,
-        recorder: ConnectionRecorder
-    ) {
-        lock.withLock {
-            self.recorder = recorder
-            self.client = client
-            self.upstream = upstream
+    init(side: RelaySession.Side, session: RelaySession) {
+        self.side = side
+        self.session = session
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        session.received(unwrapInboundIn(data), on: side)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        session.readComplete(on: side)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        session.writabilityChanged(on: side)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        session.inactive(side)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        session.failed(side)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if session.mayRead(side) {
+            context.read()
+        } else {
+            readHeld = true
         }
     }
+}
+
+@available(*, unavailable)
+extension RelayHandler: Sendable {}
+
+/// Lets the server close a live connection on shutdown (close frames to both sides).
+public final class ConnectionControl: Sendable {
+    private let session: RelaySession
+
+    init(session: RelaySession) { self.session = session }
 
     /// Sends a close frame with `code` to both sides (the relay then ends as for any close).
     public func close(code: UInt16 = 1001, reason: String = "rtscope is shutting down") async {
-        let (client, upstream, recorder) = lock.withLock { (self.client, self.upstream, self.recorder) }
-        var payload = ByteBuffer()
-        payload.writeInteger(code)
-        payload.writeString(reason)
-        // The proxy's own close frames are recorded too: the recording shows who ended the session.
-        try? recorder?.record(opcode: .close, payload: Array(reason.utf8), closeCode: Int(code), .serverToClient)
-        try? await client?.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload))
-        if upstream != nil {
-            try? recorder?.record(opcode: .close, payload: Array(reason.utf8), closeCode: Int(code), .clientToServer)
-        }
-        try? await upstream?.write(
-            WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: payload))
-    }
-}
-
-/// WebSocket unmasking eight bytes at a time (NIO's `unmaskedData` goes byte by byte).
-enum FastMask {
-    static func unmasked(_ frame: WebSocketFrame) -> ByteBuffer {
-        guard let key = frame.maskKey else { return frame.data }
-        var data = frame.data
-        let k = [key[0], key[1], key[2], key[3]]
-        let word = UInt64(k[0]) | UInt64(k[1]) << 8 | UInt64(k[2]) << 16 | UInt64(k[3]) << 24
-        let key64 = word | word << 32
-        data.withUnsafeMutableReadableBytes { raw in
-            let count = raw.count
-            var i = 0
-            if let base = raw.baseAddress {
-                while i + 8 <= count {
-                    let value = (base + i).loadUnaligned(as: UInt64.self)
-                    (base + i).storeBytes(of: value ^ key64, as: UInt64.self)
-                    i += 8
-                }
-            }
-            while i < count {
-                raw[i] ^= k[i % 4]
-                i += 1
-            }
-        }
-        return data
+        let session = session
+        try? await session.eventLoop.submit { session.shutdown(code: code, reason: reason) }.get()
     }
 }

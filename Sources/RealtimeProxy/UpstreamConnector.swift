@@ -64,8 +64,14 @@ public enum UpstreamConnection: Sendable {
 
 /// Opens client WebSocket connections (ws and wss) with chosen headers.
 public enum UpstreamConnector {
-    enum Result: Sendable {
-        case ws(WebSocketChannel, HTTPResponseHead)
+    /// What a connection attempt gave: the upgraded connection (as `install` made it) or a refusal.
+    enum Outcome<Connection: Sendable>: Sendable {
+        case upgraded(Connection, response: HTTPResponseHead)
+        case refused(status: Int, headers: HTTPHeaders, body: [UInt8])
+    }
+
+    enum Result<Connection: Sendable>: Sendable {
+        case ws(Connection, HTTPResponseHead)
         case http(NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>)
     }
 
@@ -74,6 +80,23 @@ public enum UpstreamConnector {
     public static func connect(
         _ url: WebSocketURL, headers: HTTPHeaders, tls: UpstreamTLS = UpstreamTLS(), timeout: TimeAmount = .seconds(15)
     ) async throws -> UpstreamConnection {
+        let outcome = try await open(url, headers: headers, tls: tls, timeout: timeout, on: nil) { channel in
+            try WebSocketChannel(wrappingChannelSynchronously: channel)
+        }
+        switch outcome {
+        case .upgraded(let ws, let response): return .upgraded(ws, response: response)
+        case .refused(let status, let headers, let body): return .refused(status: status, headers: headers, body: body)
+        }
+    }
+
+    /// Connects on `eventLoop` (any loop when nil); after a 101, `install` runs on the channel's loop,
+    /// before any frame is read, and makes the connection's handle.
+    /// - Throws: when the connection, TLS or the upgrade exchange fails.
+    static func open<Connection: Sendable>(
+        _ url: WebSocketURL, headers: HTTPHeaders, tls: UpstreamTLS, timeout: TimeAmount,
+        on eventLoop: (any EventLoop)?,
+        install: @escaping @Sendable (any Channel) throws -> Connection
+    ) async throws -> Outcome<Connection> {
         let sslContext: NIOSSLContext?
         if url.secure {
             var configuration = TLSConfiguration.makeClientConfiguration()
@@ -90,8 +113,10 @@ public enum UpstreamConnector {
         requestHeaders.replaceOrAdd(name: "Host", value: url.port == defaultPort ? url.host : "\(url.host):\(url.port)")
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: url.target, headers: requestHeaders)
         let isIPAddress = url.host.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" }
-        let result: EventLoopFuture<Result> = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group: any EventLoopGroup = eventLoop ?? MultiThreadedEventLoopGroup.singleton
+        let result: EventLoopFuture<Result<Connection>> = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.recvAllocator, value: readBuffers)
             .connectTimeout(timeout)
             .connect(host: url.host, port: url.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -99,13 +124,11 @@ public enum UpstreamConnector {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: sslContext, serverHostname: isIPAddress ? nil : url.host))
                     }
-                    let upgrader = NIOTypedWebSocketClientUpgrader<Result>(maxFrameSize: maxFrameSize) {
+                    let upgrader = MaskingClientUpgrader<Result<Connection>>(maxFrameSize: maxFrameSize) {
                         channel, response in
-                        channel.eventLoop.makeCompletedFuture {
-                            .ws(try WebSocketChannel(wrappingChannelSynchronously: channel), response)
-                        }
+                        channel.eventLoop.makeCompletedFuture { .ws(try install(channel), response) }
                     }
-                    let configuration = NIOTypedHTTPClientUpgradeConfiguration<Result>(
+                    let configuration = NIOTypedHTTPClientUpgradeConfiguration<Result<Connection>>(
                         upgradeRequestHead: head, upgraders: [upgrader],
                         notUpgradingCompletionHandler: { channel in
                             channel.eventLoop.makeCompletedFuture {
@@ -121,8 +144,8 @@ public enum UpstreamConnector {
                 }
             }
         switch try await result.get() {
-        case .ws(let channel, let response):
-            return .upgraded(channel, response: response)
+        case .ws(let connection, let response):
+            return .upgraded(connection, response: response)
         case .http(let http):
             return try await http.executeThenClose { inbound, _ in
                 var status = 0

@@ -11,12 +11,18 @@ public typealias WebSocketChannel = NIOAsyncChannel<WebSocketFrame, WebSocketFra
 /// The largest frame accepted in either direction (Realtime audio events exceed NIO's 16 KiB default).
 public let maxFrameSize = 1 << 24
 
+/// Read buffers that grow to 1 MiB (NIO's default stops at 64 KiB), so a 100 KB audio frame
+/// arrives in one or two reads rather than being reassembled from many.
+let readBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20)
+
 /// An HTTP upgrade request as the listener saw it.
 public struct UpgradeRequest: Sendable {
     public let method: String
     /// Path and query, as sent.
     public let uri: String
     public let headers: HTTPHeaders
+    /// The loop the client's connection runs on (an upstream opened on it can be relayed without hops).
+    public let eventLoop: any EventLoop
 }
 
 /// What a service decides for an upgrade request.
@@ -35,9 +41,13 @@ public enum UpgradeDecision<Accepted: Sendable>: Sendable {
 public struct WebSocketListener<Accepted: Sendable>: Sendable {
     public typealias Decide = @Sendable (UpgradeRequest) async -> UpgradeDecision<Accepted>
     public typealias Serve = @Sendable (WebSocketChannel, UpgradeRequest, Accepted) async -> Void
+    /// Installs handlers on the upgraded channel, on its event loop, before any frame is read; the
+    /// future completes when the connection is over.
+    public typealias TakeOver = @Sendable (any Channel, UpgradeRequest, Accepted) throws -> EventLoopFuture<Void>
 
     enum Outcome: Sendable {
         case upgraded(WebSocketChannel, UpgradeRequest, Accepted)
+        case takenOver(EventLoopFuture<Void>)
         case plain(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, UpgradeDecision<Accepted>?)
     }
 
@@ -50,15 +60,17 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
     /// - Throws: when the address cannot be bound or the certificate cannot be loaded.
     ///
     /// `abandon` gets an accepted decision whose client went away before the upgrade finished
-    /// (so whatever `decide` opened for it, such as an upstream socket, can be closed).
+    /// (so whatever `decide` opened for it, such as an upstream socket, can be closed). With
+    /// `takeOver`, accepted connections are handed to it as channels instead of to `run`'s `serve`.
     public static func bind(
         host: String, port: Int, tls: ListenerTLS? = nil, abandon: (@Sendable (Accepted) -> Void)? = nil,
-        decide: @escaping Decide
+        takeOver: TakeOver? = nil, decide: @escaping Decide
     ) async throws -> WebSocketListener {
         let sslContext = try tls.map { try $0.makeContext() }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: readBuffers)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
@@ -86,7 +98,9 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                     let upgrader = NIOTypedWebSocketServerUpgrader<Outcome>(
                         maxFrameSize: maxFrameSize,
                         shouldUpgrade: { channel, head in
-                            let request = UpgradeRequest(method: "\(head.method)", uri: head.uri, headers: head.headers)
+                            let request = UpgradeRequest(
+                                method: "\(head.method)", uri: head.uri, headers: head.headers,
+                                eventLoop: channel.eventLoop)
                             return channel.eventLoop.makeFutureWithTask {
                                 let decision = await decide(request)
                                 decided.withLockedValue { $0 = (request, decision) }
@@ -100,6 +114,11 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                                 guard let (request, decision) = decided.withLockedValue({ $0 }),
                                     case .accept(let accepted, _) = decision
                                 else { throw ChannelError.inappropriateOperationForState }
+                                if let takeOver {
+                                    let done = try takeOver(channel, request, accepted)
+                                    progress.withLockedValue { $0.handedOver = true }
+                                    return Outcome.takenOver(done)
+                                }
                                 let ws = try WebSocketChannel(wrappingChannelSynchronously: channel)
                                 progress.withLockedValue { $0.handedOver = true }
                                 return Outcome.upgraded(ws, request, accepted)
@@ -122,7 +141,7 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
     }
 
     /// Accepts connections until the listener is closed (`close()`) or the task is cancelled.
-    public func run(serve: @escaping Serve) async throws {
+    public func run(serve: @escaping Serve = { _, _, _ in }) async throws {
         try await channel.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await outcome in inbound {
@@ -131,6 +150,8 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                         switch result {
                         case .upgraded(let ws, let request, let accepted):
                             await serve(ws, request, accepted)
+                        case .takenOver(let done):
+                            try? await done.get()
                         case .plain(let http, let decision):
                             await Self.answer(http, decision)
                         }

@@ -58,14 +58,17 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
     let process: Process
     let port: Int
 
-    static func start(rtscope: String, upstreamPort: Int, outDir: String) throws -> ProxyProcess {
+    /// Starts the proxy; with `cpu`, pinned to that CPU (through `taskset`).
+    static func start(rtscope: String, upstreamPort: Int, outDir: String, cpu: Int?) throws -> ProxyProcess {
         let port = Int.random(in: 20_000...40_000)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: rtscope)
-        process.arguments = [
-            "record", "--upstream", "ws://127.0.0.1:\(upstreamPort)/v1/realtime", "--listen", "127.0.0.1:\(port)",
-            "--out", outDir, "--quiet",
+        var arguments = [
+            rtscope, "record", "--upstream", "ws://127.0.0.1:\(upstreamPort)/v1/realtime", "--listen",
+            "127.0.0.1:\(port)", "--out", outDir, "--quiet",
         ]
+        if let cpu { arguments = ["taskset", "-c", "\(cpu)"] + arguments }
+        process.executableURL = URL(fileURLWithPath: cpu == nil ? rtscope : "/usr/bin/env")
+        process.arguments = cpu == nil ? Array(arguments.dropFirst()) : arguments
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         return ProxyProcess(process: process, port: port)

@@ -13,7 +13,10 @@ import RealtimeProxy
 /// in flight), pipelined throughput, the proxy's CPU time per forwarded frame (from
 /// /proc/PID/stat), and its RSS while forwarding at least `--gib` GiB.
 ///
-/// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000]`. Build with `-c release`.
+/// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]`.
+/// Build with `-c release`. By default client, upstream and proxy share every core; to give the
+/// proxy a core of its own, run `taskset -c 0 rtscope-proxy-bench --proxy-cpu 1` (the client and
+/// upstream then share CPU 0, for the direct and the proxied runs alike).
 @main
 struct ProxyBench {
     static func main() async throws {
@@ -28,10 +31,12 @@ struct ProxyBench {
         let rounds = Int(option("--rounds", "3")) ?? 3
         let gib = Double(option("--gib", "1")) ?? 1
         let sizes = Set(option("--sizes", "200,100000").split(separator: ",").compactMap { Int($0) })
+        let proxyCPU = Int(option("--proxy-cpu", ""))
 
         let upstream = try await AnsweringUpstream.start()
         let outDir = NSTemporaryDirectory() + "rtscope-proxy-bench-\(getpid())"
-        let proxy = try ProxyProcess.start(rtscope: rtscope, upstreamPort: upstream.port, outDir: outDir)
+        let proxy = try ProxyProcess.start(
+            rtscope: rtscope, upstreamPort: upstream.port, outDir: outDir, cpu: proxyCPU)
         defer {
             proxy.stop()
             try? FileManager.default.removeItem(atPath: outDir)
@@ -42,9 +47,12 @@ struct ProxyBench {
             secure: false, host: "127.0.0.1", port: proxy.port, target: "/v1/realtime?model=bench")
 
         print("# rtscope record: proxy benchmark")
-        print(
-            "machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; client, proxy and upstream share them; loopback"
-        )
+        let allowed = Self.allowedCPUs()
+        if let proxyCPU {
+            print("client and upstream on CPUs \(allowed); proxy pinned to CPU \(proxyCPU); loopback")
+        } else {
+            print("client, proxy and upstream share CPUs \(allowed); loopback")
+        }
         print("recording on (one JSONL line per frame, written before forwarding), live validation on\n")
         print("## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
         print("| frame | round | direct RTT p50 / p99 µs | proxied RTT p50 / p99 µs | added per hop p50 / p99 µs |")
@@ -88,6 +96,13 @@ struct ProxyBench {
     }
 
     static func f(_ us: Double) -> String { String(format: "%.0f", us) }
+
+    /// This process's CPUs, as /proc/self/status lists them.
+    static func allowedCPUs() -> String {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+        return line.map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) } ?? "?"
+    }
 
     static func directorySize(_ dir: String) -> Int64 {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []

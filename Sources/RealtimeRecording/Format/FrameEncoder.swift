@@ -20,9 +20,16 @@ public struct FrameEncoder: ~Copyable {
 
     /// The line for `frame`.
     public mutating func line(for frame: Frame) -> [UInt8] {
+        frame.payload.withUnsafeBytes { line(for: frame, payload: $0, newline: false) }
+    }
+
+    /// The line for `frame` with `payload` in place of `frame.payload` (which is not read), so a
+    /// caller holding the payload in another buffer does not copy it first; with `newline`, the
+    /// line ends in `\n`.
+    public mutating func line(for frame: Frame, payload: UnsafeRawBufferPointer, newline: Bool) -> [UInt8] {
         lastEmbedded = false
         var out: [UInt8] = []
-        out.reserveCapacity(frame.payload.count + 160)
+        out.reserveCapacity(payload.count + 160)
         out.append(contentsOf: "{\"seq\":\(frame.seq),\"t_us\":\(frame.tUs)".utf8)
         if let wall = frame.wall {
             out.append(contentsOf: ",\"wall\":".utf8)
@@ -38,42 +45,40 @@ public struct FrameEncoder: ~Copyable {
         if !frame.fin { out.append(contentsOf: ",\"fin\":false".utf8) }
         switch frame.opcode {
         case .text, .error:
-            if embeddable(frame.payload) {
+            if embeddable(payload) {
                 lastEmbedded = true
                 out.append(contentsOf: ",\"event\":".utf8)
-                out.append(contentsOf: frame.payload)
-            } else if String(validating: frame.payload, as: UTF8.self) != nil {
+                out.append(contentsOf: payload)
+            } else if String(validating: payload, as: UTF8.self) != nil {
                 out.append(contentsOf: ",\"text\":".utf8)
-                JSONText.appendQuoted(frame.payload, to: &out)
+                JSONText.appendQuoted(payload, to: &out)
             } else {
-                appendBase64(frame.payload, to: &out)
+                appendBase64(payload, to: &out)
             }
         case .close:
             if let code = frame.closeCode { out.append(contentsOf: ",\"code\":\(code)".utf8) }
-            if String(validating: frame.payload, as: UTF8.self) != nil {
+            if String(validating: payload, as: UTF8.self) != nil {
                 out.append(contentsOf: ",\"reason\":".utf8)
-                JSONText.appendQuoted(frame.payload, to: &out)
+                JSONText.appendQuoted(payload, to: &out)
             } else {
-                appendBase64(frame.payload, to: &out)
+                appendBase64(payload, to: &out)
             }
         case .binary, .ping, .pong, .cont:
-            appendBase64(frame.payload, to: &out)
+            appendBase64(payload, to: &out)
         }
         out.append(UInt8(ascii: "}"))
+        if newline { out.append(0x0A) }
         return out
     }
 
-    private mutating func embeddable(_ payload: [UInt8]) -> Bool {
-        guard !payload.isEmpty else { return false }
-        return payload.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return false }
-            // memchr is vectorised; a raw CR or LF (legal JSON whitespace) would split the line.
-            return memchr(base, 0x0A, raw.count) == nil && memchr(base, 0x0D, raw.count) == nil
-                && scanner.scan(raw) == nil
-        }
+    private mutating func embeddable(_ raw: UnsafeRawBufferPointer) -> Bool {
+        guard let base = raw.baseAddress, !raw.isEmpty else { return false }
+        // memchr is vectorised; a raw CR or LF (legal JSON whitespace) would split the line.
+        return memchr(base, 0x0A, raw.count) == nil && memchr(base, 0x0D, raw.count) == nil
+            && scanner.scan(raw) == nil
     }
 
-    private func appendBase64(_ payload: [UInt8], to out: inout [UInt8]) {
+    private func appendBase64(_ payload: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         out.append(contentsOf: ",\"data_b64\":\"".utf8)
         out.append(contentsOf: Data(payload).base64EncodedString().utf8)
         out.append(UInt8(ascii: "\""))

@@ -46,7 +46,15 @@ public final class RecordingWriter {
 
     /// Appends one frame as one line.
     public func append(_ frame: Frame) throws {
-        try writeLine(encoder.line(for: frame))
+        try frame.payload.withUnsafeBytes { try append(frame, payload: $0) }
+    }
+
+    /// Appends one frame as one line, its payload read from `payload` (not `frame.payload`).
+    public func append(_ frame: Frame, payload: UnsafeRawBufferPointer) throws {
+        let line = encoder.line(for: frame, payload: payload, newline: true)
+        try line.withUnsafeBytes { try writeAll($0) }
+        linesWritten += 1
+        bytesWritten += Int64(line.count)
     }
 
     /// Appends `bytes` followed by a newline, in one system call.

@@ -1,0 +1,88 @@
+import NIOCore
+import NIOEmbedded
+import NIOWebSocket
+import RealtimeProtocol
+import RealtimeRecording
+import Testing
+
+@testable import RealtimeProxy
+
+struct MaskingFrameEncoderTests {
+    /// Encodes with our client encoder and decodes with NIO's decoder: every length class
+    /// (7-bit, 16-bit and 64-bit lengths, and tails that are not a multiple of eight) comes back
+    /// as sent, masked with a key that is not all zeros.
+    @Test(arguments: [0, 1, 7, 8, 125, 126, 1000, 65_535, 65_536, 100_003])
+    func framesDecodeToWhatWasSent(length: Int) throws {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(MaskingFrameEncoder())
+        let payload = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let frame = WebSocketFrame(fin: false, rsv1: true, opcode: .binary, data: ByteBuffer(bytes: payload))
+        try channel.writeOutbound(frame)
+        var wire = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)  // header and payload in one buffer
+        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 20)))
+        try decoder.writeInbound(wire)
+        let decoded = try #require(try decoder.readInbound(as: WebSocketFrame.self))
+        #expect(decoded.opcode == .binary && !decoded.fin && decoded.rsv1 && !decoded.rsv2)
+        let key = try #require(decoded.maskKey)
+        #expect(Array(key) != [0, 0, 0, 0])
+        #expect(decoded.bytes == payload)
+        // And the bytes on the wire are really masked (not the payload in clear).
+        if length >= 8 {
+            let onWire = wire.readBytes(length: wire.readableBytes) ?? []
+            #expect(Array(onWire.suffix(length)) != payload)
+        }
+    }
+
+    @Test func aGivenKeyIsUsedAndFreshKeysDiffer() throws {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(MaskingFrameEncoder())
+        let given: WebSocketMaskingKey = [1, 2, 3, 4]
+        try channel.writeOutbound(
+            WebSocketFrame(fin: true, opcode: .text, maskKey: given, data: ByteBuffer(string: "hi")))
+        let first = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(first.getBytes(at: 2, length: 4) == [1, 2, 3, 4])
+        var keys = Set<[UInt8]>()
+        for _ in 0..<2000 {  // crosses a refill of the key pool
+            try channel.writeOutbound(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: "hi")))
+            let out = try #require(try channel.readOutbound(as: ByteBuffer.self))
+            keys.insert(out.getBytes(at: 2, length: 4) ?? [])
+        }
+        #expect(keys.count > 1990)
+    }
+
+    @Test func unmaskingMatchesNIO() {
+        let key: WebSocketMaskingKey = [9, 200, 33, 77]
+        for length in [0, 3, 8, 13, 64, 1001] {
+            let payload = ByteBuffer(bytes: (0..<length).map { UInt8(truncatingIfNeeded: $0) })
+            var masked = payload
+            masked.webSocketMask(key)
+            let frame = WebSocketFrame(fin: true, opcode: .binary, maskKey: key, data: masked)
+            #expect(FastMask.unmasked(frame, allocator: ByteBufferAllocator()) == payload)
+        }
+    }
+}
+
+@Suite(.serialized)
+struct ShutdownTests {
+    /// `closeAll` (what SIGINT and SIGTERM run) sends 1001 to the client and to the upstream,
+    /// records both, and the connection ends once both have answered.
+    @Test func closeAllSendsGoingAwayBothWaysAndRecordsIt() async throws {
+        let (echo, proxy, client) = try await TestClient.throughEcho()
+        defer { proxy.stop(); echo.stop() }
+        try await client.sendText(#"{"type":"session.update","session":{}}"#)
+        _ = try await client.next()
+        await proxy.proxy.closeAll()
+        let close = try #require(try await client.next(timeout: .seconds(10)))
+        #expect(close.opcode == .connectionClose && close.closeCode == 1001)
+        try await client.sendClose(1001)
+        let summary = try #require(await proxy.waitForConnections(1).first)
+        let frames = try recordedFrames(try #require(summary.path))
+        let closes = frames.filter { $0.opcode == .close }
+        // The proxy's two close frames, then the two answers (the echo's and the client's).
+        #expect(closes.count == 4)
+        #expect(Set(closes.prefix(2).map(\.direction)) == [.clientToServer, .serverToClient])
+        #expect(closes.allSatisfy { $0.closeCode == 1001 })
+        await client.close()
+    }
+}
