@@ -44,8 +44,10 @@ enum FastMask {
     }
 }
 
-/// Masking keys from the C library's `arc4random_buf` (seeded by the kernel's random source),
-/// fetched 1024 at a time instead of one system call per frame. RFC 6455 asks for unpredictable keys; these are.
+/// Masking keys from the C library's `arc4random_buf`, 1024 at a time.
+///
+/// `arc4random_buf` is seeded by the kernel's random source, so the keys are unpredictable, as
+/// RFC 6455 asks; fetching them in bulk saves a system call per frame.
 struct MaskingKeys {
     private var pool = [UInt8](repeating: 0, count: 4096)
     private var next = 4096
@@ -56,7 +58,7 @@ struct MaskingKeys {
             next = 0
         }
         defer { next += 4 }
-        return WebSocketMaskingKey(pool[next..<next + 4])!  // exactly four bytes
+        return WebSocketMaskingKey(pool[next..<next + 4]) ?? .random()  // always four bytes: never nil
     }
 
     private mutating func refill() {

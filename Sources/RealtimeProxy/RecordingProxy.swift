@@ -68,7 +68,8 @@ public final class RecordingProxy: Sendable {
         }
         return try await WebSocketListener<Accepted>.bind(
             host: configuration.host, port: configuration.port, tls: configuration.listenerTLS,
-            abandon: { accepted in accepted.session.upstreamChannel.close(promise: nil) },  // the client left mid-upgrade
+            // The client left mid-upgrade: close the upstream opened for it.
+            abandon: { accepted in accepted.session.upstreamChannel.close(promise: nil) },
             takeOver: { [self] channel, _, accepted in try self.relay(client: channel, accepted) }
         ) {
             [self] request in await self.decide(request)
