@@ -28,6 +28,8 @@ struct WriterTests {
         let writer = try RecordingWriter(path: path, header: header)
         for frame in frames { try writer.append(frame) }
         #expect(writer.linesWritten == frames.count + 1)
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+        #expect(Int(writer.bytesWritten) == size)  // embedded events are written in three parts, counted once
 
         let reader = RecordingReader(source: try FileSource(path: path))
         var read: [Frame] = []

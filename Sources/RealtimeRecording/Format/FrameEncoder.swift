@@ -27,6 +27,19 @@ public struct FrameEncoder: ~Copyable {
     /// caller holding the payload in another buffer does not copy it first; with `newline`, the
     /// line ends in `\n`.
     public mutating func line(for frame: Frame, payload: UnsafeRawBufferPointer, newline: Bool) -> [UInt8] {
+        var (out, embedsPayload) = head(for: frame, payload: payload)
+        if embedsPayload { out.append(contentsOf: payload) }
+        out.append(UInt8(ascii: "}"))
+        if newline { out.append(0x0A) }
+        return out
+    }
+
+    /// The line without its closing brace, and whether the payload still has to follow it verbatim
+    /// (an embedded JSON event: the caller writes `payload` itself next, then `}`), so a writer can
+    /// send a large event from its own buffer instead of copying it into the line.
+    public mutating func head(for frame: Frame, payload: UnsafeRawBufferPointer) -> (
+        bytes: [UInt8], embedsPayload: Bool
+    ) {
         lastEmbedded = false
         var out: [UInt8] = []
         out.reserveCapacity(payload.count + 160)
@@ -48,7 +61,7 @@ public struct FrameEncoder: ~Copyable {
             if embeddable(payload) {
                 lastEmbedded = true
                 out.append(contentsOf: ",\"event\":".utf8)
-                out.append(contentsOf: payload)
+                return (out, true)
             } else if String(validating: payload, as: UTF8.self) != nil {
                 out.append(contentsOf: ",\"text\":".utf8)
                 JSONText.appendQuoted(payload, to: &out)
@@ -66,9 +79,7 @@ public struct FrameEncoder: ~Copyable {
         case .binary, .ping, .pong, .cont:
             appendBase64(payload, to: &out)
         }
-        out.append(UInt8(ascii: "}"))
-        if newline { out.append(0x0A) }
-        return out
+        return (out, false)
     }
 
     private mutating func embeddable(_ raw: UnsafeRawBufferPointer) -> Bool {

@@ -50,11 +50,48 @@ public final class RecordingWriter {
     }
 
     /// Appends one frame as one line, its payload read from `payload` (not `frame.payload`).
+    ///
+    /// An embedded JSON event is written from `payload` itself (one `writev(2)` of the line's head,
+    /// the event and the closing `}\n`), so a large audio event is not copied into a line first.
     public func append(_ frame: Frame, payload: UnsafeRawBufferPointer) throws {
-        let line = encoder.line(for: frame, payload: payload, newline: true)
-        try line.withUnsafeBytes { try writeAll($0) }
+        var (head, embedsPayload) = encoder.head(for: frame, payload: payload)
+        let count: Int
+        if embedsPayload {
+            count = head.count + payload.count + 2
+            try head.withUnsafeBytes { head in
+                try Self.closing.withUnsafeBytes { tail in try writeAll([head, payload, tail]) }
+            }
+        } else {
+            head.append(contentsOf: Self.closing)
+            count = head.count
+            try head.withUnsafeBytes { try writeAll($0) }
+        }
         linesWritten += 1
-        bytesWritten += Int64(line.count)
+        bytesWritten += Int64(count)
+    }
+
+    private static let closing: [UInt8] = [UInt8(ascii: "}"), 0x0A]
+
+    /// Writes `parts` in order with one `writev(2)`, finishing a partial write part by part.
+    private func writeAll(_ parts: [UnsafeRawBufferPointer]) throws {
+        var vectors = parts.map {
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+        }
+        var written: Int
+        repeat {
+            written = writev(fd, &vectors, Int32(vectors.count))
+        } while written < 0 && errno == EINTR
+        if written < 0 {
+            throw RecordingError.cannotWrite(path: path ?? "fd \(fd)", reason: String(cString: strerror(errno)))
+        }
+        for part in parts {
+            if written >= part.count {
+                written -= part.count
+                continue
+            }
+            try writeAll(UnsafeRawBufferPointer(rebasing: part[written...]))
+            written = 0
+        }
     }
 
     /// Appends `bytes` followed by a newline, in one system call.
