@@ -52,6 +52,8 @@ public final class ConnectionRecorder: @unchecked Sendable {
     /// Whether `.frame` events are reported (their summaries cost a JSON decode per frame).
     private let observeFrames: Bool
     private var scanner = LineScanner(mode: .bareEvent)
+    /// Whether lines are held until `flush()` (in this and every later part's writer).
+    private var holding = false
     /// Parse storage reused from frame to frame while the validator keeps nothing of the last one.
     private var tape: JSONTape?
     public private(set) var frames = 0
@@ -140,8 +142,26 @@ public final class ConnectionRecorder: @unchecked Sendable {
         var partHeader = header
         partHeader.part = paths.count + 1
         partHeader.previous = ((paths.last ?? first) as NSString).lastPathComponent
-        writer = try RecordingWriter(path: next, header: partHeader)
+        try writer?.flush()
+        let nextWriter = try RecordingWriter(path: next, header: partHeader)
+        nextWriter.holdsLines = holding
+        writer = nextWriter
         paths.append(next)
+    }
+
+    /// Whether lines wait in memory until `flush()` (see `RecordingWriter.holdsLines`); the relay
+    /// turns this on and flushes once per read burst, before it forwards the burst's frames.
+    func holdLines() {
+        lock.withLock {
+            holding = true
+            writer?.holdsLines = true
+        }
+    }
+
+    /// Writes the lines held since the last flush.
+    /// - Throws: `RecordingError` when the file cannot be written.
+    func flush() throws {
+        try lock.withLock { try writer?.flush() }
     }
 
     /// Reports that recording failed (the relay then closes the connection).
@@ -151,10 +171,12 @@ public final class ConnectionRecorder: @unchecked Sendable {
         observe(.failure(conn: conn, message: message))
     }
 
-    /// Runs the end-of-session checks; returns every finding of the connection.
+    /// Closes the recording and runs the end-of-session checks; returns every finding of the connection.
     @discardableResult
     public func finish() -> [Finding] {
         let found = lock.withLock { () -> [Finding] in
+            try? writer?.flush()
+            writer = nil  // closes the file: nothing is recorded after `finish`
             let found = validator.finish()
             findings += found
             return found

@@ -9,8 +9,11 @@ import RealtimeRecording
 /// Invariants:
 /// - Every frame read from one side is recorded, then written to the other side unchanged (opcode,
 ///   fin, rsv bits, payload); frames towards the upstream are masked again, with a fresh key, by its
-///   `MaskingFrameEncoder`. Writes are flushed at the end of each read burst, so a burst costs one
-///   socket write, and every frame of it is already in the recording.
+///   `MaskingFrameEncoder`.
+/// - Frames are handled a read burst at a time: each is recorded as it is decoded (its line held in
+///   memory) and queued; at the end of the burst the held lines are written (one `write(2)`), and
+///   only then are the queued frames handed to the other side and flushed. So nothing is forwarded
+///   before its line is in the file, and a burst costs one file write and one socket write.
 /// - A frame that cannot be recorded is not forwarded: both connections close and the failure is reported.
 /// - Backpressure: a side is not read while the other side cannot take more writes.
 /// - Close: a close frame is forwarded once to each side. When both sides have sent one and received
@@ -36,12 +39,16 @@ final class RelaySession: @unchecked Sendable {
     }
 
     static let closeGrace: TimeAmount = .seconds(5)
+    /// Frames this large are forwarded as soon as they are recorded, not at the end of the burst.
+    static let sendAtOnce = 16 << 10
 
     let eventLoop: any EventLoop
     let upstreamChannel: any Channel
     private var handlers: [RelayHandler?] = [nil, nil]
     private var recorder: ConnectionRecorder?
     private var parked: [WebSocketFrame] = []
+    /// Recorded frames waiting for the end of the read burst, with the side each goes to.
+    private var outbox: [(to: Side, frame: WebSocketFrame)] = []
     private var closeSent = [false, false]
     private var closeReceived = [false, false]
     private var inactive = [false, false]
@@ -67,19 +74,22 @@ final class RelaySession: @unchecked Sendable {
     func start(client channel: any Channel, recorder: ConnectionRecorder) throws -> EventLoopFuture<Void> {
         guard channel.eventLoop === eventLoop, eventLoop.inEventLoop else { throw Failure.differentEventLoops }
         self.recorder = recorder
+        recorder.holdLines()
         let handler = RelayHandler(side: .client, session: self)
         try channel.pipeline.syncOperations.addHandler(handler)
         handlers[Side.client.rawValue] = handler
         let held = parked
         parked = []
         for frame in held { forward(frame, from: .upstream) }
-        readComplete(on: .upstream)
+        sendBurst()
         if inactive[Side.upstream.rawValue] {
             end()
         } else {
             resumeReads(of: .upstream)
         }
-        return channel.closeFuture.and(upstreamChannel.closeFuture).map { _ in }
+        return channel.closeFuture.and(upstreamChannel.closeFuture).map { [self] _ in
+            handlers = [nil, nil]  // the handlers hold the session: break the cycle once both are closed
+        }
     }
 
     // MARK: Events from the handlers
@@ -93,11 +103,7 @@ final class RelaySession: @unchecked Sendable {
         forward(frame, from: side)
     }
 
-    func readComplete(on side: Side) {
-        guard let peer = handlers[side.other.rawValue], peer.needsFlush, let context = peer.context else { return }
-        peer.needsFlush = false
-        context.flush()
-    }
+    func readComplete(on side: Side) { sendBurst() }
 
     /// Whether `side` may be read now: not before the client is attached, and not while the other side is full.
     func mayRead(_ side: Side) -> Bool {
@@ -142,13 +148,38 @@ final class RelaySession: @unchecked Sendable {
             }
             closeSent[to.rawValue] = true
         }
-        guard let peer = handlers[to.rawValue], let context = peer.context else { return }
         let out = WebSocketFrame(
             fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, maskKey: nil,
             data: payload)
-        context.write(NIOAny(out), promise: nil)
-        peer.needsFlush = true
+        outbox.append((to, out))
+        // A large frame goes at once: holding it would pin the decoder's read buffer (which then gets copied).
+        if payload.readableBytes >= Self.sendAtOnce { sendBurst() }
         if frame.opcode == .connectionClose { closing() }
+    }
+
+    /// Writes the burst's held lines to the recording, then hands its frames on and flushes.
+    private func sendBurst() {
+        guard !outbox.isEmpty, let recorder else { return }
+        do {
+            try recorder.flush()
+        } catch {
+            outbox = []  // not in the file, so not forwarded
+            recorder.fail(error)
+            end()
+            return
+        }
+        let frames = outbox
+        outbox = []
+        for (to, frame) in frames {
+            guard let peer = handlers[to.rawValue], let context = peer.context else { continue }
+            context.write(NIOAny(frame), promise: nil)
+            peer.needsFlush = true
+        }
+        for handler in handlers {
+            guard let handler, handler.needsFlush, let context = handler.context else { continue }
+            handler.needsFlush = false
+            context.flush()
+        }
     }
 
     /// Sends a close frame with `code` to each side that has not had one (recorded as the proxy's own).
@@ -188,6 +219,7 @@ final class RelaySession: @unchecked Sendable {
     private func end() {
         guard !ended else { return }
         ended = true
+        sendBurst()  // what was recorded goes out before the connections close
         grace?.cancel()
         grace = nil
         for handler in handlers {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOEmbedded
 import NIOWebSocket
@@ -84,5 +85,28 @@ struct ShutdownTests {
         #expect(Set(closes.prefix(2).map(\.direction)) == [.clientToServer, .serverToClient])
         #expect(closes.allSatisfy { $0.closeCode == 1001 })
         await client.close()
+    }
+}
+
+struct ConnectionEndTests {
+    /// When a connection ends its recording file is closed (no descriptor is left open on it).
+    @Test func finishedConnectionsLeaveNoFileOpen() async throws {
+        let echo = try await EchoUpstream.start()
+        let proxy = try await RunningProxy.start(.url(echo.url))
+        defer { proxy.stop(); echo.stop() }
+        for _ in 0..<5 {
+            let client = try await TestClient.open(proxy.url())
+            try await client.sendText(#"{"type":"session.update","session":{}}"#)
+            _ = try await client.next()
+            try await client.sendClose(1000)
+            _ = try await client.next()
+            await client.close()
+        }
+        #expect(await proxy.waitForConnections(5).count == 5)
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        let open = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0) }
+            .filter { $0.hasPrefix(proxy.folder) }
+        #expect(open.isEmpty, "still open: \(open)")
+        #expect(proxy.recordings().count == 5)
     }
 }

@@ -62,3 +62,20 @@ struct WriterTests {
             RecordingFormat.wallClock(Date(timeIntervalSince1970: 1_795_597_200.25)) == "2026-11-25T09:00:00.250000Z")
     }
 }
+
+struct EmbeddingTests {
+    /// Valid JSON holding a raw CR or LF between tokens is kept as text (embedded, it would split
+    /// the line); the same event without them is embedded; escaped \r\n inside a string is fine.
+    @Test func lineBreaksBetweenTokensPreventEmbedding() {
+        var encoder = FrameEncoder()
+        for (text, embedded) in [
+            ("{\"type\":\"x\",\r\"a\":1}", false), ("{\"type\":\"x\",\n\"a\":1}", false),
+            ("{\"type\":\"x\",\"a\":1}", true),
+            (#"{"type":"x","a":"line\r\nbreak"}"#, true), ("{\"type\":\"x\", \t\"a\":1}", true),
+        ] {
+            let line = encoder.line(for: .text(text, seq: 1, tUs: 0, direction: .clientToServer))
+            #expect(encoder.lastEmbedded == embedded, "\(text)")
+            #expect(!line.contains(0x0A) && !line.contains(0x0D))
+        }
+    }
+}

@@ -27,23 +27,23 @@ public struct FrameEncoder: ~Copyable {
     /// caller holding the payload in another buffer does not copy it first; with `newline`, the
     /// line ends in `\n`.
     public mutating func line(for frame: Frame, payload: UnsafeRawBufferPointer, newline: Bool) -> [UInt8] {
-        var (out, embedsPayload) = head(for: frame, payload: payload)
-        if embedsPayload { out.append(contentsOf: payload) }
+        var out: [UInt8] = []
+        out.reserveCapacity(payload.count + 160)
+        if appendHead(for: frame, payload: payload, to: &out) { out.append(contentsOf: payload) }
         out.append(UInt8(ascii: "}"))
         if newline { out.append(0x0A) }
         return out
     }
 
-    /// The line without its closing brace, and whether the payload still has to follow it verbatim
-    /// (an embedded JSON event: the caller writes `payload` itself next, then `}`), so a writer can
-    /// send a large event from its own buffer instead of copying it into the line.
-    public mutating func head(for frame: Frame, payload: UnsafeRawBufferPointer) -> (
-        bytes: [UInt8], embedsPayload: Bool
-    ) {
+    /// Appends the line without its closing brace to `out`; returns whether the payload still has
+    /// to follow verbatim (an embedded JSON event: the caller appends or writes `payload` itself
+    /// next, then `}`), so a writer can send a large event from its own buffer instead of copying it.
+    public mutating func appendHead(for frame: Frame, payload: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
         lastEmbedded = false
-        var out: [UInt8] = []
-        out.reserveCapacity(payload.count + 160)
-        out.append(contentsOf: "{\"seq\":\(frame.seq),\"t_us\":\(frame.tUs)".utf8)
+        out.append(contentsOf: "{\"seq\":".utf8)
+        Self.appendDecimal(Int64(frame.seq), to: &out)
+        out.append(contentsOf: ",\"t_us\":".utf8)
+        Self.appendDecimal(frame.tUs, to: &out)
         if let wall = frame.wall {
             out.append(contentsOf: ",\"wall\":".utf8)
             JSONText.appendQuoted(wall.utf8, to: &out)
@@ -52,16 +52,20 @@ public struct FrameEncoder: ~Copyable {
             out.append(contentsOf: ",\"conn\":".utf8)
             JSONText.appendQuoted(conn.utf8, to: &out)
         }
-        out.append(contentsOf: ",\"dir\":\"\(frame.direction.rawValue)\"".utf8)
+        out.append(contentsOf: ",\"dir\":\"".utf8)
+        out.append(contentsOf: frame.direction.rawValue.utf8)
+        out.append(UInt8(ascii: "\""))
         if frame.directionInferred { out.append(contentsOf: ",\"dir_inferred\":true".utf8) }
-        out.append(contentsOf: ",\"op\":\"\(frame.opcode.rawValue)\"".utf8)
+        out.append(contentsOf: ",\"op\":\"".utf8)
+        out.append(contentsOf: frame.opcode.rawValue.utf8)
+        out.append(UInt8(ascii: "\""))
         if !frame.fin { out.append(contentsOf: ",\"fin\":false".utf8) }
         switch frame.opcode {
         case .text, .error:
             if embeddable(payload) {
                 lastEmbedded = true
                 out.append(contentsOf: ",\"event\":".utf8)
-                return (out, true)
+                return true
             } else if String(validating: payload, as: UTF8.self) != nil {
                 out.append(contentsOf: ",\"text\":".utf8)
                 JSONText.appendQuoted(payload, to: &out)
@@ -79,14 +83,28 @@ public struct FrameEncoder: ~Copyable {
         case .binary, .ping, .pong, .cont:
             appendBase64(payload, to: &out)
         }
-        return (out, false)
+        return false
+    }
+
+    /// Appends `value` in decimal (no intermediate String: this runs twice per recorded frame).
+    static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in  // UInt64 has at most 20
+            var i = digits.count
+            repeat {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
     }
 
     private mutating func embeddable(_ raw: UnsafeRawBufferPointer) -> Bool {
-        guard let base = raw.baseAddress, !raw.isEmpty else { return false }
-        // memchr is vectorised; a raw CR or LF (legal JSON whitespace) would split the line.
-        return memchr(base, 0x0A, raw.count) == nil && memchr(base, 0x0D, raw.count) == nil
-            && scanner.scan(raw) == nil
+        guard !raw.isEmpty else { return false }
+        // A raw CR or LF (legal JSON whitespace) would split the line.
+        return scanner.scan(raw) == nil && !scanner.sawLineBreak
     }
 
     private func appendBase64(_ payload: UnsafeRawBufferPointer, to out: inout [UInt8]) {

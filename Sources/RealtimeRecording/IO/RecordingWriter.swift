@@ -1,15 +1,22 @@
 import Foundation
 
-/// Appends recording lines to a file, one `write(2)` per line.
+/// Appends recording lines to a file, one `write(2)` per line (or per burst, with `holdsLines`).
 ///
 /// Invariants: only whole lines are written (each line and its newline go out in one call,
-/// retried on partial writes), and nothing is buffered in user space, so a `kill -9` leaves
-/// every earlier line intact and at most a partial last line. Not thread-safe: give each
+/// retried on partial writes), and unless `holdsLines` is on nothing is buffered in user space,
+/// so a `kill -9` leaves every earlier line intact and at most a partial last line. Not thread-safe: give each
 /// connection its own writer, or serialise calls.
 public final class RecordingWriter {
     private let fd: Int32
     private let ownsDescriptor: Bool
     private var encoder = FrameEncoder()
+    /// Lines appended but not yet written (see `holdsLines`).
+    private var pending: [UInt8] = []
+    /// Whether `append` keeps lines in memory until `flush()` (or until 64 KiB are held).
+    ///
+    /// Then a burst of frames costs one system call. The proxy turns this on and flushes before it forwards; off
+    /// by default, when every `append` writes its line at once.
+    public var holdsLines = false
     /// Lines written so far, header included.
     public private(set) var linesWritten = 0
     /// Bytes written so far.
@@ -38,6 +45,7 @@ public final class RecordingWriter {
     }
 
     deinit {
+        try? flush()
         if ownsDescriptor { close(fd) }
     }
 
@@ -51,24 +59,41 @@ public final class RecordingWriter {
 
     /// Appends one frame as one line, its payload read from `payload` (not `frame.payload`).
     ///
-    /// An embedded JSON event is written from `payload` itself (one `writev(2)` of the line's head,
-    /// the event and the closing `}\n`), so a large audio event is not copied into a line first.
+    /// An embedded JSON event larger than `directThreshold` is written from `payload` itself (one
+    /// `writev(2)` of the line's head, the event and the closing `}\n`), so a large audio event is
+    /// not copied into a line first. With `holdsLines`, smaller lines wait in memory for `flush()`.
     public func append(_ frame: Frame, payload: UnsafeRawBufferPointer) throws {
-        var (head, embedsPayload) = encoder.head(for: frame, payload: payload)
-        let count: Int
-        if embedsPayload {
-            count = head.count + payload.count + 2
+        let start = pending.count
+        let embedsPayload = encoder.appendHead(for: frame, payload: payload, to: &pending)
+        if embedsPayload && payload.count > Self.directThreshold {
+            var head = Array(pending[start...])
+            pending.removeSubrange(start...)
+            try flush()  // earlier lines first
             try head.withUnsafeBytes { head in
                 try Self.closing.withUnsafeBytes { tail in try writeAll([head, payload, tail]) }
             }
+            bytesWritten += Int64(head.count + payload.count + 2)
+            head = []
         } else {
-            head.append(contentsOf: Self.closing)
-            count = head.count
-            try head.withUnsafeBytes { try writeAll($0) }
+            if embedsPayload { pending.append(contentsOf: payload) }
+            pending.append(contentsOf: Self.closing)
+            bytesWritten += Int64(pending.count - start)
+            if !holdsLines || pending.count >= Self.directThreshold { try flush() }
         }
         linesWritten += 1
-        bytesWritten += Int64(count)
     }
+
+    /// Writes the lines held by `holdsLines` (one `write(2)`); nothing when none are held.
+    /// - Throws: `RecordingError` when the file cannot be written (the lines are then dropped).
+    public func flush() throws {
+        guard !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: pending.capacity <= 1 << 20) }
+        try pending.withUnsafeBytes { try writeAll($0) }
+    }
+
+    /// Embedded events above this size are written from the caller's buffer, and held lines are
+    /// written once they reach it.
+    static let directThreshold = 64 << 10
 
     private static let closing: [UInt8] = [UInt8(ascii: "}"), 0x0A]
 
@@ -96,6 +121,7 @@ public final class RecordingWriter {
 
     /// Appends `bytes` followed by a newline, in one system call.
     public func writeLine(_ bytes: [UInt8]) throws {
+        try flush()
         var line = bytes
         line.append(0x0A)
         try line.withUnsafeBytes { try writeAll($0) }
@@ -105,6 +131,7 @@ public final class RecordingWriter {
 
     /// Appends raw bytes that already end in a newline (used to pass lines through verbatim).
     public func writeRaw(_ bytes: UnsafeRawBufferPointer) throws {
+        try flush()
         try writeAll(bytes)
         bytesWritten += Int64(bytes.count)
     }

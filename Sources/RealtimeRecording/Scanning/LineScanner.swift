@@ -23,6 +23,9 @@ public struct LineScanner: ~Copyable {
     private let kinds: UnsafeMutablePointer<UInt8>
     private var present: UInt32 = 0
     private var escaped: UInt32 = 0
+    /// Whether the last scan met a raw CR or LF (which valid JSON can hold only as whitespace
+    /// between tokens: inside strings they are rejected as control characters).
+    public private(set) var sawLineBreak = false
     private let containers: UnsafeMutablePointer<UInt8>
     // Per-depth context for depths 1...3 (index 0 unused): what the current key captures, and
     // what kind of object the depth is (record, event, response, item, or nothing to capture).
@@ -58,6 +61,7 @@ public struct LineScanner: ~Copyable {
     public mutating func scan(_ line: UnsafeRawBufferPointer) -> ScanError? {
         present = 0
         escaped = 0
+        sawLineBreak = false
         keyAt = (0, 0, 0, 0)
         ctxAt = (0, mode == .record ? Ctx.record : Ctx.event, 0, 0)
         guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 0 else {
@@ -92,7 +96,17 @@ public struct LineScanner: ~Copyable {
         var containerStart = (0, 0, 0, 0)  // start offsets of containers at depth 1...3
         while true {
             // Skip whitespace.
-            while i < n, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0D || p[i] == 0x0A { i += 1 }
+            while i < n {
+                let c = p[i]
+                if c == 0x20 || c == 0x09 {
+                    i += 1
+                } else if c == 0x0A || c == 0x0D {
+                    sawLineBreak = true
+                    i += 1
+                } else {
+                    break
+                }
+            }
             guard i < n else { break }
             let b = p[i]
             switch expect {
