@@ -1,9 +1,11 @@
 import Foundation
 import NIOCore
 import NIOEmbedded
+import NIOHTTP1
 import NIOWebSocket
 import RealtimeProtocol
 import RealtimeRecording
+import Synchronization
 import Testing
 
 @testable import RealtimeProxy
@@ -108,5 +110,50 @@ struct ConnectionEndTests {
             .filter { $0.hasPrefix(proxy.folder) }
         #expect(open.isEmpty, "still open: \(open)")
         #expect(proxy.recordings().count == 5)
+    }
+}
+
+struct BackpressureTests {
+    final class Counter: Sendable {
+        let frames = Atomic<Int>(0)
+    }
+
+    /// An upstream that writes as fast as it may, to a client that reads nothing: the proxy stops
+    /// reading the upstream once the client's side is full, so the upstream is held back too
+    /// (only socket buffers fill) instead of the proxy reading, recording and queueing everything.
+    @Test func aClientThatDoesNotReadHoldsTheUpstreamBack() async throws {
+        let written = Counter()
+        let frame = ByteBuffer(repeating: 0x41, count: 64 << 10)
+        let listener = try await WebSocketListener<Int>.bind(host: "127.0.0.1", port: 0) { _ in
+            .accept(0, headers: [:])
+        }
+        let upstreamTask = Task {
+            try? await listener.run { ws, _, _ in
+                try? await ws.executeThenClose { _, outbound in
+                    while !Task.isCancelled {
+                        try await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: frame))
+                        written.frames.add(1, ordering: .relaxed)
+                    }
+                }
+            }
+        }
+        let upstreamURL = WebSocketURL(secure: false, host: "127.0.0.1", port: listener.port, target: "/v1/realtime")
+        let proxy = try await RunningProxy.start(.url(upstreamURL))
+        defer {
+            proxy.stop()
+            listener.close()
+            upstreamTask.cancel()
+        }
+        let client = try await TestClient.open(proxy.url())
+        try await Task.sleep(for: .milliseconds(1500))
+        let first = written.frames.load(ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(500))
+        let second = written.frames.load(ordering: .relaxed)
+        // Loopback socket buffers hold a few MiB each; unthrottled, the upstream writes hundreds of MiB a second.
+        #expect(first * 64 < 48 << 10, "the upstream wrote \(first * 64) KiB to a client that reads nothing")
+        #expect(second - first < 16, "the upstream kept writing: \(first) then \(second) frames")
+        // Reading resumes the flow.
+        for _ in 0..<8 { #expect(try await client.next(timeout: .seconds(10))?.opcode == .binary) }
+        await client.close()
     }
 }
