@@ -23,8 +23,9 @@ enum RecordCommandRunner {
         case .openai(let model): upstream = "wss://api.openai.com/v1/realtime?model=\(model ?? "<client's>")"
         case .url(let url): upstream = url.description
         }
+        let scheme = configuration.listenerTLS == nil ? "http" : "https"  // clients must use wss with --tls-cert
         let base =
-            "http://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(listener.port)"
+            "\(scheme)://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(listener.port)"
         if allowRemote, !ListenAddress.isLoopback(configuration.host) {
             Diagnostics.print(
                 "rtscope record: warning: listening on \(configuration.host); anyone who can reach it can use your upstream and key."
