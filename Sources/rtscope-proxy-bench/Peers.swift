@@ -85,8 +85,11 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
     }
 
     /// utime + stime of the proxy, in seconds.
-    func cpuSeconds() -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+    func cpuSeconds() -> Double { Self.cpuSeconds(of: "\(process.processIdentifier)") }
+
+    /// utime + stime of process `pid` ("self" for this one), in seconds.
+    static func cpuSeconds(of pid: String) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")

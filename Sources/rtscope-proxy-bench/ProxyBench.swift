@@ -69,18 +69,20 @@ struct ProxyBench {
         }
         print("\n## Throughput (pipelined echo) and proxy CPU per forwarded frame\n")
         print(
-            "| frame | round | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame |"
+            "| frame | round | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame | client + upstream CPU µs per direct echo |"
         )
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (label, size, count) in [("200 B", 200, 100_000), ("100 KB", 100_000, 4000)] where sizes.contains(size) {
             for round in 1...rounds {
+                let ownBefore = ProxyProcess.cpuSeconds(of: "self")
                 let d = try await Client.throughput(direct, size: size, count: count)
+                let ownPerEcho = (ProxyProcess.cpuSeconds(of: "self") - ownBefore) / Double(count) * 1e6
                 let cpuBefore = proxy.cpuSeconds()
                 let p = try await Client.throughput(proxied, size: size, count: count)
                 let cpu = proxy.cpuSeconds() - cpuBefore
                 let perFrame = cpu / Double(count * 2) * 1e6
                 print(
-                    "| \(label) | \(round) | \(count) | \(Int(d)) | \(Int(p)) | \(String(format: "%.0f %%", p / d * 100)) | \(String(format: "%.1f", p * Double(size) / 1e6)) | \(String(format: "%.1f", perFrame)) |"
+                    "| \(label) | \(round) | \(count) | \(Int(d)) | \(Int(p)) | \(String(format: "%.0f %%", p / d * 100)) | \(String(format: "%.1f", p * Double(size) / 1e6)) | \(String(format: "%.1f", perFrame)) | \(String(format: "%.1f", ownPerEcho)) |"
                 )
             }
         }
