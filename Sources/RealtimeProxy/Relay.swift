@@ -66,6 +66,10 @@ final class RelaySession: @unchecked Sendable {
         let handler = RelayHandler(side: .upstream, session: session)
         session.handlers[Side.upstream.rawValue] = handler
         try channel.pipeline.syncOperations.addHandler(handler)
+        channel.closeFuture.whenComplete { _ in
+            // A client that never came (it left during the upgrade): break the session–handler cycle here.
+            if session.handlers[Side.client.rawValue] == nil { session.handlers[Side.upstream.rawValue] = nil }
+        }
         return session
     }
 
