@@ -81,12 +81,15 @@ public final class ConnectionRecorder: @unchecked Sendable {
     public func record(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
         if frame.opcode == .connectionClose {
             let payload = unmasked.getBytes(at: unmasked.readerIndex, length: unmasked.readableBytes) ?? []
-            let (opcode, closeCode, body) = Self.classify(frame.opcode, payload)
-            try record(opcode: opcode, fin: frame.fin, payload: body, closeCode: closeCode, direction)
+            // A close payload is a 2-byte code and a reason; the recording keeps them apart.
+            let code = payload.count >= 2 ? Int(payload[0]) << 8 | Int(payload[1]) : nil
+            let reason = payload.count >= 2 ? Array(payload[2...]) : []
+            try record(opcode: .close, fin: frame.fin, payload: reason, closeCode: code, direction)
             return
         }
-        let opcode = Self.classify(frame.opcode, []).0
-        try unmasked.withUnsafeReadableBytes { try record(opcode, fin: frame.fin, $0, closeCode: nil, direction) }
+        try unmasked.withUnsafeReadableBytes {
+            try record(Self.opcode(frame.opcode), fin: frame.fin, $0, closeCode: nil, direction)
+        }
     }
 
     /// Records a frame given as parts (used by the simulated server, which has no wire frame).
@@ -185,17 +188,16 @@ public final class ConnectionRecorder: @unchecked Sendable {
         return lock.withLock { findings }
     }
 
-    static func classify(_ opcode: WebSocketOpcode, _ payload: [UInt8]) -> (Opcode, Int?, [UInt8]) {
+    /// The recording's name for a wire opcode (unknown ones are kept as binary).
+    static func opcode(_ opcode: WebSocketOpcode) -> Opcode {
         switch opcode {
-        case .text: return (.text, nil, payload)
-        case .binary: return (.binary, nil, payload)
-        case .continuation: return (.cont, nil, payload)
-        case .ping: return (.ping, nil, payload)
-        case .pong: return (.pong, nil, payload)
-        case .connectionClose:
-            guard payload.count >= 2 else { return (.close, nil, []) }
-            return (.close, Int(payload[0]) << 8 | Int(payload[1]), Array(payload[2...]))
-        default: return (.binary, nil, payload)
+        case .text: .text
+        case .binary: .binary
+        case .continuation: .cont
+        case .ping: .ping
+        case .pong: .pong
+        case .connectionClose: .close
+        default: .binary
         }
     }
 

@@ -26,8 +26,7 @@ enum FastMask {
         from source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, key: WebSocketMaskingKey
     ) {
         guard let from = source.baseAddress, let to = destination else { return }
-        let k = (key[0], key[1], key[2], key[3])
-        let word = UInt64(k.0) | UInt64(k.1) << 8 | UInt64(k.2) << 16 | UInt64(k.3) << 24
+        let word = UInt64(key[0]) | UInt64(key[1]) << 8 | UInt64(key[2]) << 16 | UInt64(key[3]) << 24
         let key64 = word | word << 32
         let count = source.count
         var i = 0
@@ -35,10 +34,9 @@ enum FastMask {
             (to + i).storeBytes(of: (from + i).loadUnaligned(as: UInt64.self) ^ key64, as: UInt64.self)
             i += 8
         }
-        let tail = [k.0, k.1, k.2, k.3]
-        while i < count {
+        while i < count {  // the last 0–7 bytes (no array: this runs for every frame)
             to.storeBytes(
-                of: from.load(fromByteOffset: i, as: UInt8.self) ^ tail[i & 3], toByteOffset: i, as: UInt8.self)
+                of: from.load(fromByteOffset: i, as: UInt8.self) ^ key[i & 3], toByteOffset: i, as: UInt8.self)
             i += 1
         }
     }
@@ -99,12 +97,10 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
             out.writeInteger(UInt64(length))
         }
         out.writeBytes([key[0], key[1], key[2], key[3]])
-        var payload = frame.extensionData ?? ByteBuffer()
-        if frame.extensionData == nil {
-            payload = frame.data
-        } else {
-            var data = frame.data
-            payload.writeBuffer(&data)
+        var payload = frame.data
+        if var extensionData = frame.extensionData {
+            extensionData.writeBuffer(&payload)
+            payload = extensionData
         }
         let start = out.writerIndex
         out.writeWithUnsafeMutableBytes(minimumWritableBytes: payload.readableBytes) { target in

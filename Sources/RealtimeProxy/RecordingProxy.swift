@@ -138,7 +138,7 @@ public final class RecordingProxy: Sendable {
             method: "GET", path: Redactor.url(url.target, removed: &redacted),
             headers: Redactor.headers(headers.lowercasedDictionary, removed: &redacted))
         let upstreamText = Redactor.url(url.description, removed: &redacted)
-        let outcome: UpstreamConnector.Outcome<RelaySession>
+        let outcome: UpstreamUpgrade<RelaySession>
         do {
             outcome = try await UpstreamConnector.open(
                 url, headers: headers, tls: configuration.tls, timeout: .seconds(15), on: request.eventLoop,

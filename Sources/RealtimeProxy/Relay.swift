@@ -107,7 +107,8 @@ final class RelaySession: @unchecked Sendable {
         forward(frame, from: side)
     }
 
-    func readComplete(on side: Side) { sendBurst() }
+    /// The end of a read burst on either side: what it recorded goes out now.
+    func readComplete() { sendBurst() }
 
     /// Whether `side` may be read now: not before the client is attached, and not while the other side is full.
     func mayRead(_ side: Side) -> Bool {
@@ -128,7 +129,7 @@ final class RelaySession: @unchecked Sendable {
         end()
     }
 
-    func failed(_ side: Side) { end() }
+    func failed() { end() }
 
     // MARK: Relaying
 
@@ -174,16 +175,13 @@ final class RelaySession: @unchecked Sendable {
         }
         let frames = outbox
         outbox = []
+        var written = [false, false]
         for (to, frame) in frames {
-            guard let peer = handlers[to.rawValue], let context = peer.context else { continue }
+            guard let context = handlers[to.rawValue]?.context else { continue }
             context.write(NIOAny(frame), promise: nil)
-            peer.needsFlush = true
+            written[to.rawValue] = true
         }
-        for handler in handlers {
-            guard let handler, handler.needsFlush, let context = handler.context else { continue }
-            handler.needsFlush = false
-            context.flush()
-        }
+        for side in [Side.client, .upstream] where written[side.rawValue] { handlers[side.rawValue]?.context?.flush() }
     }
 
     /// Sends a close frame with `code` to each side that has not had one (recorded as the proxy's own).
@@ -219,7 +217,7 @@ final class RelaySession: @unchecked Sendable {
         context.read()
     }
 
-    /// Flushes what is pending and closes both connections (once).
+    /// Sends what the burst recorded and closes both connections (once).
     private func end() {
         guard !ended else { return }
         ended = true
@@ -227,9 +225,7 @@ final class RelaySession: @unchecked Sendable {
         grace?.cancel()
         grace = nil
         for handler in handlers {
-            guard let context = handler?.context else { continue }
-            context.flush()
-            context.close(promise: nil)
+            handler?.context?.close(promise: nil)
         }
         if handlers[Side.client.rawValue] == nil { upstreamChannel.close(promise: nil) }
     }
@@ -246,8 +242,6 @@ final class RelayHandler: ChannelDuplexHandler {
     private(set) var context: ChannelHandlerContext?
     /// A read was asked for while the other side could not take more.
     var readHeld = false
-    /// Frames were written to this side since the last flush.
-    var needsFlush = false
 
     init(side: RelaySession.Side, session: RelaySession) {
         self.side = side
@@ -262,7 +256,7 @@ final class RelayHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        session.readComplete(on: side)
+        session.readComplete()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -276,7 +270,7 @@ final class RelayHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        session.failed(side)
+        session.failed()
     }
 
     func read(context: ChannelHandlerContext) {

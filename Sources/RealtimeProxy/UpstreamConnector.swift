@@ -3,7 +3,7 @@ public import NIOCore
 public import NIOHTTP1
 import NIOPosix
 import NIOSSL
-import NIOWebSocket
+public import NIOWebSocket
 
 /// How to reach a WebSocket server: `ws://` or `wss://`, host, port, path and query.
 public struct WebSocketURL: Sendable, Equatable, CustomStringConvertible {
@@ -54,22 +54,19 @@ public struct UpstreamTLS: Sendable {
     }
 }
 
-/// The result of a client upgrade attempt.
-public enum UpstreamConnection: Sendable {
+/// The result of a client upgrade attempt, with the upgraded connection in the form its opener made it.
+public enum UpstreamUpgrade<Connection: Sendable>: Sendable {
     /// The server switched protocols; `response` is its 101 head.
-    case upgraded(WebSocketChannel, response: HTTPResponseHead)
+    case upgraded(Connection, response: HTTPResponseHead)
     /// The server answered with a normal HTTP response (status, headers and body kept).
     case refused(status: Int, headers: HTTPHeaders, body: [UInt8])
 }
 
+/// An upgrade attempt whose connection is a frame channel for async code.
+public typealias UpstreamConnection = UpstreamUpgrade<WebSocketChannel>
+
 /// Opens client WebSocket connections (ws and wss) with chosen headers.
 public enum UpstreamConnector {
-    /// What a connection attempt gave: the upgraded connection (as `install` made it) or a refusal.
-    enum Outcome<Connection: Sendable>: Sendable {
-        case upgraded(Connection, response: HTTPResponseHead)
-        case refused(status: Int, headers: HTTPHeaders, body: [UInt8])
-    }
-
     enum Result<Connection: Sendable>: Sendable {
         case ws(Connection, HTTPResponseHead)
         case http(NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>)
@@ -80,12 +77,8 @@ public enum UpstreamConnector {
     public static func connect(
         _ url: WebSocketURL, headers: HTTPHeaders, tls: UpstreamTLS = UpstreamTLS(), timeout: TimeAmount = .seconds(15)
     ) async throws -> UpstreamConnection {
-        let outcome = try await open(url, headers: headers, tls: tls, timeout: timeout, on: nil) { channel in
+        try await open(url, headers: headers, tls: tls, timeout: timeout, on: nil) { channel in
             try WebSocketChannel(wrappingChannelSynchronously: channel)
-        }
-        switch outcome {
-        case .upgraded(let ws, let response): return .upgraded(ws, response: response)
-        case .refused(let status, let headers, let body): return .refused(status: status, headers: headers, body: body)
         }
     }
 
@@ -96,7 +89,7 @@ public enum UpstreamConnector {
         _ url: WebSocketURL, headers: HTTPHeaders, tls: UpstreamTLS, timeout: TimeAmount,
         on eventLoop: (any EventLoop)?,
         install: @escaping @Sendable (any Channel) throws -> Connection
-    ) async throws -> Outcome<Connection> {
+    ) async throws -> UpstreamUpgrade<Connection> {
         let sslContext: NIOSSLContext?
         if url.secure {
             var configuration = TLSConfiguration.makeClientConfiguration()

@@ -66,14 +66,13 @@ public final class RecordingWriter {
         let start = pending.count
         let embedsPayload = encoder.appendHead(for: frame, payload: payload, to: &pending)
         if embedsPayload && payload.count > Self.directThreshold {
-            var head = Array(pending[start...])
+            let head = Array(pending[start...])
             pending.removeSubrange(start...)
             try flush()  // earlier lines first
             try head.withUnsafeBytes { head in
                 try Self.closing.withUnsafeBytes { tail in try writeAll([head, payload, tail]) }
             }
             bytesWritten += Int64(head.count + payload.count + 2)
-            head = []
         } else {
             if embedsPayload { pending.append(contentsOf: payload) }
             pending.append(contentsOf: Self.closing)
