@@ -23,6 +23,9 @@ public final class RecordingProxy: Sendable {
         public var rotateBytes: Int64?
         /// Whether every frame is reported to the observer (findings always are).
         public var observeFrames = true
+        /// How long, after the first close frame, a connection waits for the other close frames
+        /// before both sides are closed.
+        public var closeGrace: Duration = .seconds(5)
 
         public init(target: UpstreamTarget) { self.target = target }
     }
@@ -142,7 +145,9 @@ public final class RecordingProxy: Sendable {
         do {
             outcome = try await UpstreamConnector.open(
                 url, headers: headers, tls: configuration.tls, timeout: .seconds(15), on: request.eventLoop,
-                install: RelaySession.attach(upstream:))
+                install: { [closeGrace = configuration.closeGrace] in
+                    try RelaySession.attach(upstream: $0, closeGrace: TimeAmount(closeGrace))
+                })
         } catch {
             let body = "rtscope record: cannot reach the upstream \(upstreamText): \(error)\n"
             record(

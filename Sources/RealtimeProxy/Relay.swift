@@ -38,7 +38,6 @@ final class RelaySession: @unchecked Sendable {
         var description: String { "the client and upstream connections are not on the same event loop" }
     }
 
-    static let closeGrace: TimeAmount = .seconds(5)
     /// Frames this large are forwarded as soon as they are recorded, not at the end of the burst.
     static let sendAtOnce = 16 << 10
 
@@ -54,15 +53,17 @@ final class RelaySession: @unchecked Sendable {
     private var inactive = [false, false]
     private var ended = false
     private var grace: Scheduled<Void>?
+    private let closeGrace: TimeAmount
 
-    private init(upstream: any Channel) {
+    private init(upstream: any Channel, closeGrace: TimeAmount) {
         eventLoop = upstream.eventLoop
         upstreamChannel = upstream
+        self.closeGrace = closeGrace
     }
 
     /// Installs the upstream half on a just-upgraded upstream channel (on its event loop).
-    static func attach(upstream channel: any Channel) throws -> RelaySession {
-        let session = RelaySession(upstream: channel)
+    static func attach(upstream channel: any Channel, closeGrace: TimeAmount) throws -> RelaySession {
+        let session = RelaySession(upstream: channel, closeGrace: closeGrace)
         let handler = RelayHandler(side: .upstream, session: session)
         session.handlers[Side.upstream.rawValue] = handler
         try channel.pipeline.syncOperations.addHandler(handler)
@@ -207,7 +208,7 @@ final class RelaySession: @unchecked Sendable {
         if closeSent == [true, true] && closeReceived == [true, true] {
             end()
         } else if grace == nil {
-            grace = eventLoop.scheduleTask(in: Self.closeGrace) { [self] in end() }
+            grace = eventLoop.scheduleTask(in: closeGrace) { [self] in end() }
         }
     }
 

@@ -93,15 +93,20 @@ struct RunningProxy {
     let task: Task<Void, Never>
     let folder: String
 
-    static func start(_ target: UpstreamTarget, injectKey: String? = nil, tls: ListenerTLS? = nil) async throws
-        -> RunningProxy
-    {
+    /// Starts a proxy in front of `target`.
+    ///
+    /// Its close grace is long by default: the peers run on the test process's shared pool, which a
+    /// busy parallel run can hold up for seconds.
+    static func start(
+        _ target: UpstreamTarget, injectKey: String? = nil, tls: ListenerTLS? = nil, closeGrace: Duration = .seconds(60)
+    ) async throws -> RunningProxy {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)").path
         var configuration = RecordingProxy.Configuration(target: target)
         configuration.port = 0
         configuration.outDir = folder
         configuration.injectKey = injectKey
         configuration.listenerTLS = tls
+        configuration.closeGrace = closeGrace
         let proxy = RecordingProxy(configuration: configuration) { _ in }
         let listener = try await proxy.bind()
         let task = Task<Void, Never> { try? await proxy.run(listener) }

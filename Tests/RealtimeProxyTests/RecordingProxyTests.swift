@@ -281,6 +281,7 @@ struct RotationTests {
         configuration.port = 0
         configuration.outDir = folder
         configuration.rotateBytes = 200_000
+        configuration.closeGrace = .seconds(60)  // the echo answers the close, however busy the run
         let proxy = RecordingProxy(configuration: configuration) { _ in }
         let listener = try await proxy.bind()
         let task = Task<Void, Never> { try? await proxy.run(listener) }
