@@ -87,14 +87,23 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
     /// utime + stime of the proxy, in seconds.
     func cpuSeconds() -> Double { Self.cpuSeconds(of: "\(process.processIdentifier)") }
 
+    /// The proxy's CPU time in seconds: user (utime) and kernel (stime).
+    func cpuTimes() -> (user: Double, kernel: Double) { Self.cpuTimes(of: "\(process.processIdentifier)") }
+
     /// utime + stime of process `pid` ("self" for this one), in seconds.
     static func cpuSeconds(of pid: String) -> Double {
+        let times = cpuTimes(of: pid)
+        return times.user + times.kernel
+    }
+
+    /// utime and stime of process `pid`, in seconds (0 when /proc cannot be read).
+    static func cpuTimes(of pid: String) -> (user: Double, kernel: Double) {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
-        else { return 0 }
+        else { return (0, 0) }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
-        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+        let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return ((Double(fields[11]) ?? 0) / tick, (Double(fields[12]) ?? 0) / tick)
     }
 
     func rssKiB() -> Int {
