@@ -56,9 +56,7 @@ public final class TimelineSource {
             }
             readable =
                 FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-view-\(getpid()).jsonl").path
-            guard FileManager.default.createFile(atPath: readable, contents: Data(bytes)) else {
-                throw RecordingError.cannotWrite(path: readable, reason: "could not create the imported copy")
-            }
+            try OutputFile.write(bytes, to: readable)
         }
         let source = TimelineSource(path: readable, following: follow)
         _ = try source.refresh(maxBytes: firstBytes)

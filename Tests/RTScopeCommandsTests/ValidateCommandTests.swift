@@ -79,6 +79,35 @@ struct ValidateCommandTests {
                 "| `recordings/errors.jsonl` | 32 | 0 | 3 | 0 | ✅ |"))
     }
 
+    /// `-o` writes in place like a shell's `>`: a link stays a link (Foundation's atomic write
+    /// renamed a new file over the path, which also turned `-o /dev/null` into a plain file), and
+    /// the step summary is appended to, not replaced.
+    @Test func reportsGoThroughLinksAndSummariesAccumulate() throws {
+        let target = CLI.temporaryPath("report-target.xml")
+        let link = CLI.temporaryPath("report-link.xml")
+        let summary = CLI.temporaryPath("summary-twice.md")
+        defer { for p in [target, link, summary] { try? FileManager.default.removeItem(atPath: p) } }
+        try "old and longer than the report will be? no, but it must be gone".write(
+            toFile: target, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(try CLI.run(["validate", "--format", "junit", "-o", link, "recordings/errors.jsonl"]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        let report = try String(contentsOfFile: target, encoding: .utf8)
+        #expect(report.hasPrefix("<?xml") && !report.contains("old and longer"))
+        for _ in 0..<2 {
+            let run = try CLI.run(
+                ["validate", "--format", "github", "recordings/errors.jsonl"],
+                environment: ["GITHUB_STEP_SUMMARY": summary])
+            #expect(run.status == 0)
+        }
+        let text = try String(contentsOfFile: summary, encoding: .utf8)
+        #expect(text.components(separatedBy: "| `recordings/errors.jsonl` |").count == 3)
+        let unwritable = try CLI.run(["validate", "-o", "/proc/rtscope-no-such-dir/out.txt", "recordings/errors.jsonl"])
+        #expect(unwritable.status != 0)
+        #expect(
+            unwritable.stderr.contains("/proc/rtscope-no-such-dir/out.txt: cannot write: No such file or directory."))
+    }
+
     @Test func rulesAndSpecCommands() throws {
         let rules = try CLI.run(["rules"])
         #expect(rules.stdout.contains("response-create-while-active"))

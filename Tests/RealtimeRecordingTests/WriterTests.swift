@@ -79,3 +79,18 @@ struct EmbeddingTests {
         }
     }
 }
+
+struct OutputFileTests {
+    @Test func truncatesAppendsAndNamesThePathOnFailure() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try OutputFile.write(Array("first, longer text\n".utf8), to: path)
+        try OutputFile.write(Array("second\n".utf8), to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
+        try OutputFile.write(Array("third\n".utf8), to: path, append: true)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\nthird\n")
+        #expect(throws: RecordingError.cannotWrite(path: "/proc/no-such-dir/x", reason: "No such file or directory")) {
+            try OutputFile.write([1], to: "/proc/no-such-dir/x")
+        }
+    }
+}

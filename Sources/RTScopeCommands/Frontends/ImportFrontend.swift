@@ -44,9 +44,7 @@ enum ImportFrontend {
                     out.write(bytes: encoded)
                     out.flush()
                 } else {
-                    guard FileManager.default.createFile(atPath: path, contents: Data(encoded)) else {
-                        throw RecordingError.cannotWrite(path: path, reason: "the file could not be created")
-                    }
+                    try OutputFile.write(encoded, to: path)
                 }
             } catch {
                 throw Failure(message: "\(error)", exitCode: ExitCodes.cannotWrite)

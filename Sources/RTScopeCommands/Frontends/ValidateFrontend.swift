@@ -33,12 +33,18 @@ enum ValidateFrontend {
         case .github:
             text = GitHubReporter.render(result)
             if let summaryPath = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty {
-                GitHubReporter.appendSummary(result, to: summaryPath)
+                do {
+                    try GitHubReporter.appendSummary(result, to: summaryPath)
+                } catch {
+                    Diagnostics.print("rtscope: GITHUB_STEP_SUMMARY: \(error)")  // the report itself still goes out
+                }
             }
         }
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
-                Diagnostics.print("rtscope: \(output): cannot write the report.")
+            do {
+                try OutputFile.write(Array(text.utf8), to: output)
+            } catch {
+                Diagnostics.print("rtscope: \(error)")
                 throw ExitCodes.cannotWrite
             }
         } else {

@@ -71,14 +71,8 @@ public enum GitHubReporter {
     }
 
     /// Appends the summary to the file GitHub names in `$GITHUB_STEP_SUMMARY`.
-    public static func appendSummary(_ result: ValidationResult, to path: String) {
-        let text = summary(result) + "\n"
-        if let handle = FileHandle(forWritingAtPath: path) {
-            handle.seekToEndOfFile()
-            handle.write(Data(text.utf8))
-            try? handle.close()
-        } else {
-            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        }
+    /// - Throws: `RecordingError.cannotWrite` when the file cannot be written.
+    public static func appendSummary(_ result: ValidationResult, to path: String) throws {
+        try OutputFile.write(Array((summary(result) + "\n").utf8), to: path, append: true)
     }
 }
