@@ -10,7 +10,10 @@ public import RealtimeValidation
 /// read back from the file only for visible rows and the detail pane (a bounded cache keeps
 /// recent summaries).
 public final class TimelineSource {
+    /// The file events are read from: the user's recording, or the temporary copy of an imported log.
     public let path: String
+    /// The file the user named (what the title shows).
+    public private(set) var name: String
     public private(set) var index = RecordingIndex()
     public private(set) var findings: [Finding] = []
     /// Findings by JSONL line.
@@ -31,10 +34,17 @@ public final class TimelineSource {
     private var nextLine = 0
     /// Whether the file is being followed (end-of-session checks are not run then).
     public let following: Bool
+    /// Whether `path` is this source's own temporary copy (an imported log), removed with it.
+    private var ownsFile = false
 
     init(path: String, following: Bool) {
         self.path = path
+        self.name = path
         self.following = following
+    }
+
+    deinit {
+        if ownsFile { unlink(path) }
     }
 
     /// Indexes and validates `path` in one pass (a recording, or a log that is imported into a temporary file first).
@@ -55,10 +65,14 @@ public final class TimelineSource {
                 bytes += try recording.encoded()
             }
             readable =
-                FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-view-\(getpid()).jsonl").path
-            try OutputFile.write(bytes, to: readable)
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "rtscope-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+                ).path
+            try OutputFile.write(bytes, to: readable, mode: .createNew)
         }
         let source = TimelineSource(path: readable, following: follow)
+        source.ownsFile = readable != path
+        source.name = path
         _ = try source.refresh(maxBytes: firstBytes)
         return source
     }

@@ -35,7 +35,7 @@ public enum TimelineView {
         let duration = Double((entries.last?.tUs ?? 0) - (entries.first?.tUs ?? 0)) / 1_000_000
         let errors = source.findings.filter { $0.severity == .error }.count
         let warnings = source.findings.filter { $0.severity == .warning }.count
-        let name = (source.path as NSString).lastPathComponent
+        let name = (source.name as NSString).lastPathComponent
         var text = " \(name) · "
         if !source.caughtUp, !source.following { text += "reading \(Int(source.progress * 100))% · " }
         text += "\(source.index.header?.dialect?.rawValue ?? "dialect ?") · "

@@ -87,8 +87,11 @@ struct OutputFileTests {
         try OutputFile.write(Array("first, longer text\n".utf8), to: path)
         try OutputFile.write(Array("second\n".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
-        try OutputFile.write(Array("third\n".utf8), to: path, append: true)
+        try OutputFile.write(Array("third\n".utf8), to: path, mode: .append)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\nthird\n")
+        #expect(throws: RecordingError.cannotWrite(path: path, reason: "File exists")) {
+            try OutputFile.write([1], to: path, mode: .createNew)
+        }
         #expect(throws: RecordingError.cannotWrite(path: "/proc/no-such-dir/x", reason: "No such file or directory")) {
             try OutputFile.write([1], to: "/proc/no-such-dir/x")
         }

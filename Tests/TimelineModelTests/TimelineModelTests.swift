@@ -169,6 +169,21 @@ struct TimelineScreenTests {
         #expect(screen == (try String(contentsOf: url, encoding: .utf8)))
     }
 
+    /// An imported log is read from a temporary copy: the title names the user's file, and the
+    /// copy goes when the source does.
+    @Test func anImportedLogIsTitledByItsOwnNameAndItsCopyRemoved() throws {
+        let log = Paths.root.appendingPathComponent("Tests/RealtimeRecordingTests/Fixtures/imports/events.jsonl").path
+        var copy = ""
+        do {
+            let source = try TimelineSource.load(log)
+            copy = source.path
+            #expect(copy != log && FileManager.default.fileExists(atPath: copy))
+            let screen = TimelineView.render(TimelineModel(source: source, width: 100, height: 30)).text
+            #expect(screen.hasPrefix(" events.jsonl · "))
+        }
+        #expect(!copy.isEmpty && !FileManager.default.fileExists(atPath: copy))
+    }
+
     @Test func wideScreensShowTheConversationBesideTheDetail() throws {
         let screen = TimelineView.render(try model("barge-in.jsonl", width: 120, height: 30, keys: "G")).text
         #expect(screen.contains("── conversation at line 61: 4 items"))

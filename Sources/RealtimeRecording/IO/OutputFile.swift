@@ -13,12 +13,27 @@
 /// temporary file and renames it over the path, which turns `/dev/null` or a link into a plain
 /// file. Limit: not atomic, so a reader that looks while it runs can see part of the output.
 public enum OutputFile {
-    /// Writes `bytes` to `path`, replacing what the file held (or after it, with `append`);
-    /// creates the file (mode 0644 less the umask) when there is none.
+    public enum Mode: Sendable {
+        /// Replace what the file held (`>`).
+        case replace
+        /// Add after what the file holds (`>>`).
+        case append
+        /// Create a new file; fail if anything, even a dangling link, is at the path. For
+        /// temporary files in a shared folder, where following a planted link would be unsafe.
+        case createNew
+    }
+
+    /// Writes `bytes` to `path` as `mode` says; creates the file (mode 0644 less the umask) when
+    /// there is none.
     /// - Throws: `RecordingError.cannotWrite` naming the path and the system's reason.
-    public static func write(_ bytes: [UInt8], to path: String, append: Bool = false) throws {
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
-        let fd = open(path, flags, 0o644)
+    public static func write(_ bytes: [UInt8], to path: String, mode: Mode = .replace) throws {
+        let extra =
+            switch mode {
+            case .replace: O_TRUNC
+            case .append: O_APPEND
+            case .createNew: O_EXCL
+            }
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | extra, 0o644)
         guard fd >= 0 else { throw failure(path) }
         var written = 0
         let result: Int = bytes.withUnsafeBytes { raw in

@@ -73,6 +73,6 @@ public enum GitHubReporter {
     /// Appends the summary to the file GitHub names in `$GITHUB_STEP_SUMMARY`.
     /// - Throws: `RecordingError.cannotWrite` when the file cannot be written.
     public static func appendSummary(_ result: ValidationResult, to path: String) throws {
-        try OutputFile.write(Array((summary(result) + "\n").utf8), to: path, append: true)
+        try OutputFile.write(Array((summary(result) + "\n").utf8), to: path, mode: .append)
     }
 }
