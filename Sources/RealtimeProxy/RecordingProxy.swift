@@ -5,6 +5,7 @@ import NIOHTTP1
 import RealtimeProtocol
 import RealtimeRecording
 public import RealtimeValidation
+import Synchronization
 
 /// `rtscope record`: a WebSocket proxy that records every frame of every connection.
 public final class RecordingProxy: Sendable {
@@ -225,9 +226,13 @@ public final class RecordingProxy: Sendable {
         return (dir as NSString).appendingPathComponent("\(formatter.string(from: Date()))-\(conn).jsonl")
     }
 
+    /// Six hex digits: a random start, then one up per connection, so ids (and the file names made
+    /// from them) never repeat within a process, and two processes rarely share one.
     static func newConnectionID() -> String {
-        String(UInt32.random(in: 0...0xFF_FFFF), radix: 16).leftPadded(to: 6)
+        let n = nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue & 0xFF_FFFF
+        return String(n, radix: 16).leftPadded(to: 6)
     }
+    private static let nextConnection = Atomic<UInt32>(UInt32.random(in: 0...0xFF_FFFF))
 }
 
 extension String {

@@ -174,6 +174,7 @@ struct RecordingProxyTests {
         }
         let summaries = await proxy.waitForConnections(50)
         #expect(summaries.count == 50)
+        #expect(Set(summaries.map(\.conn)).count == 50 && Set(summaries.compactMap(\.path)).count == 50)
         var sessionsSeen = Set<Int>()
         for summary in summaries {
             let frames = try recordedFrames(try #require(summary.path))

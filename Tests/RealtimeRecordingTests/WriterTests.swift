@@ -97,3 +97,17 @@ struct OutputFileTests {
         }
     }
 }
+
+struct NoOverwriteTests {
+    /// A recording is never written over an existing file: creating the writer fails, and the file keeps its bytes.
+    @Test func aWriterRefusesAPathThatExists() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("taken-\(UUID().uuidString).jsonl")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "someone else's recording\n".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: RecordingError.cannotWrite(path: path, reason: "File exists")) {
+            _ = try RecordingWriter(path: path, header: RecordingHeader(created: "x", source: "proxy"))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "someone else's recording\n")
+    }
+}

@@ -24,10 +24,11 @@ public final class RecordingWriter {
     /// The path written to (`nil` for an inherited descriptor such as stdout).
     public let path: String?
 
-    /// Creates (or truncates) `path` and writes `header` as its first line.
-    /// - Throws: `RecordingError` when the file cannot be created or written.
+    /// Creates `path`, which must not exist yet (a recording is never written over another
+    /// file), and writes `header` as its first line.
+    /// - Throws: `RecordingError` when the file exists or cannot be created or written.
     public init(path: String, header: RecordingHeader) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw RecordingError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
