@@ -102,6 +102,9 @@ struct ValidateCommandTests {
         }
         let text = try String(contentsOfFile: summary, encoding: .utf8)
         #expect(text.components(separatedBy: "| `recordings/errors.jsonl` |").count == 3)
+        let dash = try CLI.run(["validate", "--format", "junit", "-o", "-", "recordings/errors.jsonl"])
+        #expect(dash.stdout.hasPrefix("<?xml"))
+        #expect(!FileManager.default.fileExists(atPath: CLI.repoRoot.appendingPathComponent("-").path))
         let unwritable = try CLI.run(["validate", "-o", "/proc/rtscope-no-such-dir/out.txt", "recordings/errors.jsonl"])
         #expect(unwritable.status != 0)
         #expect(

@@ -26,7 +26,9 @@ extension RTScope {
         @Option(help: "Report format: text, json, junit, sarif or github.")
         var format: FormatArgument = FormatArgument(format: .text)
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+        @Option(
+            name: .shortAndLong,
+            help: "Write the report to this file instead of standard output ('-': standard output).")
         var output: String?
 
         @Flag(help: "Fail on warnings too.")
@@ -58,7 +60,7 @@ extension RTScope {
                 disabled: Set(disable), enabled: Set(enable), minimumSeverity: minSeverity.severity)
             let outcome = try ValidateFrontend.run(
                 files: files, format: format.format, selection: selection, failAt: strict ? .warning : .error,
-                dialect: Dialect(rawValue: dialect), output: output)
+                dialect: Dialect(rawValue: dialect), output: output == "-" ? nil : output)
             if outcome == .unreadable { throw ExitCodes.cannotRead }
             if outcome == .failed { throw ExitCodes.findings }
         }
