@@ -13,7 +13,7 @@ public final class TimelineSource {
     /// The file events are read from: the user's recording, or the temporary copy of an imported log.
     public let path: String
     /// The file the user named (what the title shows).
-    public private(set) var name: String
+    public let name: String
     public private(set) var index = RecordingIndex()
     public private(set) var findings: [Finding] = []
     /// Findings by JSONL line.
@@ -35,11 +35,13 @@ public final class TimelineSource {
     /// Whether the file is being followed (end-of-session checks are not run then).
     public let following: Bool
     /// Whether `path` is this source's own temporary copy (an imported log), removed with it.
-    private var ownsFile = false
+    private let ownsFile: Bool
 
-    init(path: String, following: Bool) {
+    /// A source reading `path`; `name` differs when `path` is a temporary copy the source then owns.
+    init(path: String, name: String? = nil, following: Bool) {
         self.path = path
-        self.name = path
+        self.name = name ?? path
+        self.ownsFile = name != nil && name != path
         self.following = following
     }
 
@@ -70,9 +72,7 @@ public final class TimelineSource {
                 ).path
             try OutputFile.write(bytes, to: readable, mode: .createNew)
         }
-        let source = TimelineSource(path: readable, following: follow)
-        source.ownsFile = readable != path
-        source.name = path
+        let source = TimelineSource(path: readable, name: path, following: follow)
         _ = try source.refresh(maxBytes: firstBytes)
         return source
     }

@@ -34,37 +34,34 @@ public enum OutputFile {
             case .createNew: O_EXCL
             }
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | extra, 0o644)
-        guard fd >= 0 else { throw failure(path) }
-        var written = 0
-        let result: Int = bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return 0 }
-            while written < raw.count {
-                let n = systemWrite(fd, base + written, raw.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return -1
-                }
-                written += n
-            }
-            return 0
-        }
-        if result < 0 {
-            let error = failure(path)
+        guard fd >= 0 else { throw writeFailure(path) }
+        do {
+            try bytes.withUnsafeBytes { try writeAll(fd, $0, name: path) }
+        } catch {
             close(fd)
             throw error
         }
-        guard close(fd) == 0 else { throw failure(path) }
+        guard close(fd) == 0 else { throw writeFailure(path) }
     }
+}
 
-    private static func failure(_ path: String) -> RecordingError {
-        RecordingError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+/// Writes all of `buffer` to `fd`, retrying partial and interrupted writes.
+/// - Throws: `RecordingError.cannotWrite` naming `name` and the system's reason.
+func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, name: String) throws {
+    guard var p = buffer.baseAddress else { return }
+    var left = buffer.count
+    while left > 0 {
+        let n = write(fd, p, left)
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw writeFailure(name)
+        }
+        p += n
+        left -= n
     }
+}
 
-    private static func systemWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-            Glibc.write(fd, pointer, count)
-        #else
-            Darwin.write(fd, pointer, count)
-        #endif
-    }
+/// The error for a failed write to `name`, with `errno`'s reason.
+func writeFailure(_ name: String) -> RecordingError {
+    RecordingError.cannotWrite(path: name, reason: String(cString: strerror(errno)))
 }

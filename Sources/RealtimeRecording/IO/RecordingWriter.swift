@@ -29,9 +29,7 @@ public final class RecordingWriter {
     /// - Throws: `RecordingError` when the file exists or cannot be created or written.
     public init(path: String, header: RecordingHeader) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw RecordingError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
+        guard fd >= 0 else { throw writeFailure(path) }
         self.fd = fd
         self.ownsDescriptor = true
         self.path = path
@@ -106,9 +104,7 @@ public final class RecordingWriter {
         repeat {
             written = writev(fd, &vectors, Int32(vectors.count))
         } while written < 0 && errno == EINTR
-        if written < 0 {
-            throw RecordingError.cannotWrite(path: path ?? "fd \(fd)", reason: String(cString: strerror(errno)))
-        }
+        if written < 0 { throw writeFailure(path ?? "fd \(fd)") }
         for part in parts {
             if written >= part.count {
                 written -= part.count
@@ -137,16 +133,6 @@ public final class RecordingWriter {
     }
 
     private func writeAll(_ buffer: UnsafeRawBufferPointer) throws {
-        guard var p = buffer.baseAddress else { return }
-        var left = buffer.count
-        while left > 0 {
-            let n = write(fd, p, left)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw RecordingError.cannotWrite(path: path ?? "fd \(fd)", reason: String(cString: strerror(errno)))
-            }
-            p += n
-            left -= n
-        }
+        try RealtimeRecording.writeAll(fd, buffer, name: path ?? "fd \(fd)")
     }
 }
