@@ -131,7 +131,9 @@ let package = Package(
         ),
         .testTarget(
             name: "RTScopeCommandsTests",
-            dependencies: ["RTScopeCommands", "RealtimeRecording", "RealtimeProtocol", "RealtimeValidation"],
+            dependencies: [
+                "RTScopeCommands", "RealtimeRecording", "RealtimeProtocol", "RealtimeValidation", "RealtimeProxy",
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -205,3 +205,13 @@ struct TypeGlobTests {
         #expect(TypeGlob(pattern).matches(type) == expected)
     }
 }
+
+struct SafeTextBidiTests {
+    @Test func bidiControlsAreShownEscaped() {
+        #expect(SafeText.escape("a\u{202E}b\u{2066}c\u{2069}d\u{200F}") == "a\\u{202e}b\\u{2066}c\\u{2069}d\\u{200f}")
+        #expect(SafeText.escape("\u{1B}[2J\u{9B}\u{7F}\u{0}") == "\\e[2J\\u{9b}\\x7f\\x00")
+        #expect(SafeText.isSafe(SafeText.escape("\u{202A}\u{202B}\u{202C}\u{202D}\u{2067}\u{2068}\u{061C}\u{200E}")))
+        // Ordinary right-to-left text and wide characters are not touched.
+        #expect(SafeText.escape("مرحبا 日本 😀") == "مرحبا 日本 😀")
+    }
+}

@@ -150,7 +150,10 @@ public struct CatFrontend {
         _ number: Int, _ tUs: Int64, _ direction: Direction, _ inferred: Bool, _ label: String, _ family: EventFamily?,
         _ summary: String, _ state: inout HumanState
     ) {
-        let delta = tUs - (state.previousTUs ?? tUs)
+        // The output boundary: type labels and summaries come from the recording.
+        let label = SafeText.escape(label)
+        let summary = SafeText.escape(summary)
+        let delta = tUs &- (state.previousTUs ?? tUs)
         state.previousTUs = tUs
         var text = options.lineNumbers ? pad(String(number), 6) + " " : ""
         if options.microseconds {

@@ -10,31 +10,38 @@ import RealtimeValidation
 /// Summaries are escaped by the recorder; nothing printed holds a secret (headers are not shown).
 enum LiveConsole {
     /// Writes one line to standard output, unbuffered.
+    ///
+    /// The output boundary: event types, ids and summaries come from the wire, so the whole line
+    /// passes `SafeText.escape` (console lines carry no control characters of their own).
     static func line(_ text: String) {
-        let bytes = Array((text + "\n").utf8)
+        let bytes = Array((SafeText.escape(text) + "\n").utf8)
         bytes.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }
     }
 
     static func observer(quiet: Bool) -> @Sendable (RecorderEvent) -> Void {
         { event in
-            switch event {
-            case .frame(let frame):
-                guard !quiet else { return }
-                let time = String(format: "%9.3f", Double(frame.tUs) / 1000)
-                let what = frame.type ?? "[\(frame.opcode.rawValue)]"
-                line(
-                    "\(frame.conn) \(time) ms \(frame.direction.arrow) \(what)\(frame.summary.isEmpty ? "" : "  " + frame.summary)"
-                )
-            case .failure(let conn, let message):
-                line(
-                    "\(conn) ERROR cannot write the recording (\(message)); the connection is closed so that no frame goes unrecorded."
-                )
-            case .finding(let conn, let finding):
-                line(
-                    "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(SafeText.escape(finding.message))"
-                )
-            }
+            if let text = text(for: event, quiet: quiet) { line(text) }
         }
+    }
+
+    /// The console line for one recorder event (nil: not shown), escaped for the terminal.
+    static func text(for event: RecorderEvent, quiet: Bool) -> String? {
+        let text: String
+        switch event {
+        case .frame(let frame):
+            guard !quiet else { return nil }
+            let time = String(format: "%9.3f", Double(frame.tUs) / 1000)
+            let what = frame.type ?? "[\(frame.opcode.rawValue)]"
+            text =
+                "\(frame.conn) \(time) ms \(frame.direction.arrow) \(what)\(frame.summary.isEmpty ? "" : "  " + frame.summary)"
+        case .failure(let conn, let message):
+            text =
+                "\(conn) ERROR cannot write the recording (\(message)); the connection is closed so that no frame goes unrecorded."
+        case .finding(let conn, let finding):
+            text =
+                "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(finding.message)"
+        }
+        return SafeText.escape(text)
     }
 
     static func summary(_ connections: [RecordingProxy.ConnectionSummary]) {

@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeProtocol
 import RealtimeRecording
 
 /// Buffered output to a file descriptor (standard output by default), flushed in 64 KiB writes.
@@ -77,9 +78,12 @@ public final class Output {
 }
 
 /// Messages for standard error: one line each, flushed at once.
+///
+/// Messages often quote a path or a recording's text, so each passes `SafeText.escape` here: a
+/// diagnostic is always exactly one line with no control character or bidi override in it.
 public enum Diagnostics {
     public static func print(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((SafeText.escape(message) + "\n").utf8))
     }
 }
 

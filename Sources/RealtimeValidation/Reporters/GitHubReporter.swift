@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeProtocol
 import RealtimeRecording
 
 /// GitHub Actions workflow commands (`::error file=…,line=…,title=…::…`) with the toolkit's
@@ -21,11 +22,11 @@ public enum GitHubReporter {
             }
             shown[f.severity, default: 0] += 1
             let command = f.severity == .error ? "error" : f.severity == .warning ? "warning" : "notice"
-            var message = f.message
-            if let expected = f.expected { message += "\nExpected: \(expected)" }
-            if let actual = f.actual { message += "\nActual: \(actual)" }
+            var message = SafeText.escape(f.message)
+            if let expected = f.expected { message += "\nExpected: \(SafeText.escape(expected))" }
+            if let actual = f.actual { message += "\nActual: \(SafeText.escape(actual))" }
             out +=
-                "::\(command) file=\(property(file)),line=\(max(1, f.line)),title=\(property("rtscope \(f.rule)"))::\(data(message))\n"
+                "::\(command) file=\(property(SafeText.escape(file))),line=\(max(1, f.line)),title=\(property("rtscope \(f.rule)"))::\(data(message))\n"
         }
         let more = Severity.allCases.reversed().compactMap { s in hidden[s].map { "\($0) more \(s.rawValue)s" } }
         if !more.isEmpty {
@@ -54,13 +55,13 @@ public enum GitHubReporter {
         for r in result.reports {
             let failed = r.findings.contains { $0.severity >= result.failAt }
             md +=
-                "| `\(r.path)` | \(r.frames) | \(r.count(.error)) | \(r.count(.warning)) | \(r.count(.note)) | \(failed ? "❌" : "✅") |\n"
+                "| \(cell(r.path, code: true)) | \(r.frames) | \(r.count(.error)) | \(r.count(.warning)) | \(r.count(.note)) | \(failed ? "❌" : "✅") |\n"
         }
         let all = result.ordered
         if !all.isEmpty { md += "\n| severity | rule | where | message |\n| --- | --- | --- | --- |\n" }
         for (k, (file, f)) in all.enumerated() {
             let row =
-                "| \(f.severity.rawValue) | `\(f.rule)` | `\(file):\(f.line)` | \(f.message.replacingOccurrences(of: "|", with: "\\|")) |\n"
+                "| \(f.severity.rawValue) | `\(f.rule)` | \(cell("\(file):\(f.line)", code: true)) | \(cell(f.message, code: false)) |\n"
             if md.utf8.count + row.utf8.count > summaryCap - 200 {
                 md += "\n… \(all.count - k) more findings not shown (summary size limit).\n"
                 break
@@ -68,6 +69,13 @@ public enum GitHubReporter {
             md += row
         }
         return md
+    }
+
+    /// One Markdown table cell from untrusted text: terminal-escaped (so no raw control or line
+    /// break can end the row), `|` escaped, and in a code span only when it holds no backtick.
+    static func cell(_ text: String, code: Bool) -> String {
+        let safe = SafeText.escape(text).replacingOccurrences(of: "|", with: "\\|")
+        return code && !safe.contains("`") ? "`\(safe)`" : safe
     }
 
     /// Appends the summary to the file GitHub names in `$GITHUB_STEP_SUMMARY`.

@@ -1,3 +1,4 @@
+import RealtimeProtocol
 import RealtimeRecording
 
 /// JUnit XML as GitLab and Jenkins read it: one testsuite per recording, one testcase per (recording × rule) with
@@ -59,7 +60,8 @@ public enum JUnitReporter {
         return text
     }
 
-    /// Escapes XML text and attribute values; drops characters XML 1.0 cannot carry.
+    /// Escapes XML text and attribute values; controls and bidi overrides are shown escaped
+    /// (`SafeText`), and the noncharacters XML 1.0 cannot carry become U+FFFD.
     static func xml(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -71,7 +73,10 @@ public enum JUnitReporter {
             case "'": out += "&apos;"
             case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
             default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                if SafeText.isUnsafe(scalar) {
+                    // Controls and bidi overrides from a recording are shown, not applied, in CI UIs.
+                    out += SafeText.escape(String(scalar))
+                } else if scalar.value == 0xFFFE || scalar.value == 0xFFFF {
                     out += "\u{FFFD}"
                 } else {
                     out.unicodeScalars.append(scalar)

@@ -3,6 +3,9 @@ import RealtimeRecording
 
 /// Human output in the style of h2spec: rule, requirement, Expected/Actual and the offending
 /// lines with a little context; then a summary per file and per rule.
+///
+/// Everything taken from a recording (paths, messages, Expected/Actual, excerpts) passes
+/// `SafeText.escape` here, at the output boundary, so the report can go to a terminal.
 public enum TextReporter {
     public static func render(_ result: ValidationResult, color: Bool) -> String {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
@@ -17,19 +20,19 @@ public enum TextReporter {
         for report in result.reports {
             for finding in report.findings {
                 out +=
-                    "\(report.path):\(finding.line): \(severity(finding.severity)) [\(finding.rule)] \(finding.message)\n"
+                    "\(safe(report.path)):\(finding.line): \(severity(finding.severity)) [\(finding.rule)] \(safe(finding.message))\n"
                 if let info = RuleCatalog.info(finding.rule) {
                     out += "  requirement: \(info.requirement) (\(info.source))\n"
                 }
-                if let expected = finding.expected { out += "  Expected: \(expected)\n" }
-                if let actual = finding.actual { out += "  Actual:   \(actual)\n" }
+                if let expected = finding.expected { out += "  Expected: \(safe(expected))\n" }
+                if let actual = finding.actual { out += "  Actual:   \(safe(actual))\n" }
                 let lines = Set([finding.line - 1, finding.line, finding.line + 1] + finding.related.map(\.line))
                     .filter { report.excerpts[$0] != nil }.sorted()
                 for n in lines {
                     let marker = n == finding.line ? ">" : " "
-                    let note = finding.related.first { $0.line == n }.map { "   ← \($0.note)" } ?? ""
+                    let note = finding.related.first { $0.line == n }.map { "   ← \(safe($0.note))" } ?? ""
                     let number = String(repeating: " ", count: max(0, 6 - String(n).count)) + String(n)
-                    out += "  \(marker)\(number) | \(report.excerpts[n] ?? "")\(note)\n"
+                    out += "  \(marker)\(number) | \(safe(report.excerpts[n] ?? ""))\(note)\n"
                 }
                 out += "\n"
             }
@@ -47,7 +50,7 @@ public enum TextReporter {
             let n = report.count(.note)
             let verdict = report.findings.contains { $0.severity >= result.failAt } ? "FAIL" : "ok"
             out +=
-                "\(verdict)  \(report.path): \(report.frames) frames, \(e) errors, \(w) warnings, \(n) notes"
+                "\(verdict)  \(safe(report.path)): \(report.frames) frames, \(e) errors, \(w) warnings, \(n) notes"
                 + (report.dialect.map { " (\($0.rawValue))" } ?? "") + "\n"
             for f in report.findings { byRule[f.rule, default: [:]][f.severity, default: 0] += 1 }
         }
@@ -67,7 +70,10 @@ public enum TextReporter {
         let missing = result.unreadable.count
         out +=
             missing == 0
-            ? ".\n" : "; \(missing) could not be read: \(result.unreadable.joined(separator: ", ")).\n"
+            ? ".\n" : "; \(missing) could not be read: \(safe(result.unreadable.joined(separator: ", "))).\n"
         return out
     }
+
+    /// The one escaping function, applied to every string that came from a recording or a path.
+    static func safe(_ text: String) -> String { SafeText.escape(text) }
 }
