@@ -40,6 +40,19 @@ public final class ClientScript {
         self.steps = steps
     }
 
+    /// The server event the script is waiting for now (in the session's dialect), or nil when it is
+    /// not waiting (not started, or finished).
+    public var waitingFor: String? {
+        guard !finished, position < steps.count, case .waitFor(let wanted) = steps[position] else { return nil }
+        return name(wanted)
+    }
+
+    /// How many of the script's waits are behind it, and how many it has in all (for progress lines).
+    public var progress: (done: Int, total: Int) {
+        let waits = steps.indices.filter { if case .waitFor = steps[$0] { true } else { false } }
+        return (waits.filter { $0 < position }.count, waits.count)
+    }
+
     /// The frames to send when the socket opens.
     public func start() -> [String] { advance() }
 

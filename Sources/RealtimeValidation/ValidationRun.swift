@@ -72,6 +72,7 @@ public enum ValidationRun {
         }
         let frames = readAhead.frames
         if let final = validator?.finish() { keep(final) }
+        keep(RecordingChecks.findings(header: reader.header, frames: frames))
         findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
         var report = FileReport(
             path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, findings: findings)

@@ -19,8 +19,17 @@ import RealtimeProxy
 /// upstream then share CPU 0, for the direct and the proxied runs alike).
 @main
 struct ProxyBench {
+    static let usage =
+        "usage: rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]\n"
+        + "Starts an echoing upstream and `rtscope record` in front of it on loopback, and measures added latency,\n"
+        + "throughput, CPU per frame and RSS while N GiB pass through. Takes several minutes.\n"
+
     static func main() async throws {
         var args = Array(CommandLine.arguments.dropFirst())
+        if args.contains("--help") || args.contains("-h") {
+            print(usage, terminator: "")
+            return
+        }
         func option(_ name: String, _ fallback: String) -> String {
             guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
             defer { args.removeSubrange(i...(i + 1)) }
@@ -32,6 +41,10 @@ struct ProxyBench {
         let gib = Double(option("--gib", "1")) ?? 1
         let sizes = Set(option("--sizes", "200,100000").split(separator: ",").compactMap { Int($0) })
         let proxyCPU = Int(option("--proxy-cpu", ""))
+        guard args.isEmpty else {
+            FileHandle.standardError.write(Data("rtscope-proxy-bench: unknown argument \(args[0]).\n\(usage)".utf8))
+            exit(64)
+        }
 
         let upstream = try await AnsweringUpstream.start()
         let outDir = NSTemporaryDirectory() + "rtscope-proxy-bench-\(getpid())"

@@ -5,6 +5,6 @@ import RTScopeCommands
 @main
 struct Entry {
     static func main() async {
-        await RTScope.main()
+        await RTScope.start()
     }
 }

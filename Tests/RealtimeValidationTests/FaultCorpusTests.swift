@@ -262,6 +262,7 @@ struct FaultCorpusTests {
 struct ReaderFaultTests {
     static let coveredRules: Set<String> = [
         "reader.invalid-json", "reader.truncated-line", "reader.not-a-frame", "reader.line-too-long", "reader.header",
+        "recording-empty", "handshake-refused",
     ]
 
     static func run(_ bytes: String, options: RecordingReader.Options = .init()) throws -> [String] {
@@ -295,5 +296,31 @@ struct ReaderFaultTests {
     @Test func overlongLine() throws {
         let rules = try Self.run(Self.clean, options: .init(chunkSize: 256, maxLineBytes: 512))
         #expect(rules.contains("reader.line-too-long"))
+    }
+
+    @Test func anEmptyFileOrAHeaderAloneIsNotAClean() throws {
+        #expect(try Self.run("") == ["recording-empty"])
+        let header = String(Self.clean.prefix { $0 != "\n" }) + "\n"
+        #expect(try Self.run(header) == ["recording-empty"])
+        #expect(try Self.run(Self.clean).isEmpty)
+    }
+
+    @Test func aRefusedUpgradeIsAnError() throws {
+        // The header `rtscope record` writes when the upstream answers 401 (hand-made from the sample's header).
+        let header = String(Self.clean.prefix { $0 != "\n" }).replacingOccurrences(
+            of: #""status":101"#, with: #""status":401,"body":"{\"error\":\"invalid api key\"}""#)
+        #expect(header.contains("401"))
+        let path = try Self.write(header + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let findings = try ValidationRun.validate(path: path).findings
+        #expect(findings.map(\.rule) == ["handshake-refused"])
+        #expect(findings.first?.message.contains("HTTP 401") == true)
+        #expect(findings.first?.message.contains("invalid api key") == true)
+    }
+
+    static func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-fault-\(UUID()).jsonl").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 }

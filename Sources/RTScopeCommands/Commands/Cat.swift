@@ -71,7 +71,8 @@ extension RTScope {
             options.lineNumbers = lineNumbers
             options.microseconds = us
             options.color = Terminal.colorAllowed()
-            let frontend = CatFrontend(options: options, output: Output())
+            let output = Output()
+            let frontend = CatFrontend(options: options, output: output)
             var headerWritten = false
             for file in files {
                 do {
@@ -81,6 +82,7 @@ extension RTScope {
                     throw ExitCodes.cannotRead
                 }
             }
+            try output.finish()
         }
     }
 }

@@ -29,7 +29,7 @@ extension RTScope {
                 json
                     ? try EventsListing.json(specs, catalog: catalog) + "\n"
                     : EventsListing.table(specs, catalog: catalog))
-            out.flush()
+            try out.finish()
         }
     }
 }

@@ -20,7 +20,7 @@ extension RTScope {
                 json
                     ? try RulesListing.json(rules) : markdown ? RulesListing.markdown(rules) : RulesListing.table(rules)
             )
-            out.flush()
+            try out.finish()
         }
     }
 
@@ -42,7 +42,7 @@ extension RTScope {
         func run() throws {
             let out = Output()
             out.write(dot ? ProtocolStateMachine.dot() : ProtocolStateMachine.mermaid())
-            out.flush()
+            try out.finish()
         }
     }
 }

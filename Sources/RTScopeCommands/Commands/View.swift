@@ -64,7 +64,7 @@ extension RTScope {
                 for key in Key.script(keys) where !model.state.quit { model.press(key) }
                 let out = Output()
                 out.line(TimelineView.render(model).text)
-                out.flush()
+                try out.finish()
                 return
             }
             await TimelineApp.run(&model, color: Terminal.colorAllowed(), follow: follow)

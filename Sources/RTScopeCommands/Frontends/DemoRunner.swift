@@ -42,7 +42,11 @@ enum DemoRunner {
             group.addTask { try? await proxy.run(proxyListener) }
             do {
                 let target = WebSocketURL(secure: false, host: "127.0.0.1", port: proxyListener.port, target: path)
-                try await ScriptedClient.run(script, url: target, headers: headers, timeout: .seconds(30))
+                try await ScriptedClient.run(
+                    script, url: target, headers: headers, timeout: .seconds(60), stall: .seconds(5)
+                ) { event, done, total in
+                    LiveConsole.line("rtscope demo: [\(done)/\(total)] \(event)")
+                }
             } catch {
                 failure = error
             }
@@ -72,10 +76,18 @@ enum DemoRunner {
             output.line("")
             let result = ValidationResult(reports: [report], rules: RuleSelection().activeRules, failAt: .error)
             output.write(TextReporter.render(result, color: false))
-            output.flush()
+            try output.finish()
         }
         LiveConsole.line(
             "Next: rtscope view \(recording)   ·   rtscope validate \(recording)   ·   rtscope cat --fold-deltas \(recording)"
         )
+        let errors = report.count(.error)
+        if errors > 0 || failure != nil {
+            Diagnostics.print(
+                "rtscope demo: "
+                    + (errors > 0 ? "the recording has \(Plural.count(errors, "error"))" : "the session did not finish")
+                    + "; exit code 1.")
+            throw ExitCodes.findings
+        }
     }
 }

@@ -42,7 +42,7 @@ enum ImportFrontend {
                 if path == "-" {
                     let out = Output()
                     out.write(bytes: encoded)
-                    out.flush()
+                    try out.finish()
                 } else {
                     try OutputFile.write(encoded, to: path)
                 }

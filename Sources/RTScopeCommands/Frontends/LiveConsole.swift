@@ -49,12 +49,12 @@ enum LiveConsole {
         let bytes = connections.reduce(0) { $0 + $1.bytes }
         let findings = connections.reduce(0) { $0 + $1.findings.count }
         line(
-            "rtscope record: \(connections.count) connection(s), \(frames) frames, \(bytes) payload bytes, \(findings) finding(s)"
+            "rtscope record: \(Plural.count(connections.count, "connection")), \(Plural.count(frames, "frame")), \(Plural.count(bytes, "payload byte")), \(Plural.count(findings, "finding"))"
         )
         for c in connections {
             let outcome =
                 c.refusedStatus.map { "refused by the upstream (HTTP \($0))" }
-                ?? "\(c.frames) frames, \(c.findings.count) finding(s)"
+                ?? "\(Plural.count(c.frames, "frame")), \(Plural.count(c.findings.count, "finding"))"
             let files = c.paths.count > 1 ? " (\(c.paths.count) parts)" : ""
             line("  \(c.conn): \(outcome)\(c.path.map { " → \($0)" } ?? "")\(files)")
         }

@@ -47,12 +47,27 @@ enum ValidateFrontend {
                 Diagnostics.print("rtscope: \(error)")
                 throw ExitCodes.cannotWrite
             }
+            // The report went to a file: the terminal still gets the verdict, in one line.
+            Diagnostics.print(oneLineSummary(result, reportPath: output))
         } else {
             let out = Output()
             out.write(text)
-            out.flush()
+            try out.finish()
         }
         if !unreadable.isEmpty { return .unreadable }
         return result.failed ? .failed : .passed
+    }
+
+    /// The verdict in one line, e.g. `rtscope validate: 1 of 2 files failed (3 errors, 1 warning, 0 notes); report: out.xml.`
+    static func oneLineSummary(_ result: ValidationResult, reportPath: String) -> String {
+        let failed = result.reports.filter { r in r.findings.contains { $0.severity >= result.failAt } }.count
+        let count = { (s: Severity) in result.reports.reduce(0) { $0 + $1.count(s) } }
+        let verdict =
+            failed == 0
+            ? "\(Plural.count(result.reports.count, "file")) passed"
+            : "\(failed) of \(Plural.count(result.reports.count, "file")) failed"
+        let unreadable = result.unreadable.isEmpty ? "" : ", \(result.unreadable.count) could not be read"
+        return "rtscope validate: \(verdict)\(unreadable) (\(Plural.count(count(.error), "error")), "
+            + "\(Plural.count(count(.warning), "warning")), \(Plural.count(count(.note), "note"))); report: \(reportPath)."
     }
 }

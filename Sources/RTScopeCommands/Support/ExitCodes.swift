@@ -4,6 +4,8 @@ public import ArgumentParser
 public enum ExitCodes {
     /// Findings at or above the threshold.
     public static let findings = ExitCode(1)
+    /// Bad arguments (EX_USAGE), as ArgumentParser's validation failures.
+    public static let usage = ExitCode(64)
     /// The input is not a recording or a supported log (EX_DATAERR).
     public static let notARecording = ExitCode(65)
     /// An input cannot be opened or read (EX_NOINPUT).

@@ -1,3 +1,4 @@
+public import ArgumentParser
 import Foundation
 import RealtimeProtocol
 import RealtimeRecording
@@ -6,13 +7,17 @@ import RealtimeRecording
 ///
 /// Library code writes here rather than calling `print`, so tests can capture output and large
 /// listings do not pay a system call per line. A closed pipe (`rtscope cat … | head`) ends output
-/// quietly.
+/// quietly; any other failed write (a full disk, `> /dev/full`, an I/O error) is kept, and
+/// `finish()` reports it in one sentence and exits 73, so no command claims success for output
+/// that was lost.
 public final class Output {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private let limit = 64 * 1024
     /// Set once a write fails (for example EPIPE); later writes are dropped.
     public private(set) var closed = false
+    /// The errno of a failed write other than EPIPE (a closed pipe is not an error).
+    public private(set) var writeError: Int32?
     /// Everything written, when capturing (tests).
     private var captured: [UInt8]?
 
@@ -64,13 +69,26 @@ public final class Output {
             while left > 0, let base = p {
                 let n = Glibc.write(fd, base, left)
                 if n < 0 {
-                    if errno == EINTR { continue }
+                    let code = errno
+                    if code == EINTR { continue }
                     closed = true
+                    if code != EPIPE { writeError = code }
                     return
                 }
                 p = base + n
                 left -= n
             }
+        }
+    }
+
+    /// Flushes, then reports a failed write: one sentence on standard error and exit code 73.
+    /// - Throws: `ExitCodes.cannotWrite` when a write failed for any reason but a closed pipe.
+    public func finish() throws {
+        flush()
+        if let code = writeError {
+            let name = fd == 1 ? "standard output" : "file descriptor \(fd)"
+            Diagnostics.print("rtscope: \(name): cannot write: \(String(cString: strerror(code))).")
+            throw ExitCodes.cannotWrite
         }
     }
 

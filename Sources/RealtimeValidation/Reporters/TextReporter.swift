@@ -50,7 +50,8 @@ public enum TextReporter {
             let n = report.count(.note)
             let verdict = report.findings.contains { $0.severity >= result.failAt } ? "FAIL" : "ok"
             out +=
-                "\(verdict)  \(safe(report.path)): \(report.frames) frames, \(e) errors, \(w) warnings, \(n) notes"
+                "\(verdict)  \(safe(report.path)): \(Plural.count(report.frames, "frame")), \(Plural.count(e, "error")), "
+                + "\(Plural.count(w, "warning")), \(Plural.count(n, "note"))"
                 + (report.dialect.map { " (\($0.rawValue))" } ?? "") + "\n"
             for f in report.findings { byRule[f.rule, default: [:]][f.severity, default: 0] += 1 }
         }
@@ -59,7 +60,7 @@ public enum TextReporter {
             for (rule, counts) in byRule.sorted(by: { $0.key < $1.key }) {
                 let total = counts.values.reduce(0, +)
                 out +=
-                    "  \(rule): \(total) (\(Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")))\n"
+                    "  \(rule): \(total) (\(Severity.allCases.reversed().compactMap { s in counts[s].map { Plural.count($0, s.rawValue) } }.joined(separator: ", ")))\n"
             }
         }
         let files = result.reports.count

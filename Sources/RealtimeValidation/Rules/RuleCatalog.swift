@@ -7,7 +7,7 @@ import RealtimeRecording
 public enum RuleCatalog {
     public static let all: [RuleInfo] =
         identity + lifecycle + accumulation + conversation + correlation + numbers
-        + reader
+        + recording + reader
 
     static let identity: [RuleInfo] = [
         RuleInfo(
@@ -208,6 +208,16 @@ public enum RuleCatalog {
             requirement: "temperature 0.6–1.2; max tokens 1–4096 or \"inf\"; idle_timeout_ms 5000–30000; "
                 + "speed 0.25–1.5.",
             source: "§2.2, inv. 33"),
+    ]
+
+    /// Whole-recording checks (`RecordingChecks`): a session that never started.
+    static let recording: [RuleInfo] = [
+        RuleInfo(
+            "handshake-refused", .error, "The upstream refused the WebSocket upgrade (the header's status is not 101).",
+            requirement: "A session starts with HTTP 101 Switching Protocols.", source: "§1.1–§1.4"),
+        RuleInfo(
+            "recording-empty", .error, "The recording holds no frames (a 0-byte file, or a header alone).",
+            requirement: "A recorded session holds at least one frame.", source: "docs/recording-format.md"),
     ]
 
     /// Problems with the input itself, reported by the reader (`reader.<code>`).

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@testable import RTScopeCommands
+
+/// Exit codes and one-sentence messages that are the same in every command.
+struct ExitCodeTests {
+    /// Runs `rtscope arguments…` with standard output sent to `/dev/full` (every write fails with ENOSPC).
+    static func runToFullDisk(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", #"exec "$0" "$@" > /dev/full"#, CLI.binary.path] + arguments
+        process.currentDirectoryURL = CLI.repoRoot
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(
+        .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")),
+        arguments: [
+            ["cat", "recordings/audio-vad.jsonl"], ["cat", "--jsonl", "recordings/audio-vad.jsonl"],
+            ["validate", "recordings/errors.jsonl"], ["rules"], ["events"], ["spec"],
+        ])
+    func aFailedWriteToStandardOutputExits73(arguments: [String]) throws {
+        let result = try Self.runToFullDisk(arguments)
+        #expect(result.status == 73)
+        #expect(result.stderr == "rtscope: standard output: cannot write: No space left on device.\n")
+    }
+
+    @Test func aClosedPipeStillEndsQuietly() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c", #""$0" cat "$1" | head -n 1 > /dev/null"#, CLI.binary.path, "recordings/audio-vad.jsonl",
+        ]
+        process.currentDirectoryURL = CLI.repoRoot
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(data.isEmpty)
+    }
+
+    @Test func aMistypedCommandGetsASuggestion() throws {
+        let result = try CLI.run(["valdiate", "x.jsonl"])
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("rtscope: unknown command 'valdiate'; did you mean 'validate'?\n"))
+        let unknown = try CLI.run(["frobnicate"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("the commands are demo, record, serve, view, validate, cat"))
+        #expect(try CLI.run(["--version"]).status == 0)
+    }
+
+    @Test func suggestionsUseEditDistance() {
+        let commands = ["view", "validate", "record", "cat"]
+        #expect(CommandSuggestion.distance("valdiate", "validate") == 1)
+        #expect(CommandSuggestion.message(for: ["recrod"], commands: commands)?.contains("'record'") == true)
+        #expect(CommandSuggestion.message(for: ["val"], commands: commands)?.contains("'validate'") == true)
+        #expect(CommandSuggestion.message(for: ["view", "x"], commands: commands) == nil)
+        #expect(CommandSuggestion.message(for: ["--help"], commands: commands) == nil)
+        #expect(CommandSuggestion.message(for: [], commands: commands) == nil)
+    }
+
+    @Test func validateToAFileStillSaysHowItWent() throws {
+        let path = CLI.temporaryPath("report.xml")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let failed = try CLI.run(["validate", "--strict", "--format", "junit", "-o", path, "recordings/errors.jsonl"])
+        #expect(failed.status == 1)
+        #expect(
+            failed.stderr
+                == "rtscope validate: 1 of 1 file failed (0 errors, 3 warnings, 0 notes); report: \(path).\n")
+        let passed = try CLI.run(["validate", "-o", path, "recordings/barge-in.jsonl"])
+        #expect(passed.status == 0)
+        #expect(passed.stderr.hasPrefix("rtscope validate: 1 file passed (0 errors"))
+    }
+
+    @Test func emptyInputsFailValidation() throws {
+        let empty = try CLI.run(["validate", "/dev/null"])
+        #expect(empty.status == 1)
+        #expect(empty.stdout.contains("[recording-empty]"))
+    }
+
+    @Test func demoRefusesAnUnknownFault() throws {
+        let result = try CLI.run(["demo", "--no-view", "--fault", "bogus"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Unknown fault 'bogus'"))
+    }
+
+    @Test func demoWithAFaultShowsProgressAndFails() throws {
+        let folder = CLI.temporaryPath("demo")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let started = ContinuousClock.now
+        let result = try CLI.run(["demo", "--no-view", "--fault", "drop-response-done", "--out", folder])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("rtscope demo: [1/9] session.updated"))
+        #expect(result.stdout.contains("while the client waited for response.done"))
+        #expect(result.stderr.contains("the recording has 1 error; exit code 1."))
+        #expect(ContinuousClock.now - started < .seconds(25))
+    }
+}
