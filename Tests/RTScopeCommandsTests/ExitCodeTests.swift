@@ -102,4 +102,38 @@ struct ExitCodeTests {
         #expect(result.stderr.contains("the recording has 1 error; exit code 1."))
         #expect(ContinuousClock.now - started < .seconds(25))
     }
+
+    @Test(arguments: [["cat"], ["cat", "--count"], ["validate"], ["view", "--headless"]])
+    func anInputThatIsNoRecordingExits65InEveryCommand(command: [String]) throws {
+        for file in ["README.md", "Package.swift"] {
+            let result = try CLI.run(command + [file])
+            #expect(result.status == 65, "\(command) \(file)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(result.stderr)")
+            #expect(
+                lines.first?.hasPrefix("rtscope: \(file): not a recording or a supported log: from line 1 on") == true)
+            #expect(!result.stdout.contains("reader.invalid-json"))
+        }
+        let missing = try CLI.run(command + ["no-such-file.jsonl"])
+        #expect(missing.status == 66)
+    }
+
+    @Test func importSaysTheSameWithTheSameCode() throws {
+        let result = try CLI.run(["import", "README.md", "-o", "-"])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("rtscope: README.md: not a supported log: line 1"))
+    }
+
+    @Test func aDamagedRecordingIsStillReadLineByLine() throws {
+        // A recording with its header replaced by garbage keeps its frames: findings, not exit 65.
+        let path = CLI.temporaryPath("damaged.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sample = try String(
+            contentsOfFile: CLI.repoRoot.appendingPathComponent("recordings/barge-in.jsonl").path, encoding: .utf8)
+        try ("not json at all\n" + sample.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["cat", "--count", path])
+        #expect(result.status == 0)
+        #expect(result.stdout == "60\n")  // every frame line of the 61-line sample
+    }
 }

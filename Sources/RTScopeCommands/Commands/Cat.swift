@@ -79,7 +79,7 @@ extension RTScope {
                     _ = try frontend.run(path: file, headerWritten: &headerWritten)
                 } catch let error as RecordingError {
                     Diagnostics.print("rtscope: \(error)")
-                    throw ExitCodes.cannotRead
+                    throw ExitCodes.code(for: error)
                 }
             }
             try output.finish()

@@ -17,7 +17,9 @@ extension RTScope {
                   0   no finding at or above the threshold (error; warning with --strict)
                   1   findings at or above the threshold
                   64  usage error
+                  65  an input is not a recording or a supported log
                   66  an input cannot be opened or read
+                  73  the report cannot be written
                 """)
 
         @Argument(help: "Recordings or logs to check.")
@@ -61,8 +63,11 @@ extension RTScope {
             let outcome = try ValidateFrontend.run(
                 files: files, format: format.format, selection: selection, failAt: strict ? .warning : .error,
                 dialect: Dialect(rawValue: dialect), output: output == "-" ? nil : output)
-            if outcome == .unreadable { throw ExitCodes.cannotRead }
-            if outcome == .failed { throw ExitCodes.findings }
+            switch outcome {
+            case .passed: return
+            case .failed: throw ExitCodes.findings
+            case .unreadable(let code): throw code
+            }
         }
     }
 }

@@ -52,7 +52,7 @@ extension RTScope {
                 source = try TimelineSource.load(file, follow: follow)
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
-                throw ExitCodes.cannotRead
+                throw ExitCodes.code(for: error)
             }
             let (width, height) = Self.parse(size) ?? (100, 30)
             let interactive = !headless && isatty(0) == 1 && isatty(1) == 1

@@ -21,7 +21,7 @@ enum ImportFrontend {
         guard let kind = LogImporter.detect(prefix: bytes) else {
             throw Failure(
                 message:
-                    "\(input): not a HAR file, JSON array of events or JSONL event log (it does not start with a JSON object or array).",
+                    "\(input): not a supported log: line 1 starts no HAR file, JSON array of events or JSONL event log.",
                 exitCode: ExitCodes.notARecording)
         }
         let recordings: [ImportedRecording]

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import RealtimeProtocol
 import RealtimeRecording
@@ -5,7 +6,11 @@ import RealtimeValidation
 
 /// Carries out `rtscope validate`: validate every file, render the report, write it.
 enum ValidateFrontend {
-    enum Outcome { case passed, failed, unreadable }
+    enum Outcome: Equatable {
+        case passed, failed
+        /// Some inputs could not be validated; the exit code says why (65 or 66).
+        case unreadable(ExitCode)
+    }
 
     static func run(
         files: [String], format: ReportFormat, selection: RuleSelection, failAt: Severity, dialect: Dialect?,
@@ -13,12 +18,15 @@ enum ValidateFrontend {
     ) throws -> Outcome {
         var reports: [FileReport] = []
         var unreadable: [String] = []
+        var unreadableCode = ExitCodes.notARecording
         for file in files {
             do {
                 reports.append(try ValidationRun.validate(path: file, dialect: dialect, selection: selection))
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
                 unreadable.append(file)
+                // 66 (cannot read) wins over 65 (not a recording) when inputs fail both ways.
+                if ExitCodes.code(for: error) == ExitCodes.cannotRead { unreadableCode = ExitCodes.cannotRead }
             }
         }
         let result = ValidationResult(
@@ -54,7 +62,7 @@ enum ValidateFrontend {
             out.write(text)
             try out.finish()
         }
-        if !unreadable.isEmpty { return .unreadable }
+        if !unreadable.isEmpty { return .unreadable(unreadableCode) }
         return result.failed ? .failed : .passed
     }
 

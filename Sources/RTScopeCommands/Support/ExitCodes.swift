@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RealtimeRecording
 
 /// Exit codes, defined once (documented in `rtscope --help` and the README).
 public enum ExitCodes {
@@ -14,4 +15,15 @@ public enum ExitCodes {
     public static let cannotListen = ExitCode(69)
     /// An output cannot be written (EX_CANTCREAT).
     public static let cannotWrite = ExitCode(73)
+
+    /// The exit code for a failure to read, import or write, the same in every command: 65 for an
+    /// input that is not a recording or a supported log, 66 for one that cannot be opened or read,
+    /// 73 for an output that cannot be written.
+    public static func code(for error: RecordingError) -> ExitCode {
+        switch error {
+        case .notARecording, .importFailed: notARecording
+        case .cannotOpen, .cannotRead: cannotRead
+        case .cannotWrite: cannotWrite
+        }
+    }
 }

@@ -37,8 +37,14 @@ public enum RecordingInput {
         prefix.removeSubrange(filled...)
         let kind = LogImporter.detect(prefix: prefix, complete: eof)
         switch kind {
+        case nil where !holdsRecordingLines(prefix):
+            throw RecordingError.notARecording(
+                path: path,
+                detail: "from line 1 on, its first \(filled < sniffBytes ? "\(filled) bytes hold" : "64 KiB hold") "
+                    + "no recording header, frame or event")
         case .recording?, nil:
-            // Unrecognised input is read as a recording so the reader reports what is wrong, line by line.
+            // A damaged recording (a frame line among bad ones) is read as a recording so the reader
+            // reports what is wrong, line by line.
             let source = PrefixedSource(prefix, then: eof ? nil : file, name: path)
             return Opened(
                 reader: RecordingReader(source: source, options: options), importedFrom: nil, importWarnings: [])
@@ -52,6 +58,32 @@ public enum RecordingInput {
                 reader: RecordingReader(source: MemorySource(bytes, name: path), options: options),
                 importedFrom: importKind, importWarnings: recordings.flatMap(\.warnings))
         }
+    }
+
+    /// Whether `prefix` is blank (an empty recording), or any complete line of it is a recording
+    /// header or frame (valid JSON with `format`, or with `dir` and `op`).
+    ///
+    /// Used only when `LogImporter.detect` recognised nothing: a text file, a binary file or a
+    /// JSON document of another kind then fails with one sentence (exit 65) instead of one
+    /// finding per line.
+    static func holdsRecordingLines(_ prefix: [UInt8]) -> Bool {
+        var blank = true
+        var scanner = LineScanner(mode: .record)
+        var start = prefix.startIndex
+        while start < prefix.endIndex {
+            guard let end = prefix[start...].firstIndex(of: 0x0A) else { break }
+            var line = prefix[start..<end]
+            start = end + 1
+            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
+            if line.last == 0x0D { line = line.dropLast() }
+            guard line.contains(where: { ![0x20, 0x09].contains($0) }) else { continue }
+            blank = false
+            let valid = line.withUnsafeBytes { scanner.scan($0) == nil }
+            let fields = scanner.fields
+            if valid, fields.has(.format) || (fields.has(.dir) && fields.has(.op)) { return true }
+        }
+        let rest = prefix[start...]
+        return blank && !rest.contains(where: { ![0x20, 0x09, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) })
     }
 
     private static func readRest(_ source: FileSource, into bytes: inout [UInt8]) throws {
