@@ -91,4 +91,24 @@ struct CatCommandTests {
         #expect(try CLI.run(["cat", "--jsonl", "--count", "recordings/errors.jsonl"]).status == 64)
         #expect(try CLI.run(["cat", "--dir", "sideways", "recordings/errors.jsonl"]).status == 64)
     }
+
+    @Test func foldedDeltasKeepTheInferredMarkAndUntimedLogsShowNoTimes() throws {
+        // Hand-made bare event log (no directions, no timestamps), three text deltas of one stream.
+        let delta = { (text: String) in
+            #"{"type":"response.output_text.delta","event_id":"event_\#(text)","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"\#(text)"}"#
+        }
+        let log =
+            [#"{"type":"session.created","event_id":"event_0","session":{"model":"gpt-realtime"}}"#]
+            + ["a", "b", "c"].map(delta)
+        let result = try CLI.run(["cat", "--fold-deltas", "-"], stdin: Data((log.joined(separator: "\n") + "\n").utf8))
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[1].contains("←? response.output_text.delta ×3"))
+        #expect(lines[1].contains(#""abc""#))
+        #expect(!result.stdout.contains("over"))
+        #expect(!result.stdout.contains("0.000"))
+        #expect(lines[0].hasPrefix("         -          - ←? session.created"))
+        #expect(result.stderr.contains("no timing in source"))
+    }
 }

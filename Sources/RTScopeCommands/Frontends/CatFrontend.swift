@@ -51,6 +51,11 @@ public struct CatFrontend {
                 }
             case .line(let line):
                 if line.kind == .header {
+                    state.untimed = reader.header?.imported?.timed == false
+                    if state.untimed, options.mode == .human {
+                        Diagnostics.print(
+                            "\(path): note: no timing in source (the log has no timestamps); times show as -")
+                    }
                     if options.mode == .jsonl, !headerWritten {
                         headerWritten = true
                         out.write(bytes: line.bytes)
@@ -92,22 +97,24 @@ public struct CatFrontend {
     private struct HumanState {
         var previousTUs: Int64?
         var folder = DeltaFolder()
+        /// An import whose source had no timestamps: times are shown as "-", not as 0.000.
+        var untimed = false
     }
 
     private func human(_ line: RecordLine, _ state: inout HumanState) {
         let event = line.eventObject()
         let type = event?["type"] as? String
+        let inferred = line.fields.span(.dirInferred).map { line.slice($0).first == UInt8(ascii: "t") } ?? false
         if options.foldDeltas, let event, let type {
             let spec = catalog.spec(for: type)
             let (flushed, absorbed) = state.folder.offer(
-                type: type, spec: spec, event: event, tUs: line.tUs, line: line.number)
+                type: type, spec: spec, event: event, tUs: line.tUs, line: line.number, inferred: inferred)
             for fold in flushed { printFold(fold, &state) }
             if absorbed { return }
         } else if options.foldDeltas {
             for fold in state.folder.finish() { printFold(fold, &state) }
         }
         let direction = line.direction ?? .serverToClient
-        let inferred = line.fields.span(.dirInferred).map { line.slice($0).first == UInt8(ascii: "t") } ?? false
         let label: String
         let summary: String
         if let event, let type {
@@ -130,8 +137,8 @@ public struct CatFrontend {
             ? EventSummary.audio(base64Length: fold.audioBase64Length) : EventSummary.quote(fold.text, max: 400)
         let label = fold.count == 1 ? fold.type : "\(fold.type) ×\(fold.count)"
         emit(
-            fold.firstLine, fold.firstTUs, direction, false, label, .delta,
-            fold.count == 1 ? body : "\(body) over \(span) ms", &state)
+            fold.firstLine, fold.firstTUs, direction, fold.directionInferred, label, .delta,
+            fold.count == 1 || state.untimed ? body : "\(body) over \(span) ms", &state)
     }
 
     private static func frameSummary(_ frame: Frame) -> String {
@@ -156,7 +163,9 @@ public struct CatFrontend {
         let delta = tUs &- (state.previousTUs ?? tUs)
         state.previousTUs = tUs
         var text = options.lineNumbers ? pad(String(number), 6) + " " : ""
-        if options.microseconds {
+        if state.untimed {
+            text += pad("-", 10) + " " + pad("-", 10)
+        } else if options.microseconds {
             text += pad(String(tUs), 12) + " " + pad("+" + String(delta), 10)
         } else {
             text +=

@@ -15,6 +15,8 @@ public struct DeltaFold: Sendable, Equatable {
     public var text: String
     /// Total length of the base64 audio pieces (audio streams only).
     public var audioBase64Length: Int
+    /// Whether an importer inferred the direction of any folded delta (`dir_inferred`).
+    public var directionInferred = false
 }
 
 /// Folds runs of delta events, one `DeltaFold` per stream (event type plus the values of the catalog's
@@ -31,7 +33,11 @@ public struct DeltaFolder: Sendable {
     ///
     /// Returns the folds that end before it (a non-delta event ends the run), and whether the event was absorbed (an
     /// absorbed event is not shown on its own).
-    public mutating func offer(type: String, spec: EventSpec?, event: [String: Any], tUs: Int64, line: Int)
+    /// - Parameter inferred: whether the event's direction was inferred by an importer; a fold
+    ///   with any such delta is marked `directionInferred`.
+    public mutating func offer(
+        type: String, spec: EventSpec?, event: [String: Any], tUs: Int64, line: Int, inferred: Bool = false
+    )
         -> (flushed: [DeltaFold], absorbed: Bool)
     {
         guard let stream = spec?.stream else { return (finish(), false) }
@@ -42,11 +48,13 @@ public struct DeltaFolder: Sendable {
             pending[index].count += 1
             pending[index].lastTUs = tUs
             if isAudio { pending[index].audioBase64Length += piece.utf8.count } else { pending[index].text += piece }
+            if inferred { pending[index].directionInferred = true }
         } else {
             pending.append(
                 DeltaFold(
                     type: type, streamKey: key, payload: stream.payload, count: 1, firstTUs: tUs, lastTUs: tUs,
-                    firstLine: line, text: isAudio ? "" : piece, audioBase64Length: isAudio ? piece.utf8.count : 0))
+                    firstLine: line, text: isAudio ? "" : piece, audioBase64Length: isAudio ? piece.utf8.count : 0,
+                    directionInferred: inferred))
         }
         return ([], true)
     }
