@@ -137,3 +137,25 @@ struct ExitCodeTests {
         #expect(result.stdout == "60\n")  // every frame line of the 61-line sample
     }
 }
+
+/// The demo's "Next:" hints name the binary the way it can be run.
+struct InvocationTests {
+    @Test func hintsUseTheBareNameOnlyWhenPathFindsThisBinary() {
+        #expect(
+            Invocation.program(
+                executable: "/usr/local/bin/rtscope", typed: "/usr/local/bin/rtscope", path: "/usr/bin:/usr/local/bin",
+                cwd: "/x")
+                == "rtscope")
+        #expect(
+            Invocation.program(
+                executable: "/src/rtscope/.build/x86_64/debug/rtscope", typed: "/src/rtscope/.build/debug/rtscope",
+                path: "/usr/bin", cwd: "/src/rtscope")
+                == ".build/debug/rtscope")
+        #expect(
+            Invocation.program(executable: "/opt/rt/rtscope", typed: "/opt/rt/rtscope", path: "/usr/bin", cwd: "/home")
+                == "/opt/rt/rtscope")
+        #expect(
+            Invocation.program(executable: "/home/rtscope", typed: "/home/rtscope", path: "", cwd: "/home")
+                == "./rtscope")
+    }
+}

@@ -16,9 +16,11 @@ extension RTScope {
                 injected. One recording per connection is written to --out; secrets are removed from \
                 recordings and never printed. Stop with Ctrl-C (close frames are sent, files closed).
 
-                Examples:
-                  rtscope record --azure https://myres.openai.azure.com --deployment gpt-4o-realtime-preview
-                  rtscope record --azure https://myres.openai.azure.com --deployment gpt-realtime --ga
+                Examples (MYRES stands for your Azure resource's name):
+                  rtscope record --azure https://MYRES.openai.azure.com \\
+                    --deployment gpt-4o-realtime-preview
+                  rtscope record --azure https://MYRES.openai.azure.com \\
+                    --deployment gpt-realtime --ga
                   rtscope record --openai --model gpt-realtime
                   rtscope record --upstream ws://127.0.0.1:8780/v1/realtime
                 """)

@@ -78,8 +78,9 @@ enum DemoRunner {
             output.write(TextReporter.render(result, color: false))
             try output.finish()
         }
+        let me = Invocation.program
         LiveConsole.line(
-            "Next: rtscope view \(recording)   ·   rtscope validate \(recording)   ·   rtscope cat --fold-deltas \(recording)"
+            "Next: \(me) view \(recording)   ·   \(me) validate \(recording)   ·   \(me) cat --fold-deltas \(recording)"
         )
         let errors = report.count(.error)
         if errors > 0 || failure != nil {
