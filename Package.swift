@@ -83,6 +83,13 @@ let package = Package(
             dependencies: ["RealtimeRecording"],
             swiftSettings: strictSettings
         ),
+        // Fuzz target: libFuzzer entry point with -sanitize=fuzzer -DFUZZING (scripts/fuzz.sh), else a
+        // replay runner over saved inputs (Tests/Fuzz/corpus and its crash fixtures).
+        .executableTarget(
+            name: "rtscope-fuzz",
+            dependencies: ["RealtimeRecording", "RealtimeValidation", "TimelineModel"],
+            swiftSettings: strictSettings
+        ),
         // Proxy benchmark: added latency per hop, throughput, CPU per frame and RSS of `rtscope record`.
         .executableTarget(
             name: "rtscope-proxy-bench",

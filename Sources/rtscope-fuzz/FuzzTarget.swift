@@ -1,0 +1,118 @@
+import Foundation
+import RealtimeRecording
+import RealtimeValidation
+import TimelineModel
+
+/// One fuzz input through everything that parses: the reader (via `RecordingInput`, which also
+/// detects and runs the importers), the validator, each importer forced on the raw bytes, and a
+/// headless timeline that is loaded, driven by a key script and rendered at several sizes.
+///
+/// Invariant checked: no input traps (crash), hangs or leaves the process unable to continue.
+/// Findings, import failures and `RecordingError`s are expected outcomes, never failures.
+/// Limits: inputs are written to one scratch file per process (the timeline reads files), so
+/// one process runs one input at a time.
+enum FuzzTarget {
+    /// Where each input is written before it is read back (tmpfs when there is one).
+    static let scratch: String = {
+        let dir = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        return (dir as NSString).appendingPathComponent("rtscope-fuzz-\(getpid()).jsonl")
+    }()
+
+    /// Key scripts the timeline runs: movement, search, filter, folds, replay steps, related jumps.
+    static let keyScripts = ["jjjjGgkk", "eEwWrrz", "/response<enter>nN", "fclient<enter>Fo O", "G.,.,+-c<tab>jj?q"]
+
+    static func run(_ bytes: [UInt8]) {
+        guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else { return }
+        defer { unlink(scratch) }
+        read()
+        _ = try? ValidationRun.validate(path: scratch)
+        for kind in [LogImporter.Kind.har, .jsonArray, .jsonlEvents] {
+            _ = try? LogImporter.importBytes(bytes, kind: kind, name: "fuzz")
+        }
+        timeline(script: keyScripts[Int(bytes.count % keyScripts.count)])
+    }
+
+    /// Reads every line and decodes every event and frame, as `cat` does.
+    static func read() {
+        guard let reader = try? RecordingInput.open(scratch).reader else { return }
+        _ = try? reader.read { event in
+            if case .line(let line) = event {
+                _ = line.eventObject()
+                _ = line.frame()
+            }
+            return true
+        }
+    }
+
+    static func timeline(script: String) {
+        guard let source = try? TimelineSource.load(scratch) else { return }
+        while !source.caughtUp, (try? source.refresh()) != nil {}
+        for (width, height) in [(100, 30), (40, 10), (200, 60)] {
+            var model = TimelineModel(source: source, width: width, height: height)
+            _ = TimelineView.render(model)
+            for key in Key.script(script) where !model.state.quit {
+                model.press(key)
+                _ = TimelineView.render(model)
+            }
+        }
+    }
+}
+
+#if FUZZING
+    /// libFuzzer's driver, started from `main` (SwiftPM gives executables a `main` of their own,
+    /// so libFuzzer's is not used).
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
+
+    /// The fuzzer's entry point, built with `-sanitize=fuzzer -DFUZZING -parse-as-library`.
+    ///
+    /// SwiftPM links an executable's `main` to `<module>_main`, so this takes that name and hands
+    /// libFuzzer's usual command line (`CORPUS_DIR -max_total_time=60 …`) to its driver; see
+    /// scripts/fuzz.sh.
+    @_cdecl("rtscope_fuzz_main")
+    public func fuzzMain(
+        _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    ) -> CInt {
+        var count = argc
+        var arguments = argv
+        return runFuzzerDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
+    }
+
+    /// The per-input entry libFuzzer's own object files refer to (its `main` is linked in too).
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        FuzzTarget.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+        return 0
+    }
+#else
+    /// Without libFuzzer: runs every file named on the command line (or in the folders named)
+    /// through the fuzz target, so saved crashes and the seed corpus replay as regression tests.
+    @main
+    struct FuzzReplay {
+        static func main() {
+            var count = 0
+            for argument in CommandLine.arguments.dropFirst() {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+                    FileHandle.standardError.write(Data("rtscope-fuzz: \(argument): no such file.\n".utf8))
+                    exit(66)
+                }
+                let files =
+                    isDirectory.boolValue
+                    ? ((try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []).sorted().map {
+                        (argument as NSString).appendingPathComponent($0)
+                    } : [argument]
+                for file in files {
+                    guard let data = FileManager.default.contents(atPath: file) else { continue }
+                    FuzzTarget.run(Array(data))
+                    count += 1
+                }
+            }
+            print("rtscope-fuzz: \(count) inputs replayed, no crash.")
+        }
+    }
+#endif
