@@ -33,6 +33,10 @@ let package = Package(
         .target(
             name: "RealtimeValidation", dependencies: ["RealtimeProtocol", "RealtimeRecording"],
             swiftSettings: hotPathSettings),
+        // Layer 4: the session model (responses, turns, tool calls, barge-ins, audio chunks, usage) every view reads.
+        .target(
+            name: "RealtimeSession", dependencies: ["RealtimeProtocol", "RealtimeRecording", "RealtimeValidation"],
+            swiftSettings: strictSettings),
         // Layer 4: the timeline's pure model, widgets and screen buffer (no curses).
         .target(
             name: "TimelineModel", dependencies: ["RealtimeProtocol", "RealtimeRecording", "RealtimeValidation"],
@@ -112,6 +116,11 @@ let package = Package(
             name: "RealtimeValidationTests",
             dependencies: ["RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
             exclude: ["Snapshots"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RealtimeSessionTests",
+            dependencies: ["RealtimeSession", "RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -36,6 +36,8 @@ public struct FileReport: Sendable {
     public let findings: [Finding]
     /// One-line views of the lines findings point at (line → text), for context in reports.
     public var excerpts: [Int: String] = [:]
+    /// The recording's header, when it had one (imports: with their provenance and timing).
+    public var header: RecordingHeader?
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 }
@@ -44,10 +46,12 @@ public struct FileReport: Sendable {
 public enum ValidationRun {
     /// Validates `path` (a recording or any log `rtscope import` reads).
     /// - Parameter dialect: forced dialect; `nil` detects it from the header and the events.
+    /// - Parameter observe: called with every decoded frame after the validator has seen it, on
+    ///   the calling thread, so another sans-I/O consumer (the session model) is built in the same pass.
     /// - Throws: `RecordingError` when the input cannot be opened or read.
     public static func validate(
         path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
-        readerOptions: RecordingReader.Options = .init()
+        readerOptions: RecordingReader.Options = .init(), observe: ((ValidatorEvent) -> Void)? = nil
     ) throws -> FileReport {
         let opened = try RecordingInput.open(path, options: readerOptions)
         let reader = opened.reader
@@ -67,6 +71,7 @@ public enum ValidationRun {
             }
             for i in batch.events.indices {
                 if let new = validator?.consume(batch.events[i]), !new.isEmpty { keep(new) }
+                observe?(batch.events[i])
             }
             readAhead.recycle(&batch)
         }
@@ -76,6 +81,7 @@ public enum ValidationRun {
         findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
         var report = FileReport(
             path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, findings: findings)
+        report.header = reader.header
         if !findings.isEmpty, path != "-" {
             let wanted = Set(findings.flatMap { f in [f.line - 1, f.line, f.line + 1] + f.related.map(\.line) })
             report.excerpts = (try? Excerpts.lines(wanted, in: path)) ?? [:]

@@ -1,0 +1,26 @@
+public import RealtimeProtocol
+public import RealtimeRecording
+public import RealtimeValidation
+
+extension SessionModel {
+    /// A recording's model and its validation report, from one read of the file.
+    public struct Loaded: Sendable {
+        public let model: SessionModel
+        public let report: FileReport
+    }
+
+    /// Reads `path` (a recording or any log `rtscope import` reads) once: the validator and the
+    /// model builder consume the same decoded frames as they stream by (nothing is buffered, so
+    /// memory stays that of the validator plus the model).
+    ///
+    /// - Throws: `RecordingError` when the input cannot be opened, read or imported.
+    public static func load(
+        _ path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection()
+    ) throws -> Loaded {
+        var builder = SessionModelBuilder(dialect: dialect)
+        let report = try ValidationRun.validate(path: path, dialect: dialect, selection: selection) { event in
+            builder.consume(event)
+        }
+        return Loaded(model: builder.finish(header: report.header), report: report)
+    }
+}

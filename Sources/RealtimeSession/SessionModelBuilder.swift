@@ -1,0 +1,269 @@
+public import RealtimeProtocol
+public import RealtimeRecording
+public import RealtimeValidation
+
+/// Builds a `SessionModel` from decoded events, one at a time (sans-I/O).
+///
+/// `consume(_:)` takes the same `ValidatorEvent` values the validator takes, so one read of a
+/// file feeds both (`SessionModel.load`); `finish()` returns the model. GA names are mapped to
+/// their beta counterparts through the catalog first, so both dialects build the same model.
+///
+/// Matching rules (stated here because views and metrics rely on them):
+/// - a `response.created` answers the oldest client `response.create` not yet answered;
+/// - it also answers the latest committed voice turn that has no response yet;
+/// - input audio appended since the previous commit or clear belongs to the item `committed` names;
+/// - a barge-in is a `speech_started` while a response's audio is arriving or still playing
+///   (its first audio plus its audio's duration at the output format's rate), and the assistant
+///   yields at the first of: that response's `response.done` (cancelled), `output_audio_buffer.cleared`,
+///   or the client's truncate.
+public struct SessionModelBuilder {
+    private let catalog: EventCatalog
+    private var model = SessionModel()
+    private var pendingCreates: [Moment] = []
+    private var responseIndex: [String: Int] = [:]
+    /// Index of the first input chunk not yet assigned to a committed item.
+    private var uncommitted = 0
+    /// Output bytes per millisecond of the current output format (pcm16 at 24 kHz: 48).
+    private var outputBytesPerMs = 48.0
+    /// The response whose audio the client is playing (WebRTC `output_audio_buffer.started`).
+    private var bufferPlaying: String?
+
+    public init(catalog: EventCatalog = .standard, timed: Bool = true, dialect: Dialect? = nil) {
+        self.catalog = catalog
+        model.timed = timed
+        model.dialect = dialect
+    }
+
+    /// Takes one frame.
+    public mutating func consume(_ event: ValidatorEvent) {
+        guard let object = event.object, let raw = object["type"]?.string else { return }
+        let at = Moment(line: event.line, tUs: event.tUs)
+        var type = raw
+        if let spec = catalog.spec(for: raw) {
+            if spec.dialects == .ga, let beta = catalog.counterpart(of: raw) { type = beta }
+            if model.dialect == nil, let only = catalog.dialectOnly(raw) { model.dialect = only }
+        }
+        if event.direction == .clientToServer {
+            model.clientEvents += 1
+            client(type, object, at)
+        } else {
+            model.serverEvents += 1
+            server(type, object, at)
+        }
+    }
+
+    /// The model of everything consumed.
+    ///
+    /// - Parameter header: the recording's header, when known only after the frames were
+    ///   consumed: it says whether the source was timed, and its declared dialect wins.
+    public func finish(header: RecordingHeader? = nil) -> SessionModel {
+        var result = model
+        if let header {
+            if header.imported?.timed == false { result.timed = false }
+            if let dialect = header.dialect { result.dialect = dialect }
+        }
+        return result
+    }
+
+    // MARK: - Client events
+
+    private mutating func client(_ type: String, _ event: JSONValue, _ at: Moment) {
+        switch type {
+        case "session.update": formats(event["session"], at)
+        case "input_audio_buffer.append":
+            model.audio.append(
+                AudioChunk(source: .input, at: at, base64Length: event["audio"]?.byteCount ?? 0, itemID: nil))
+        case "input_audio_buffer.clear": uncommitted = model.audio.count
+        case "response.create": pendingCreates.append(at)
+        case "conversation.item.truncate":
+            let item = event["item_id"]?.string
+            if let k = model.bargeIns.indices.last, model.bargeIns[k].truncate == nil {
+                model.bargeIns[k].truncate = at
+                model.bargeIns[k].truncateItemID = item
+                model.bargeIns[k].audioEndMs = event["audio_end_ms"]?.int
+                if model.bargeIns[k].yielded == nil { model.bargeIns[k].yielded = at }
+            }
+        case "conversation.item.create":
+            guard event.string(at: "item.type") == "function_call_output", let call = event.string(at: "item.call_id"),
+                let k = model.toolCalls.lastIndex(where: { $0.callID == call })
+            else { return }
+            if model.toolCalls[k].output == nil { model.toolCalls[k].output = at }
+        default: break
+        }
+    }
+
+    // MARK: - Server events
+
+    private mutating func server(_ type: String, _ event: JSONValue, _ at: Moment) {
+        switch type {
+        case "session.created", "session.updated":
+            if let name = event.string(at: "session.model") { model.model = name }
+            formats(event["session"], at)
+        case "input_audio_buffer.speech_started": speechStarted(event, at)
+        case "input_audio_buffer.speech_stopped":
+            let item = event["item_id"]?.string
+            if let k = turn(item) {
+                model.turns[k].speechStopped = at
+                model.turns[k].audioEndMs = event["audio_end_ms"]?.int
+            }
+        case "input_audio_buffer.committed": committed(event["item_id"]?.string, at)
+        case "conversation.item.input_audio_transcription.completed":
+            if let k = turn(event["item_id"]?.string, exact: true) { model.turns[k].transcriptionCompleted = at }
+        case "conversation.item.input_audio_transcription.failed":
+            if let k = turn(event["item_id"]?.string, exact: true) { model.turns[k].transcriptionFailed = at }
+        case "response.created": responseCreated(event, at)
+        case "response.output_item.added":
+            guard let k = response(event["response_id"]?.string) else { return }
+            model.responses[k].outputs.append(
+                Response.Output(
+                    itemID: event.string(at: "item.id"), type: event.string(at: "item.type"),
+                    name: event.string(at: "item.name"), callID: event.string(at: "item.call_id"), added: at))
+        case "response.text.delta", "response.audio_transcript.delta", "response.function_call_arguments.delta":
+            guard let k = response(event["response_id"]?.string) else { return }
+            if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
+            if type == "response.text.delta", model.responses[k].firstText == nil { model.responses[k].firstText = at }
+            if type == "response.audio_transcript.delta", model.responses[k].firstTranscript == nil {
+                model.responses[k].firstTranscript = at
+            }
+        case "response.audio.delta": audioDelta(event, at)
+        case "response.function_call_arguments.done":
+            guard let call = event["call_id"]?.string else { return }
+            model.toolCalls.append(
+                ToolCall(
+                    callID: call, name: event["name"]?.string, responseID: event["response_id"]?.string,
+                    argumentsDone: at))
+        case "response.done": responseDone(event, at)
+        case "output_audio_buffer.started", "output_audio_buffer.audio_started":
+            bufferPlaying = event["response_id"]?.string ?? model.responses.last?.id
+        case "output_audio_buffer.stopped", "output_audio_buffer.audio_stopped": bufferPlaying = nil
+        case "output_audio_buffer.cleared", "output_audio_buffer.audio_cleared":
+            bufferPlaying = nil
+            if let k = model.bargeIns.indices.last, model.bargeIns[k].yielded == nil { model.bargeIns[k].yielded = at }
+        case "error":
+            model.errors.append(
+                ServerError(at: at, code: event.string(at: "error.code"), message: event.string(at: "error.message")))
+        default: break
+        }
+    }
+
+    private mutating func speechStarted(_ event: JSONValue, _ at: Moment) {
+        var turn = VoiceTurn(itemID: event["item_id"]?.string, speechStarted: at)
+        turn.audioStartMs = event["audio_start_ms"]?.int
+        model.turns.append(turn)
+        if let playing = respondingOrPlaying(at) {
+            model.bargeIns.append(BargeIn(speechStarted: at, responseID: playing))
+        }
+    }
+
+    /// The response whose audio is arriving or playing at `at`, if any.
+    private func respondingOrPlaying(_ at: Moment) -> String? {
+        if let playing = bufferPlaying { return playing }
+        guard let last = model.responses.last, let first = last.firstAudio else { return nil }
+        if last.done == nil { return last.id }
+        let playedUntil = Double(first.tUs) + Double(last.audioBytes) / outputBytesPerMs * 1000
+        return Double(at.tUs) < playedUntil ? last.id : nil
+    }
+
+    private mutating func committed(_ item: String?, _ at: Moment) {
+        let k: Int
+        if let found = turn(item, exact: true), model.turns[found].committed == nil {
+            k = found
+        } else {
+            model.turns.append(VoiceTurn(itemID: item, speechStarted: nil))  // a manual commit
+            k = model.turns.count - 1
+        }
+        model.turns[k].committed = at
+        for i in uncommitted..<model.audio.count where model.audio[i].source == .input { model.audio[i].itemID = item }
+        uncommitted = model.audio.count
+    }
+
+    private mutating func responseCreated(_ event: JSONValue, _ at: Moment) {
+        guard let id = event.string(at: "response.id") else { return }
+        var response = Response(id: id, created: at)
+        if !pendingCreates.isEmpty { response.requested = pendingCreates.removeFirst() }
+        if let k = model.turns.lastIndex(where: { $0.committed != nil }), model.turns[k].responseID == nil {
+            response.turn = k
+            model.turns[k].responseID = id
+        }
+        if let modalities = event.value(at: "response.modalities") ?? event.value(at: "response.output_modalities") {
+            response.modalities = modalities.children.compactMap(\.string)
+        }
+        for k in model.toolCalls.indices
+        where model.toolCalls[k].output != nil && model.toolCalls[k].nextResponse == nil {
+            model.toolCalls[k].nextResponse = at
+        }
+        responseIndex[id] = model.responses.count
+        model.responses.append(response)
+    }
+
+    private mutating func audioDelta(_ event: JSONValue, _ at: Moment) {
+        let id = event["response_id"]?.string
+        let length = event["delta"]?.byteCount ?? 0
+        model.audio.append(
+            AudioChunk(
+                source: .output, at: at, base64Length: length, itemID: event["item_id"]?.string, responseID: id,
+                contentIndex: event["content_index"]?.int))
+        guard let k = response(id) else { return }
+        if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
+        if model.responses[k].firstAudio == nil { model.responses[k].firstAudio = at }
+        model.responses[k].lastAudio = at
+        model.responses[k].audioBytes += length / 4 * 3
+    }
+
+    private mutating func responseDone(_ event: JSONValue, _ at: Moment) {
+        guard let k = response(event.string(at: "response.id")) else { return }
+        model.responses[k].done = at
+        let status = event.string(at: "response.status")
+        model.responses[k].status = status
+        model.responses[k].reason =
+            event.string(at: "response.status_details.reason") ?? event.string(at: "response.status_details.error.code")
+        if status == "cancelled", let b = model.bargeIns.lastIndex(where: { $0.responseID == model.responses[k].id }),
+            model.bargeIns[b].yielded == nil
+        {
+            model.bargeIns[b].yielded = at
+        }
+        guard let usage = event.value(at: "response.usage"), usage.isObject else { return }
+        var u = Usage()
+        u.inputTokens = usage.int(at: "input_tokens") ?? 0
+        u.outputTokens = usage.int(at: "output_tokens") ?? 0
+        u.inputTextTokens = usage.int(at: "input_token_details.text_tokens") ?? 0
+        u.inputAudioTokens = usage.int(at: "input_token_details.audio_tokens") ?? 0
+        u.cachedTokens = usage.int(at: "input_token_details.cached_tokens") ?? 0
+        u.outputTextTokens = usage.int(at: "output_token_details.text_tokens") ?? 0
+        u.outputAudioTokens = usage.int(at: "output_token_details.audio_tokens") ?? 0
+        model.responses[k].usage = u
+        model.usage = model.usage + u
+    }
+
+    // MARK: - Formats and lookups
+
+    private mutating func formats(_ session: JSONValue?, _ at: Moment) {
+        guard let session else { return }
+        let input = session.string(at: "input_audio_format") ?? session.string(at: "audio.input.format.type")
+        let output = session.string(at: "output_audio_format") ?? session.string(at: "audio.output.format.type")
+        let rate = session.int(at: "audio.output.format.rate")
+        guard input != nil || output != nil else { return }
+        let change = FormatChange(at: at, input: input, output: output, rate: rate)
+        if model.formatChanges.last.map({ ($0.input, $0.output, $0.rate) != (input, output, rate) }) ?? true {
+            model.formatChanges.append(change)
+        }
+        if let output { outputBytesPerMs = Self.bytesPerMs(output, rate: rate) }
+    }
+
+    /// Bytes of audio per millisecond in a format: 16-bit PCM at its rate (24 kHz by default),
+    /// G.711 μ-law and A-law at 8 kHz (one byte a sample).
+    public static func bytesPerMs(_ format: String, rate: Int? = nil) -> Double {
+        switch format {
+        case "g711_ulaw", "g711_alaw", "audio/pcmu", "audio/pcma": return 8
+        default: return Double(rate ?? 24000) * 2 / 1000
+        }
+    }
+
+    private func response(_ id: String?) -> Int? { id.flatMap { responseIndex[$0] } }
+
+    /// The voice turn of `item` (the latest one when the item is unknown and `exact` is false).
+    private func turn(_ item: String?, exact: Bool = false) -> Int? {
+        if let item, let k = model.turns.lastIndex(where: { $0.itemID == item }) { return k }
+        return exact ? nil : model.turns.indices.last
+    }
+}
