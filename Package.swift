@@ -72,6 +72,7 @@ let package = Package(
                 "TerminalUI",
                 "RealtimeSimulation",
                 "RealtimeProxy",
+                "RealtimeSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -182,7 +182,10 @@ public struct Usage: Sendable, Hashable {
     public var outputTokens = 0
     public var inputTextTokens = 0
     public var inputAudioTokens = 0
+    /// Cached input tokens: a subset of `inputTokens`, split by modality when the server says.
     public var cachedTokens = 0
+    public var cachedTextTokens = 0
+    public var cachedAudioTokens = 0
     public var outputTextTokens = 0
     public var outputAudioTokens = 0
 
@@ -195,6 +198,8 @@ public struct Usage: Sendable, Hashable {
         sum.inputTextTokens += b.inputTextTokens
         sum.inputAudioTokens += b.inputAudioTokens
         sum.cachedTokens += b.cachedTokens
+        sum.cachedTextTokens += b.cachedTextTokens
+        sum.cachedAudioTokens += b.cachedAudioTokens
         sum.outputTextTokens += b.outputTextTokens
         sum.outputAudioTokens += b.outputAudioTokens
         return sum

@@ -229,6 +229,8 @@ public struct SessionModelBuilder {
         u.inputTextTokens = usage.int(at: "input_token_details.text_tokens") ?? 0
         u.inputAudioTokens = usage.int(at: "input_token_details.audio_tokens") ?? 0
         u.cachedTokens = usage.int(at: "input_token_details.cached_tokens") ?? 0
+        u.cachedTextTokens = usage.int(at: "input_token_details.cached_tokens_details.text_tokens") ?? 0
+        u.cachedAudioTokens = usage.int(at: "input_token_details.cached_tokens_details.audio_tokens") ?? 0
         u.outputTextTokens = usage.int(at: "output_token_details.text_tokens") ?? 0
         u.outputAudioTokens = usage.int(at: "output_token_details.audio_tokens") ?? 0
         model.responses[k].usage = u

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// `rtscope stats` on a session recorded through `record` from the simulated server (`demo`),
+/// checked against values computed here from the raw frames.
+struct StatsCommandTests {
+    @Test func statsOfARecordedDemoMatchTheRawFrames() throws {
+        let folder = CLI.temporaryPath("stats-demo")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try CLI.run(["demo", "--no-view", "--out", folder]).status == 0)
+        let file = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".jsonl") })
+        let path = "\(folder)/\(file)"
+
+        // Raw frames, by Foundation: (t_us, direction, event).
+        var frames: [(t: Int, client: Bool, event: [String: Any])] = []
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if let event = object["event"] as? [String: Any], let t = object["t_us"] as? Int {
+                frames.append((t, object["dir"] as? String == "c2s", event))
+            }
+        }
+        func type(_ f: (t: Int, client: Bool, event: [String: Any])) -> String { f.event["type"] as? String ?? "" }
+        // turn_latency: speech_stopped → first output audio delta of the response created after its commit.
+        var expectedTurns: [Double] = []
+        for (k, f) in frames.enumerated() where type(f) == "input_audio_buffer.speech_stopped" {
+            guard let commit = frames[k...].firstIndex(where: { type($0) == "input_audio_buffer.committed" }),
+                let created = frames[commit...].firstIndex(where: { type($0) == "response.created" }),
+                let id = (frames[created].event["response"] as? [String: Any])?["id"] as? String,
+                let audio = frames[created...].first(where: {
+                    type($0) == "response.output_audio.delta" && $0.event["response_id"] as? String == id
+                })
+            else { continue }
+            expectedTurns.append(Double(audio.t - f.t) / 1000)
+        }
+        // response.first_text: response.create → first text delta of the next response.
+        var expectedText: [Double] = []
+        for (k, f) in frames.enumerated() where f.client && type(f) == "response.create" {
+            guard let created = frames[k...].firstIndex(where: { type($0) == "response.created" }),
+                let id = (frames[created].event["response"] as? [String: Any])?["id"] as? String,
+                let text = frames[created...].first(where: {
+                    type($0) == "response.output_text.delta" && $0.event["response_id"] as? String == id
+                })
+            else { continue }
+            expectedText.append(Double(text.t - f.t) / 1000)
+        }
+        #expect(expectedTurns.count >= 2)
+        #expect(expectedText.count >= 2)
+
+        let result = try CLI.run(["stats", "--json", path])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let samples = try #require(((json["files"] as? [[String: Any]])?.first)?["samples"] as? [[String: Any]])
+        func values(_ metric: String) -> [Double] {
+            samples.filter { $0["metric"] as? String == metric }.compactMap { $0["value"] as? Double }
+        }
+        #expect(values("turn_latency") == expectedTurns)
+        #expect(values("response.first_text") == expectedText)
+        #expect(values("tool.time").count == 1)
+        #expect(values("barge_in.yield").count == 1)
+
+        // A gate below the measured p95 fails and names the metric; one above passes.
+        let worst = try #require(expectedTurns.max())
+        let failing = try CLI.run(["stats", "--max", "turn_latency.max=\(Int(worst) - 1)ms", path])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("FAILED turn_latency.max="))
+        #expect(try CLI.run(["stats", "--max", "turn_latency.max=\(Int(worst) + 1)ms", path]).status == 0)
+    }
+
+    @Test func unknownMetricsAndUnreadableFilesUseTheCommonExitCodes() throws {
+        #expect(try CLI.run(["stats", "--max", "latency=1", "recordings/audio-vad.jsonl"]).status == 64)
+        #expect(try CLI.run(["stats", "README.md"]).status == 65)
+        #expect(try CLI.run(["stats", "no-such.jsonl"]).status == 66)
+    }
+}
+
+struct MetricsDocTests {
+    @Test func docsMetricsHoldsTheGeneratedTable() throws {
+        let table = try CLI.run(["stats", "--list-metrics", "--markdown"]).stdout
+        let doc = try String(
+            contentsOfFile: CLI.repoRoot.appendingPathComponent("docs/metrics.md").path, encoding: .utf8)
+        #expect(!table.isEmpty)
+        #expect(doc.contains(table), "regenerate the table in docs/metrics.md: rtscope stats --list-metrics --markdown")
+    }
+}

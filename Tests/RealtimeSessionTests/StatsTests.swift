@@ -1,0 +1,86 @@
+import Foundation
+import RealtimeProtocol
+import RealtimeRecording
+import RealtimeSession
+import Testing
+
+struct StatsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The OpenAI cookbook's realtime evals measure first-audio latency as the wall-clock time of
+    /// the first `response.output_audio.delta` minus the time `response.create` was sent. Computed
+    /// here from the frames' `wall` stamps (not the `t_us` clock rtscope uses), on a GA session whose
+    /// text deltas are turned into audio deltas (a hand-made variant of the bundled sample).
+    @Test func reproducesTheCookbookFirstAudioLatency() throws {
+        let sample = try String(
+            contentsOf: Self.root.appendingPathComponent("recordings/ga-text-session.jsonl"), encoding: .utf8)
+        let variant = sample.replacingOccurrences(of: "response.output_text.delta", with: "response.output_audio.delta")
+            .replacingOccurrences(of: "response.output_text.done", with: "response.output_audio.done")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-cookbook-\(UUID()).jsonl")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try variant.write(toFile: path, atomically: true, encoding: .utf8)
+
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var sent: Date?
+        var firstAudio: Date?
+        for line in variant.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            guard let type = (object["event"] as? [String: Any])?["type"] as? String,
+                let wall = object["wall"] as? String
+            else { continue }
+            let date = try #require(formatter.date(from: wall))
+            if type == "response.create", sent == nil { sent = date }
+            if type == "response.output_audio.delta", firstAudio == nil { firstAudio = date }
+        }
+        let cookbook = try #require(firstAudio).timeIntervalSince(try #require(sent)) * 1000
+        let model = try SessionModel.load(path).model
+        let ours = try #require(model.metricSamples().first { $0.metric == "response.first_audio" })
+        #expect(abs(ours.value - cookbook) < 1, "rtscope \(ours.value) ms, cookbook \(cookbook) ms")
+        #expect(model.metricSamples().first { $0.metric == "response.first_text" } == nil)
+    }
+
+    @Test func percentilesAreNearestRank() throws {
+        let s = try #require(MetricSummary(metric: "m", values: (1...100).map(Double.init).reversed()))
+        #expect((s.p50, s.p90, s.p95, s.p99, s.max, s.count) == (50, 90, 95, 99, 100, 100))
+        let small = try #require(MetricSummary(metric: "m", values: [300, 100, 200]))
+        #expect((small.p50, small.p95) == (200, 300))
+        #expect(MetricSummary(metric: "m", values: []) == nil)
+    }
+
+    @Test func gatesParseUnitsAndStatistics() throws {
+        let gate = try StatsGate.parse("turn_latency.p95=1.2s").get()
+        #expect((gate.metric, gate.statistic, gate.limit) == ("turn_latency", "p95", 1200))
+        let yield = try StatsGate.parse("barge_in.yield.p99=300ms").get()
+        #expect((yield.metric, yield.statistic, yield.limit) == ("barge_in.yield", "p99", 300))
+        let cost = try StatsGate.parse("cost.total=$0.50").get()
+        #expect((cost.metric, cost.statistic, cost.limit) == ("cost.total", nil, 0.5))
+        #expect((try? StatsGate.parse("latency.p95=1").get()) == nil)
+        #expect((try? StatsGate.parse("turn_latency.p95=fast").get()) == nil)
+    }
+
+    @Test func costCountsCachedTokensAsPartOfInput() throws {
+        var usage = Usage()
+        usage.inputTextTokens = 1000
+        usage.inputAudioTokens = 2000
+        usage.cachedTokens = 500
+        usage.cachedTextTokens = 500
+        usage.outputTextTokens = 100
+        usage.outputAudioTokens = 400
+        let p = try #require(PriceTable.bundled.prices(for: "gpt-realtime-2025-08-28"))
+        #expect(p.name == "gpt-realtime")
+        // (500 × 4 + 500 × 0.4 + 2000 × 32 + 100 × 16 + 400 × 64) / 1e6
+        #expect(abs(PriceTable.cost(usage, p.prices) - 0.0934) < 1e-9)
+        #expect(PriceTable.bundled.prices(for: "some-other-model") == nil)
+    }
+
+    @Test func anUntimedImportHasNoLatencies() throws {
+        let path = Self.root.appendingPathComponent("Tests/RealtimeRecordingTests/Fixtures/imports/events-array.json")
+            .path
+        let model = try SessionModel.load(path).model
+        #expect(!model.timed)
+        #expect(model.metricSamples().isEmpty)
+    }
+}
