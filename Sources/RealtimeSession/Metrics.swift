@@ -184,8 +184,10 @@ public struct MetricSummary: Sendable, Hashable {
     public let max: Double
     public let mean: Double
 
-    /// Percentiles by the nearest-rank method: the smallest value with at least p % of the
-    /// samples at or below it (so every reported value is a measured one). Nil for no samples.
+    /// Summarises `values`; nil for no samples.
+    ///
+    /// Percentiles use the nearest-rank method: the smallest value with at least p % of the
+    /// samples at or below it, so every reported value is a measured one.
     public init?(metric: String, values: [Double]) {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()

@@ -8,8 +8,10 @@ struct StatsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The OpenAI cookbook's realtime evals measure first-audio latency as the wall-clock time of
-    /// the first `response.output_audio.delta` minus the time `response.create` was sent. Computed
+    /// The first-audio latency equals the OpenAI cookbook's definition on the same events.
+    ///
+    /// The cookbook's realtime evals measure it as the wall-clock time of the first
+    /// `response.output_audio.delta` minus the time `response.create` was sent. Computed
     /// here from the frames' `wall` stamps (not the `t_us` clock rtscope uses), on a GA session whose
     /// text deltas are turned into audio deltas (a hand-made variant of the bundled sample).
     @Test func reproducesTheCookbookFirstAudioLatency() throws {
