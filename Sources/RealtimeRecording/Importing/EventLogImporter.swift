@@ -46,19 +46,23 @@ enum EventLogImporter {
                 firstTime = firstTime ?? time
             }
             dialect = dialect ?? DialectHints.fromEventType(type)
+            let clean = PayloadRedactor.redact(eventBytes)
             let direction = explicit ?? inferDirection(type: type, eventID: event["event_id"] as? String)
             let tUs = time.map { Int64((($0 - (firstTime ?? $0)) * 1_000_000).rounded()) } ?? 0
             frames.append(
                 Frame(
                     seq: frames.count + 1, tUs: max(0, tUs),
                     wall: time.map { RecordingFormat.wallClock(Date(timeIntervalSince1970: $0)) }, conn: "import",
-                    direction: direction, directionInferred: explicit == nil, opcode: .text, payload: eventBytes))
+                    direction: direction, directionInferred: explicit == nil, opcode: .text,
+                    payload: clean ?? eventBytes,
+                    redacted: clean != nil))
         }
         guard !frames.isEmpty else {
             throw RecordingError.importFailed(path: name, detail: "no event with a \"type\" was found")
         }
         let header = RecordingHeader(
             created: RecordingFormat.wallClock(created), source: "import", conn: "import", dialect: dialect,
+            redacted: frames.contains(where: \.redacted) ? [PayloadRedactor.headerNote] : nil,
             imported: ImportInfo(from: kind.rawValue, file: fileName, timed: timed),
             note: timed ? nil : "the source had no timestamps: every t_us is 0")
         return ImportedRecording(header: header, frames: frames, warnings: warnings)

@@ -65,15 +65,19 @@ enum HARImporter {
                 warnings.append("entry \(index) message \(k + 1): skipped, unknown type \"\(kind)\"")
                 continue
             }
-            let (opcode, payload) = decode(opcodeNumber, data)
+            var (opcode, payload) = decode(opcodeNumber, data)
+            let clean = opcode == .text ? PayloadRedactor.redact(payload) : nil
+            if let clean { payload = clean }
             if opcode == .text, let type = eventType(payload) { dialect = dialect ?? DialectHints.fromEventType(type) }
             frames.append(
                 Frame(
                     seq: frames.count + 1,
                     tUs: max(0, Int64(((time ?? firstTime ?? 0) - (firstTime ?? 0)) * 1_000_000)),
                     wall: time.map { RecordingFormat.wallClock(Date(timeIntervalSince1970: $0)) }, conn: conn,
-                    direction: direction, directionInferred: inferred, opcode: opcode, payload: payload))
+                    direction: direction, directionInferred: inferred, opcode: opcode, payload: payload,
+                    redacted: clean != nil))
         }
+        if frames.contains(where: \.redacted) { removed.append(PayloadRedactor.headerNote) }
         let header = RecordingHeader(
             created: RecordingFormat.wallClock(created), source: "import", conn: conn, upstream: url, dialect: dialect,
             handshake: handshake, redacted: removed.isEmpty ? nil : removed,
