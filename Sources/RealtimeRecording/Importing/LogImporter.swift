@@ -54,7 +54,11 @@ public enum LogImporter {
         if line.last == 0x0D { line.removeLast() }
         var scanner = LineScanner(mode: .record)
         let valid = line.withUnsafeBytes { scanner.scan($0) == nil }
-        guard valid else { return .har }  // a multi-line (pretty) JSON document, or one long line cut by the prefix
+        guard valid else {
+            // A damaged header line: read as a recording, so its frames are kept and the header is reported.
+            if RecordingHeader.looksLikeHeader(line) { return .recording }
+            return .har  // a multi-line (pretty) JSON document, or one long line cut by the prefix
+        }
         let fields = scanner.fields
         if fields.has(.format) || (fields.has(.dir) && fields.has(.op)) { return .recording }
         guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
