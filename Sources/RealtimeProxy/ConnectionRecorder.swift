@@ -100,14 +100,22 @@ public final class ConnectionRecorder: @unchecked Sendable {
     }
 
     private func record(
-        _ opcode: Opcode, fin: Bool, _ payload: UnsafeRawBufferPointer, closeCode: Int?, _ direction: Direction
+        _ opcode: Opcode, fin: Bool, _ payload: UnsafeRawBufferPointer, closeCode: Int?, _ direction: Direction,
+        redacted: Bool = false
     ) throws {
+        // Ephemeral keys never reach the file, the validator or the console; a `memchr` rules out most frames.
+        if opcode == .text, !redacted, let clean = PayloadRedactor.redact(payload) {
+            try clean.withUnsafeBytes {
+                try record(opcode, fin: fin, $0, closeCode: closeCode, direction, redacted: true)
+            }
+            return
+        }
         let (observed, found) = try lock.withLock { () throws -> (ObservedFrame?, [Finding]) in
             seq += 1
             let tUs = Int64((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             let frame = Frame(
                 seq: seq, tUs: tUs, wall: RecordingFormat.wallClock(Date()), conn: conn, direction: direction,
-                opcode: opcode, fin: fin, payload: [], closeCode: closeCode)
+                opcode: opcode, fin: fin, payload: [], closeCode: closeCode, redacted: redacted)
             try writer?.append(frame, payload: payload)
             let embedded = writer?.lastFrameWasJSON == true
             if let rotateBytes, let current = writer, current.bytesWritten >= rotateBytes { try rotate() }

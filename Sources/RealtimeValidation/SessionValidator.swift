@@ -90,7 +90,7 @@ public struct SessionValidator {
         var info: TypeInfo?
         if let parsed, parsed.isObject, let type = parsed["type"] { info = typeInfo(type) }
         if let info, let parsed, let plan = info.deltaPlan, event.direction == .serverToClient,
-            fastDelta(parsed, plan, line: event.line)
+            !parsed.hasRepeatedKeys, fastDelta(parsed, plan, line: event.line)
         {
             return []
         }
@@ -108,6 +108,12 @@ public struct SessionValidator {
         let type = info.type
         let spec = info.spec
         currentType = type
+        if let key = object.repeatedKey {
+            emit(
+                "duplicate-key",
+                "The key \(JSON.render(key)) appears twice in one object of the event; rtscope reads the last, as most JSON parsers do, but a peer may read the first.",
+                expected: "unique keys in every object", actual: "\(JSON.render(key)) repeated")
+        }
         if let spec {
             checkSchema(object, spec, info)
             if spec.direction != event.direction {

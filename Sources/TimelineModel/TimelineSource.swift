@@ -59,18 +59,14 @@ public final class TimelineSource {
         let opened = try RecordingInput.open(path)
         var readable = path
         if opened.importedFrom != nil {
-            // Detail views read events back by offset, so an import gets a file of its own.
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let kind = LogImporter.detect(prefix: Array(data)) ?? .jsonlEvents
-            var bytes: [UInt8] = []
-            for recording in try LogImporter.importBytes(Array(data), kind: kind, name: path) {
-                bytes += try recording.encoded()
-            }
+            // Detail views read events back by offset, so an import gets a file of its own (written streaming).
             readable =
                 FileManager.default.temporaryDirectory.appendingPathComponent(
                     "rtscope-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
                 ).path
-            try OutputFile.write(bytes, to: readable, mode: .createNew)
+            for (k, recording) in opened.imported.enumerated() {
+                try recording.write(to: readable, mode: k == 0 ? .createNew : .append)
+            }
         }
         let source = TimelineSource(path: readable, name: path, following: follow)
         _ = try source.refresh(maxBytes: firstBytes)

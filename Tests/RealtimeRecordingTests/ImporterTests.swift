@@ -126,10 +126,27 @@ struct ImporterTests {
         var removed: [String] = []
         #expect(
             Redactor.url("wss://x/openai/realtime?api-version=1&api-key=abc&deployment=d#f", removed: &removed)
-                == "wss://x/openai/realtime?api-version=1&api-key=REDACTED&deployment=d#f")
+                == "wss://x/openai/realtime?api-version=1&api-key=REDACTED&deployment=d")
         let headers = Redactor.headers(
             ["API-Key": "k", "Authorization": "Bearer t", "User-Agent": "u"], removed: &removed)
         #expect(headers == ["api-key": "REDACTED", "authorization": "Bearer REDACTED", "user-agent": "u"])
-        #expect(removed == ["query:api-key", "header:api-key", "header:authorization"])
+        #expect(removed == ["url:fragment", "query:api-key", "header:api-key", "header:authorization"])
+    }
+
+    @Test func harImportDropsURLUserinfoAndFragment() throws {
+        // Hand-made HAR: credentials in the URL's userinfo and fragment (and a '?' and '@' inside the fragment).
+        let har = #"""
+            {"log":{"entries":[{"request":{"method":"GET","url":"wss://user:SECRET1@host.example/v1/realtime?model=m#SECRET2?x@y","headers":[]},
+            "response":{"status":101,"headers":[]},"_webSocketMessages":[{"type":"receive","time":1.0,"opcode":1,"data":"{\"type\":\"session.created\"}"}]}]}}
+            """#
+        let recordings = try LogImporter.importBytes(Array(har.utf8), kind: .har, name: "u.har")
+        let encoded = String(decoding: try recordings[0].encoded(), as: UTF8.self)
+        #expect(!encoded.contains("SECRET1") && !encoded.contains("SECRET2") && !encoded.contains("user:"))
+        #expect(recordings[0].header.upstream == "wss://host.example/v1/realtime?model=m")
+        #expect(recordings[0].header.handshake?.request?.path == "/v1/realtime?model=m")
+        #expect(Set(recordings[0].header.redacted ?? []) == ["url:userinfo", "url:fragment"])
+        var removed: [String] = []
+        #expect(Redactor.url("wss://a:b@h", removed: &removed) == "wss://h")
+        #expect(Redactor.url("/v1/realtime?x=1", removed: &removed) == "/v1/realtime?x=1")
     }
 }

@@ -94,6 +94,42 @@ struct LineScannerTests {
         #expect(captured[.eventID] == "e1")
     }
 
+    /// One policy everywhere: of two members with the same key, the last counts (scanner, tape, Foundation alike).
+    @Test func repeatedKeysReadTheLastValueEverywhere() throws {
+        let line =
+            #"{"seq":1,"dir":"s2c","op":"text","dir":"c2s","event":{"type":"a","item":{"id":"i1"},"type":"b","item":{"call_id":"c"}}}"#
+        let (error, captured) = scan(line)
+        #expect(error == nil)
+        #expect(captured[.dir] == "c2s")
+        #expect(captured[.type] == "b")
+        #expect(captured[.itemDotID] == nil)  // the repeated item has no id
+        #expect(captured[.itemDotCallID] == "c")
+        // A repeated event forgets everything the first one captured.
+        let (_, again) = scan(#"{"dir":"s2c","op":"text","event":{"type":"a","event_id":"e"},"event":{"x":1}}"#)
+        #expect(again[.type] == nil && again[.eventID] == nil)
+        // An escaped first value does not leave its escape flag on the last.
+        var scanner = LineScanner(mode: .bareEvent)
+        let bytes = Array(#"{"type":"ab","type":"plain"}"#.utf8)
+        _ = bytes.withUnsafeBytes { scanner.scan($0) }
+        #expect(!scanner.fields.isEscaped(.type))
+
+        let event = Array(#"{"type":"a","n":1,"type":"b","o":{"k":1,"k":2}}"#.utf8)
+        let tape = try #require(JSONTape.parse(event))
+        let foundation = try #require(try JSONSerialization.jsonObject(with: Data(event)) as? [String: Any])
+        #expect(tape["type"]?.string == "b" && foundation["type"] as? String == "b")
+        #expect(tape.int(at: "o.k") == 2 && (foundation["o"] as? [String: Any])?["k"] as? Int == 2)
+        var nodes: [Int32] = []
+        #expect(tape.memberNodes([Array("type".utf8)], into: &nodes))
+        #expect(tape.member(nodes[0]).string == "b")
+        #expect(tape.repeatedKey == "k" || tape.repeatedKey == "type")
+        #expect(JSONTape.parse(Array(#"{"a":{"b":1},"b":2,"c":[{"a":1},{"a":2}]}"#.utf8))?.hasRepeatedKeys == false)
+        // Objects over 16 members take the sorted-hash path.
+        let many = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(JSONTape.parse(Array("{\(many)}".utf8))?.hasRepeatedKeys == false)
+        #expect(JSONTape.parse(Array("{\(many),\"k7\":0}".utf8))?.repeatedKey == "k7")
+        #expect(JSONTape.parse(Array("{\(many),\"k7\":0}".utf8))?.int(at: "k7") == 0)
+    }
+
     @Test func reportsDepthOverLimitWithoutRecursing() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let (error, _) = scan(deep)

@@ -217,3 +217,37 @@ struct RecordingIndexTests {
         #expect(try transcript(data, chunks: [4093, 17, 65_536]) == whole)
     }
 }
+
+struct DamagedHeaderTests {
+    /// A sample recording with one byte of its header line changed (in `"version":1`, or in the format name).
+    static func damaged(at marker: String, offset: Int = 0) throws -> (bytes: [UInt8], frames: Int) {
+        let path = TestPaths.repoRoot.appendingPathComponent("recordings/barge-in.jsonl").path
+        var bytes = Array(FileManager.default.contents(atPath: path) ?? Data())
+        let frames = bytes.split(separator: 0x0A).count - 1
+        let text = String(decoding: bytes, as: UTF8.self)
+        let at = try #require(text.range(of: marker)).lowerBound.utf16Offset(in: text) + offset
+        bytes[at] = UInt8(ascii: "x")
+        return (bytes, frames)
+    }
+
+    @Test(arguments: [("\"version\":1", 10), ("rtscope-recording", 3), ("{\"format\"", 0)])
+    func aDamagedHeaderLineKeepsTheFramesWithABadHeaderIssue(_ marker: String, _ offset: Int) throws {
+        let (bytes, frames) = try Self.damaged(at: marker, offset: offset)
+        let lines = try transcript(bytes)
+        #expect(lines.filter { $0.contains(" frame ") }.count == frames)
+        #expect(lines.filter { $0.contains("error bad-header") && $0.hasPrefix("1@") }.count == 1)
+        #expect(!lines.contains { $0.contains("invalid-json") || $0.contains("missing-header") })
+        // Opened from a file, it is recognised as a recording (it was taken for a HAR and refused with exit 66).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-flip-\(UUID()).jsonl").path
+        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let opened = try RecordingInput.open(file)
+        #expect(opened.importedFrom == nil)
+        var read = 0
+        try opened.reader.read { event in
+            if case .line(let line) = event, line.kind == .frame { read += 1 }
+            return true
+        }
+        #expect(read == frames)
+    }
+}

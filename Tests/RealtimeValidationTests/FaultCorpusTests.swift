@@ -263,6 +263,7 @@ struct ReaderFaultTests {
     static let coveredRules: Set<String> = [
         "reader.invalid-json", "reader.truncated-line", "reader.not-a-frame", "reader.line-too-long", "reader.header",
         "recording-empty", "handshake-refused",
+        "duplicate-key",  // a byte-level fault too: a Foundation dictionary cannot hold a key twice
     ]
 
     static func run(_ bytes: String, options: RecordingReader.Options = .init()) throws -> [String] {
@@ -291,6 +292,18 @@ struct ReaderFaultTests {
         let rules = try Self.run(body)
         #expect(rules.contains("reader.header"))
         #expect(rules.contains("reader.not-a-frame"))
+    }
+
+    @Test func duplicateKeyInAnEventIsAFindingAndTheLastValueCounts() throws {
+        var lines = Self.clean.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let k = try #require(lines.firstIndex { $0.contains(#""type":"response.text.delta""#) })
+        // The first "type" would make the event unknown; the last (the real one) is what counts.
+        lines[k] = lines[k].replacingOccurrences(
+            of: #""event":{"type":"response.text.delta""#,
+            with: #""event":{"type":"bogus","type":"response.text.delta""#)
+        let rules = try Self.run(lines.joined(separator: "\n"))
+        #expect(rules.filter { $0 == "duplicate-key" }.count == 1)
+        #expect(!rules.contains("unknown-event-type"))
     }
 
     @Test func overlongLine() throws {

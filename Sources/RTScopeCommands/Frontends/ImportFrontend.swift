@@ -12,24 +12,24 @@ enum ImportFrontend {
     /// Converts `input` and writes the recordings; returns one report line per file written
     /// (and per skipped item).
     static func run(input: String, output: String, overwrite: Bool) throws -> [String] {
-        let bytes: [UInt8]
+        let found: (kind: LogImporter.Kind?, recordings: [ImportedRecording])
         do {
-            bytes = try readAll(input)
+            found = try LogImporter.importFile(input)
         } catch let error as RecordingError {
-            throw Failure(message: error.description, exitCode: ExitCodes.cannotRead)
+            throw Failure(message: error.description, exitCode: ExitCodes.code(for: error))
         }
-        guard let kind = LogImporter.detect(prefix: bytes) else {
+        guard let kind = found.kind else {
             throw Failure(
                 message:
                     "\(input): not a supported log: line 1 starts no HAR file, JSON array of events or JSONL event log.",
                 exitCode: ExitCodes.notARecording)
         }
-        let recordings: [ImportedRecording]
-        do {
-            recordings = try LogImporter.importBytes(bytes, kind: kind, name: input)
-        } catch let error as RecordingError {
-            throw Failure(message: error.description, exitCode: ExitCodes.notARecording)
+        guard kind != .recording else {
+            throw Failure(
+                message: "\(input): cannot import: it is already an rtscope recording.",
+                exitCode: ExitCodes.notARecording)
         }
+        let recordings = found.recordings
         var report: [String] = []
         for (index, recording) in recordings.enumerated() {
             let path = recordings.count == 1 ? output : numbered(output, index + 1)
@@ -38,23 +38,20 @@ enum ImportFrontend {
                     message: "\(path): already exists; pass --force to overwrite it.", exitCode: ExitCodes.cannotWrite)
             }
             do {
-                let encoded = try recording.encoded()
                 if path == "-" {
-                    let out = Output()
-                    out.write(bytes: encoded)
-                    try out.finish()
+                    try recording.write(toDescriptor: 1, name: "standard output")
                 } else {
-                    try OutputFile.write(encoded, to: path)
+                    try recording.write(to: path)
                 }
             } catch {
                 throw Failure(message: "\(error)", exitCode: ExitCodes.cannotWrite)
             }
-            let inferred = recording.frames.filter(\.directionInferred).count
-            report.append(
-                "wrote \(path): \(recording.frames.count) frames from \(kind.rawValue)"
-                    + (recording.header.conn.map { " connection \($0)" } ?? "")
-                    + (inferred > 0 ? ", \(inferred) with inferred direction" : "")
-                    + (recording.header.imported?.timed == false ? ", no timestamps in the source" : ""))
+            let inferred = recording.inferredCount
+            var line = "wrote \(path): \(recording.frameCount) frames from \(kind.rawValue)"
+            if let conn = recording.header.conn { line += " connection \(conn)" }
+            if inferred > 0 { line += ", \(inferred) with inferred direction" }
+            if recording.header.imported?.timed == false { line += ", no timestamps in the source" }
+            report.append(line)
             report += recording.warnings.map { "\(input): warning: \($0)" }
         }
         return report
@@ -66,16 +63,5 @@ enum ImportFrontend {
         let ext = (path as NSString).pathExtension
         let stem = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
         return ext.isEmpty ? "\(stem).\(n)" : "\(stem).\(n).\(ext)"
-    }
-
-    private static func readAll(_ path: String) throws -> [UInt8] {
-        let source = try FileSource(path: path)
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[..<n])
-        }
     }
 }

@@ -29,10 +29,13 @@ public struct Frame: Sendable, Hashable {
     public var payload: [UInt8]
     /// Close status code, for `close` frames that carry one.
     public var closeCode: Int?
+    /// Whether secrets were replaced in `payload` (`PayloadRedactor`), so it is no longer byte for byte.
+    public var redacted = false
 
     public init(
         seq: Int, tUs: Int64, wall: String? = nil, conn: String? = nil, direction: Direction,
-        directionInferred: Bool = false, opcode: Opcode, fin: Bool = true, payload: [UInt8], closeCode: Int? = nil
+        directionInferred: Bool = false, opcode: Opcode, fin: Bool = true, payload: [UInt8], closeCode: Int? = nil,
+        redacted: Bool = false
     ) {
         self.seq = seq
         self.tUs = tUs
@@ -44,6 +47,7 @@ public struct Frame: Sendable, Hashable {
         self.fin = fin
         self.payload = payload
         self.closeCode = closeCode
+        self.redacted = redacted
     }
 
     /// A text frame carrying `text`.

@@ -60,6 +60,7 @@ public struct FrameEncoder: ~Copyable {
         out.append(contentsOf: frame.opcode.rawValue.utf8)
         out.append(UInt8(ascii: "\""))
         if !frame.fin { out.append(contentsOf: ",\"fin\":false".utf8) }
+        if frame.redacted { out.append(contentsOf: ",\"redacted\":true".utf8) }
         switch frame.opcode {
         case .text, .error:
             if embeddable(payload) {

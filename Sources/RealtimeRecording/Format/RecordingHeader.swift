@@ -9,6 +9,20 @@ public import RealtimeProtocol
 public struct RecordingHeader: Sendable, Equatable, Codable {
     public static let formatName = "rtscope-recording"
 
+    /// Whether `line` (valid JSON or not) looks like a header line.
+    ///
+    /// It does when it starts with `{"format":` or holds `"rtscope-recording"`: two independent marks, so one damaged
+    /// byte leaves at least one of them.
+    public static func looksLikeHeader(_ line: some Collection<UInt8>) -> Bool {
+        let start = Array("{\"format\":".utf8)
+        let name = Array("\"\(formatName)\"".utf8)
+        var bytes = Array(line.prefix(4096))
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.starts(with: start) { return true }
+        guard bytes.count >= name.count else { return false }
+        return (0...(bytes.count - name.count)).contains { bytes[$0..<($0 + name.count)].elementsEqual(name) }
+    }
+
     /// Always `formatName`.
     public var format: String
     /// The format version this file was written in.

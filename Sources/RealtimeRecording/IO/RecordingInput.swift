@@ -1,7 +1,7 @@
 import Foundation
 
 /// Opens anything rtscope reads as a `RecordingReader`: a recording (streamed, constant memory), or a log that
-/// `LogImporter` converts in memory first (HAR, JSON array, JSONL of events).
+/// `LogImporter` converts first (HAR, JSON array, JSONL of events; streamed into temporary files).
 ///
 /// Works on standard input (`-`) too: the first bytes are sniffed, then handed back to the reader.
 public enum RecordingInput {
@@ -13,50 +13,37 @@ public enum RecordingInput {
         public let reader: RecordingReader
         /// The log format the input was imported from (`nil`: it was a recording).
         public let importedFrom: LogImporter.Kind?
+        /// The recordings an import made (empty for a recording), in the order the reader reads them.
+        public let imported: [ImportedRecording]
         /// Importer warnings (items skipped), one sentence each.
-        public let importWarnings: [String]
+        public var importWarnings: [String] { imported.flatMap(\.warnings) }
     }
 
     /// - Throws: `RecordingError` when the file cannot be read or is neither a recording nor a supported log.
     public static func open(_ path: String, options: RecordingReader.Options = .init()) throws -> Opened {
         let file = try FileSource(path: path)
-        var prefix = [UInt8](repeating: 0, count: sniffBytes)
-        var filled = 0
-        var eof = false
-        while filled < sniffBytes {
-            let n = try prefix.withUnsafeMutableBytes {
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
-            }
-            if n == 0 {
-                eof = true
-                break
-            }
-            filled += n
-            if prefix[(filled - n)..<filled].contains(0x0A) { break }
-        }
-        prefix.removeSubrange(filled...)
+        let (prefix, eof) = try sniff(file)
         let kind = LogImporter.detect(prefix: prefix, complete: eof)
+        let source = PrefixedSource(prefix, then: eof ? nil : file, name: path)
         switch kind {
         case nil where !holdsRecordingLines(prefix):
             throw RecordingError.notARecording(
                 path: path,
-                detail: "from line 1 on, its first \(filled < sniffBytes ? "\(filled) bytes hold" : "64 KiB hold") "
+                detail:
+                    "from line 1 on, its first \(prefix.count < sniffBytes ? "\(prefix.count) bytes hold" : "64 KiB hold") "
                     + "no recording header, frame or event")
         case .recording?, nil:
             // A damaged recording (a frame line among bad ones) is read as a recording so the reader
             // reports what is wrong, line by line.
-            let source = PrefixedSource(prefix, then: eof ? nil : file, name: path)
             return Opened(
-                reader: RecordingReader(source: source, options: options), importedFrom: nil, importWarnings: [])
+                reader: RecordingReader(source: source, options: options), importedFrom: nil, imported: [])
         case let importKind?:
-            var all = prefix
-            if !eof { try readRest(file, into: &all) }
-            let recordings = try LogImporter.importBytes(all, kind: importKind, name: path)
-            var bytes: [UInt8] = []
-            for recording in recordings { bytes += try recording.encoded() }
+            // Streamed: the recordings are spooled to temporary files and read back from there.
+            let recordings = try LogImporter.importSource(source, kind: importKind, name: path)
+            let parts = try recordings.map { try $0.source(name: path) }
             return Opened(
-                reader: RecordingReader(source: MemorySource(bytes, name: path), options: options),
-                importedFrom: importKind, importWarnings: recordings.flatMap(\.warnings))
+                reader: RecordingReader(source: ChainSource(parts, name: path), options: options),
+                importedFrom: importKind, imported: recordings)
         }
     }
 
@@ -86,13 +73,24 @@ public enum RecordingInput {
         return blank && !rest.contains(where: { ![0x20, 0x09, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) })
     }
 
-    private static func readRest(_ source: FileSource, into bytes: inout [UInt8]) throws {
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { return }
-            bytes.append(contentsOf: chunk[..<n])
+    /// The first bytes of `file`: up to `sniffBytes`, stopping after the read that brings the first newline.
+    static func sniff(_ file: FileSource) throws -> (prefix: [UInt8], eof: Bool) {
+        var prefix = [UInt8](repeating: 0, count: sniffBytes)
+        var filled = 0
+        var eof = false
+        while filled < sniffBytes {
+            let n = try prefix.withUnsafeMutableBytes {
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+            }
+            if n == 0 {
+                eof = true
+                break
+            }
+            filled += n
+            if prefix[(filled - n)..<filled].contains(0x0A) { break }
         }
+        prefix.removeSubrange(filled...)
+        return (prefix, eof)
     }
 }
 

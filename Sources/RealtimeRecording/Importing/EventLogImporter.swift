@@ -1,67 +1,81 @@
 import Foundation
 import RealtimeProtocol
 
-/// Imports lists of events: JSON arrays and JSONL, bare events or wrapper objects.
-enum EventLogImporter {
+/// Imports lists of events (JSON arrays and JSONL, bare events or wrapper objects), one item at a time.
+///
+/// Memory: one item and its Foundation decoding; frames go to an `ImportSpool` as they are made.
+final class EventLogImporter {
     static let directionKeys = ["direction", "dir", "source", "from", "sender"]
     static let timeKeys = ["timestamp", "time", "ts", "t"]
 
-    /// Builds one recording from `items` (each one JSON value's bytes, no newlines).
-    static func recording(
-        _ items: [[UInt8]], from kind: LogImporter.Kind, name: String, fileName: String, created: Date
-    ) throws -> ImportedRecording {
-        var frames: [Frame] = []
-        var warnings: [String] = []
-        var firstTime: Double?
-        var timed = false
-        var dialect: Dialect?
-        var recordScanner = LineScanner(mode: .record)
-        let unit = kind == .jsonArray ? "item" : "line"
-        for (k, item) in items.enumerated() {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(item)) as? [String: Any] else {
-                warnings.append("\(unit) \(k + 1): skipped, not a JSON object")
-                continue
-            }
-            var eventBytes = item
-            var event = object
-            var explicit: Direction?
-            var time: Double?
-            if !(object["type"] is String), let inner = object["event"] as? [String: Any] {
-                // A wrapper: slice the inner event's bytes so they stay exactly as written.
-                _ = item.withUnsafeBytes { recordScanner.scan($0) }
-                if let span = recordScanner.fields.span(.event) {
-                    eventBytes = Array(item[span.start..<span.end])
-                }
-                event = inner
-                explicit =
-                    directionKeys.lazy.compactMap { (object[$0] as? String).flatMap(Direction.init(word:)) }.first
-                time = timeKeys.lazy.compactMap { seconds(object[$0]) }.first
-            }
-            guard let type = event["type"] as? String else {
-                warnings.append("\(unit) \(k + 1): skipped, the event has no string \"type\"")
-                continue
-            }
-            if let time {
-                timed = true
-                firstTime = firstTime ?? time
-            }
-            dialect = dialect ?? DialectHints.fromEventType(type)
-            let direction = explicit ?? inferDirection(type: type, eventID: event["event_id"] as? String)
-            let tUs = time.map { Int64((($0 - (firstTime ?? $0)) * 1_000_000).rounded()) } ?? 0
-            frames.append(
-                Frame(
-                    seq: frames.count + 1, tUs: max(0, tUs),
-                    wall: time.map { RecordingFormat.wallClock(Date(timeIntervalSince1970: $0)) }, conn: "import",
-                    direction: direction, directionInferred: explicit == nil, opcode: .text, payload: eventBytes))
+    private let kind: LogImporter.Kind
+    private let spool: ImportSpool
+    private var warnings: [String] = []
+    private var firstTime: Double?
+    private var timed = false
+    private var dialect: Dialect?
+    private var recordScanner = LineScanner(mode: .record)
+    private var unit: String { kind == .jsonArray ? "item" : "line" }
+
+    init(kind: LogImporter.Kind) throws {
+        self.kind = kind
+        spool = try ImportSpool()
+    }
+
+    /// Adds item `number` (1-based): one JSON value's bytes, without newlines.
+    func add(_ item: [UInt8], number: Int) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(item)) as? [String: Any] else {
+            warnings.append("\(unit) \(number): skipped, not a JSON object")
+            return
         }
-        guard !frames.isEmpty else {
+        var eventBytes = item
+        var event = object
+        var explicit: Direction?
+        var time: Double?
+        if !(object["type"] is String), let inner = object["event"] as? [String: Any] {
+            // A wrapper: slice the inner event's bytes so they stay exactly as written.
+            _ = item.withUnsafeBytes { recordScanner.scan($0) }
+            if let span = recordScanner.fields.span(.event) {
+                eventBytes = Array(item[span.start..<span.end])
+            }
+            event = inner
+            explicit =
+                Self.directionKeys.lazy.compactMap { (object[$0] as? String).flatMap(Direction.init(word:)) }.first
+            time = Self.timeKeys.lazy.compactMap { Self.seconds(object[$0]) }.first
+        }
+        guard let type = event["type"] as? String else {
+            warnings.append("\(unit) \(number): skipped, the event has no string \"type\"")
+            return
+        }
+        if let time {
+            timed = true
+            firstTime = firstTime ?? time
+        }
+        dialect = dialect ?? DialectHints.fromEventType(type)
+        let clean = PayloadRedactor.redact(eventBytes)
+        let direction = explicit ?? Self.inferDirection(type: type, eventID: event["event_id"] as? String)
+        let tUs = time.map { Int64((($0 - (firstTime ?? $0)) * 1_000_000).rounded()) } ?? 0
+        try spool.append(
+            Frame(
+                seq: 0, tUs: max(0, tUs),
+                wall: time.map { RecordingFormat.wallClock(Date(timeIntervalSince1970: $0)) }, conn: "import",
+                direction: direction, directionInferred: explicit == nil, opcode: .text,
+                payload: clean ?? eventBytes, redacted: clean != nil))
+    }
+
+    /// The recording of the items added.
+    /// - Throws: `RecordingError.importFailed` when no item was an event.
+    func finish(name: String, fileName: String, created: Date) throws -> ImportedRecording {
+        try spool.finish()
+        guard spool.frames > 0 else {
             throw RecordingError.importFailed(path: name, detail: "no event with a \"type\" was found")
         }
         let header = RecordingHeader(
             created: RecordingFormat.wallClock(created), source: "import", conn: "import", dialect: dialect,
+            redacted: spool.redacted ? [PayloadRedactor.headerNote] : nil,
             imported: ImportInfo(from: kind.rawValue, file: fileName, timed: timed),
             note: timed ? nil : "the source had no timestamps: every t_us is 0")
-        return ImportedRecording(header: header, frames: frames, warnings: warnings)
+        return ImportedRecording(header: header, warnings: warnings, spool: spool)
     }
 
     /// The direction the catalog gives a type; for unknown types, the console's heuristic

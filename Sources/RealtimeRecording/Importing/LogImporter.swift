@@ -1,26 +1,6 @@
 public import Foundation
 import RealtimeProtocol
 
-/// A recording produced in memory by an importer: a header and its frames.
-public struct ImportedRecording: Sendable {
-    public var header: RecordingHeader
-    public var frames: [Frame]
-    /// Items of the source that could not be imported, one sentence each (with item or line number).
-    public var warnings: [String] = []
-
-    /// The recording encoded as format v1 bytes (header line, then one line per frame).
-    public func encoded() throws -> [UInt8] {
-        var out = try header.encodedLine()
-        out.append(0x0A)
-        var encoder = FrameEncoder()
-        for frame in frames {
-            out.append(contentsOf: encoder.line(for: frame))
-            out.append(0x0A)
-        }
-        return out
-    }
-}
-
 /// Turns other tools' logs into recordings.
 ///
 /// Accepted inputs (detected from content, not from the file name):
@@ -54,7 +34,11 @@ public enum LogImporter {
         if line.last == 0x0D { line.removeLast() }
         var scanner = LineScanner(mode: .record)
         let valid = line.withUnsafeBytes { scanner.scan($0) == nil }
-        guard valid else { return .har }  // a multi-line (pretty) JSON document, or one long line cut by the prefix
+        guard valid else {
+            // A damaged header line: read as a recording, so its frames are kept and the header is reported.
+            if RecordingHeader.looksLikeHeader(line) { return .recording }
+            return .har  // a multi-line (pretty) JSON document, or one long line cut by the prefix
+        }
         let fields = scanner.fields
         if fields.has(.format) || (fields.has(.dir) && fields.has(.op)) { return .recording }
         guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
@@ -75,43 +59,68 @@ public enum LogImporter {
         return text.contains("\"type\"") || text.contains("\"event\"") ? .jsonlEvents : nil
     }
 
-    /// Imports `bytes` (the whole file) of the given kind.
-    /// - Parameter name: the source's file name, recorded in the header.
-    /// - Throws: `RecordingError.importFailed` with a one-sentence reason.
+    /// Imports `bytes` (the whole file) of the given kind (see `importSource`).
     public static func importBytes(_ bytes: [UInt8], kind: Kind, name: String, created: Date = Date()) throws
         -> [ImportedRecording]
     {
+        try importSource(MemorySource(bytes, name: name), kind: kind, name: name, created: created)
+    }
+
+    /// Imports the log read from `source`, streaming.
+    ///
+    /// Memory stays at about one item (an event, a HAR message) plus a read chunk whatever the input's size: items
+    /// are decoded one at a time and frame lines go to unlinked temporary files (`ImportedRecording` reads them back).
+    /// - Parameter name: the source's file name, recorded in the header.
+    /// - Throws: `RecordingError.importFailed` with a one-sentence reason; `RecordingError.cannotRead`/`cannotWrite`
+    ///   when the input cannot be read or no temporary file can be written.
+    public static func importSource(_ source: any ByteSource, kind: Kind, name: String, created: Date = Date()) throws
+        -> [ImportedRecording]
+    {
         let fileName = (name as NSString).lastPathComponent
+        let cursor = JSONCursor(source)
         switch kind {
         case .recording:
             throw RecordingError.importFailed(path: name, detail: "it is already an rtscope recording")
         case .har:
-            return try HARImporter.importHAR(bytes, name: name, fileName: fileName, created: created)
+            return try HARImporter.importHAR(cursor, name: name, fileName: fileName, created: created)
         case .jsonArray:
-            guard (try? JSONSerialization.jsonObject(with: Data(bytes))) is [Any] else {
-                throw RecordingError.importFailed(
-                    path: name, detail: "the file starts with '[' but is not a valid JSON array")
+            let invalid = "the file starts with '[' but is not a valid JSON array"
+            let importer = try EventLogImporter(kind: .jsonArray)
+            do {
+                try cursor.elements(invalid) { k in
+                    guard let item = try cursor.value(keep: true) else { throw cursor.failure(invalid) }
+                    try importer.add(JSONBytes.minify(item), number: k + 1)
+                }
+                guard try cursor.peek() == nil else { throw cursor.failure(invalid) }
+            } catch RecordingError.importFailed(_, let detail) where !detail.hasPrefix(invalid) {
+                throw RecordingError.importFailed(path: name, detail: "\(invalid): \(detail)")
             }
-            let minified = JSONBytes.minify(bytes)
-            let elements = JSONBytes.arrayElements(minified)
-            let items = elements.map { Array(minified[$0]) }
-            return [
-                try EventLogImporter.recording(
-                    items, from: .jsonArray, name: name, fileName: fileName, created: created)
-            ]
+            return [try importer.finish(name: name, fileName: fileName, created: created)]
         case .jsonlEvents:
-            var items: [[UInt8]] = []
-            for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
-                var line = Array(raw)
+            let importer = try EventLogImporter(kind: .jsonlEvents)
+            var number = 0
+            while var line = try cursor.line() {
+                number += 1
                 if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
-                if line.last == 0x0D { line.removeLast() }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                items.append(line)
+                try importer.add(line, number: number)
             }
-            return [
-                try EventLogImporter.recording(
-                    items, from: .jsonlEvents, name: name, fileName: fileName, created: created)
-            ]
+            return [try importer.finish(name: name, fileName: fileName, created: created)]
         }
+    }
+
+    /// Detects and imports the log at `path` (`-`: standard input), streaming.
+    ///
+    /// Returns the kind found (`nil`: not something rtscope reads; `.recording`: nothing was imported) and the
+    /// recordings. - Throws: `RecordingError` as `importSource` does, or `cannotOpen` when the file cannot be opened.
+    public static func importFile(_ path: String, created: Date = Date()) throws -> (
+        kind: Kind?, recordings: [ImportedRecording]
+    ) {
+        let file = try FileSource(path: path)
+        let (prefix, eof) = try RecordingInput.sniff(file)
+        let kind = detect(prefix: prefix, complete: eof)
+        guard let kind, kind != .recording else { return (kind, []) }
+        let source = PrefixedSource(prefix, then: eof ? nil : file, name: path)
+        return (kind, try importSource(source, kind: kind, name: path, created: created))
     }
 }

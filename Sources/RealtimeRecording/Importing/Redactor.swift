@@ -1,3 +1,5 @@
+import Foundation
+
 /// Removes credentials from URLs, headers and subprotocol lists before anything is written.
 ///
 /// Covers: `Authorization`, `api-key` and similar headers, cookies, `api-key=` / `key=` /
@@ -18,11 +20,19 @@ public enum Redactor {
     /// The browser subprotocol that carries a key (`openai-insecure-api-key.<key>`).
     public static let insecureKeyPrefix = "openai-insecure-api-key."
 
-    /// A URL with secret query values replaced.
+    /// A URL with secret query values replaced, and its userinfo (`user:password@`) and fragment (`#…`) removed
+    /// (noted as `url:userinfo` and `url:fragment`): neither is ever needed to read a recording, and both can hold
+    /// a credential.
     public static func url(_ url: String, removed: inout [String]) -> String {
+        var url = url
+        if let hash = url.firstIndex(of: "#") {
+            url = String(url[..<hash])
+            note("url:fragment", &removed)
+        }
+        url = withoutUserinfo(url, removed: &removed)
         guard let q = url.firstIndex(of: "?") else { return url }
         let base = url[..<q]
-        let (query, fragment) = splitFragment(String(url[url.index(after: q)...]))
+        let query = String(url[url.index(after: q)...])
         let parts = query.split(separator: "&", omittingEmptySubsequences: false).map { part -> String in
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(pieces[0])
@@ -30,7 +40,16 @@ public enum Redactor {
             note("query:\(name.lowercased())", &removed)
             return "\(name)=\(placeholder)"
         }
-        return base + "?" + parts.joined(separator: "&") + fragment
+        return base + "?" + parts.joined(separator: "&")
+    }
+
+    /// `url` without `user:password@` in its authority (a path-only target is returned as it is).
+    private static func withoutUserinfo(_ url: String, removed: inout [String]) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let authorityEnd = url[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" } ?? url.endIndex
+        guard let at = url[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return url }
+        note("url:userinfo", &removed)
+        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
     }
 
     /// Headers (lower-cased names) with secret values replaced.
@@ -63,11 +82,6 @@ public enum Redactor {
 
     private static func note(_ what: String, _ removed: inout [String]) {
         if !removed.contains(what) { removed.append(what) }
-    }
-
-    private static func splitFragment(_ s: String) -> (String, String) {
-        guard let hash = s.firstIndex(of: "#") else { return (s, "") }
-        return (String(s[..<hash]), String(s[hash...]))
     }
 }
 

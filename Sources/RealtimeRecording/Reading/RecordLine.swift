@@ -125,6 +125,7 @@ public struct RecordLine {
             seq: Int(integer(.seq) ?? Int64(number)), tUs: tUs, wall: string(.wall), conn: string(.conn),
             direction: direction, directionInferred: fields.span(.dirInferred).map { slice($0).first == 0x74 } ?? false,
             opcode: opcode, fin: fields.span(.fin).map { slice($0).first != 0x66 } ?? true, payload: payload,
-            closeCode: integer(.code).map { Int($0) })
+            closeCode: integer(.code).map { Int($0) },
+            redacted: fields.kind(.redacted) == .bool && fields.span(.redacted).map { slice($0).first == 0x74 } == true)
     }
 }

@@ -145,6 +145,15 @@ public final class RecordingReader {
         }
     }
 
+    /// The issue for a first line that looks like a header but cannot be read as one; the frames are then read as
+    /// version 1 without a second, missing-header warning.
+    private func damagedHeader(_ number: Int, _ offset: Int64, _ why: String) -> ReaderIssue {
+        checkedForHeader = true
+        return issue(
+            .badHeader, .error, number, offset,
+            "the header line is damaged (\(why)); its metadata is lost and the frames are read as format version 1")
+    }
+
     private func tooLong(_ line: Int, _ offset: Int64, _ length: Int) -> ReaderIssue {
         ReaderIssue(
             code: .lineTooLong, severity: .error, line: line, offset: offset,
@@ -178,6 +187,9 @@ public final class RecordingReader {
             return try body(.issue(issue(.blankLine, .note, number, offset, "blank line skipped")))
         }
         if let error = scanner.scan(bytes) {
+            if number == 1, options.startLine == 0, terminated, RecordingHeader.looksLikeHeader(bytes) {
+                return try body(.issue(damagedHeader(number, offset, "invalid JSON: \(error.description)")))
+            }
             let problem =
                 terminated
                 ? issue(.invalidJSON, .error, number, offset, "invalid JSON: \(error.description)")
@@ -194,6 +206,9 @@ public final class RecordingReader {
             return try header(line, body)
         }
         guard line.direction != nil, line.opcode != nil else {
+            if number == 1, options.startLine == 0, !fields.has(.dir), RecordingHeader.looksLikeHeader(bytes) {
+                return try body(.issue(damagedHeader(number, offset, "its format is not \"rtscope-recording\"")))
+            }
             let what =
                 line.direction == nil ? "\"dir\" (c2s or s2c)" : fields.span(.op) == nil ? "\"op\"" : "a known \"op\""
             let hint =
@@ -224,6 +239,7 @@ public final class RecordingReader {
         do {
             decoded = try JSONDecoder().decode(RecordingHeader.self, from: Data(line.bytes))
         } catch {
+            if !sawContent { checkedForHeader = true }  // reported here, not again as missing
             return try body(
                 .issue(
                     issue(

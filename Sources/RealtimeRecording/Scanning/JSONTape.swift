@@ -26,6 +26,9 @@ public final class JSONTape: @unchecked Sendable {
     /// The document's bytes and nodes; replaced only by `parse(_:reusing:)` while nothing else holds the tape.
     private(set) var bytes: [UInt8]
     private(set) var nodes: [Node]
+    /// The first member found whose key repeats an earlier key of the same object, or -1 (the document then has no
+    /// repeated keys, and a lookup can stop at the first match).
+    private(set) var duplicateNode: Int32 = -1
     /// Parse scratch, kept with the tape so a reused tape parses without allocating.
     private var stack: [(Int32, Int32)] = []
 
@@ -41,8 +44,11 @@ public final class JSONTape: @unchecked Sendable {
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
         var nodes: [Node] = []
         var stack: [(Int32, Int32)] = []
-        guard build(bytes, into: &nodes, stack: &stack) else { return nil }
-        return JSONValue(tape: JSONTape(bytes: bytes, nodes: nodes), index: 0)
+        var duplicate: Int32 = -1
+        guard build(bytes, into: &nodes, stack: &stack, duplicate: &duplicate) else { return nil }
+        let tape = JSONTape(bytes: bytes, nodes: nodes)
+        tape.duplicateNode = duplicate
+        return JSONValue(tape: tape, index: 0)
     }
 
     /// Parses the bytes of a buffer (copied).
@@ -62,12 +68,19 @@ public final class JSONTape: @unchecked Sendable {
         reused.bytes.removeAll(keepingCapacity: true)
         reused.bytes.append(contentsOf: raw.assumingMemoryBound(to: UInt8.self))  // typed: one memcpy
         reused.nodes.removeAll(keepingCapacity: true)
-        guard build(reused.bytes, into: &reused.nodes, stack: &reused.stack) else { return nil }
+        reused.duplicateNode = -1
+        guard build(reused.bytes, into: &reused.nodes, stack: &reused.stack, duplicate: &reused.duplicateNode) else {
+            return nil
+        }
         return JSONValue(tape: reused, index: 0)
     }
 
-    /// Builds the nodes of `bytes`; `stack` is scratch (containers open at the current point), reused across parses.
-    private static func build(_ bytes: [UInt8], into nodes: inout [Node], stack: inout [(Int32, Int32)]) -> Bool {
+    /// Builds the nodes of `bytes`.
+    ///
+    /// `stack` is scratch (containers open at the current point), reused across parses. `duplicate` gets the first member whose key repeats one of its object (see `duplicateNode`).
+    private static func build(
+        _ bytes: [UInt8], into nodes: inout [Node], stack: inout [(Int32, Int32)], duplicate: inout Int32
+    ) -> Bool {
         stack.removeAll(keepingCapacity: true)
         return bytes.withUnsafeBufferPointer { buf -> Bool in
             guard let p = buf.baseAddress else { return false }
@@ -106,6 +119,9 @@ public final class JSONTape: @unchecked Sendable {
                 if p[i] == 0x7D || p[i] == 0x5D {
                     guard let top = stack.popLast() else { return false }
                     nodes[Int(top.0)].end = Int32(i + 1)
+                    if duplicate < 0, nodes[Int(top.0)].kind == 1, nodes[Int(top.0)].count > 1 {
+                        duplicate = repeatedKey(in: top.0, nodes, p)
+                    }
                     i += 1
                     if stack.isEmpty { break }
                     skipSpace()
@@ -170,12 +186,62 @@ public final class JSONTape: @unchecked Sendable {
 }
 
 extension JSONTape {
-    /// The node index of member `name` of the object at `index`.
+    /// The first member of the object at `index` whose key repeats an earlier member's key, or -1.
+    ///
+    /// Cost: key lengths compared pairwise (bytes only when lengths match) up to 16 members; above that, key hashes
+    /// sorted, so a huge object costs O(n log n), never O(n²).
+    fileprivate static func repeatedKey(in index: Int32, _ nodes: [Node], _ p: UnsafePointer<UInt8>) -> Int32 {
+        func same(_ a: Node, _ b: Node) -> Bool {
+            let length = Int(a.keyEnd - a.keyStart)
+            return length == Int(b.keyEnd - b.keyStart)
+                && memcmp(p + Int(a.keyStart), p + Int(b.keyStart), length) == 0
+        }
+        if nodes[Int(index)].count <= 16 {
+            var b = nodes[Int(index + 1)].next
+            while b >= 0 {
+                var a = index + 1
+                while a != b {
+                    if same(nodes[Int(a)], nodes[Int(b)]) { return b }
+                    a = nodes[Int(a)].next
+                }
+                b = nodes[Int(b)].next
+            }
+            return -1
+        }
+        var keyed: [(hash: UInt64, node: Int32)] = []
+        keyed.reserveCapacity(Int(nodes[Int(index)].count))
+        var k = index + 1
+        while k >= 0 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in Int(nodes[Int(k)].keyStart)..<Int(nodes[Int(k)].keyEnd) {
+                hash = (hash ^ UInt64(p[b])) &* 0x0000_0100_0000_01B3
+            }
+            keyed.append((hash, k))
+            k = nodes[Int(k)].next
+        }
+        keyed.sort { ($0.hash, $0.node) < ($1.hash, $1.node) }
+        var found: Int32 = -1
+        var run = 0
+        for j in 1..<keyed.count {
+            if keyed[j].hash != keyed[run].hash {
+                run = j
+                continue
+            }
+            for r in run..<j where same(nodes[Int(keyed[r].node)], nodes[Int(keyed[j].node)]) {
+                found = found < 0 ? keyed[j].node : min(found, keyed[j].node)
+                break
+            }
+        }
+        return found
+    }
+
+    /// The node index of member `name` of the object at `index` (the last one, when the key repeats).
     func member(of index: Int32, named name: UnsafeRawBufferPointer) -> Int32? {
         let parent = nodes[Int(index)]
         guard parent.kind == 1, parent.count > 0 else { return nil }
         return bytes.withUnsafeBytes { raw -> Int32? in
             guard let base = raw.baseAddress else { return nil }
+            var found: Int32?
             var k = index + 1
             while k >= 0 {
                 let child = nodes[Int(k)]
@@ -183,11 +249,12 @@ extension JSONTape {
                     name.count == 0
                         || name.baseAddress.map({ memcmp(base + Int(child.keyStart), $0, name.count) == 0 }) == true
                 {
-                    return k
+                    if duplicateNode < 0 { return k }  // no repeated keys: the first match is the only one
+                    found = k
                 }
                 k = child.next
             }
-            return nil
+            return found
         }
     }
 

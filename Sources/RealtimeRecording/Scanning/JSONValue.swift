@@ -86,6 +86,16 @@ public struct JSONValue: @unchecked Sendable {
         return out
     }
 
+    /// The first key in the document that repeats a key of the same object (`nil` when none does).
+    ///
+    /// Lookups then read the last member of that name, as `JSONSerialization`, `jq` and JavaScript do.
+    public var repeatedKey: String? {
+        tape.duplicateNode < 0 ? nil : JSONValue(tape: tape, index: tape.duplicateNode).key
+    }
+
+    /// Whether some object in the document repeats a key (see `repeatedKey`); no allocation.
+    public var hasRepeatedKeys: Bool { tape.duplicateNode >= 0 }
+
     /// The member key of this value inside its object.
     public var key: String? {
         let n = node
@@ -142,7 +152,7 @@ public struct JSONValue: @unchecked Sendable {
 
     /// Finds the members named `keys` in one pass over an object, as node numbers of this value's tape.
     ///
-    /// As the subscript does, the first member of each name counts: `found[k]` is the node of `keys[k]`, or -1.
+    /// As the subscript does, the last member of each name counts: `found[k]` is the node of `keys[k]`, or -1.
     /// `found` is reused storage, resized to `keys.count`. Read the nodes with `member(_:)` or `kind(ofNode:)`.
     /// Returns `false` (and finds nothing) when this is not an object.
     public func memberNodes(_ keys: [[UInt8]], into found: inout [Int32]) -> Bool {
@@ -157,7 +167,7 @@ public struct JSONValue: @unchecked Sendable {
             while child >= 0 {
                 let n = tape.nodes[Int(child)]
                 let length = Int(n.keyEnd - n.keyStart)
-                for (k, key) in keys.enumerated() where key.count == length && found[k] < 0 {
+                for (k, key) in keys.enumerated() where key.count == length {
                     let same = key.withUnsafeBytes { k in
                         k.baseAddress.map { memcmp(base + Int(n.keyStart), $0, length) == 0 } ?? true
                     }

@@ -181,7 +181,7 @@ extension LineScanner {
             case 5: return eq("event") ? 0xF0 : 0xFF
             case 6: return eq("format") ? slot(.format) : eq("reason") ? slot(.reason) : 0xFF
             case 7: return eq("version") ? slot(.version) : 0xFF
-            case 8: return eq("data_b64") ? slot(.dataB64) : 0xFF
+            case 8: return eq("data_b64") ? slot(.dataB64) : eq("redacted") ? slot(.redacted) : 0xFF
             case 12: return eq("dir_inferred") ? slot(.dirInferred) : 0xFF
             default: return 0xFF
             }

@@ -159,7 +159,10 @@ public struct LineScanner: ~Copyable {
                 if depth <= 3 {
                     setKey(depth, code: Key.none)
                     if depth > 1 {
-                        setCtx(depth, isObject ? childContext(parentCtx: parentCtx, key: parentKey) : Ctx.none)
+                        let child = isObject ? childContext(parentCtx: parentCtx, key: parentKey) : Ctx.none
+                        // A repeated `event`, `response` or `item`: forget what the earlier one captured.
+                        if child != Ctx.none { present &= ~Self.slotsCaptured(in: child) }
+                        setCtx(depth, child)
                     } else if !isObject {
                         setCtx(1, Ctx.none)
                     }
@@ -215,6 +218,21 @@ public struct LineScanner: ~Copyable {
         return ScanError(reason: i == 0 || expect == .value && depth == 0 ? .empty : .truncated, offset: n)
     }
 
+    /// The slot bits captured inside a context object (the event, `event.response`, `event.item`).
+    private static func slotsCaptured(in ctx: UInt8) -> UInt32 {
+        func bits(_ slots: [ScanSlot]) -> UInt32 { slots.reduce(0) { $0 | 1 << UInt32($1.rawValue) } }
+        switch ctx {
+        case Ctx.event:
+            return bits([
+                .type, .eventID, .responseID, .itemID, .callID, .previousItemID, .responseDotID, .itemDotID,
+                .itemDotCallID,
+            ])
+        case Ctx.response: return bits([.responseDotID])
+        case Ctx.item: return bits([.itemDotID, .itemDotCallID])
+        default: return 0
+        }
+    }
+
     private func childContext(parentCtx: UInt8, key: UInt8) -> UInt8 {
         switch (parentCtx, key) {
         case (Ctx.record, Key.openEvent): Ctx.event
@@ -232,9 +250,9 @@ public struct LineScanner: ~Copyable {
         if code == Key.openEvent { code = UInt8(ScanSlot.event.rawValue) }
         guard code < UInt8(ScanSlot.count) else { return }
         let bit: UInt32 = 1 << UInt32(code)
-        guard present & bit == 0 else { return }  // first occurrence wins
+        // A repeated key: the last occurrence wins, as in JSONTape, JSONSerialization, jq and JavaScript.
         present |= bit
-        if isEscaped { escaped |= bit }
+        escaped = isEscaped ? escaped | bit : escaped & ~bit
         spans[Int(code)] = span
         kinds[Int(code)] = kind.rawValue
     }

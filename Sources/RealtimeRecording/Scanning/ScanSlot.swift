@@ -6,7 +6,7 @@
 /// checks it), so the catalog stays the source of which ids exist.
 public enum ScanSlot: Int, CaseIterable, Sendable {
     // Record level.
-    case format, version, seq, tUs, wall, conn, dir, op, event, text, dataB64, code, reason, fin, dirInferred
+    case format, version, seq, tUs, wall, conn, dir, op, event, text, dataB64, code, reason, fin, dirInferred, redacted
     // Event level.
     case type, eventID, responseID, itemID, callID, previousItemID
     // Nested in the event.

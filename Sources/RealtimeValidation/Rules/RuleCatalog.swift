@@ -14,6 +14,11 @@ public enum RuleCatalog {
             "event-not-json-object", .error, "A text frame is not a JSON object with a string `type`.",
             requirement: "Every message is one JSON object with a string type.", source: "§1.5, inv. 1"),
         RuleInfo(
+            "duplicate-key", .warning,
+            "An object in an event has the same key twice (rtscope, like jq and JavaScript, reads the last one).",
+            requirement: "The names within a JSON object should be unique; parsers disagree on repeated ones.",
+            source: "RFC 8259 §4"),
+        RuleInfo(
             "unknown-event-type", .warning, "An event type the catalog does not know.",
             requirement: "Event types come from the protocol; new ones are reported, not rejected.",
             source: "§5 inv. 1"),
