@@ -99,10 +99,11 @@ final class ReadAhead: @unchecked Sendable {
                         object = line.eventValue(reusing: &tape)
                         if object == nil, let unused = tape { spare.append(unused) }
                     }
-                    batch.events.append(
-                        ValidatorEvent(
-                            line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
-                            object: object))
+                    var event = ValidatorEvent(
+                        line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
+                        object: object)
+                    if opcode == .error { event.note = line.string(.text) }
+                    batch.events.append(event)
                     if batch.events.count == batchSize {
                         send(batch)
                         batch = Batch()

@@ -11,7 +11,7 @@ struct ValidateCommandTests {
         }
         let result = try CLI.run(["validate"] + samples)
         #expect(result.status == 0)
-        #expect(result.stdout.contains("5 files checked against 52 rules: all passed"))
+        #expect(result.stdout.contains("5 files checked against 53 rules: all passed"))
     }
 
     @Test func warningsFailOnlyWithStrict() throws {
@@ -58,7 +58,7 @@ struct ValidateCommandTests {
         // The summary does not claim success for what was never read.
         #expect(
             missing.stdout.hasSuffix(
-                "1 file checked against 52 rules: all passed (failing at error); 1 could not be read: nope.jsonl.\n"))
+                "1 file checked against 53 rules: all passed (failing at error); 1 could not be read: nope.jsonl.\n"))
         #expect(try CLI.run(["validate", "--enable", "no-such-rule", "recordings/errors.jsonl"]).status == 64)
     }
 

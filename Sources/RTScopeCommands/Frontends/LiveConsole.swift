@@ -29,6 +29,10 @@ enum LiveConsole {
                 line(
                     "\(conn) ERROR cannot write the recording (\(message)); the connection is closed so that no frame goes unrecorded."
                 )
+            case .refused(let conn, let message):
+                line("\(conn) REFUSED \(SafeText.escape(message))")
+            case .notice(let message):
+                line("rtscope record: \(SafeText.escape(message))")
             case .finding(let conn, let finding):
                 line(
                     "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(SafeText.escape(finding.message))"
@@ -46,7 +50,8 @@ enum LiveConsole {
         )
         for c in connections {
             let outcome =
-                c.refusedStatus.map { "refused by the upstream (HTTP \($0))" }
+                c.connectFailure.map { "could not connect to the upstream (\($0))" }
+                ?? c.refusedStatus.map { "refused by the upstream (HTTP \($0))" }
                 ?? "\(c.frames) frames, \(c.findings.count) finding(s)"
             let files = c.paths.count > 1 ? " (\(c.paths.count) parts)" : ""
             line("  \(c.conn): \(outcome)\(c.path.map { " → \($0)" } ?? "")\(files)")

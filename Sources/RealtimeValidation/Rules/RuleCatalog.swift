@@ -7,7 +7,7 @@ import RealtimeRecording
 public enum RuleCatalog {
     public static let all: [RuleInfo] =
         identity + lifecycle + accumulation + conversation + correlation + numbers
-        + reader
+        + transport + reader
 
     static let identity: [RuleInfo] = [
         RuleInfo(
@@ -208,6 +208,15 @@ public enum RuleCatalog {
             requirement: "temperature 0.6–1.2; max tokens 1–4096 or \"inf\"; idle_timeout_ms 5000–30000; "
                 + "speed 0.25–1.5.",
             source: "§2.2, inv. 33"),
+    ]
+
+    /// Traffic the recording says did not get through (the proxy's `error` lines, a HAR's error entries).
+    static let transport: [RuleInfo] = [
+        RuleInfo(
+            "transport-error", .error,
+            "The recording holds a transport error instead of a frame: a frame over `record --max-frame-size` "
+                + "(not forwarded; the connection was closed with 1009), or an error entry of an imported log.",
+            requirement: "Every message of the session crossed the connection.", source: "docs/recording-format.md")
     ]
 
     /// Problems with the input itself, reported by the reader (`reader.<code>`).
