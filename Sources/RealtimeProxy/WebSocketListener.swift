@@ -20,7 +20,7 @@ public let maxFrameSize = 1 << 24
 /// included); a client over the limit gets HTTP 503 if it sends its request within a second, and
 /// is closed either way; past `maxConnections + 64` connections are closed as soon as they are
 /// accepted, so a flood cannot hold more descriptors than that. At the process's file limit
-/// NIO's accept backoff pauses accepting for a second instead of spinning.
+/// a `DescriptorGuard` sheds new connections for a second instead of letting the accept loop spin.
 public struct ListenerLimits: Sendable {
     public var handshakeTimeout: Duration = .seconds(10)
     public var maxConnections = 512
@@ -89,8 +89,11 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
     ) async throws -> WebSocketListener {
         let sslContext = try tls.map { try $0.makeContext() }
         let open = NIOLockedValueBox(0)
+        DescriptorGuard.raiseFileLimit()
+        let descriptors = DescriptorGuard(notice: notice)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { $0.pipeline.addHandler(descriptors) }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.recvAllocator, value: readBuffers)
             .bind(host: host, port: port) { channel in
@@ -111,8 +114,9 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                     let progress = NIOLockedValueBox(
                         (requested: false, handedOver: false, closed: false, abandoned: false))
                     // No request (or no TLS handshake) within the limit: close. Upgraded sessions are never cut.
+                    let shed = openNow > limits.maxConnections + 64 || descriptors.shedding.withLockedValue { $0 }
                     let timeout: Duration =
-                        openNow > limits.maxConnections + 64
+                        shed
                         ? .zero : overLimit ? min(limits.handshakeTimeout, .seconds(1)) : limits.handshakeTimeout
                     let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
                         if !progress.withLockedValue({ $0.requested }) { channel.close(promise: nil) }
@@ -194,6 +198,7 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                         configuration: .init(upgradeConfiguration: configuration))
                 }
             }
+        try await DescriptorGuard.shortenAcceptBackoff(on: channel.channel)
         return WebSocketListener(channel: channel)
     }
 

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `rtscope record` at the file-descriptor limit: a child process under `ulimit -n 64`, flooded
+/// with idle loopback connections (bounded: 100 sockets, a few seconds, then SIGTERM).
+@Suite(.serialized)
+struct RecordLimitsTests {
+    @Test func atTheDescriptorLimitTheAcceptLoopNeitherSpinsNorLeavesClientsHanging() throws {
+        let out = CLI.temporaryPath("emfile")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c",
+            "ulimit -n 64; exec \"$0\" record --upstream ws://127.0.0.1:9/v1/realtime --listen 127.0.0.1:0 "
+                + "--out \"$1\" --quiet --handshake-timeout 60",
+            CLI.binary.path, out,
+        ]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        // The first line names the port: "rtscope record: listening on http://127.0.0.1:PORT → …".
+        var first = Data()
+        while !first.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first += chunk
+        }
+        let line = String(decoding: first, as: UTF8.self)
+        let portText = try #require(line.split(separator: "127.0.0.1:").dropFirst().first?.prefix { $0.isNumber })
+        let port = try #require(UInt16(portText))
+        var idle: [Int32] = []
+        defer { for fd in idle { close(fd) } }
+        for _ in 0..<100 {
+            guard let fd = Self.connect(port) else { break }
+            idle.append(fd)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let before = try Self.cpuSeconds(process.processIdentifier)
+        Thread.sleep(forTimeInterval: 2)
+        let used = try Self.cpuSeconds(process.processIdentifier) - before
+        #expect(used < 0.5, "the recorder used \(used) s of CPU in 2 s while out of descriptors")
+        // A new client is answered or closed at once, not left to time out.
+        let fd = try #require(Self.connect(port))
+        defer { close(fd) }
+        _ = "GET /v1/realtime HTTP/1.1\r\nHost: x\r\n\r\n".withCString { write(fd, $0, strlen($0)) }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&p, 1, 5000) == 1, "a new client got no answer within 5 s")
+    }
+
+    /// A blocking loopback connect that gives up after a second (a full backlog).
+    static func connect(_ port: UInt16) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(port.bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if connected == 0 { return fd }
+        close(fd)
+        return nil
+    }
+
+    /// User plus system CPU time of a process, from /proc.
+    static func cpuSeconds(_ pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        let ticks =
+            (Double(fields.count > 12 ? fields[11] : "0") ?? 0) + (Double(fields.count > 12 ? fields[12] : "0") ?? 0)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
