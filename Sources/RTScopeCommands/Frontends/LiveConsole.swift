@@ -50,7 +50,7 @@ enum LiveConsole {
         )
         for c in connections {
             let outcome =
-                c.connectFailure.map { "could not connect to the upstream (\($0))" }
+                c.connectFailure.map { "could not connect to the upstream: \($0)" }
                 ?? c.refusedStatus.map { "refused by the upstream (HTTP \($0))" }
                 ?? "\(c.frames) frames, \(c.findings.count) finding(s)"
             let files = c.paths.count > 1 ? " (\(c.paths.count) parts)" : ""
