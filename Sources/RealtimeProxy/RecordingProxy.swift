@@ -189,7 +189,10 @@ public final class RecordingProxy: Sendable {
                 subprotocol: protocolChosen.map { Redactor.subprotocols($0, removed: &redacted) })
             let header = RecordingHeader(
                 created: RecordingFormat.wallClock(Date()), source: "proxy", conn: conn, upstream: upstreamText,
-                dialect: dialect, handshake: handshake, redacted: redacted.isEmpty ? nil : redacted)
+                dialect: dialect, handshake: handshake, redacted: redacted.isEmpty ? nil : redacted,
+                note:
+                    "Recorded by rtscope record; frames over \(configuration.limits.maxFrameSize) bytes "
+                    + "(--max-frame-size) are not forwarded and appear as op \"error\" lines.")
             do {
                 let recorder = try ConnectionRecorder(
                     conn: conn, path: path(for: conn), header: header, observeFrames: configuration.observeFrames,

@@ -28,9 +28,10 @@ struct HardeningTests {
             [
                 "X-Auth-Token": "v1", "x-api-key": "v2", "Ocp-Apim-Subscription-Key": "v3", "Cookie": "v4",
                 "X-Goog-Signature": "v5", "Client-Secret": "v6", "User-Agent": "ua",
+                "x-ratelimit-remaining-tokens": "900",
             ], removed: &removed)
-        #expect(headers["user-agent"] == "ua")
-        #expect(Set(headers.values) == ["ua", "REDACTED"])
+        #expect(headers["user-agent"] == "ua" && headers["x-ratelimit-remaining-tokens"] == "900")
+        #expect(Set(headers.values) == ["ua", "900", "REDACTED"])
         for url in [
             "wss://x/openai/realtime?api-version=1&deployment=d;api-key=sk-semi",
             "wss://x/openai/realtime?deployment=d%3Bapi-key%3Dsk-semi",
@@ -150,6 +151,7 @@ struct HardeningTests {
         let errors = try recordedFrames(path).filter { $0.opcode == .error }
         #expect(errors.count == 1)
         #expect(errors.first.map { String(decoding: $0.payload, as: UTF8.self) }?.contains("65536-byte limit") == true)
+        #expect(try headerLine(path).contains("frames over 65536 bytes (--max-frame-size)"))
         let report = try ValidationRun.validate(path: path)
         #expect(report.findings.contains { $0.rule == "transport-error" })
         #expect(events.findingRules.contains("transport-error"))  // reported live, so the console prints it

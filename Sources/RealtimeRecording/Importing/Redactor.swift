@@ -17,10 +17,14 @@ public enum Redactor {
     ]
     static let secretWords = ["key", "token", "secret", "signature"]
 
-    /// Whether a header or query parameter called `name` carries a credential: its lower-cased name
-    /// contains key, token, secret or signature, or is one of `secretNames`.
+    /// Whether a header or query parameter called `name` carries a credential.
+    ///
+    /// True when its lower-cased name contains key, token, secret or signature, or is one of
+    /// `secretNames`. Not secrets although their names say so: `Sec-WebSocket-Key` (a nonce) and
+    /// the `x-ratelimit-*-tokens` counts.
     public static func isSecret(name: String) -> Bool {
         let name = name.lowercased()
+        if name == "sec-websocket-key" || name.hasPrefix("x-ratelimit-") { return false }
         return secretNames.contains(name) || secretWords.contains { name.contains($0) }
     }
 
