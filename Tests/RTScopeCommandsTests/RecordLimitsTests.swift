@@ -57,6 +57,60 @@ struct RecordLimitsTests {
         #expect(poll(&p, 1, 5000) == 1, "a new client got no answer within 5 s")
     }
 
+    @Test func anUnreachableUpstreamIsPrintedWhenItHappensAsAConnectFailure() throws {
+        let out = CLI.temporaryPath("unreachable")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        // A loopback port nothing listens on: bound, then closed.
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(probe, $0, length)
+                return getsockname(probe, $0, &length)
+            }
+        }
+        close(probe)
+        let closedPort = UInt16(bigEndian: address.sin_port)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = [
+            "record", "--upstream", "ws://127.0.0.1:\(closedPort)/v1/realtime", "--listen", "127.0.0.1:0", "--out", out,
+        ]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var first = Data()
+        while !first.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first += chunk
+        }
+        let line = String(decoding: first, as: UTF8.self)
+        let portText = try #require(line.split(separator: "127.0.0.1:").dropFirst().first?.prefix { $0.isNumber })
+        let port = try #require(UInt16(portText))
+        let fd = try #require(Self.connect(port))
+        let request =
+            "GET /v1/realtime HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        _ = request.withCString { write(fd, $0, strlen($0)) }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        _ = poll(&p, 1, 10_000)  // the 502
+        close(fd)
+        process.terminate()
+        let console = String(decoding: first + stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = console.split(separator: "\n")
+        let refused = try #require(lines.firstIndex { $0.contains("REFUSED could not connect to the upstream") })
+        let shutdown = try #require(lines.firstIndex { $0.contains("shutting down") })
+        #expect(refused < shutdown, "printed when it happened, before the Ctrl-C summary")
+        #expect(lines[refused].contains("connection refused"))
+        #expect(!console.contains("refused by the upstream"))
+    }
+
     /// A blocking loopback connect that gives up after a second (a full backlog).
     static func connect(_ port: UInt16) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
