@@ -148,7 +148,11 @@ struct HardeningTests {
         #expect(try await client.next()?.closeCode == 1009)
         await client.close()
         let path = try #require(await proxy.waitForConnections(1).first?.path)
-        let errors = try recordedFrames(path).filter { $0.opcode == .error }
+        let frames = try recordedFrames(path)
+        let errors = frames.filter { $0.opcode == .error }
+        // The proxy's 1009 to the client (s2c) and to the upstream (c2s) are recorded as its own.
+        let closes = frames.filter { $0.opcode == .close && $0.closeCode == 1009 }.map(\.direction)
+        #expect(Set(closes) == [.serverToClient, .clientToServer])
         #expect(errors.count == 1)
         #expect(errors.first.map { String(decoding: $0.payload, as: UTF8.self) }?.contains("65536-byte limit") == true)
         #expect(try headerLine(path).contains("frames over 65536 bytes (--max-frame-size)"))
