@@ -19,8 +19,9 @@ public let maxFrameSize = 1 << 24
 /// likes (Realtime sessions do). At most `maxConnections` connections are open at once (sessions
 /// included); a client over the limit gets HTTP 503 if it sends its request within a second, and
 /// is closed either way; past `maxConnections + 64` connections are closed as soon as they are
-/// accepted, so a flood cannot hold more descriptors than that. At the process's file limit
-/// a `DescriptorGuard` sheds new connections for a second instead of letting the accept loop spin.
+/// accepted, so a flood cannot hold more descriptors than that. At the process's file limit a
+/// `DescriptorGuard` closes new connections at once (until a second passes without EMFILE)
+/// instead of letting the accept loop spin.
 public struct ListenerLimits: Sendable {
     public var handshakeTimeout: Duration = .seconds(10)
     public var maxConnections = 512

@@ -24,18 +24,9 @@ struct RecordLimitsTests {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        defer { Self.stop(process) }
         // The first line names the port: "rtscope record: listening on http://127.0.0.1:PORT → …".
-        var first = Data()
-        while !first.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            first += chunk
-        }
-        let line = String(decoding: first, as: UTF8.self)
+        let line = Self.read(stdout, until: "\n")
         let portText = try #require(line.split(separator: "127.0.0.1:").dropFirst().first?.prefix { $0.isNumber })
         let port = try #require(UInt16(portText))
         var idle: [Int32] = []
@@ -83,13 +74,8 @@ struct RecordLimitsTests {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var first = Data()
-        while !first.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            first += chunk
-        }
-        let line = String(decoding: first, as: UTF8.self)
+        defer { Self.stop(process) }
+        let line = Self.read(stdout, until: "\n")
         let portText = try #require(line.split(separator: "127.0.0.1:").dropFirst().first?.prefix { $0.isNumber })
         let port = try #require(UInt16(portText))
         let fd = try #require(Self.connect(port))
@@ -100,15 +86,64 @@ struct RecordLimitsTests {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         _ = poll(&p, 1, 10_000)  // the 502
         close(fd)
+        var console = line + Self.read(stdout, until: "REFUSED")
         process.terminate()
-        let console = String(decoding: first + stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        console += Self.read(stdout, until: "connection(s)")  // the closing summary
         let lines = console.split(separator: "\n")
         let refused = try #require(lines.firstIndex { $0.contains("REFUSED could not connect to the upstream") })
         let shutdown = try #require(lines.firstIndex { $0.contains("shutting down") })
         #expect(refused < shutdown, "printed when it happened, before the Ctrl-C summary")
         #expect(lines[refused].contains("connection refused"))
         #expect(!console.contains("refused by the upstream"))
+    }
+
+    @Test func aSIGTERMRightAfterTheListeningLineStopsTheRecorder() throws {
+        for _ in 0..<5 {
+            let out = CLI.temporaryPath("sigterm")
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = [
+                "record", "--upstream", "ws://127.0.0.1:9/v1/realtime", "--listen", "127.0.0.1:0", "--out", out,
+            ]
+            let stdout = Pipe()
+            process.standardOutput = stdout
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            _ = Self.read(stdout, until: "listening on")
+            process.terminate()
+            for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+            let stopped = !process.isRunning
+            Self.stop(process)
+            #expect(stopped, "the recorder ignored a SIGTERM sent right after it said it was listening")
+            #expect(process.terminationStatus == 0)
+        }
+    }
+
+    /// What `pipe` delivers until `marker` has been read, the pipe ends, or 10 s pass.
+    static func read(_ pipe: Pipe, until marker: String) -> String {
+        let fd = pipe.fileHandleForReading.fileDescriptor
+        var text = ""
+        let deadline = Date().addingTimeInterval(10)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !text.contains(marker), Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) >= 0 else { break }
+            guard p.revents != 0 else { continue }
+            let count = Glibc.read(fd, &buffer, buffer.count)
+            guard count > 0 else { break }
+            text += String(decoding: buffer[..<count], as: UTF8.self)
+        }
+        return text
+    }
+
+    /// SIGTERM, then SIGKILL if the process is still there after 10 s (a test never hangs on it).
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// A blocking loopback connect that gives up after a second (a full backlog).

@@ -60,24 +60,36 @@ enum LiveConsole {
 }
 
 /// Waits for SIGINT or SIGTERM.
+///
+/// `install()` starts catching them; commands call it before they announce that they listen, so
+/// a signal sent right after the announcement is never lost (it used to be ignored when it came
+/// before `wait()` had set up its handlers, and the process then ran on).
 enum ShutdownSignal {
-    /// Returns on the first SIGINT/SIGTERM, or when the calling task is cancelled.
-    static func wait() async {
+    /// Catches SIGINT and SIGTERM from now on (once per process; later calls do nothing).
+    static func install() { _ = caught }
+
+    /// Resumed by the first SIGINT/SIGTERM after `install()`.
+    private static let caught: ContinuationBox = {
         let box = ContinuationBox()
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { box.resume() }
+            source.resume()
+            sources.append(source)
+        }
+        Keep.sources = sources
+        return box
+    }()
+
+    /// Returns on the first SIGINT/SIGTERM (at once if one came since `install()`), or when the
+    /// calling task is cancelled (after which every later call returns at once: one wait per process).
+    static func wait() async {
+        let box = caught
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 box.set(continuation)
-                var sources: [any DispatchSourceSignal] = []
-                for sig in [SIGINT, SIGTERM] {
-                    signal(sig, SIG_IGN)
-                    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                    source.setEventHandler {
-                        box.resume()
-                    }
-                    source.resume()
-                    sources.append(source)
-                }
-                Keep.sources = sources
             }
         } onCancel: {
             box.resume()

@@ -8,6 +8,7 @@ enum RecordCommandRunner {
     static func run(_ configuration: RecordingProxy.Configuration, quiet: Bool, allowRemote: Bool) async throws {
         let proxy = RecordingProxy(configuration: configuration, observe: LiveConsole.observer(quiet: quiet))
         if let dir = configuration.outDir { try makeOutputFolder(dir) }
+        ShutdownSignal.install()  // before "listening on": a signal right after it must not be lost
         let listener: WebSocketListener<RecordingProxy.Accepted>
         do {
             listener = try await proxy.bind()
