@@ -26,6 +26,11 @@ public enum RecorderEvent: Sendable {
     case finding(conn: String, Finding)
     /// The recording could not be written; the connection is closed rather than forwarded unrecorded.
     case failure(conn: String, message: String)
+    /// A connection that never became a session: the upstream refused the upgrade or could not be
+    /// reached (one sentence, credentials removed), reported when it happens.
+    case refused(conn: String, message: String)
+    /// Something outside any connection, such as a client whose TLS handshake failed (one sentence).
+    case notice(message: String)
 }
 
 /// Records one connection: every frame, both directions, as one recording line each, and runs the
@@ -35,6 +40,11 @@ public enum RecorderEvent: Sendable {
 /// `record` returns (so the frame is on disk before it is forwarded, and `kill -9` loses at most a
 /// partial last line); payloads are written verbatim (`FrameEncoder`). Thread-safe: both forwarding
 /// directions call `record` concurrently, serialised by a lock.
+///
+/// A message fragmented into continuation frames is recorded as one line (its first opcode, the
+/// whole payload) when its last frame arrives, so readers and the validator see one event. What is
+/// still open when the connection ends, or grows past `maxMessageBytes`, is written as it stands
+/// with `"fin":false`, and any later fragments of it as `cont` lines: nothing is dropped.
 public final class ConnectionRecorder: @unchecked Sendable {
     public let conn: String
     public let path: String?
@@ -59,13 +69,25 @@ public final class ConnectionRecorder: @unchecked Sendable {
     public private(set) var frames = 0
     public private(set) var payloadBytes = 0
     public private(set) var findings: [Finding] = []
+    /// Per direction (client→server, server→client): the fragmented message being put together.
+    private var partial: [Partial?] = [nil, nil]
+    private let maxMessageBytes: Int
+
+    /// A fragmented message so far; `spilled` once it was written out unfinished (its later
+    /// fragments are then recorded frame by frame).
+    private struct Partial {
+        var opcode: Opcode
+        var bytes: [UInt8]
+        var spilled = false
+    }
 
     /// Creates the recording at `path` (nil: validate and observe without writing).
     /// - Throws: `RecordingError` when the file cannot be created.
     public init(
         conn: String, path: String?, header: RecordingHeader, observeFrames: Bool = true, rotateBytes: Int64? = nil,
-        observe: @escaping @Sendable (RecorderEvent) -> Void
+        maxMessageBytes: Int = maxFrameSize, observe: @escaping @Sendable (RecorderEvent) -> Void
     ) throws {
+        self.maxMessageBytes = maxMessageBytes
         self.header = header
         self.rotateBytes = rotateBytes
         paths = path.map { [$0] } ?? []
@@ -87,9 +109,45 @@ public final class ConnectionRecorder: @unchecked Sendable {
             try record(opcode: .close, fin: frame.fin, payload: reason, closeCode: code, direction)
             return
         }
+        if !frame.fin || frame.opcode == .continuation {
+            try recordFragment(frame, unmasked: unmasked, direction)
+            return
+        }
         try unmasked.withUnsafeReadableBytes {
             try record(Self.opcode(frame.opcode), fin: frame.fin, $0, closeCode: nil, direction)
         }
+    }
+
+    /// Adds a fragment to its direction's message; records the message when this is its last frame.
+    private func recordFragment(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
+        let side = direction == .clientToServer ? 0 : 1
+        let bytes = unmasked.readableBytesView
+        // What to write now: (opcode, fin, payload) lines, in order.
+        let lines = lock.withLock { () -> [(Opcode, Bool, [UInt8])] in
+            var out: [(Opcode, Bool, [UInt8])] = []
+            if frame.opcode != .continuation {
+                // A new message while one is open (a protocol error): the open one is written as it stands.
+                if let open = partial[side], !open.spilled { out.append((open.opcode, false, open.bytes)) }
+                partial[side] = Partial(opcode: Self.opcode(frame.opcode), bytes: Array(bytes))
+            } else if partial[side] == nil || partial[side]?.spilled == true {
+                // A continuation with no message open, or of one already written out: recorded as it is.
+                out.append((.cont, frame.fin, Array(bytes)))
+                if frame.fin { partial[side] = nil }
+                return out
+            } else {
+                partial[side]?.bytes += bytes
+            }
+            guard let message = partial[side] else { return out }
+            if frame.fin {
+                out.append((message.opcode, true, message.bytes))
+                partial[side] = nil
+            } else if message.bytes.count > maxMessageBytes {
+                out.append((message.opcode, false, message.bytes))
+                partial[side] = Partial(opcode: message.opcode, bytes: [], spilled: true)
+            }
+            return out
+        }
+        for (opcode, fin, payload) in lines { try record(opcode: opcode, fin: fin, payload: payload, direction) }
     }
 
     /// Records a frame given as parts (used by the simulated server, which has no wire frame).
@@ -126,9 +184,10 @@ public final class ConnectionRecorder: @unchecked Sendable {
             if opcode == .text, embedded || scanner.scan(payload) == nil {
                 object = JSONTape.parse(payload, reusing: &tape)
             }
-            let found = validator.consume(
-                ValidatorEvent(
-                    line: seq + 1, index: seq, tUs: tUs, direction: direction, opcode: opcode, object: object))
+            var event = ValidatorEvent(
+                line: seq + 1, index: seq, tUs: tUs, direction: direction, opcode: opcode, object: object)
+            if opcode == .error { event.note = String(decoding: payload, as: UTF8.self) }
+            let found = validator.consume(event)
             findings += found
             guard observeFrames else { return (nil, found) }
             let type = object?["type"]?.string
@@ -185,6 +244,15 @@ public final class ConnectionRecorder: @unchecked Sendable {
     /// Closes the recording and runs the end-of-session checks; returns every finding of the connection.
     @discardableResult
     public func finish() -> [Finding] {
+        // A message still open is written as it stands (`fin: false`), not dropped.
+        let open = lock.withLock { () -> [(Opcode, [UInt8], Direction)] in
+            defer { partial = [nil, nil] }
+            return zip(partial, [Direction.clientToServer, .serverToClient]).compactMap { message, direction in
+                guard let message, !message.spilled else { return nil }
+                return (message.opcode, message.bytes, direction)
+            }
+        }
+        for (opcode, bytes, direction) in open { try? record(opcode: opcode, fin: false, payload: bytes, direction) }
         let found = lock.withLock { () -> [Finding] in
             try? writer?.flush()
             writer = nil  // closes the file: nothing is recorded after `finish`

@@ -2,6 +2,8 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+import NIOSSL
 import RealtimeProtocol
 import RealtimeRecording
 public import RealtimeValidation
@@ -27,6 +29,9 @@ public final class RecordingProxy: Sendable {
         /// How long, after the first close frame, a connection waits for the other close frames
         /// before both sides are closed.
         public var closeGrace: Duration = .seconds(5)
+        /// Handshake timeout, connection limit and largest frame (see `ListenerLimits`); the frame
+        /// limit applies to both sides, and a frame over it is recorded as an `error` line.
+        public var limits = ListenerLimits()
 
         public init(target: UpstreamTarget) { self.target = target }
     }
@@ -40,8 +45,10 @@ public final class RecordingProxy: Sendable {
         public let frames: Int
         public let bytes: Int
         public let findings: [Finding]
-        /// The upstream's HTTP status when it refused the upgrade.
+        /// The upstream's HTTP status when it refused the upgrade (502 when it could not be reached).
         public let refusedStatus: Int?
+        /// Why the upstream could not be reached (connection refused, DNS failure, timeout, TLS), when it could not.
+        public var connectFailure: String? = nil
     }
 
     public let configuration: Configuration
@@ -72,6 +79,7 @@ public final class RecordingProxy: Sendable {
         }
         return try await WebSocketListener<Accepted>.bind(
             host: configuration.host, port: configuration.port, tls: configuration.listenerTLS,
+            limits: configuration.limits, notice: { [observe] in observe(.notice(message: $0)) },
             // The client left mid-upgrade: close the upstream opened for it.
             abandon: { accepted in accepted.session.upstreamChannel.close(promise: nil) },
             takeOver: { [self] channel, _, accepted in try self.relay(client: channel, accepted) }
@@ -128,7 +136,8 @@ public final class RecordingProxy: Sendable {
         let subprotocols = request.headers["sec-websocket-protocol"].joined(separator: ", ")
         let hasCredentials =
             headers.contains(name: "api-key") || headers.contains(name: "authorization")
-            || subprotocols.contains(Redactor.insecureKeyPrefix) || url.target.contains("api-key=")
+            || subprotocols.lowercased().contains(Redactor.insecureKeyPrefix)
+            || url.target.lowercased().contains("api-key=")
         var redacted: [String] = []
         if !hasCredentials, let key = configuration.injectKey {
             let header = configuration.target.keyHeader(key)
@@ -145,15 +154,17 @@ public final class RecordingProxy: Sendable {
         let outcome: UpstreamUpgrade<RelaySession>
         do {
             outcome = try await UpstreamConnector.open(
-                url, headers: headers, tls: configuration.tls, timeout: .seconds(15), on: request.eventLoop,
-                install: { [closeGrace = configuration.closeGrace] in
-                    try RelaySession.attach(upstream: $0, closeGrace: TimeAmount(closeGrace))
+                url, headers: headers, tls: configuration.tls, timeout: .seconds(15),
+                maxFrameSize: configuration.limits.maxFrameSize, on: request.eventLoop,
+                install: { [closeGrace = configuration.closeGrace, limit = configuration.limits.maxFrameSize] in
+                    try RelaySession.attach(upstream: $0, closeGrace: TimeAmount(closeGrace), maxFrameSize: limit)
                 })
         } catch {
-            let body = "rtscope record: cannot reach the upstream \(upstreamText): \(error)\n"
+            let reason = SafeText.escape(Redactor.url(Self.connectFailure(error), removed: &redacted))
+            let body = "rtscope record: cannot connect to the upstream \(upstreamText): \(reason).\n"
             record(
                 conn: conn, refused: 502, body: body, header: requestHead, upstream: upstreamText, dialect: dialect,
-                redacted: redacted)
+                redacted: redacted, connectFailure: reason)
             return .refuse(status: 502, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Array(body.utf8))
         }
         switch outcome {
@@ -178,11 +189,15 @@ public final class RecordingProxy: Sendable {
                 subprotocol: protocolChosen.map { Redactor.subprotocols($0, removed: &redacted) })
             let header = RecordingHeader(
                 created: RecordingFormat.wallClock(Date()), source: "proxy", conn: conn, upstream: upstreamText,
-                dialect: dialect, handshake: handshake, redacted: redacted.isEmpty ? nil : redacted)
+                dialect: dialect, handshake: handshake, redacted: redacted.isEmpty ? nil : redacted,
+                note:
+                    "Recorded by rtscope record; frames over \(configuration.limits.maxFrameSize) bytes "
+                    + "(--max-frame-size) are not forwarded and appear as op \"error\" lines.")
             do {
                 let recorder = try ConnectionRecorder(
                     conn: conn, path: path(for: conn), header: header, observeFrames: configuration.observeFrames,
-                    rotateBytes: configuration.rotateBytes, observe: observe)
+                    rotateBytes: configuration.rotateBytes, maxMessageBytes: configuration.limits.maxFrameSize,
+                    observe: observe)
                 var accept = HTTPHeaders()
                 if let protocolChosen { accept.add(name: "Sec-WebSocket-Protocol", value: protocolChosen) }
                 return .accept(Accepted(conn: conn, session: session, recorder: recorder), headers: accept)
@@ -195,10 +210,11 @@ public final class RecordingProxy: Sendable {
         }
     }
 
-    /// Writes a recording of a refused upgrade (header only: status, headers and body).
+    /// Writes a recording of a refused upgrade (header only: status, headers and body) and reports
+    /// it at once; `connectFailure` says why the upstream could not be reached, when it could not.
     private func record(
         conn: String, refused status: Int, body: String, header requestHead: HTTPHead, upstream: String,
-        dialect: Dialect?, redacted: [String], responseHeaders: [String: String] = [:]
+        dialect: Dialect?, redacted: [String], responseHeaders: [String: String] = [:], connectFailure: String? = nil
     ) {
         var redacted = redacted
         let response = HTTPHead(
@@ -207,12 +223,43 @@ public final class RecordingProxy: Sendable {
             created: RecordingFormat.wallClock(Date()), source: "proxy", conn: conn, upstream: upstream,
             dialect: dialect,
             handshake: Handshake(request: requestHead, response: response), redacted: redacted.isEmpty ? nil : redacted,
-            note: "The upstream refused the WebSocket upgrade with HTTP \(status); the client got the same answer.")
+            note: connectFailure.map {
+                "rtscope could not connect to the upstream (\($0)); the client got HTTP \(status)."
+            } ?? "The upstream refused the WebSocket upgrade with HTTP \(status); the client got the same answer.")
         let file = path(for: conn)
-        if let file { _ = try? RecordingWriter(path: file, header: header) }
-        summaries.withLockedValue {
-            $0.append(
-                ConnectionSummary(conn: conn, path: file, frames: 0, bytes: 0, findings: [], refusedStatus: status))
+        var written: String?
+        if let file, (try? RecordingWriter(path: file, header: header)) != nil { written = file }
+        var summary = ConnectionSummary(
+            conn: conn, path: written, frames: 0, bytes: 0, findings: [], refusedStatus: status)
+        summary.connectFailure = connectFailure
+        summaries.withLockedValue { $0.append(summary) }
+        let what =
+            connectFailure.map { "could not connect to the upstream \(upstream): \($0); the client got HTTP \(status)" }
+            ?? "the upstream refused the upgrade with HTTP \(status); the client got the same answer"
+        observe(.refused(conn: conn, message: what + (written.map { " (recorded in \($0))" } ?? "")))
+    }
+
+    /// Why a connection to the upstream failed, in words: connection refused, a host name that does
+    /// not resolve, a timeout, a TLS failure (else the error's own description).
+    static func connectFailure(_ error: any Error) -> String {
+        switch error {
+        case ChannelError.connectTimeout(let limit):
+            return "no answer within \(limit.nanoseconds / 1_000_000_000) s (connect timed out)"
+        case let error as NIOConnectionError:
+            if let first = error.connectionErrors.first { return connectFailure(first.error) }
+            return "the host name \(error.host) could not be resolved (DNS lookup failed)"
+        case let error as IOError:
+            switch error.errnoCode {
+            case ECONNREFUSED: return "connection refused (nothing listens on that port)"
+            case ETIMEDOUT: return "connect timed out"
+            case EHOSTUNREACH, ENETUNREACH:
+                return "the host cannot be reached (\(String(cString: strerror(error.errnoCode))))"
+            default: return String(cString: strerror(error.errnoCode))
+            }
+        case let error as NIOSSLError:
+            return "the TLS handshake failed (\(error))"
+        default:
+            return "\(error)"
         }
     }
 

@@ -9,7 +9,11 @@ import RealtimeRecording
 /// Invariants:
 /// - Every frame read from one side is recorded, then written to the other side unchanged (opcode,
 ///   fin, rsv bits, payload); frames towards the upstream are masked again, with a fresh key, by its
-///   `MaskingFrameEncoder`.
+///   `MaskingFrameEncoder`. The fragments of a fragmented message are forwarded as they come and
+///   recorded as one line with the last (see `ConnectionRecorder`).
+/// - A frame over `maxFrameSize` is not forwarded: NIO answers its sender with close 1009; the
+///   recording gets an `error` line saying so (which `validate` reports as `transport-error`) and
+///   the proxy's 1009 close frames, and the other side gets close 1009 too.
 /// - Frames are handled a read burst at a time: each is recorded as it is decoded (its line held in
 ///   memory) and queued; at the end of the burst the held lines are written (one `write(2)`), and
 ///   only then are the queued frames handed to the other side and flushed. So nothing is forwarded
@@ -54,19 +58,24 @@ final class RelaySession: @unchecked Sendable {
     private var ended = false
     private var grace: Scheduled<Void>?
     private let closeGrace: TimeAmount
+    private let maxFrameSize: Int
 
-    private init(upstream: any Channel, closeGrace: TimeAmount) {
+    private init(upstream: any Channel, closeGrace: TimeAmount, maxFrameSize: Int) {
         eventLoop = upstream.eventLoop
         upstreamChannel = upstream
         self.closeGrace = closeGrace
+        self.maxFrameSize = maxFrameSize
     }
 
     /// Installs the upstream half on a just-upgraded upstream channel (on its event loop).
-    static func attach(upstream channel: any Channel, closeGrace: TimeAmount) throws -> RelaySession {
-        let session = RelaySession(upstream: channel, closeGrace: closeGrace)
+    static func attach(
+        upstream channel: any Channel, closeGrace: TimeAmount, maxFrameSize: Int = RealtimeProxy.maxFrameSize
+    ) throws -> RelaySession {
+        let session = RelaySession(upstream: channel, closeGrace: closeGrace, maxFrameSize: maxFrameSize)
         let handler = RelayHandler(side: .upstream, session: session)
         session.handlers[Side.upstream.rawValue] = handler
         try channel.pipeline.syncOperations.addHandler(handler)
+        try FrameSizeWatch.install(on: channel, side: .upstream, session: session)
         channel.closeFuture.whenComplete { _ in
             // A client that never came (it left during the upgrade): break the session–handler cycle here.
             if session.handlers[Side.client.rawValue] == nil { session.handlers[Side.upstream.rawValue] = nil }
@@ -82,6 +91,7 @@ final class RelaySession: @unchecked Sendable {
         recorder.holdLines()
         let handler = RelayHandler(side: .client, session: self)
         try channel.pipeline.syncOperations.addHandler(handler)
+        try FrameSizeWatch.install(on: channel, side: .client, session: self)
         handlers[Side.client.rawValue] = handler
         let held = parked
         parked = []
@@ -130,7 +140,25 @@ final class RelaySession: @unchecked Sendable {
         end()
     }
 
-    func failed() { end() }
+    /// An error on `side`'s channel ends the session.
+    func failed(_ error: any Error, on side: Side) { end() }
+
+    /// Records that `side` sent a frame over the limit and sends close 1009 to the other side (NIO's
+    /// protocol error handler, which runs next, answers `side` with 1009 and closes it).
+    func tooLarge(from side: Side) {
+        guard !ended, let recorder else { return }
+        let sender = side == .client ? "client" : "upstream"
+        let text =
+            "rtscope record: a frame from the \(sender) is larger than the \(maxFrameSize)-byte limit "
+            + "(--max-frame-size); it was not forwarded, and the connection was closed with 1009"
+        try? recorder.record(opcode: .error, payload: Array(text.utf8), side.direction)
+        if !closeSent[side.rawValue] {
+            closeSent[side.rawValue] = true  // NIO's protocol error handler sent it
+            try? recorder.record(opcode: .close, payload: [], closeCode: 1009, side.other.direction)
+        }
+        shutdown(code: 1009, reason: "message too big")
+        try? recorder.flush()
+    }
 
     // MARK: Relaying
 
@@ -271,7 +299,7 @@ final class RelayHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        session.failed()
+        session.failed(error, on: side)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -285,6 +313,38 @@ final class RelayHandler: ChannelDuplexHandler {
 
 @available(*, unavailable)
 extension RelayHandler: Sendable {}
+
+/// Sees a frame over the size limit before NIO's protocol error handler closes the channel (which
+/// would end the session before `RelayHandler` hears of it), so the relay can record it.
+final class FrameSizeWatch: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    let side: RelaySession.Side
+    let session: RelaySession
+
+    init(side: RelaySession.Side, session: RelaySession) {
+        self.side = side
+        self.session = session
+    }
+
+    /// Adds the watch just before the channel's `WebSocketProtocolErrorHandler` (or last, without one).
+    static func install(on channel: any Channel, side: RelaySession.Side, session: RelaySession) throws {
+        let pipeline = channel.pipeline.syncOperations
+        let watch = FrameSizeWatch(side: side, session: session)
+        if let errors = try? pipeline.handler(type: WebSocketProtocolErrorHandler.self) {
+            try pipeline.addHandler(watch, position: .before(errors))
+        } else {
+            try pipeline.addHandler(watch)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? NIOWebSocketError, error == .invalidFrameLength { session.tooLarge(from: side) }
+        context.fireErrorCaught(error)
+    }
+}
+
+@available(*, unavailable)
+extension FrameSizeWatch: Sendable {}
 
 /// Lets the server close a live connection on shutdown (close frames to both sides).
 public final class ConnectionControl: Sendable {

@@ -25,6 +25,8 @@ public final class SimulatorServer: Sendable {
         public var replay: [ReplayFrame]?
         /// Replay speed: 1 = the recorded timing, 2 = twice as fast, 0 = as fast as possible.
         public var replaySpeed = 1.0
+        /// Handshake timeout, connection limit, and the largest frame or reassembled message.
+        public var limits = ListenerLimits()
 
         public init() {}
     }
@@ -46,7 +48,9 @@ public final class SimulatorServer: Sendable {
     /// Binds the listener.
     /// - Throws: when the address cannot be bound.
     public func bind() async throws -> WebSocketListener<Accepted> {
-        try await WebSocketListener<Accepted>.bind(host: configuration.host, port: configuration.port) { [self] in
+        try await WebSocketListener<Accepted>.bind(
+            host: configuration.host, port: configuration.port, limits: configuration.limits
+        ) { [self] in
             self.decide($0)
         }
     }
@@ -93,9 +97,7 @@ public final class SimulatorServer: Sendable {
             let presented =
                 request.headers["api-key"]
                 + request.headers["authorization"].map { $0.replacingOccurrences(of: "Bearer ", with: "") }
-                + protocols.filter { $0.hasPrefix(Redactor.insecureKeyPrefix) }.map {
-                    String($0.dropFirst(Redactor.insecureKeyPrefix.count))
-                }
+                + protocols.compactMap { Redactor.insecureKey(inSubprotocol: $0).map(String.init) }
                 + query.filter { $0.name == "api-key" }.compactMap(\.value)
             guard presented.contains(key) else {
                 return .refuse(
@@ -151,6 +153,8 @@ public final class SimulatorServer: Sendable {
                     }
                 }
                 var actions = session.open(now: now())
+                // A message fragmented into continuation frames, put together before it is parsed.
+                var message: (opcode: WebSocketOpcode, bytes: [UInt8])?
                 loop: for await input in stream {
                     switch input {
                     case .tick:
@@ -159,8 +163,23 @@ public final class SimulatorServer: Sendable {
                         break loop
                     case .frame(let frame):
                         var data = frame.unmaskedData
-                        let payload = data.readBytes(length: data.readableBytes) ?? []
-                        switch frame.opcode {
+                        var payload = data.readBytes(length: data.readableBytes) ?? []
+                        var opcode = frame.opcode
+                        if opcode == .continuation || (!frame.fin && (opcode == .text || opcode == .binary)) {
+                            if opcode != .continuation {
+                                message = (opcode, payload)
+                            } else {
+                                message?.bytes += payload
+                            }
+                            if let size = message?.bytes.count, size > configuration.limits.maxFrameSize {
+                                _ = await Self.send([.close(code: 1009, reason: "message too big")], outbound)
+                                break loop
+                            }
+                            guard frame.fin, let whole = message else { continue loop }
+                            message = nil
+                            (opcode, payload) = whole
+                        }
+                        switch opcode {
                         case .text: actions += session.receive(text: payload, now: now())
                         case .binary: actions += session.receiveBinary(now: now())
                         case .ping:

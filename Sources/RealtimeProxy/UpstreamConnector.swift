@@ -87,7 +87,7 @@ public enum UpstreamConnector {
     /// - Throws: when the connection, TLS or the upgrade exchange fails.
     static func open<Connection: Sendable>(
         _ url: WebSocketURL, headers: HTTPHeaders, tls: UpstreamTLS, timeout: TimeAmount,
-        on eventLoop: (any EventLoop)?,
+        maxFrameSize: Int = RealtimeProxy.maxFrameSize, on eventLoop: (any EventLoop)?,
         install: @escaping @Sendable (any Channel) throws -> Connection
     ) async throws -> UpstreamUpgrade<Connection> {
         let sslContext: NIOSSLContext?

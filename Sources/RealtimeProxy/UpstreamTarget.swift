@@ -8,7 +8,8 @@ public enum UpstreamTarget: Sendable {
     case azure(base: WebSocketURL, deployment: String?, ga: Bool)
     /// OpenAI: `wss://api.openai.com/v1/realtime?model=…`.
     case openai(model: String?)
-    /// Any `ws://` or `wss://` endpoint, used exactly as given.
+    /// Any `ws://` or `wss://` endpoint, used as given; the client's query parameters are added
+    /// (raw, in the client's order), except those the URL already sets.
     case url(WebSocketURL)
 
     /// The default preview `api-version` when the client names none.
@@ -31,7 +32,7 @@ public enum UpstreamTarget: Sendable {
         }
         switch self {
         case .url(let url):
-            return (url, nil)
+            return (Self.adding(clientQuery: clientTarget, to: url), nil)
         case .openai(let model):
             var items = [URLQueryItem(name: "model", value: model ?? query["model"] ?? "gpt-realtime")]
             if let intent = query["intent"] { items.append(URLQueryItem(name: "intent", value: intent)) }
@@ -58,6 +59,20 @@ public enum UpstreamTarget: Sendable {
             url.target = Self.target(prefix + "/openai/realtime", items)
             return (url, .beta)
         }
+    }
+
+    /// `url` with the query parameters of `clientTarget` appended, except names `url` already has.
+    static func adding(clientQuery clientTarget: String, to url: WebSocketURL) -> WebSocketURL {
+        guard let q = clientTarget.firstIndex(of: "?") else { return url }
+        let query = clientTarget[clientTarget.index(after: q)...].prefix { $0 != "#" }
+        func name(_ part: Substring) -> Substring { part.prefix { $0 != "=" } }
+        let fixed = Set(
+            url.target.split(separator: "?", maxSplits: 1).dropFirst().first?.split(separator: "&").map(name) ?? [])
+        let extra = query.split(separator: "&").filter { !name($0).isEmpty && !fixed.contains(name($0)) }
+        guard !extra.isEmpty else { return url }
+        var out = url
+        out.target += (url.target.contains("?") ? "&" : "?") + extra.joined(separator: "&")
+        return out
     }
 
     static func target(_ path: String, _ items: [URLQueryItem]) -> String {

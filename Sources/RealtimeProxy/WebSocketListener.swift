@@ -8,8 +8,28 @@ public import NIOWebSocket
 /// A WebSocket frame channel (one iterator for its lifetime; the writer is Sendable).
 public typealias WebSocketChannel = NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
 
-/// The largest frame accepted in either direction (Realtime audio events exceed NIO's 16 KiB default).
+/// The default largest frame accepted in either direction, 16 MiB (Realtime audio events exceed
+/// NIO's 16 KiB default); `ListenerLimits.maxFrameSize` and `record --max-frame-size` change it.
 public let maxFrameSize = 1 << 24
+
+/// Limits that keep a listener alive under idle, slow or too many clients.
+///
+/// A connection must finish its TLS handshake (with `--tls-cert`) and send its upgrade request
+/// within `handshakeTimeout`, or it is closed; once upgraded it may stay idle for as long as it
+/// likes (Realtime sessions do). At most `maxConnections` connections are open at once (sessions
+/// included); a client over the limit gets HTTP 503 if it sends its request within a second, and
+/// is closed either way; past `maxConnections + 64` connections are closed as soon as they are
+/// accepted, so a flood cannot hold more descriptors than that. At the process's file limit a
+/// `DescriptorGuard` closes new connections at once (until a second passes without EMFILE)
+/// instead of letting the accept loop spin.
+public struct ListenerLimits: Sendable {
+    public var handshakeTimeout: Duration = .seconds(10)
+    public var maxConnections = 512
+    /// The largest WebSocket frame accepted (bigger ones get close 1009).
+    public var maxFrameSize = RealtimeProxy.maxFrameSize
+
+    public init() {}
+}
 
 /// Read buffers that grow to 1 MiB (NIO's default stops at 64 KiB), so a 100 KB audio frame
 /// arrives in one or two reads rather than being reassembled from many.
@@ -62,24 +82,46 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
     /// `abandon` gets an accepted decision whose client went away before the upgrade finished
     /// (so whatever `decide` opened for it, such as an upstream socket, can be closed). With
     /// `takeOver`, accepted connections are handed to it as channels instead of to `run`'s `serve`.
+    /// `notice` hears of clients whose TLS handshake failed (one sentence each).
     public static func bind(
-        host: String, port: Int, tls: ListenerTLS? = nil, abandon: (@Sendable (Accepted) -> Void)? = nil,
+        host: String, port: Int, tls: ListenerTLS? = nil, limits: ListenerLimits = ListenerLimits(),
+        notice: (@Sendable (String) -> Void)? = nil, abandon: (@Sendable (Accepted) -> Void)? = nil,
         takeOver: TakeOver? = nil, decide: @escaping Decide
     ) async throws -> WebSocketListener {
         let sslContext = try tls.map { try $0.makeContext() }
+        let open = NIOLockedValueBox(0)
+        DescriptorGuard.raiseFileLimit()
+        let descriptors = DescriptorGuard(notice: notice)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { $0.pipeline.addHandler(descriptors) }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.recvAllocator, value: readBuffers)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                        try channel.pipeline.syncOperations.addHandlers(
+                            NIOSSLServerHandler(context: sslContext), TLSFailureReporter(notice))
                     }
+                    let openNow = open.withLockedValue {
+                        $0 += 1
+                        return $0
+                    }
+                    channel.closeFuture.whenComplete { _ in open.withLockedValue { $0 -= 1 } }
+                    let overLimit = openNow > limits.maxConnections
                     let decided = NIOLockedValueBox<(UpgradeRequest, UpgradeDecision<Accepted>)?>(nil)
                     // (handed over to a service, closed, abandoned): the client can leave before or after
                     // `decide` finishes, so both paths check whether an accepted decision is orphaned.
-                    let progress = NIOLockedValueBox((handedOver: false, closed: false, abandoned: false))
+                    let progress = NIOLockedValueBox(
+                        (requested: false, handedOver: false, closed: false, abandoned: false))
+                    // No request (or no TLS handshake) within the limit: close. Upgraded sessions are never cut.
+                    let shed = openNow > limits.maxConnections + 64 || descriptors.shedding.withLockedValue { $0 }
+                    let timeout: Duration =
+                        shed
+                        ? .zero : overLimit ? min(limits.handshakeTimeout, .seconds(1)) : limits.handshakeTimeout
+                    let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+                        if !progress.withLockedValue({ $0.requested }) { channel.close(promise: nil) }
+                    }
                     @Sendable func abandonIfOrphaned() {
                         let orphan = progress.withLockedValue { state -> Accepted? in
                             guard state.closed, !state.handedOver, !state.abandoned,
@@ -92,12 +134,31 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                         if let orphan { abandon?(orphan) }
                     }
                     channel.closeFuture.whenComplete { _ in
+                        timer.cancel()
                         progress.withLockedValue { $0.closed = true }
                         abandonIfOrphaned()
                     }
                     let upgrader = NIOTypedWebSocketServerUpgrader<Outcome>(
-                        maxFrameSize: maxFrameSize,
+                        maxFrameSize: limits.maxFrameSize,
                         shouldUpgrade: { channel, head in
+                            progress.withLockedValue { $0.requested = true }
+                            if overLimit {
+                                let body =
+                                    "rtscope: too many connections (at most \(limits.maxConnections)); try again later.\n"
+                                decided.withLockedValue {
+                                    $0 = (
+                                        UpgradeRequest(
+                                            method: "\(head.method)", uri: head.uri, headers: head.headers,
+                                            eventLoop: channel.eventLoop),
+                                        .refuse(
+                                            status: 503,
+                                            headers: HTTPHeaders([("Content-Type", "text/plain"), ("Retry-After", "1")]
+                                            ),
+                                            body: Array(body.utf8))
+                                    )
+                                }
+                                return channel.eventLoop.makeSucceededFuture(nil)
+                            }
                             let request = UpgradeRequest(
                                 method: "\(head.method)", uri: head.uri, headers: head.headers,
                                 eventLoop: channel.eventLoop)
@@ -127,7 +188,8 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                     let configuration = NIOTypedHTTPServerUpgradeConfiguration<Outcome>(
                         upgraders: [upgrader],
                         notUpgradingCompletionHandler: { channel in
-                            channel.eventLoop.makeCompletedFuture {
+                            progress.withLockedValue { $0.requested = true }
+                            return channel.eventLoop.makeCompletedFuture {
                                 let http = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                                     wrappingChannelSynchronously: channel)
                                 return Outcome.plain(http, decided.withLockedValue { $0?.1 })
@@ -137,6 +199,7 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                         configuration: .init(upgradeConfiguration: configuration))
                 }
             }
+        try await DescriptorGuard.shortenAcceptBackoff(on: channel.channel)
         return WebSocketListener(channel: channel)
     }
 
@@ -199,6 +262,26 @@ public struct ListenerTLS: Sendable {
         let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
         return try NIOSSLContext(
             configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+    }
+}
+
+/// Reports a client whose TLS handshake failed (a plain ws:// client, an untrusted certificate, …).
+final class TLSFailureReporter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private let notice: (@Sendable (String) -> Void)?
+    private var done = false
+
+    init(_ notice: (@Sendable (String) -> Void)?) { self.notice = notice }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !done, case NIOSSLError.handshakeFailed = error {
+            done = true  // one line per connection
+            let peer = context.channel.remoteAddress.map { "\($0)" } ?? "a client"
+            notice?(
+                "TLS handshake with \(peer) failed (\(error)); is the client using wss:// and trusting the certificate?"
+            )
+        }
+        context.fireErrorCaught(error)
     }
 }
 

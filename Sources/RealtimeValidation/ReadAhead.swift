@@ -80,29 +80,44 @@ final class ReadAhead: @unchecked Sendable {
         var frames = 0
         var spare: [JSONTape] = []
         var headerDialect: Dialect?
+        // Per direction (c2s, s2c): a text message fragmented into `"fin":false` + `cont` lines, put
+        // together so the rules see one event (at its last line); at most 64 MiB, then given up.
+        var fragments: [[UInt8]?] = [nil, nil]
         do {
             try reader.read { event in
                 switch event {
                 case .issue(let issue):
                     batch.issues.append(issue)
                 case .line(let line):
-                    guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else {
+                    guard line.kind == .frame, let direction = line.direction, var opcode = line.opcode else {
                         return true
                     }
                     frames += 1
                     if frames == 1 { headerDialect = reader.header?.dialect }
                     batch.headerDialect = headerDialect
                     var object: JSONValue?
-                    if opcode == .text {
+                    let side = direction == .clientToServer ? 0 : 1
+                    if opcode == .text, line.fields.has(.fin), let frame = line.frame(), !frame.fin {
+                        fragments[side] = frame.payload
+                        return true
+                    }
+                    if opcode == .cont, let sofar = fragments[side], let frame = line.frame() {
+                        fragments[side] = sofar.count + frame.payload.count <= 1 << 26 ? sofar + frame.payload : nil
+                        guard frame.fin, let whole = fragments[side] else { return true }
+                        fragments[side] = nil
+                        opcode = .text
+                        object = JSONTape.parse(whole)
+                    } else if opcode == .text {
                         if spare.isEmpty { spare = takePool() }
                         var tape = spare.popLast()
                         object = line.eventValue(reusing: &tape)
                         if object == nil, let unused = tape { spare.append(unused) }
                     }
-                    batch.events.append(
-                        ValidatorEvent(
-                            line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
-                            object: object))
+                    var event = ValidatorEvent(
+                        line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
+                        object: object)
+                    if opcode == .error { event.note = line.string(.text) }
+                    batch.events.append(event)
                     if batch.events.count == batchSize {
                         send(batch)
                         batch = Batch()

@@ -85,6 +85,15 @@ public struct SessionValidator {
 
     /// Checks one frame; returns the findings it triggers.
     public mutating func consume(_ event: ValidatorEvent) -> [Finding] {
+        if event.opcode == .error {
+            findings = []
+            current = event
+            defer { current = nil }
+            emit(
+                "transport-error",
+                "A transport error is recorded here: \(event.note.map { String($0.prefix(300)) } ?? "(no detail)").")
+            return findings
+        }
         guard event.opcode == .text else { return [] }
         let parsed = event.object
         var info: TypeInfo?

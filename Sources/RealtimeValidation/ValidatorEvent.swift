@@ -15,6 +15,8 @@ public struct ValidatorEvent {
     public let opcode: Opcode
     /// The parsed event, or `nil` when the payload is not a JSON object.
     public let object: JSONValue?
+    /// The text of an `error` line (what went wrong), else nil.
+    public var note: String?
 
     public init(line: Int, index: Int, tUs: Int64, direction: Direction, opcode: Opcode, object: JSONValue?) {
         self.line = line

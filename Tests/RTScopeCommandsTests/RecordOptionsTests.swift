@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RTScopeCommands
@@ -11,6 +12,24 @@ struct RecordOptionsTests {
         #expect(RTScope.Record.bytes("64K") == nil)  // under 1 MiB
         #expect(RTScope.Record.bytes("lots") == nil)
         #expect(RTScope.Record.bytes("-5M") == nil)
+    }
+
+    @Test func outNamingAnExistingFileExitsWith73InOneSentence() throws {
+        let file = CLI.temporaryPath("not-a-folder")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let result = try CLI.run(
+            ["record", "--upstream", "ws://127.0.0.1:9/v1/realtime", "--listen", "127.0.0.1:0", "--out", file])
+        #expect(result.status == 73)
+        #expect(result.stderr.contains(file) && result.stderr.contains("not a folder"))
+        #expect(!result.stderr.contains("NSCocoaErrorDomain"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func limitOptionsAreChecked() throws {
+        let bad = try CLI.run(["record", "--openai", "--max-frame-size", "12"])
+        #expect(bad.status == 64 && bad.stderr.contains("--max-frame-size"))
+        #expect(RTScope.Record.bytes("64K", minimum: 1 << 10) == 64 << 10)
     }
 
     @Test func listenAddressesParseAndOnlyLoopbackIsLocal() {

@@ -98,7 +98,9 @@ struct RunningProxy {
     /// Its close grace is long by default: the peers run on the test process's shared pool, which a
     /// busy parallel run can hold up for seconds.
     static func start(
-        _ target: UpstreamTarget, injectKey: String? = nil, tls: ListenerTLS? = nil, closeGrace: Duration = .seconds(60)
+        _ target: UpstreamTarget, injectKey: String? = nil, tls: ListenerTLS? = nil,
+        closeGrace: Duration = .seconds(60), limits: ListenerLimits = ListenerLimits(),
+        observe: @escaping @Sendable (RecorderEvent) -> Void = { _ in }
     ) async throws -> RunningProxy {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)").path
         var configuration = RecordingProxy.Configuration(target: target)
@@ -107,7 +109,8 @@ struct RunningProxy {
         configuration.injectKey = injectKey
         configuration.listenerTLS = tls
         configuration.closeGrace = closeGrace
-        let proxy = RecordingProxy(configuration: configuration) { _ in }
+        configuration.limits = limits
+        let proxy = RecordingProxy(configuration: configuration, observe: observe)
         let listener = try await proxy.bind()
         let task = Task<Void, Never> { try? await proxy.run(listener) }
         return RunningProxy(proxy: proxy, listener: listener, task: task, folder: folder)

@@ -49,7 +49,7 @@ struct RecordingProxyTests {
         #expect(frames.map(\.seq) == Array(1...10))
     }
 
-    @Test func fragmentedMessagesPassAsTheirFramesAndAreRecordedSo() async throws {
+    @Test func fragmentedMessagesPassAsTheirFramesAndAreRecordedAsOneMessage() async throws {
         let (echo, proxy, client) = try await TestClient.throughEcho()
         defer { proxy.stop(); echo.stop() }
         try await client.send(.text, Array(#"{"type":"input_audio_buffer.append","#.utf8), fin: false)
@@ -63,10 +63,13 @@ struct RecordingProxyTests {
         let path = try #require(await proxy.waitForConnections(1).first?.path)
         let frames = try recordedFrames(path)
         for direction in [Direction.clientToServer, .serverToClient] {
-            let side = frames.filter { $0.direction == direction }.prefix(2)
-            #expect(side.map(\.opcode) == [.text, .cont])
-            #expect(side.map(\.fin) == [false, true])
+            let side = frames.filter { $0.direction == direction }
+            #expect(side.map(\.opcode) == [.text, .close])
+            #expect(side.first?.fin == true)
+            #expect(side.first?.payload == Array(#"{"type":"input_audio_buffer.append","audio":""}"#.utf8))
         }
+        let report = try ValidationRun.validate(path: path)
+        #expect(!report.findings.contains { $0.rule == "event-not-json-object" })
     }
 
     @Test func aServerCloseCodeReachesTheClient() async throws {

@@ -25,6 +25,9 @@ private let ga = "ga-text-session.jsonl"
 /// caught by at least one of these.
 let faultCorpus: [Mutation] = [
     Mutation(name: "payload not a JSON object", sample: text, rule: "event-not-json-object") { $0.recs[3].obj = nil },
+    Mutation(name: "a frame replaced by the recorder's error line", sample: text, rule: "transport-error") {
+        $0.recs[3] = Rec(dir: .clientToServer, obj: nil, opcode: .error)
+    },
     Mutation(name: "misspelled type", sample: text, rule: "unknown-event-type") {
         $0.edit("response.text.delta", 2) { $0["type"] = "response.text.deltas" }
     },

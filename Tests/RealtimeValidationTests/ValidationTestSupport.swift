@@ -19,6 +19,7 @@ enum Samples {
 struct Rec {
     var dir: Direction
     var obj: [String: Any]?
+    var opcode = Opcode.text
 }
 
 /// A session loaded from a sample, to mutate and validate without touching files.
@@ -46,7 +47,7 @@ struct Session {
         for (i, rec) in recs.enumerated() {
             findings += validator.consume(
                 ValidatorEvent(
-                    line: i + 2, index: i + 1, tUs: Int64(i) * 1000, direction: rec.dir, opcode: .text,
+                    line: i + 2, index: i + 1, tUs: Int64(i) * 1000, direction: rec.dir, opcode: rec.opcode,
                     object: rec.obj.flatMap(tape))
             )
         }

@@ -70,6 +70,19 @@ extension RTScope {
         @Option(help: "The PEM private key for --tls-cert.")
         var tlsKey: String?
 
+        @Option(
+            help: """
+                The largest WebSocket frame (and reassembled message) accepted, e.g. 16M or 64K (at least 1K). \
+                A bigger frame is not forwarded: its sender gets close 1009 and the recording an error line.
+                """)
+        var maxFrameSize = "16M"
+
+        @Option(help: "Connections open at once (sessions included); more clients get HTTP 503.")
+        var maxConnections = 512
+
+        @Option(help: "Seconds a client has to send its upgrade request (and finish TLS); upgraded sessions may idle.")
+        var handshakeTimeout = 10.0
+
         @Flag(help: "Print only findings and the final summary, not every event.")
         var quiet = false
 
@@ -83,6 +96,13 @@ extension RTScope {
             }
             if let azure, WebSocketURL(azure) == nil {
                 throw ValidationError("--azure must be an https:// endpoint such as https://myres.openai.azure.com.")
+            }
+            guard Self.bytes(maxFrameSize, minimum: 1 << 10).map({ $0 <= 1 << 30 }) == true else {
+                throw ValidationError("--max-frame-size must be a size from 1K to 1G, such as 16M or 65536.")
+            }
+            guard maxConnections >= 1, handshakeTimeout > 0, handshakeTimeout <= 3600 else {
+                throw ValidationError(
+                    "--max-connections must be at least 1 and --handshake-timeout from 0 to 3600 seconds.")
             }
             if let rotateSize, Self.bytes(rotateSize) == nil {
                 throw ValidationError("--rotate-size must be a size such as 500M, 2G or 1048576 (at least 1M).")
@@ -99,8 +119,8 @@ extension RTScope {
             }
         }
 
-        /// `500M`, `2G`, `64K` (binary units) or plain bytes; at least 1 MiB.
-        static func bytes(_ text: String) -> Int64? {
+        /// `500M`, `2G`, `64K` (binary units) or plain bytes; at least `minimum` (1 MiB by default).
+        static func bytes(_ text: String, minimum: Int64 = 1 << 20) -> Int64? {
             let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
             var digits = text.uppercased()
             if digits.hasSuffix("IB") || digits.hasSuffix("B") {
@@ -110,7 +130,7 @@ extension RTScope {
             if unit != 1 { digits.removeLast() }
             guard let value = Int64(digits), value > 0 else { return nil }
             let total = value.multipliedReportingOverflow(by: unit)
-            return total.overflow || total.partialValue < 1 << 20 ? nil : total.partialValue
+            return total.overflow || total.partialValue < minimum ? nil : total.partialValue
         }
 
         func run() async throws {
@@ -127,7 +147,10 @@ extension RTScope {
             (configuration.host, configuration.port) = address
             configuration.outDir = out
             configuration.observeFrames = !quiet
-            configuration.rotateBytes = rotateSize.flatMap(Self.bytes)
+            configuration.rotateBytes = rotateSize.flatMap { Self.bytes($0) }
+            configuration.limits.maxFrameSize = Int(Self.bytes(maxFrameSize, minimum: 1 << 10) ?? 1 << 24)
+            configuration.limits.maxConnections = maxConnections
+            configuration.limits.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1000))
             if let tlsCert, let tlsKey {
                 configuration.listenerTLS = ListenerTLS(certificateFile: tlsCert, keyFile: tlsKey)
             }

@@ -91,6 +91,7 @@ extension RTScope {
             }
             let server = SimulatorServer(configuration: configuration) { LiveConsole.line("rtscope serve: \($0)") }
             let listener: WebSocketListener<SimulatorServer.Accepted>
+            ShutdownSignal.install()  // before "listening on": a signal right after it must not be lost
             do {
                 listener = try await server.bind()
             } catch {

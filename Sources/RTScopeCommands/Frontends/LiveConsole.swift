@@ -37,6 +37,10 @@ enum LiveConsole {
         case .failure(let conn, let message):
             text =
                 "\(conn) ERROR cannot write the recording (\(message)); the connection is closed so that no frame goes unrecorded."
+        case .refused(let conn, let message):
+            text = "\(conn) REFUSED \(message)"
+        case .notice(let message):
+            text = "rtscope record: \(message)"
         case .finding(let conn, let finding):
             text =
                 "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(finding.message)"
@@ -53,7 +57,8 @@ enum LiveConsole {
         )
         for c in connections {
             let outcome =
-                c.refusedStatus.map { "refused by the upstream (HTTP \($0))" }
+                c.connectFailure.map { "could not connect to the upstream: \($0)" }
+                ?? c.refusedStatus.map { "refused by the upstream (HTTP \($0))" }
                 ?? "\(Plural.count(c.frames, "frame")), \(Plural.count(c.findings.count, "finding"))"
             let files = c.paths.count > 1 ? " (\(c.paths.count) parts)" : ""
             line("  \(c.conn): \(outcome)\(c.path.map { " → \($0)" } ?? "")\(files)")
@@ -62,24 +67,36 @@ enum LiveConsole {
 }
 
 /// Waits for SIGINT or SIGTERM.
+///
+/// `install()` starts catching them; commands call it before they announce that they listen, so
+/// a signal sent right after the announcement is never lost (it used to be ignored when it came
+/// before `wait()` had set up its handlers, and the process then ran on).
 enum ShutdownSignal {
-    /// Returns on the first SIGINT/SIGTERM, or when the calling task is cancelled.
-    static func wait() async {
+    /// Catches SIGINT and SIGTERM from now on (once per process; later calls do nothing).
+    static func install() { _ = caught }
+
+    /// Resumed by the first SIGINT/SIGTERM after `install()`.
+    private static let caught: ContinuationBox = {
         let box = ContinuationBox()
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { box.resume() }
+            source.resume()
+            sources.append(source)
+        }
+        Keep.sources = sources
+        return box
+    }()
+
+    /// Returns on the first SIGINT/SIGTERM (at once if one came since `install()`), or when the
+    /// calling task is cancelled (after which every later call returns at once: one wait per process).
+    static func wait() async {
+        let box = caught
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 box.set(continuation)
-                var sources: [any DispatchSourceSignal] = []
-                for sig in [SIGINT, SIGTERM] {
-                    signal(sig, SIG_IGN)
-                    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                    source.setEventHandler {
-                        box.resume()
-                    }
-                    source.resume()
-                    sources.append(source)
-                }
-                Keep.sources = sources
             }
         } onCancel: {
             box.resume()

@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeProtocol
 import RealtimeProxy
 import RealtimeRecording
 
@@ -6,6 +7,8 @@ import RealtimeRecording
 enum RecordCommandRunner {
     static func run(_ configuration: RecordingProxy.Configuration, quiet: Bool, allowRemote: Bool) async throws {
         let proxy = RecordingProxy(configuration: configuration, observe: LiveConsole.observer(quiet: quiet))
+        if let dir = configuration.outDir { try makeOutputFolder(dir) }
+        ShutdownSignal.install()  // before "listening on": a signal right after it must not be lost
         let listener: WebSocketListener<RecordingProxy.Accepted>
         do {
             listener = try await proxy.bind()
@@ -55,6 +58,26 @@ enum RecordCommandRunner {
             group.cancelAll()
         }
         LiveConsole.summary(proxy.connections)
+    }
+
+    /// Creates the --out folder (and its parents) or fails with exit 73 and one sentence naming it.
+    static func makeOutputFolder(_ dir: String) throws {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder)
+        let problem: String?
+        if exists, !isFolder.boolValue {
+            problem = "it is an existing file, not a folder"
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                problem = access(dir, W_OK | X_OK) == 0 ? nil : "the folder is not writable"
+            } catch {
+                problem = "the folder cannot be created (is a parent a file, or not writable?)"
+            }
+        }
+        guard let problem else { return }
+        Diagnostics.print("rtscope record: cannot write recordings to --out \(SafeText.escape(dir)): \(problem).")
+        throw ExitCodes.cannotWrite
     }
 
     private static func redactedURL(_ url: String, _ removed: inout [String]) -> String {

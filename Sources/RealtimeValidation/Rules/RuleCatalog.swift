@@ -7,7 +7,7 @@ import RealtimeRecording
 public enum RuleCatalog {
     public static let all: [RuleInfo] =
         identity + lifecycle + accumulation + conversation + correlation + numbers
-        + recording + reader
+        + recording + transport + reader
 
     static let identity: [RuleInfo] = [
         RuleInfo(
@@ -223,6 +223,15 @@ public enum RuleCatalog {
         RuleInfo(
             "recording-empty", .error, "The recording holds no frames (a 0-byte file, or a header alone).",
             requirement: "A recorded session holds at least one frame.", source: "docs/recording-format.md"),
+    ]
+
+    /// Traffic the recording says did not get through (the proxy's `error` lines, a HAR's error entries).
+    static let transport: [RuleInfo] = [
+        RuleInfo(
+            "transport-error", .error,
+            "The recording holds a transport error instead of a frame: a frame over `record --max-frame-size` "
+                + "(not forwarded; the connection was closed with 1009), or an error entry of an imported log.",
+            requirement: "Every message of the session crossed the connection.", source: "docs/recording-format.md")
     ]
 
     /// Problems with the input itself, reported by the reader (`reader.<code>`).
