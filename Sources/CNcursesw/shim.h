@@ -17,4 +17,6 @@ static inline int cn_key_resize(void) { return KEY_RESIZE; }
 static inline int cn_a_bold(void) { return (int)A_BOLD; }
 static inline int cn_a_reverse(void) { return (int)A_REVERSE; }
 static inline int cn_a_dim(void) { return (int)A_DIM; }
+// initscr() prints an error and exits when TERM is unknown; newterm() returns NULL instead, so the caller can explain.
+static inline SCREEN *cn_newterm(void) { return newterm(NULL, stdout, stdin); }
 #endif

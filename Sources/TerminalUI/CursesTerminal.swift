@@ -19,9 +19,12 @@ public final class CursesTerminal {
     }
 
     /// Enters curses mode.
-    public func start() {
+    /// - Throws: `TerminalError.unknownTerminal` when curses does not know `TERM` (nothing was drawn then).
+    public func start() throws {
         setlocale(LC_ALL, "")
-        initscr()
+        guard cn_newterm() != nil else {
+            throw TerminalError.unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
+        }
         started = true
         cbreak()
         noecho()
@@ -126,13 +129,30 @@ public final class CursesTerminal {
     ]
 }
 
+/// Why the terminal UI cannot start.
+public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// curses has no description of this `TERM` (or it is unset).
+    case unknownTerminal(String)
+
+    public var description: String {
+        switch self {
+        case .unknownTerminal(let term):
+            let what = term.isEmpty ? "TERM is not set" : "the terminal type '\(term)' (TERM) is unknown to ncurses"
+            return
+                "\(what); set TERM to one it knows (such as xterm-256color) or use --headless to print the screen as text."
+        }
+    }
+}
+
 /// The interactive loop: keys in, model updated, screen painted.
 public enum TimelineApp {
     @MainActor
     /// - Parameter follow: poll the recording for appended lines (every 250 ms).
-    public static func run(_ model: inout TimelineModel, color: Bool, follow: Bool = false) async {
+    /// - Throws: `TerminalError` when the terminal cannot be used; the source's `RecordingError` when the file fails
+    ///   while it is being read (the terminal is restored first).
+    public static func run(_ model: inout TimelineModel, color: Bool, follow: Bool = false) async throws {
         let terminal = CursesTerminal(color: color)
-        terminal.start()
+        try terminal.start()
         defer { terminal.end() }
         let size = terminal.size
         model.resize(width: size.width, height: size.height)
@@ -151,7 +171,7 @@ public enum TimelineApp {
                 lastPoll = now
                 var changed = false
                 repeat {
-                    changed = model.refresh() || changed
+                    changed = try model.refresh() || changed
                 } while !model.source.caughtUp
                     && clock.now - now < .milliseconds(100)
                 if changed { terminal.paint(TimelineView.render(model)) }

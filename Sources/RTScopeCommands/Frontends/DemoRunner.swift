@@ -62,7 +62,7 @@ enum DemoRunner {
         if interactive {
             let source = try TimelineSource.load(recording)
             var model = TimelineModel(source: source, width: 100, height: 30)
-            await TimelineApp.run(&model, color: Terminal.colorAllowed(), follow: false)
+            try await TimelineApp.run(&model, color: Terminal.colorAllowed(), follow: false)
         } else {
             var options = CatFrontend.Options()
             options.foldDeltas = true
