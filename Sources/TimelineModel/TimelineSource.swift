@@ -404,13 +404,21 @@ extension TimelineSource {
         return state
     }
 
-    /// The state before entry `base` (a multiple of the interval), built from earlier snapshots.
+    /// The state before entry `base` (a multiple of the interval), built forward from the latest earlier snapshot.
+    ///
+    /// A loop, not a recursion: a first jump to the end of a file with millions of events would otherwise nest one
+    /// call per interval.
     private func snapshot(before base: Int) -> ConversationState {
-        if base == 0 { return ConversationState() }
-        if let known = snapshots[base] { return known }
-        var state = snapshot(before: base - snapshotInterval)
-        for i in (base - snapshotInterval)..<base { if let event = event(i) { state.apply(event, catalog: catalog) } }
-        snapshots[base] = state
+        var start = base
+        while start > 0, snapshots[start] == nil { start -= snapshotInterval }
+        var state = start == 0 ? ConversationState() : snapshots[start] ?? ConversationState()
+        while start < base {
+            for i in start..<(start + snapshotInterval) {
+                if let event = event(i) { state.apply(event, catalog: catalog) }
+            }
+            start += snapshotInterval
+            snapshots[start] = state
+        }
         return state
     }
 }

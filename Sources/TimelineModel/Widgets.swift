@@ -56,10 +56,10 @@ public enum TimelineView {
             model.state.playing ? ["▶ \(model.state.speedLabel)"] : [],
             model.state.filter.map { ["filter “\($0)”", "f “\(Fitting.cut($0, to: 12))”"] } ?? [],
         ]
-        // Shrinks conn, events, findings, progress, timing, folded, dialect, filter, row, then events and findings
-        // to their shortest; the name (part 0) is cut last.
+        // Shrinks conn, events, findings, timing, folded, dialect, filter, row, then events and findings to their
+        // shortest, then "reading N%" to "N%"; the name (part 0) is cut last.
         let text = Fitting.line(
-            parts, shrink: [3, 5, 6, 1, 4, 8, 2, 10, 7, 5, 6], ellipsize: 0, width: screen.width - 1)
+            parts, shrink: [3, 5, 6, 4, 8, 2, 10, 7, 5, 6, 1], ellipsize: 0, width: screen.width - 1)
         screen.fill(y: 0, style: .header)
         screen.put(" " + text, x: 0, y: 0, style: .header)
     }

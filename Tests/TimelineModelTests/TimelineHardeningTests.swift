@@ -173,3 +173,25 @@ struct StreamInputTests {
         #expect(TimelineView.render(m).text.contains("session.created model=gpt-4o-realtime-preview"))
     }
 }
+
+struct DeepSnapshotTests {
+    /// The first conversation query far into a long file builds every snapshot before it.
+    ///
+    /// That was one nested call per snapshot (a stack overflow on a large file). Hand-made: 40 000 small events, a
+    /// snapshot after each.
+    @Test func aFirstJumpToTheEndOfALongFileDoesNotNest() throws {
+        var text = #"{"format":"rtscope-recording","version":1,"created":"x","tool":"t","source":"synthetic"}"# + "\n"
+        for k in 0..<40_000 {
+            text +=
+                #"{"seq":\#(k + 1),"t_us":\#(k),"dir":"s2c","op":"text","event":{"type":"rate_limits.updated","event_id":"e\#(k)","rate_limits":[]}}"#
+                + "\n"
+        }
+        let path = try temporaryFile(text)
+        defer { unlink(path) }
+        let source = try TimelineSource.load(path)
+        try source.readToEnd()
+        source.snapshotInterval = 1
+        #expect(source.conversation(at: 39_999).items.isEmpty)
+        #expect(source.snapshots.count == 39_999)
+    }
+}
