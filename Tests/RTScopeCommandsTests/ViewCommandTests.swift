@@ -56,24 +56,39 @@ struct ViewCommandTests {
         #expect(result.status == 64)
     }
 
-    /// An unknown TERM gets one sentence suggesting --headless, not curses' "Error opening terminal" and exit 1.
-    ///
-    /// `script` gives the binary a pseudo-terminal, so it takes the interactive path.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
-    func anUnknownTerminalSuggestsHeadless() throws {
+    /// Runs a shell command under `script`, which gives it a pseudo-terminal (so `view` takes the interactive path);
+    /// returns what it printed.
+    static func underTerminal(_ command: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = [
-            "-qec", "TERM=no-such-terminal-xyz '\(CLI.binary.path)' view '\(Self.sample)'; echo EXIT=$?", "/dev/null",
-        ]
+        process.arguments = ["-qec", command, "/dev/null"]
         process.standardInput = FileHandle.nullDevice
         let out = Pipe()
         process.standardOutput = out
         try process.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        return text
+    }
+
+    /// An unknown TERM gets one sentence suggesting --headless, not curses' "Error opening terminal" and exit 1.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
+    func anUnknownTerminalSuggestsHeadless() throws {
+        let text = try Self.underTerminal(
+            "TERM=no-such-terminal-xyz '\(CLI.binary.path)' view '\(Self.sample)'; echo EXIT=$?")
         #expect(text.contains("'no-such-terminal-xyz' (TERM) is unknown to ncurses"), "\(text)")
         #expect(text.contains("--headless"))
+        #expect(text.contains("EXIT=64"))
+    }
+
+    /// `demo` opens the timeline too: the same sentence, with its own way out.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
+    func demoOnAnUnknownTerminalSuggestsNoView() throws {
+        let folder = CLI.temporaryPath("demo")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let text = try Self.underTerminal(
+            "TERM=no-such-terminal-xyz '\(CLI.binary.path)' demo --out '\(folder)'; echo EXIT=$?")
+        #expect(text.contains("ncurses does not know the terminal type 'no-such-terminal-xyz' (TERM); pass --no-view"))
         #expect(text.contains("EXIT=64"))
     }
 }
