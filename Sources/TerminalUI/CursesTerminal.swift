@@ -13,16 +13,21 @@ public final class CursesTerminal {
     private let color: Bool
     private var started = false
 
-    /// - Parameter color: use colours (pass `false` for NO_COLOR or monochrome terminals).
-    public init(color: Bool) {
+    private let keysFromTTY: Bool
+
+    /// - Parameters:
+    ///   - color: use colours (pass `false` for NO_COLOR or monochrome terminals).
+    ///   - keysFromTTY: read keys from `/dev/tty`, not standard input (which then carries the recording).
+    public init(color: Bool, keysFromTTY: Bool = false) {
         self.color = color
+        self.keysFromTTY = keysFromTTY
     }
 
     /// Enters curses mode.
     /// - Throws: `TerminalError.unknownTerminal` when curses does not know `TERM` (nothing was drawn then).
     public func start() throws {
         setlocale(LC_ALL, "")
-        guard cn_newterm() != nil else {
+        guard cn_newterm(keysFromTTY ? 1 : 0) != nil else {
             throw TerminalError.unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
         }
         started = true
@@ -147,11 +152,15 @@ public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The interactive loop: keys in, model updated, screen painted.
 public enum TimelineApp {
     @MainActor
-    /// - Parameter follow: poll the recording for appended lines (every 250 ms).
+    /// - Parameters:
+    ///   - follow: poll the recording for appended lines (every 250 ms).
+    ///   - keysFromTTY: read keys from `/dev/tty` (standard input carried the recording).
     /// - Throws: `TerminalError` when the terminal cannot be used; the source's `RecordingError` when the file fails
     ///   while it is being read (the terminal is restored first).
-    public static func run(_ model: inout TimelineModel, color: Bool, follow: Bool = false) async throws {
-        let terminal = CursesTerminal(color: color)
+    public static func run(_ model: inout TimelineModel, color: Bool, follow: Bool = false, keysFromTTY: Bool = false)
+        async throws
+    {
+        let terminal = CursesTerminal(color: color, keysFromTTY: keysFromTTY)
         try terminal.start()
         defer { terminal.end() }
         let size = terminal.size

@@ -67,15 +67,17 @@ extension RTScope {
                 Diagnostics.print("rtscope: standard input is a terminal; pipe a recording in or name a file.")
                 throw ExitCode.validationFailure
             }
-            // With `-`, standard input carries the recording, so the keys cannot come from it.
-            let interactive = !headless && file != "-" && isatty(0) == 1 && isatty(1) == 1
+            // With `-`, standard input carries the recording: the keys come from the terminal (/dev/tty), as in less.
+            let keysFromTTY = file == "-" && Self.hasControllingTerminal()
+            let interactive = !headless && isatty(1) == 1 && (file == "-" ? keysFromTTY : isatty(0) == 1)
             do {
                 let source = try TimelineSource.load(file, follow: follow)
                 let (width, height) = Self.parse(size) ?? (100, 30)
                 if !interactive { try source.readToEnd() }  // what is there now, for a followed file
                 var model = TimelineModel(source: source, width: width, height: height)
                 if interactive {
-                    try await TimelineApp.run(&model, color: Terminal.colorAllowed(), follow: follow)
+                    try await TimelineApp.run(
+                        &model, color: Terminal.colorAllowed(), follow: follow, keysFromTTY: keysFromTTY)
                     return
                 }
                 for key in Key.script(keys) where !model.state.quit { model.press(key) }
@@ -89,6 +91,14 @@ extension RTScope {
                 Diagnostics.print("rtscope: \(SafeText.escape(error.description))")
                 throw ExitCode.validationFailure
             }
+        }
+
+        /// Whether `/dev/tty` opens (there is a terminal to read keys from even though standard input is a pipe).
+        static func hasControllingTerminal() -> Bool {
+            let fd = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return false }
+            close(fd)
+            return true
         }
 
         /// 65 for input that is not a recording or log, 73 when the temporary copy cannot be written, else 66.
