@@ -81,6 +81,14 @@ struct ViewCommandTests {
         #expect(text.contains("EXIT=64"))
     }
 
+    /// `rtscope view -` typed at a prompt would wait for a recording typed by hand: it says so instead.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
+    func standardInputFromATerminalIsRefused() throws {
+        let text = try Self.underTerminal("'\(CLI.binary.path)' view -; echo EXIT=$?")
+        #expect(text.contains("standard input is a terminal; pipe a recording in or name a file."), "\(text)")
+        #expect(text.contains("EXIT=64"))
+    }
+
     /// `demo` opens the timeline too: the same sentence, with its own way out.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
     func demoOnAnUnknownTerminalSuggestsNoView() throws {
