@@ -8,27 +8,18 @@ enum Fitting {
     static let separator = " · "
 
     static func line(_ forms: [[String]], shrink: [Int], ellipsize: Int? = nil, width: Int) -> String {
+        var chosen = forms.map { $0.first ?? "" }
         var level = [Int](repeating: 0, count: forms.count)
-        func text() -> String {
-            forms.indices.map { forms[$0].isEmpty ? "" : forms[$0][min(level[$0], forms[$0].count - 1)] }
-                .filter { !$0.isEmpty }.joined(separator: separator)
+        func text() -> String { chosen.filter { !$0.isEmpty }.joined(separator: separator) }
+        for part in shrink where forms.indices.contains(part) && DisplayWidth.of(text()) > width {
+            level[part] = min(level[part] + 1, max(0, forms[part].count - 1))
+            chosen[part] = forms[part].isEmpty ? "" : forms[part][level[part]]
         }
-        var current = text()
-        for part in shrink where DisplayWidth.of(current) > width {
-            guard forms.indices.contains(part) else { continue }
-            level[part] += 1
-            current = text()
+        let excess = DisplayWidth.of(text()) - width
+        if let part = ellipsize, chosen.indices.contains(part), excess > 0 {
+            chosen[part] = cut(chosen[part], to: max(1, DisplayWidth.of(chosen[part]) - excess))
         }
-        guard let part = ellipsize, forms.indices.contains(part), DisplayWidth.of(current) > width else {
-            return current
-        }
-        let whole = forms[part][min(level[part], forms[part].count - 1)]
-        let room = DisplayWidth.of(whole) - (DisplayWidth.of(current) - width)
-        var forms = forms
-        forms[part] = [cut(whole, to: max(1, room))]
-        level[part] = 0
-        return forms.indices.map { forms[$0].isEmpty ? "" : forms[$0][min(level[$0], forms[$0].count - 1)] }
-            .filter { !$0.isEmpty }.joined(separator: separator)
+        return text()
     }
 
     /// `text` cut to at most `width` columns, ending in `…` when anything was cut.
