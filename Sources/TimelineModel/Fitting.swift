@@ -22,6 +22,24 @@ enum Fitting {
         return text()
     }
 
+    /// `text` in at most `width` columns without cutting a word: a trailing parenthetical is dropped first, then
+    /// words from the end (marked with `…`); only a first word wider than `width` is cut.
+    static func words(_ text: String, to width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        if text.hasSuffix(")"), let open = text.lastIndex(of: "("), open > text.startIndex,
+            text[text.index(before: open)] == " "
+        {
+            let brief = String(text[..<text.index(before: open)])
+            if DisplayWidth.of(brief) <= width { return brief }
+        }
+        var kept = text
+        while DisplayWidth.of(kept) + 1 > width, let space = kept.lastIndex(of: " ") {
+            kept = String(kept[..<space])
+            while kept.hasSuffix(" ") { kept.removeLast() }
+        }
+        return DisplayWidth.of(kept) + 1 <= width ? kept + "…" : cut(text, to: width)
+    }
+
     /// `text` cut to at most `width` columns, ending in `…` when anything was cut.
     static func cut(_ text: String, to width: Int) -> String {
         guard DisplayWidth.of(text) > width else { return text }

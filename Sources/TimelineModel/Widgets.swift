@@ -259,8 +259,8 @@ public enum TimelineView {
         for (k, line) in entries.enumerated() {
             let column = k / perColumn
             screen.put(
-                line, x: x0 + 2 + column * columnWidth, y: y0 + 1 + k % perColumn, style: .header,
-                maxWidth: columnWidth - 1)
+                Fitting.words(line, to: columnWidth - 1), x: x0 + 2 + column * columnWidth, y: y0 + 1 + k % perColumn,
+                style: .header, maxWidth: columnWidth - 1)
         }
     }
 

@@ -142,3 +142,16 @@ struct HostileTextTests {
         #expect(!screen.contains("\\\\e"))
     }
 }
+
+struct HelpOverlayTests {
+    /// At 80×24 the help overlay has two columns of 37: long texts drop their parenthetical or end at a word with `…`.
+    @Test func helpTextsAreShortenedAtWordsNotCut() throws {
+        let screen = TimelineView.render(try model("errors.jsonl", width: 80, height: 24, keys: "?")).text
+        #expect(screen.contains("e           next error "))
+        #expect(!screen.contains("next error (finding or s"))
+        #expect(screen.contains("previous event / scroll…"))
+        #expect(Fitting.words("next error (finding or server error event)", to: 12) == "next error")
+        #expect(Fitting.words("previous in same response", to: 20) == "previous in same…")
+        #expect(Fitting.words("unbreakable", to: 5) == "unbr…")
+    }
+}
