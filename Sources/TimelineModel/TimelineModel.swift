@@ -143,7 +143,8 @@ public struct TimelineModel {
         case .playPause:
             state.playing.toggle()
             if state.playing, let entry = currentEntry { state.clockUs = source.index.entries[entry].tUs }
-            state.message = state.playing ? "playing \(state.speedLabel)" : "paused"
+            let label = source.hasTiming ? state.speedLabel : "one event per step (no timing in source)"
+            state.message = state.playing ? "playing \(label)" : "paused"
         case .faster, .slower:
             let next = state.speedIndex + (action == .faster ? 1 : -1)
             state.speedIndex = max(0, min(TimelineState.speeds.count - 1, next))
@@ -174,7 +175,7 @@ public struct TimelineModel {
     public mutating func tick(elapsedUs: Int64) {
         guard state.playing, !rows.isEmpty else { return }
         let speed = TimelineState.speeds[state.speedIndex]
-        if speed == 0 {
+        if speed == 0 || !source.hasTiming {  // no recorded timing: one event per tick, as at "max"
             move(to: state.cursor + 1)
         } else {
             // Saturating: the clock starts at an event's t_us, which may be near Int64.max.

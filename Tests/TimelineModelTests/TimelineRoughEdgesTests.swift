@@ -66,6 +66,12 @@ struct RelatedAndTimingTests {
         let screen = TimelineView.render(m).text
         #expect(screen.contains(" · no timing in source · "))
         #expect(!screen.contains("0.000") && !screen.contains("over 0 ms") && !screen.contains("0.0 s"))
+        // Replay cannot follow times that are not there: it steps one event at a time.
+        m.press(.char(" "))
+        #expect(m.state.message == "playing one event per step (no timing in source)")
+        let before = m.state.cursor
+        m.tick(elapsedUs: 1_000)
+        #expect(m.state.cursor == before + 1)
         let timed = TimelineView.render(try model("text-in-text-out.jsonl")).text
         #expect(timed.contains("85.000") && timed.contains(" over ") && !timed.contains("no timing"))
     }
