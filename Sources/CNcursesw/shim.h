@@ -17,4 +17,14 @@ static inline int cn_key_resize(void) { return KEY_RESIZE; }
 static inline int cn_a_bold(void) { return (int)A_BOLD; }
 static inline int cn_a_reverse(void) { return (int)A_REVERSE; }
 static inline int cn_a_dim(void) { return (int)A_DIM; }
+// initscr() prints an error and exits when TERM is unknown; newterm() returns NULL instead, so the caller can explain.
+// With keys_from_tty, keys come from /dev/tty (standard input carries the recording: `cat f | rtscope view -`).
+static inline SCREEN *cn_newterm(int keys_from_tty) {
+    FILE *in = stdin;
+    if (keys_from_tty) {
+        in = fopen("/dev/tty", "r");
+        if (in == NULL) return NULL;
+    }
+    return newterm(NULL, stdout, in);
+}
 #endif

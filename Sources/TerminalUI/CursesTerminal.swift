@@ -13,15 +13,23 @@ public final class CursesTerminal {
     private let color: Bool
     private var started = false
 
-    /// - Parameter color: use colours (pass `false` for NO_COLOR or monochrome terminals).
-    public init(color: Bool) {
+    private let keysFromTTY: Bool
+
+    /// - Parameters:
+    ///   - color: use colours (pass `false` for NO_COLOR or monochrome terminals).
+    ///   - keysFromTTY: read keys from `/dev/tty`, not standard input (which then carries the recording).
+    public init(color: Bool, keysFromTTY: Bool = false) {
         self.color = color
+        self.keysFromTTY = keysFromTTY
     }
 
     /// Enters curses mode.
-    public func start() {
+    /// - Throws: `TerminalError.unknownTerminal` when curses does not know `TERM` (nothing was drawn then).
+    public func start() throws {
         setlocale(LC_ALL, "")
-        initscr()
+        guard cn_newterm(keysFromTTY ? 1 : 0) != nil else {
+            throw TerminalError.unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
+        }
         started = true
         cbreak()
         noecho()
@@ -126,13 +134,34 @@ public final class CursesTerminal {
     ]
 }
 
+/// Why the terminal UI cannot start.
+public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// curses has no description of this `TERM` (or it is unset).
+    case unknownTerminal(String)
+
+    public var description: String {
+        switch self {
+        case .unknownTerminal(let term):
+            let what = term.isEmpty ? "TERM is not set" : "the terminal type '\(term)' (TERM) is unknown to ncurses"
+            return
+                "\(what); set TERM to one it knows (such as xterm-256color) or use --headless to print the screen as text."
+        }
+    }
+}
+
 /// The interactive loop: keys in, model updated, screen painted.
 public enum TimelineApp {
     @MainActor
-    /// - Parameter follow: poll the recording for appended lines (every 250 ms).
-    public static func run(_ model: inout TimelineModel, color: Bool, follow: Bool = false) async {
-        let terminal = CursesTerminal(color: color)
-        terminal.start()
+    /// - Parameters:
+    ///   - follow: poll the recording for appended lines (every 250 ms).
+    ///   - keysFromTTY: read keys from `/dev/tty` (standard input carried the recording).
+    /// - Throws: `TerminalError` when the terminal cannot be used; the source's `RecordingError` when the file fails
+    ///   while it is being read (the terminal is restored first).
+    public static func run(_ model: inout TimelineModel, color: Bool, follow: Bool = false, keysFromTTY: Bool = false)
+        async throws
+    {
+        let terminal = CursesTerminal(color: color, keysFromTTY: keysFromTTY)
+        try terminal.start()
         defer { terminal.end() }
         let size = terminal.size
         model.resize(width: size.width, height: size.height)
@@ -151,7 +180,7 @@ public enum TimelineApp {
                 lastPoll = now
                 var changed = false
                 repeat {
-                    changed = model.refresh() || changed
+                    changed = try model.refresh() || changed
                 } while !model.source.caughtUp
                     && clock.now - now < .milliseconds(100)
                 if changed { terminal.paint(TimelineView.render(model)) }

@@ -55,8 +55,10 @@ public struct ScreenBuffer: Sendable, Equatable {
 
     /// Fills a row segment with spaces in `style`.
     public mutating func fill(y: Int, from x: Int = 0, to end: Int? = nil, style: CellStyle) {
-        guard y >= 0, y < height else { return }
-        for col in max(0, x)..<min(width, end ?? width) { cells[y * width + col] = Cell(text: " ", style: style) }
+        let from = max(0, x)
+        let to = min(width, end ?? width)
+        guard y >= 0, y < height, from < to else { return }
+        for col in from..<to { cells[y * width + col] = Cell(text: " ", style: style) }
     }
 
     /// The screen as plain text, one line per row, trailing spaces removed.

@@ -143,7 +143,8 @@ public struct TimelineModel {
         case .playPause:
             state.playing.toggle()
             if state.playing, let entry = currentEntry { state.clockUs = source.index.entries[entry].tUs }
-            state.message = state.playing ? "playing \(state.speedLabel)" : "paused"
+            let label = source.hasTiming ? state.speedLabel : "one event per step (no timing in source)"
+            state.message = state.playing ? "playing \(label)" : "paused"
         case .faster, .slower:
             let next = state.speedIndex + (action == .faster ? 1 : -1)
             state.speedIndex = max(0, min(TimelineState.speeds.count - 1, next))
@@ -174,10 +175,14 @@ public struct TimelineModel {
     public mutating func tick(elapsedUs: Int64) {
         guard state.playing, !rows.isEmpty else { return }
         let speed = TimelineState.speeds[state.speedIndex]
-        if speed == 0 {
+        if speed == 0 || !source.hasTiming {  // no recorded timing: one event per tick, as at "max"
             move(to: state.cursor + 1)
         } else {
-            state.clockUs += Int64(Double(elapsedUs) * speed)
+            // Saturating: the clock starts at an event's t_us, which may be near Int64.max.
+            let step = Double(elapsedUs) * speed
+            let advance = step.isFinite && step < 9e18 ? Int64(max(0, step)) : Int64.max
+            let (sum, overflow) = state.clockUs.addingReportingOverflow(advance)
+            state.clockUs = overflow ? .max : sum
             var row = state.cursor
             while row + 1 < rows.count, rows[row + 1].entry >= 0,
                 source.index.entries[rows[row + 1].entry].tUs <= state.clockUs
@@ -204,6 +209,15 @@ public struct TimelineModel {
             let client = index.entries.first(where: { $0.eventIDHash == RecordingIndex.hash(cause.utf8) })
         {
             targets.append(Int(client.line))
+        }
+        // `session.updated` (and `transcription_session.updated`) answers the latest `session.update` before it.
+        if let type = index.type(of: entry), type.hasSuffix(".updated"),
+            index.entries[entry].direction == .serverToClient,
+            let request = (0..<entry).reversed().first(where: {
+                index.entries[$0].direction == .clientToServer && index.type(of: $0) == type.dropLast(2) + "e"
+            })
+        {
+            targets.append(Int(index.entries[request].line))
         }
         let response = index.entries[entry].responseID
         if response >= 0, let first = index.entries.first(where: { $0.responseID == response }), Int(first.line) != line
@@ -315,8 +329,9 @@ public struct TimelineModel {
     /// Picks up lines appended to a followed recording.
     ///
     /// The cursor follows new events when it was on the last row. Returns whether anything changed.
-    public mutating func refresh() -> Bool {
-        guard (try? source.refresh()) == true else { return false }
+    /// - Throws: the source's `RecordingError` when the file fails or shrinks while being read.
+    public mutating func refresh() throws -> Bool {
+        guard try source.refresh() else { return false }
         let atEnd = state.cursor >= rows.count - 1
         let entry = currentEntry
         if state.filter == nil {

@@ -10,10 +10,11 @@ public import RealtimeValidation
 /// read back from the file only for visible rows and the detail pane (a bounded cache keeps
 /// recent summaries).
 public final class TimelineSource {
-    /// The file events are read from: the user's recording, or the temporary copy of an imported log.
-    public let path: String
+    /// The file events are read from, open for the source's life (the user's recording, or a temporary copy of a
+    /// stream or an imported log).
+    let file: SourceFile
     /// The file the user named (what the title shows).
-    public let name: String
+    public var name: String { file.name }
     public private(set) var index = RecordingIndex()
     public private(set) var findings: [Finding] = []
     /// Findings by JSONL line.
@@ -34,43 +35,47 @@ public final class TimelineSource {
     private var nextLine = 0
     /// Whether the file is being followed (end-of-session checks are not run then).
     public let following: Bool
-    /// Whether `path` is this source's own temporary copy (an imported log), removed with it.
-    private let ownsFile: Bool
+    /// The smallest and largest `t_us` read so far (`t_us` need not grow: concatenated recordings start again).
+    public private(set) var timeRange: ClosedRange<Int64>?
 
-    /// A source reading `path`; `name` differs when `path` is a temporary copy the source then owns.
-    init(path: String, name: String? = nil, following: Bool) {
-        self.path = path
-        self.name = name ?? path
-        self.ownsFile = name != nil && name != path
+    init(file: SourceFile, following: Bool) {
+        self.file = file
         self.following = following
     }
 
-    deinit {
-        if ownsFile { unlink(path) }
-    }
-
-    /// Indexes and validates `path` in one pass (a recording, or a log that is imported into a temporary file first).
+    /// Indexes and validates `path` in one pass: a recording, `-` (standard input) or a pipe (copied to a private
+    /// temporary file first), or a log that is imported into a temporary file first.
     ///
-    /// With `follow`, a partial last line is left for `refresh()` and the end-of-session checks are not run. - Throws:
-    /// `RecordingError` when the file cannot be read or imported.
+    /// With `follow`, a partial last line is left for `refresh()` and the end-of-session checks are not run.
+    /// - Throws: `RecordingError` when the file cannot be read or imported.
     public static func load(_ path: String, follow: Bool = false, firstBytes: Int = TimelineSource.firstBytes) throws
         -> TimelineSource
     {
-        let opened = try RecordingInput.open(path)
-        var readable = path
-        if opened.importedFrom != nil {
-            // Detail views read events back by offset, so an import gets a file of its own (written streaming).
-            readable =
-                FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "rtscope-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
-                ).path
-            for (k, recording) in opened.imported.enumerated() {
-                try recording.write(to: readable, mode: k == 0 ? .createNew : .append)
-            }
+        var file = try SourceFile.open(path)
+        var prefix = [UInt8](repeating: 0, count: RecordingInput.sniffBytes)
+        let sniffed = try prefix.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
+        prefix.removeSubrange(sniffed...)
+        let kind = LogImporter.detect(prefix: prefix, complete: sniffed < RecordingInput.sniffBytes)
+        if kind == nil, !RecordingInput.holdsRecordingLines(prefix) {
+            throw RecordingError.notARecording(
+                path: path,
+                detail: "from line 1 on, its first \(sniffed) bytes hold no recording header, frame or event")
         }
-        let source = TimelineSource(path: readable, name: path, following: follow)
+        if let kind, kind != .recording {
+            // Detail views read events back by offset, so an import gets a file of its own (streamed: memory
+            // stays at one item of the log, whatever its size).
+            let recordings = try LogImporter.importSource(file.byteSource(), kind: kind, name: path)
+            file = try SourceFile.holding(recordings, name: path)
+        }
+        let source = TimelineSource(file: file, following: follow)
         _ = try source.refresh(maxBytes: firstBytes)
         return source
+    }
+
+    /// Reads the rest of the file (what is there now, for a followed one).
+    /// - Throws: `RecordingError.cannotRead` when the file shrinks or fails while being read.
+    public func readToEnd() throws {
+        while !caughtUp { _ = try refresh() }
     }
 
     /// How much `load` reads before the first screen (the rest comes through `refresh`).
@@ -79,7 +84,8 @@ public final class TimelineSource {
     /// the transient buffer small).
     public static let chunkBytes = 8 << 20
 
-    /// Whether everything in the file has been read (a followed file can still grow).
+    /// Whether everything in the file has been read (a followed file can still grow, and its partial last line waits
+    /// for the rest).
     public private(set) var caughtUp = false
     /// Whether the index was sized for the whole file (done once, after the first chunk).
     private var reserved = false
@@ -91,11 +97,16 @@ public final class TimelineSource {
     /// Only complete lines are read, unless the file has ended and is not followed (then a partial
     /// last line is read and reported). At the end of a file that is not followed, the
     /// end-of-session checks run once. Returns whether anything new arrived.
+    ///
+    /// - Throws: `RecordingError.cannotRead` naming the file when it fails, or shrinks below what was read (it was
+    ///   truncated or rewritten in place; deleting or replacing it by renaming does not matter, see `SourceFile`).
     public func refresh(maxBytes: Int = TimelineSource.chunkBytes) throws -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let size = Int64(lseek(fd, 0, SEEK_END))
+        let size = try file.size()
+        guard size >= nextOffset else {
+            throw RecordingError.cannotRead(
+                path: name,
+                reason: "it shrank from \(nextOffset) to \(size) bytes while being read (truncated or rewritten)")
+        }
         // Read straight into one array (no Data, no second copy); a line longer than the chunk
         // keeps the read going until it ends.
         var data: [UInt8] = []
@@ -104,11 +115,15 @@ public final class TimelineSource {
             let want = min(maxBytes, Int(max(0, size - nextOffset)) - filled)
             guard want > 0 else { break }
             data.append(contentsOf: repeatElement(0, count: want))
-            let n = data.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return pread(fd, base + filled, want, off_t(nextOffset) + off_t(filled))
+            let n = try data.withUnsafeMutableBytes { raw in
+                try file.read(
+                    into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: nextOffset + Int64(filled))
             }
-            guard n > 0 else { break }
+            guard n > 0 else {
+                throw RecordingError.cannotRead(
+                    path: name,
+                    reason: "it ended at \(nextOffset + Int64(filled)) of \(size) bytes (truncated while being read)")
+            }
             filled += n
             data.removeLast(want - n)
         } while lastNewline(data) == nil && nextOffset + Int64(filled) < size
@@ -128,7 +143,7 @@ public final class TimelineSource {
             options.startOffset = nextOffset
             let bytes = take.count == data.count ? data : Array(take)
             data = []
-            let reader = RecordingReader(source: MemorySource(bytes, name: path), options: options)
+            let reader = RecordingReader(source: MemorySource(bytes, name: name), options: options)
             try ingest(reader, final: false)
             (nextLine, nextOffset) = (nextLine + reader.linesRead, nextOffset + Int64(take.count))
             reserveForTheRest(size: size)
@@ -136,7 +151,7 @@ public final class TimelineSource {
         let finished = nextOffset >= size
         progress = size > 0 ? Double(nextOffset) / Double(size) : 1
         if finished, !caughtUp, !following { try ingest(nil, final: true) }
-        caughtUp = finished
+        caughtUp = finished || (following && atEnd)  // a followed file's partial last line waits for its end
         return index.entries.count + index.issues.count != before
     }
 
@@ -158,9 +173,11 @@ public final class TimelineSource {
         var validator = self.validator
         self.index = RecordingIndex()
         self.validator = nil
+        var (earliest, latest) = (timeRange?.lowerBound ?? .max, timeRange?.upperBound ?? .min)
         defer {
             self.index = index
             self.validator = validator
+            if earliest <= latest { timeRange = earliest...latest }
         }
         var tape: JSONTape?
         try reader?.read { event in
@@ -172,6 +189,8 @@ public final class TimelineSource {
                 index.setHeader(reader?.header)
                 guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else { return true }
                 index.append(line)
+                let t = line.tUs
+                (earliest, latest) = (min(earliest, t), max(latest, t))
                 if validator == nil { validator = SessionValidator(declaredDialect: reader?.header?.dialect) }
                 let input = ValidatorEvent(
                     line: line.number, index: index.entries.count, tUs: line.tUs, direction: direction, opcode: opcode,
@@ -189,17 +208,15 @@ public final class TimelineSource {
     }
 
     /// The event object of entry `i` (Foundation values, for summaries).
-    func event(_ i: Int) -> [String: Any]? { index.eventObject(at: i, path: path) }
+    func event(_ i: Int) -> [String: Any]? { lineBytes(i).flatMap { index.eventObject(at: i, line: $0) } }
 
     /// The JSON text of entry `i`'s line.
-    func lineValue(_ i: Int) -> JSONValue? {
+    func lineValue(_ i: Int) -> JSONValue? { lineBytes(i).flatMap { JSONTape.parse($0) } }
+
+    /// The bytes of entry `i`'s line, read back from the file.
+    private func lineBytes(_ i: Int) -> [UInt8]? {
         let entry = index.entries[i]
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard (try? handle.seek(toOffset: UInt64(entry.offset))) != nil,
-            let data = try? handle.read(upToCount: Int(entry.length))
-        else { return nil }
-        return JSONTape.parse(Array(data))
+        return file.bytes(at: entry.offset, count: Int(entry.length))
     }
 
     /// The one-line summary of entry `i` (cached).
@@ -207,7 +224,8 @@ public final class TimelineSource {
         if let cached = summaryCache[i] { return cached }
         var text = ""
         if let event = event(i), let type = event["type"] as? String {
-            text = EventSummary.summarize(event, spec: catalog.spec(for: type), maxText: 200)
+            // Not escaped here: `ScreenBuffer.put` escapes everything it draws, exactly once.
+            text = EventSummary.summarize(event, spec: catalog.spec(for: type), maxText: 200, escaped: false)
         } else {
             text = "[\(index.entries[i].opcode.rawValue)]"
         }
@@ -215,6 +233,9 @@ public final class TimelineSource {
         summaryCache[i] = text
         return text
     }
+
+    /// Whether the recording has real times (a log imported without timestamps has `t_us` 0 throughout).
+    public var hasTiming: Bool { index.header?.imported?.timed != false }
 
     /// The worst finding severity on entry `i`'s line.
     func severity(_ i: Int) -> Severity? {
@@ -386,50 +407,22 @@ extension TimelineSource {
         return state
     }
 
-    /// The state before entry `base` (a multiple of the interval), built from earlier snapshots.
+    /// The state before entry `base` (a multiple of the interval), built forward from the latest earlier snapshot.
+    ///
+    /// A loop, not a recursion: a first jump to the end of a file with millions of events would otherwise nest one
+    /// call per interval.
     private func snapshot(before base: Int) -> ConversationState {
-        if base == 0 { return ConversationState() }
-        if let known = snapshots[base] { return known }
-        var state = snapshot(before: base - snapshotInterval)
-        for i in (base - snapshotInterval)..<base { if let event = event(i) { state.apply(event, catalog: catalog) } }
-        snapshots[base] = state
-        return state
-    }
-}
-
-extension TimelineSource {
-    /// The ruler column of entry `i` for a screen `width` columns wide.
-    public func rulerColumn(_ i: Int, width: Int) -> Int {
-        let entries = index.entries
-        guard let first = entries.first?.tUs, let last = entries.last?.tUs, last > first, width > 1 else { return 0 }
-        return Int((Double(entries[i].tUs - first) / Double(last - first) * Double(width - 1)).rounded(.down))
-    }
-
-    /// The ruler's marks for `width` columns (cached per width): findings win over active
-    /// responses, which win over input audio.
-    public func ruler(width: Int) -> [Character] {
-        if let cached = rulerCache, cached.width == width { return cached.marks }
-        var rank = [Int](repeating: 0, count: width)  // 0 · , 1 ▁, 2 ━, 3 ▲, 4 ✖
-        let symbols: [Character] = ["·", "▁", "━", "▲", "✖"]
-        var spans: [Int32: (Int, Int)] = [:]
-        for i in index.entries.indices {
-            let x = rulerColumn(i, width: width)
-            let entry = index.entries[i]
-            if entry.responseID >= 0 {
-                let span = spans[entry.responseID] ?? (x, x)
-                spans[entry.responseID] = (min(span.0, x), max(span.1, x))
+        var start = base
+        while start > 0, snapshots[start] == nil { start -= snapshotInterval }
+        var state = start == 0 ? ConversationState() : snapshots[start] ?? ConversationState()
+        while start < base {
+            for i in start..<(start + snapshotInterval) {
+                if let event = event(i) { state.apply(event, catalog: catalog) }
             }
-            if family(i) == .inputAudio { rank[x] = max(rank[x], 1) }
-            switch severity(i) {
-            case .error?: rank[x] = 4
-            case .warning?: rank[x] = max(rank[x], 3)
-            default: break
-            }
+            start += snapshotInterval
+            snapshots[start] = state
         }
-        for (from, to) in spans.values { for x in from...to { rank[x] = max(rank[x], 2) } }
-        let marks = rank.map { symbols[$0] }
-        rulerCache = (width, marks)
-        return marks
+        return state
     }
 }
 

@@ -28,26 +28,40 @@ public enum TimelineView {
         return screen
     }
 
+    /// The title line: file, progress, dialect, connection, duration, counts, position and modes.
+    ///
+    /// Parts are abbreviated, then dropped, to fit the width (see `Fitting`); the file name is cut last.
     static func header(_ model: TimelineModel, _ screen: inout ScreenBuffer) {
         let source = model.source
-        let entries = source.index.entries
-        let sent = entries.filter { $0.direction == .clientToServer }.count
-        let duration = Double((entries.last?.tUs ?? 0) - (entries.first?.tUs ?? 0)) / 1_000_000
+        let count = source.index.entries.count
+        let sent = source.index.entries.filter { $0.direction == .clientToServer }.count
         let errors = source.findings.filter { $0.severity == .error }.count
         let warnings = source.findings.filter { $0.severity == .warning }.count
-        let name = (source.name as NSString).lastPathComponent
-        var text = " \(name) · "
-        if !source.caughtUp, !source.following { text += "reading \(Int(source.progress * 100))% · " }
-        text += "\(source.index.header?.dialect?.rawValue ?? "dialect ?") · "
-        text += source.index.header?.conn.map { "conn \($0) · " } ?? ""
-        text += String(format: "%.1f s · ", duration)
-        text += "\(entries.count) events (→\(sent) ←\(entries.count - sent)) · \(errors) errors \(warnings) warnings"
-        text += " · row \(min(model.state.cursor + 1, model.rows.count))/\(model.rows.count)"
-        if model.state.fold { text += " · folded" }
-        if model.state.playing { text += " · ▶ \(model.state.speedLabel)" }
-        if let filter = model.state.filter { text += " · filter “\(filter)”" }
+        let percent = "\(Int(source.progress * 100))%"
+        let seconds = (source.timeRange.map { Double($0.upperBound) - Double($0.lowerBound) } ?? 0) / 1e6
+        let row = "\(min(model.state.cursor + 1, model.rows.count))/\(model.rows.count)"
+        let name = source.name == "-" ? "stdin" : (source.name as NSString).lastPathComponent
+        let events = ["\(count) events (→\(sent) ←\(count - sent))", "\(count) events", "\(count) ev"]
+        let findings = [
+            "\(errors) errors \(warnings) warnings", "\(errors) err \(warnings) warn", "\(errors)✖ \(warnings)▲",
+        ]
+        let parts: [[String]] = [
+            [name],
+            !source.caughtUp && !source.following ? ["reading \(percent)", percent] : [],
+            [source.index.header?.dialect?.rawValue ?? "dialect ?", ""],
+            source.index.header?.conn.map { ["conn \($0)", ""] } ?? [],
+            source.hasTiming ? [String(format: "%.1f s", seconds)] : ["no timing in source", "no timing"],
+            events, findings, ["row \(row)", row],
+            model.state.fold ? ["folded", ""] : [],
+            model.state.playing ? ["▶ \(model.state.speedLabel)"] : [],
+            model.state.filter.map { ["filter “\($0)”", "f “\(Fitting.cut($0, to: 12))”"] } ?? [],
+        ]
+        // Shrinks conn, events, findings, timing, folded, dialect, filter, row, then events and findings to their
+        // shortest, then "reading N%" to "N%"; the name (part 0) is cut last.
+        let text = Fitting.line(
+            parts, shrink: [3, 5, 6, 4, 8, 2, 10, 7, 5, 6, 1], ellipsize: 0, width: screen.width - 1)
         screen.fill(y: 0, style: .header)
-        screen.put(text, x: 0, y: 0, style: .header)
+        screen.put(" " + text, x: 0, y: 0, style: .header)
     }
 
     static func list(_ model: TimelineModel, _ screen: inout ScreenBuffer) {
@@ -72,9 +86,12 @@ public enum TimelineView {
             let previous = previousEntry.map { source.index.entries[$0].tUs } ?? entry.tUs
             let base: CellStyle = selected ? .reverse : .plain
             if selected { screen.fill(y: y, style: .reverse) }
-            var x = screen.put(
-                String(format: "%10.3f %+9.3f ", Double(entry.tUs) / 1000, Double(entry.tUs - previous) / 1000), x: 0,
-                y: y, style: selected ? .reverse : .dim)
+            let time =
+                source.hasTiming
+                ? String(
+                    format: "%10.3f %+9.3f ", Double(entry.tUs) / 1000, (Double(entry.tUs) - Double(previous)) / 1000)
+                : "         –         – "  // the same 21 columns
+            var x = screen.put(time, x: 0, y: y, style: selected ? .reverse : .dim)
             let severity = item.folded.compactMap { source.severity($0) }.max()
             let marker = severity == .error ? "✖" : severity == .warning ? "▲" : severity == .note ? "·" : " "
             x = screen.put(marker, x: x, y: y, style: selected ? .reverse : severity == .error ? .error : .warning)
@@ -106,16 +123,17 @@ public enum TimelineView {
         guard let first = source.event(row.entry), let type = first["type"] as? String,
             let stream = source.catalog.spec(for: type)?.stream
         else { return "" }
-        let span =
-            Double(source.index.entries[row.folded.last ?? row.entry].tUs - source.index.entries[row.entry].tUs) / 1000
+        let entries = source.index.entries
+        let span = (Double(entries[row.folded.last ?? row.entry].tUs) - Double(entries[row.entry].tUs)) / 1000
+        let over = source.hasTiming ? String(format: " over %.0f ms", span) : ""
         if stream.payload == .audio {
             let total = row.folded.reduce(0) { sum, i in
                 sum + ((source.event(i)?[stream.deltaField] as? String)?.utf8.count ?? 0)
             }
-            return EventSummary.audio(base64Length: total) + String(format: " over %.0f ms", span)
+            return EventSummary.audio(base64Length: total) + over
         }
         let text = row.folded.prefix(400).map { (source.event($0)?[stream.deltaField] as? String) ?? "" }.joined()
-        return EventSummary.quote(text, max: 300) + String(format: " over %.0f ms", span)
+        return EventSummary.quote(text, max: 300, escaped: false) + over
     }
 
     static func detail(_ model: TimelineModel, _ screen: inout ScreenBuffer, x0: Int, width: Int) {
@@ -188,7 +206,7 @@ public enum TimelineView {
             var x = screen.put(head, x: x0 + 1, y: top + 1 + k, style: .key, maxWidth: width - 1)
             x = screen.put(mark, x: x, y: top + 1 + k, style: .warning, maxWidth: max(0, x0 + width - x))
             screen.put(
-                EventSummary.quote(item.text, max: 400), x: x, y: top + 1 + k, style: .string,
+                EventSummary.quote(item.text, max: 400, escaped: false), x: x, y: top + 1 + k, style: .string,
                 maxWidth: max(0, x0 + width - x))
         }
     }
@@ -199,15 +217,26 @@ public enum TimelineView {
         screen.fill(y: y, style: .reverse)
         let text: String
         if let prompt = state.prompt {
-            text = (prompt == .search ? "/" : "filter (type glob, client/server, id): ") + state.input + "▏"
+            let label = prompt == .search ? "/" : "filter (type glob, client/server, id): "
+            // The end of a long input stays in view (where the typing is).
+            let room = max(2, screen.width - 2 - DisplayWidth.of(label))
+            let input = String(Fitting.cut(String(state.input.reversed()), to: room).reversed())
+            text = label + input + "▏"
         } else if let message = state.message {
             text = message
         } else {
-            text =
-                "j/k move · e/E errors · w/W warnings · r related · Space replay · z fold · / search · f filter · Tab detail · ? help · q quit"
+            text = Fitting.line(hints, shrink: hintShrink, width: screen.width - 1)
         }
         screen.put(" " + text, x: 0, y: y, style: .reverse)
     }
+
+    /// The footer's key hints, each abbreviated and then dropped (least needed first) to fit; `? help` stays.
+    static let hints: [[String]] = [
+        ["j/k move", "j/k", ""], ["e/E errors", "e/E err", ""], ["w/W warnings", "w/W warn", ""], ["r related", ""],
+        ["Space replay", "Spc play", ""], ["z fold", ""], ["/ search", "/ find", ""], ["f filter", "f filt", ""],
+        ["Tab detail", "Tab pane", ""], ["? help"], ["q quit", ""],
+    ]
+    static let hintShrink = [1, 2, 4, 6, 7, 8, 0, 5, 7, 8, 6, 4, 2, 1, 3, 0, 10]
 
     static func help(_ screen: inout ScreenBuffer) {
         let entries = Keymap.bindings.map { b in
@@ -230,8 +259,8 @@ public enum TimelineView {
         for (k, line) in entries.enumerated() {
             let column = k / perColumn
             screen.put(
-                line, x: x0 + 2 + column * columnWidth, y: y0 + 1 + k % perColumn, style: .header,
-                maxWidth: columnWidth - 1)
+                Fitting.words(line, to: columnWidth - 1), x: x0 + 2 + column * columnWidth, y: y0 + 1 + k % perColumn,
+                style: .header, maxWidth: columnWidth - 1)
         }
     }
 

@@ -7,6 +7,7 @@ import Testing
 /// daemonizing server exits at once, and an undaemonized one started directly by another program (Foundation's Process,
 /// Python's subprocess) drops send-keys input, while one started by `sh -c '… &'` works. The private socket keeps the
 /// test away from a user's tmux.
+@Suite(.serialized)  // one private tmux server at a time
 struct ViewTerminalTests {
     static let socket = "rtscope-test-\(getpid())"
 
@@ -35,8 +36,8 @@ struct ViewTerminalTests {
         return screen
     }
 
-    @Test(.enabled(if: (try? ViewTerminalTests.tmux(["-V"]).0) == 0, "needs tmux"))
-    func opensNavigatesAndRestoresTheTerminal() throws {
+    /// Runs `body` with a private tmux server (started and killed here).
+    static func withServer(_ body: () throws -> Void) throws {
         // posix_spawn + waitpid, not Process: Process.waitUntilExit waits until the background server
         // closes descriptors it inherited, i.e. forever.
         let script = "tmux -D -L '\(Self.socket)' -f /dev/null </dev/null >/dev/null 2>&1 &"
@@ -56,13 +57,17 @@ struct ViewTerminalTests {
             if let serverPID { kill(serverPID, SIGKILL) }
         }
         Thread.sleep(forTimeInterval: 0.3)
-        let session = "view"
-        let command =
-            "cd '\(CLI.repoRoot.path)' && TERM=screen-256color '\(CLI.binary.path)' view recordings/errors.jsonl; echo VIEW-EXITED $?; sleep 30"
-        #expect(try Self.tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command]).0 == 0)
+        try body()
+    }
+
+    /// Opens the timeline in a 100×30 pane with `command` (run in the repository), presses `w`, checks the warning's
+    /// detail, quits with `q`, and checks the exit status and that the terminal was restored.
+    static func navigate(_ session: String, _ command: String) throws {
+        let shell = "cd '\(CLI.repoRoot.path)' && TERM=screen-256color \(command); echo VIEW-EXITED $?; sleep 30"
+        #expect(try Self.tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", shell]).0 == 0)
         defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
         let first = try Self.waitFor("session.created", in: session)
-        #expect(first.contains("errors.jsonl · beta"))
+        #expect(first.contains(" · beta · "))
         Thread.sleep(forTimeInterval: 0.5)  // let the key loop start
         let sent = try Self.tmux(["send-keys", "-t", session, "w"])
         #expect(sent.0 == 0, "send-keys: \(sent.1)")
@@ -72,5 +77,20 @@ struct ViewTerminalTests {
         let after = try Self.waitFor("VIEW-EXITED", in: session)
         #expect(after.contains("VIEW-EXITED 0"))
         #expect(!after.contains("session.created"))  // the timeline is gone: the terminal was restored
+    }
+
+    @Test(.enabled(if: (try? ViewTerminalTests.tmux(["-V"]).0) == 0, "needs tmux"))
+    func opensNavigatesAndRestoresTheTerminal() throws {
+        try Self.withServer {
+            try Self.navigate("view", "'\(CLI.binary.path)' view recordings/errors.jsonl")
+        }
+    }
+
+    /// `cat f | rtscope view -` in a terminal: the recording comes from the pipe, the keys from /dev/tty (like less).
+    @Test(.enabled(if: (try? ViewTerminalTests.tmux(["-V"]).0) == 0, "needs tmux"))
+    func aPipedRecordingIsBrowsedWithKeysFromTheTerminal() throws {
+        try Self.withServer {
+            try Self.navigate("piped", "cat recordings/errors.jsonl | '\(CLI.binary.path)' view -")
+        }
     }
 }

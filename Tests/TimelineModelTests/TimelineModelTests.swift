@@ -169,19 +169,18 @@ struct TimelineScreenTests {
         #expect(screen == (try String(contentsOf: url, encoding: .utf8)))
     }
 
-    /// An imported log is read from a temporary copy: the title names the user's file, and the
-    /// copy goes when the source does.
-    @Test func anImportedLogIsTitledByItsOwnNameAndItsCopyRemoved() throws {
+    /// An imported log is read from a temporary copy: the title names the user's file, and the copy has no name in
+    /// the temporary folder at all (it is unlinked once open, so not even Ctrl-C can leave it behind).
+    @Test func anImportedLogIsTitledByItsOwnNameAndItsCopyHasNoName() throws {
         let log = Paths.root.appendingPathComponent("Tests/RealtimeRecordingTests/Fixtures/imports/events.jsonl").path
-        var copy = ""
-        do {
-            let source = try TimelineSource.load(log)
-            copy = source.path
-            #expect(copy != log && FileManager.default.fileExists(atPath: copy))
-            let screen = TimelineView.render(TimelineModel(source: source, width: 100, height: 30)).text
-            #expect(screen.hasPrefix(" events.jsonl · "))
-        }
-        #expect(!copy.isEmpty && !FileManager.default.fileExists(atPath: copy))
+        let source = try TimelineSource.load(log)
+        let copies = try FileManager.default.contentsOfDirectory(
+            atPath: FileManager.default.temporaryDirectory.path
+        ).filter { $0.hasPrefix("rtscope-view-\(getpid())-") }
+        #expect(copies.isEmpty)
+        let screen = TimelineView.render(TimelineModel(source: source, width: 100, height: 30)).text
+        #expect(screen.hasPrefix(" events.jsonl · "))
+        #expect(screen.contains("session.update"))
     }
 
     @Test func wideScreensShowTheConversationBesideTheDetail() throws {
@@ -359,20 +358,20 @@ struct FollowTests {
         #expect(m.source.index.issues.isEmpty)
         #expect(!m.source.findings.contains { $0.rule == "response-not-done" })  // no end-of-session checks
         m.press(.char("G"))
-        let nothingNew = m.refresh()
+        let nothingNew = try m.refresh()
         #expect(!nothingNew)
 
         let handle = try #require(FileHandle(forWritingAtPath: path))
         handle.seekToEndOfFile()
         handle.write(Data(full[cut.count..<(full.count - 200)]))  // the rest but for a partial tail
-        let grew = m.refresh()
+        let grew = try m.refresh()
         #expect(grew)
         let middle = m.source.index.entries.count
         #expect(middle > 11 && middle < 32)
         #expect(m.state.cursor == m.rows.count - 1)  // the cursor followed
         handle.write(Data(full[(full.count - 200)...]))
         try handle.close()
-        let grewAgain = m.refresh()
+        let grewAgain = try m.refresh()
         #expect(grewAgain)
         #expect(m.source.index.entries.count == 32)
         #expect(m.source.index.entries.map(\.line) == Array(2...33).map(Int32.init))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RealtimeProtocol
 import RealtimeRecording
 import TerminalUI
 import TimelineModel
@@ -10,13 +11,16 @@ extension RTScope {
         static let configuration = CommandConfiguration(
             abstract: "Inspect a recording in a terminal timeline (ncursesw), with the validator's findings.",
             discussion: """
-                Keys: j/k move, e/E next/previous error, w/W warnings, o/O same response, z fold deltas, \
-                / search, n/N next/previous hit, f filter, Tab detail pane, ? help, q quit. \
+                Keys: j/k move, e/E next/previous error, w/W warnings, o/O same response, r related event, \
+                z fold deltas, c conversation, Space replay (+ and - speed, . and , step), / search, n/N next/previous hit, \
+                f filter (F clears), Tab detail pane, ? help, q quit. \
                 With --headless (or without a terminal) the keys given by --keys are applied and the \
-                final screen is printed as text, e.g. --keys "jjj/error<enter>".
+                final screen is printed as text, e.g. --keys "jjj/error<enter>". \
+                FILE may be - (standard input) or a pipe: it is read to the end into a private temporary copy first \
+                (with -, the keys come from the terminal).
                 """)
 
-        @Argument(help: "A recording, or any log `rtscope import` reads.")
+        @Argument(help: "A recording, or any log `rtscope import` reads; - for standard input.")
         var file: String
 
         @Flag(help: "Print the final screen as text instead of opening the terminal UI.")
@@ -36,38 +40,66 @@ extension RTScope {
 
         func validate() throws {
             guard Self.parse(size) != nil else {
-                throw ValidationError("--size must look like 100x30 (at least 40x10).")
+                throw ValidationError("--size must look like 100x30 (at least 40x10, at most 1000x1000).")
+            }
+            if follow, Self.isStream(file) {
+                throw ValidationError(
+                    "--follow needs a file that is being written; \(file) is a stream, read it without --follow.")
             }
         }
 
         static func parse(_ size: String) -> (Int, Int)? {
-            let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] >= 40, parts[1] >= 10 else { return nil }
-            return (parts[0], parts[1])
+            let parts = size.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let width = parts[0], let height = parts[1], (40...1000).contains(width),
+                (10...1000).contains(height)
+            else { return nil }
+            return (width, height)
+        }
+
+        /// Whether `file` is standard input, a pipe or another stream (not a regular file or a directory).
+        static func isStream(_ file: String) -> Bool {
+            var info = stat()
+            guard file != "-" else { return true }
+            return stat(file, &info) == 0 && info.st_mode & S_IFMT != S_IFREG && info.st_mode & S_IFMT != S_IFDIR
         }
 
         func run() async throws {
-            let source: TimelineSource
+            if file == "-", isatty(0) == 1 {
+                Diagnostics.print("rtscope: standard input is a terminal; pipe a recording in or name a file.")
+                throw ExitCode.validationFailure
+            }
+            // With `-`, standard input carries the recording: the keys come from the terminal (/dev/tty), as in less.
+            let keysFromTTY = file == "-" && Self.hasControllingTerminal()
+            let interactive = !headless && isatty(1) == 1 && (file == "-" ? keysFromTTY : isatty(0) == 1)
             do {
-                source = try TimelineSource.load(file, follow: follow)
-            } catch let error as RecordingError {
-                Diagnostics.print("rtscope: \(error)")
-                throw ExitCodes.code(for: error)
-            }
-            let (width, height) = Self.parse(size) ?? (100, 30)
-            let interactive = !headless && isatty(0) == 1 && isatty(1) == 1
-            if !interactive {
-                while !source.caughtUp, (try? source.refresh()) != nil {}  // read it all first
-            }
-            var model = TimelineModel(source: source, width: width, height: height)
-            if !interactive {
+                let source = try TimelineSource.load(file, follow: follow)
+                let (width, height) = Self.parse(size) ?? (100, 30)
+                if !interactive { try source.readToEnd() }  // what is there now, for a followed file
+                var model = TimelineModel(source: source, width: width, height: height)
+                if interactive {
+                    try await TimelineApp.run(
+                        &model, color: Terminal.colorAllowed(), follow: follow, keysFromTTY: keysFromTTY)
+                    return
+                }
                 for key in Key.script(keys) where !model.state.quit { model.press(key) }
                 let out = Output()
                 out.line(TimelineView.render(model).text)
                 try out.finish()
-                return
+            } catch let error as RecordingError {
+                Diagnostics.print("rtscope: \(error.description)")
+                throw ExitCodes.code(for: error)
+            } catch let error as TerminalError {
+                Diagnostics.print("rtscope: \(error.description)")
+                throw ExitCodes.usage
             }
-            await TimelineApp.run(&model, color: Terminal.colorAllowed(), follow: follow)
+        }
+
+        /// Whether `/dev/tty` opens (there is a terminal to read keys from even though standard input is a pipe).
+        static func hasControllingTerminal() -> Bool {
+            let fd = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return false }
+            close(fd)
+            return true
         }
     }
 }

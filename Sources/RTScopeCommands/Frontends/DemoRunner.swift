@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import RealtimeProtocol
 import RealtimeProxy
@@ -66,7 +67,14 @@ enum DemoRunner {
         if interactive {
             let source = try TimelineSource.load(recording)
             var model = TimelineModel(source: source, width: 100, height: 30)
-            await TimelineApp.run(&model, color: Terminal.colorAllowed(), follow: false)
+            do {
+                try await TimelineApp.run(&model, color: Terminal.colorAllowed(), follow: false)
+            } catch TerminalError.unknownTerminal(let term) {
+                Diagnostics.print(
+                    "rtscope demo: ncurses does not know the terminal type '\(SafeText.escape(term))' (TERM); "
+                        + "pass --no-view, or run rtscope view --headless \(recording).")
+                throw ExitCode.validationFailure
+            }
         } else {
             var options = CatFrontend.Options()
             options.foldDeltas = true

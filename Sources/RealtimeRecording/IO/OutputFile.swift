@@ -47,7 +47,7 @@ public enum OutputFile {
 
 /// Writes all of `buffer` to `fd`, retrying partial and interrupted writes.
 /// - Throws: `RecordingError.cannotWrite` naming `name` and the system's reason.
-func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, name: String) throws {
+public func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, name: String) throws {
     guard var p = buffer.baseAddress else { return }
     var left = buffer.count
     while left > 0 {

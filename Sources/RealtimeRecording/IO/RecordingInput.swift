@@ -53,7 +53,7 @@ public enum RecordingInput {
     /// Used only when `LogImporter.detect` recognised nothing: a text file, a binary file or a
     /// JSON document of another kind then fails with one sentence (exit 65) instead of one
     /// finding per line.
-    static func holdsRecordingLines(_ prefix: [UInt8]) -> Bool {
+    public static func holdsRecordingLines(_ prefix: [UInt8]) -> Bool {
         var blank = true
         var scanner = LineScanner(mode: .record)
         var start = prefix.startIndex

@@ -109,7 +109,13 @@ public struct RecordingIndex: Sendable {
         guard (try? handle.seek(toOffset: UInt64(entry.offset))) != nil,
             let data = try? handle.read(upToCount: Int(entry.length)), data.count == Int(entry.length)
         else { return nil }
-        let bytes = Array(data)
+        return eventObject(at: i, line: Array(data))
+    }
+
+    /// Decodes the event of entry `i` from its line's bytes (`entries[i].length` bytes at `entries[i].offset`, read by
+    /// the caller); nil for non-JSON frames.
+    public func eventObject(at i: Int, line bytes: [UInt8]) -> [String: Any]? {
+        let entry = entries[i]
         var scanner = LineScanner()
         guard bytes.withUnsafeBytes({ scanner.scan($0) }) == nil else { return nil }
         return bytes.withUnsafeBytes { raw in

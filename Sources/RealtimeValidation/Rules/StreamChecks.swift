@@ -32,7 +32,8 @@ extension SessionValidator {
                 itemID: JSON.string(object, "item.id"), itemType: JSON.string(object, "item.type"), addedLine: line,
                 callID: JSON.string(object, "item.call_id"), name: JSON.string(object, "item.name"))
             if let item = JSON.string(object, "item.id") { state.outputItems[item] = (rid, outputIndex) }
-            response.nextOutputIndex = max(response.nextOutputIndex, outputIndex + 1)
+            // min(…): an output_index of Int.max must not trap.
+            response.nextOutputIndex = max(response.nextOutputIndex, min(outputIndex, .max - 1) + 1)
         case .outputItemDone:
             guard let outputIndex, let output = takeOutput(&response, outputIndex, rid) else { return }
             defer { response.outputs[outputIndex] = output }
@@ -73,7 +74,7 @@ extension SessionValidator {
             }
             lastPart = nil
             output.parts[ci] = SessionState.Part(type: JSON.string(object, "part.type"), addedLine: line)
-            output.nextContentIndex = max(output.nextContentIndex, ci + 1)
+            output.nextContentIndex = max(output.nextContentIndex, min(ci, .max - 1) + 1)  // Int.max must not trap
             response.outputs[outputIndex] = output
         case .partDone:
             guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
