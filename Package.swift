@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "RealtimeProxy",
             dependencies: [
-                "RealtimeProtocol", "RealtimeRecording", "RealtimeValidation", "RealtimeSimulation",
+                "RealtimeProtocol", "RealtimeRecording", "RealtimeValidation", "RealtimeSimulation", "RealtimeSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -4,6 +4,7 @@ public import NIOCore
 public import NIOWebSocket
 public import RealtimeProtocol
 public import RealtimeRecording
+import RealtimeSession
 public import RealtimeValidation
 
 /// One frame as the console shows it (type and summary, never the raw payload).
@@ -31,6 +32,8 @@ public enum RecorderEvent: Sendable {
     case refused(conn: String, message: String)
     /// Something outside any connection, such as a client whose TLS handshake failed (one sentence).
     case notice(message: String)
+    /// A response finished: its latencies, tool time and cost in one line (`SessionModel.turnLine`).
+    case turn(conn: String, line: String)
 }
 
 /// Records one connection: every frame, both directions, as one recording line each, and runs the
@@ -56,6 +59,10 @@ public final class ConnectionRecorder: @unchecked Sendable {
     /// Every file written for this connection, in order.
     public private(set) var paths: [String] = []
     private var validator: SessionValidator
+    /// The session model, built live from the same events (audio chunks not kept, so memory stays
+    /// flat); it gives the console one line per finished response and the exit summary its numbers.
+    private var session: SessionModelBuilder
+    private let prices = PriceTable.bundled
     private var seq = 0
     private let start = DispatchTime.now().uptimeNanoseconds
     private let observe: @Sendable (RecorderEvent) -> Void
@@ -96,8 +103,12 @@ public final class ConnectionRecorder: @unchecked Sendable {
         self.path = path
         writer = try path.map { try RecordingWriter(path: $0, header: header) }
         validator = SessionValidator(declaredDialect: header.dialect)
+        session = SessionModelBuilder(dialect: header.dialect, keepsAudioChunks: false)
         self.observe = observe
     }
+
+    /// The session's aggregates (responses, latency percentiles, cost), once `finish()` ran.
+    public var sessionSummary: String? { lock.withLock { session.current.summaryLine(prices: prices) } }
 
     /// Records `frame` as seen travelling in `direction`; `unmasked` is its payload, already unmasked.
     public func record(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
@@ -168,7 +179,7 @@ public final class ConnectionRecorder: @unchecked Sendable {
             }
             return
         }
-        let (observed, found) = try lock.withLock { () throws -> (ObservedFrame?, [Finding]) in
+        let (observed, found, turn) = try lock.withLock { () throws -> (ObservedFrame?, [Finding], String?) in
             seq += 1
             let tUs = Int64((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             let frame = Frame(
@@ -189,17 +200,20 @@ public final class ConnectionRecorder: @unchecked Sendable {
             if opcode == .error { event.note = String(decoding: payload, as: UTF8.self) }
             let found = validator.consume(event)
             findings += found
-            guard observeFrames else { return (nil, found) }
+            session.consume(event)
+            let turn = session.finishedResponse.map { session.current.turnLine(response: $0, prices: prices) }
+            guard observeFrames else { return (nil, found, turn) }
             let type = object?["type"]?.string
             let summary = Self.summary(opcode: opcode, object: object, closeCode: closeCode, payload: Array(payload))
             return (
                 ObservedFrame(
                     conn: conn, seq: seq, tUs: tUs, direction: direction, opcode: opcode, type: type, summary: summary,
-                    bytes: payload.count), found
+                    bytes: payload.count), found, turn
             )
         }
         if let observed { observe(.frame(observed)) }
         for finding in found { observe(.finding(conn: conn, finding)) }
+        if let turn { observe(.turn(conn: conn, line: turn)) }
     }
 
     /// Continues the recording in a new file (`NAME.2.jsonl`, …) whose header names the part before.

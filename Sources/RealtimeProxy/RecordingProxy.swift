@@ -49,6 +49,8 @@ public final class RecordingProxy: Sendable {
         public let refusedStatus: Int?
         /// Why the upstream could not be reached (connection refused, DNS failure, timeout, TLS), when it could not.
         public var connectFailure: String? = nil
+        /// The session's aggregates (responses, latency percentiles, cost) for the exit summary.
+        public var session: String? = nil
     }
 
     public let configuration: Configuration
@@ -101,12 +103,11 @@ public final class RecordingProxy: Sendable {
             live.withLockedValue { $0[accepted.conn] = nil }
             let recorder = accepted.recorder
             let findings = recorder.finish()
-            summaries.withLockedValue {
-                $0.append(
-                    ConnectionSummary(
-                        conn: accepted.conn, path: recorder.path, paths: recorder.paths, frames: recorder.frames,
-                        bytes: recorder.payloadBytes, findings: findings, refusedStatus: nil))
-            }
+            var summary = ConnectionSummary(
+                conn: accepted.conn, path: recorder.path, paths: recorder.paths, frames: recorder.frames,
+                bytes: recorder.payloadBytes, findings: findings, refusedStatus: nil)
+            summary.session = recorder.sessionSummary
+            summaries.withLockedValue { $0.append(summary) }
         }
     }
 

@@ -28,14 +28,28 @@ public struct SessionModelBuilder {
     /// The response whose audio the client is playing (WebRTC `output_audio_buffer.started`).
     private var bufferPlaying: String?
 
-    public init(catalog: EventCatalog = .standard, timed: Bool = true, dialect: Dialect? = nil) {
+    /// Whether every audio chunk is kept (`SessionModel.audio`); a live recorder turns this off so
+    /// its memory does not grow with the session's audio (responses still count their bytes).
+    private let keepsAudioChunks: Bool
+    /// The index in `responses` of the response the last consumed event finished (its
+    /// `response.done`), else nil: a live view prints one line per finished turn from it.
+    public private(set) var finishedResponse: Int?
+
+    public init(
+        catalog: EventCatalog = .standard, timed: Bool = true, dialect: Dialect? = nil, keepsAudioChunks: Bool = true
+    ) {
         self.catalog = catalog
+        self.keepsAudioChunks = keepsAudioChunks
         model.timed = timed
         model.dialect = dialect
     }
 
+    /// The model as it stands (live views read it between events).
+    public var current: SessionModel { model }
+
     /// Takes one frame.
     public mutating func consume(_ event: ValidatorEvent) {
+        finishedResponse = nil
         guard let object = event.object, let raw = object["type"]?.string else { return }
         let at = Moment(line: event.line, tUs: event.tUs)
         var type = raw
@@ -71,6 +85,7 @@ public struct SessionModelBuilder {
         switch type {
         case "session.update": formats(event["session"], at)
         case "input_audio_buffer.append":
+            guard keepsAudioChunks else { return }
             model.audio.append(
                 AudioChunk(source: .input, at: at, base64Length: event["audio"]?.byteCount ?? 0, itemID: nil))
         case "input_audio_buffer.clear": uncommitted = model.audio.count
@@ -199,10 +214,12 @@ public struct SessionModelBuilder {
     private mutating func audioDelta(_ event: JSONValue, _ at: Moment) {
         let id = event["response_id"]?.string
         let length = event["delta"]?.byteCount ?? 0
-        model.audio.append(
-            AudioChunk(
-                source: .output, at: at, base64Length: length, itemID: event["item_id"]?.string, responseID: id,
-                contentIndex: event["content_index"]?.int))
+        if keepsAudioChunks {
+            model.audio.append(
+                AudioChunk(
+                    source: .output, at: at, base64Length: length, itemID: event["item_id"]?.string, responseID: id,
+                    contentIndex: event["content_index"]?.int))
+        }
         guard let k = response(id) else { return }
         if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
         if model.responses[k].firstAudio == nil { model.responses[k].firstAudio = at }
@@ -213,6 +230,7 @@ public struct SessionModelBuilder {
     private mutating func responseDone(_ event: JSONValue, _ at: Moment) {
         guard let k = response(event.string(at: "response.id")) else { return }
         model.responses[k].done = at
+        finishedResponse = k
         let status = event.string(at: "response.status")
         model.responses[k].status = status
         model.responses[k].reason =

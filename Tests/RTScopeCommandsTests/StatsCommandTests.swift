@@ -7,7 +7,11 @@ struct StatsCommandTests {
     @Test func statsOfARecordedDemoMatchTheRawFrames() throws {
         let folder = CLI.temporaryPath("stats-demo")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(try CLI.run(["demo", "--no-view", "--out", folder]).status == 0)
+        let demo = try CLI.run(["demo", "--no-view", "--out", folder])
+        #expect(demo.status == 0)
+        // The recorder's console prints one line per finished response, the voice turns by their felt latency.
+        #expect(demo.stdout.contains(" turn 1 ") && demo.stdout.contains("ms from the user's stop to first audio"))
+        #expect(demo.stdout.contains("tool get_weather"))
         let file = try #require(
             try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".jsonl") })
         let path = "\(folder)/\(file)"

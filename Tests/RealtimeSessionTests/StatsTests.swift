@@ -86,3 +86,29 @@ struct StatsTests {
         #expect(model.metricSamples().isEmpty)
     }
 }
+
+struct ConsoleLineTests {
+    static func model(_ name: String) throws -> SessionModel {
+        try SessionModel.load(StatsTests.root.appendingPathComponent("recordings/\(name)").path).model
+    }
+
+    @Test func aVoiceTurnNamesTheUserPerceivedLatency() throws {
+        let model = try Self.model("barge-in.jsonl")
+        // Sample: speech_stopped at 827 ms, first audio delta at 1083 ms; response 901 → 1210 ms, cancelled;
+        // usage 40 text + 38 audio in, 6 text + 40 audio out at the preview's 5/40/20/80 $ per 1M = $0.00504.
+        #expect(
+            model.turnLine(response: 0, prices: .bundled)
+                == "turn 1 resp_B001: 256 ms from the user's stop to first audio, response 309 ms, cancelled (turn_detected), $0.0050"
+        )
+    }
+
+    @Test func aRequestedResponseNamesItsToolTime() throws {
+        let model = try Self.model("function-call.jsonl")
+        let line = model.turnLine(response: 1, prices: .bundled)
+        #expect(line.hasPrefix("response 2 resp_F002: 256 ms to first text, 375 ms in all, tool get_weather 415 ms, $"))
+        let summary = try #require(model.summaryLine(prices: .bundled))
+        #expect(
+            summary.hasPrefix(
+                "2 responses; 0 voice turns; response.first_text p50 256 p95 256 ms; tool.time p50 415 p95 415 ms; $"))
+    }
+}

@@ -41,6 +41,8 @@ enum LiveConsole {
             text = "\(conn) REFUSED \(message)"
         case .notice(let message):
             text = "rtscope record: \(message)"
+        case .turn(let conn, let turnLine):
+            text = "\(conn) \(turnLine)"
         case .finding(let conn, let finding):
             text =
                 "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(finding.message)"
@@ -62,6 +64,7 @@ enum LiveConsole {
                 ?? "\(Plural.count(c.frames, "frame")), \(Plural.count(c.findings.count, "finding"))"
             let files = c.paths.count > 1 ? " (\(c.paths.count) parts)" : ""
             line("  \(c.conn): \(outcome)\(c.path.map { " → \($0)" } ?? "")\(files)")
+            if let session = c.session { line("    \(session)") }
         }
     }
 }
