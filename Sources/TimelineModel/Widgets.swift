@@ -41,7 +41,9 @@ public enum TimelineView {
         let seconds = (source.timeRange.map { Double($0.upperBound) - Double($0.lowerBound) } ?? 0) / 1e6
         let row = "\(min(model.state.cursor + 1, model.rows.count))/\(model.rows.count)"
         let name = source.name == "-" ? "stdin" : (source.name as NSString).lastPathComponent
-        let events = ["\(count) events (→\(sent) ←\(count - sent))", "\(count) events", "\(count) ev"]
+        let events = [
+            "\(Plural.count(count, "event")) (→\(sent) ←\(count - sent))", Plural.count(count, "event"), "\(count) ev",
+        ]
         let findings = [
             "\(errors) errors \(warnings) warnings", "\(errors) err \(warnings) warn", "\(errors)✖ \(warnings)▲",
         ]
@@ -195,7 +197,8 @@ public enum TimelineView {
         let streaming = open.isEmpty ? "" : "· open: \(open.joined(separator: ", ")) "
         screen.fill(y: top, from: x0, to: x0 + width, style: .dim)
         screen.put(
-            "── conversation at \(line): \(items.count) items \(streaming)", x: x0, y: top, style: .dim, maxWidth: width
+            "── conversation at \(line): \(Plural.count(items.count, "item")) \(streaming)", x: x0, y: top, style: .dim,
+            maxWidth: width
         )
         let visible = bottom - top - 1
         for (k, item) in items.suffix(visible).enumerated() {

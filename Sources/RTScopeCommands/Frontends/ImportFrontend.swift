@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RealtimeProtocol
 import RealtimeRecording
 
 /// Carries out `rtscope import`: detect, convert, write.
@@ -47,7 +48,7 @@ enum ImportFrontend {
                 throw Failure(message: "\(error)", exitCode: ExitCodes.cannotWrite)
             }
             let inferred = recording.inferredCount
-            var line = "wrote \(path): \(recording.frameCount) frames from \(kind.rawValue)"
+            var line = "wrote \(path): \(Plural.count(recording.frameCount, "frame")) from \(kind.rawValue)"
             if let conn = recording.header.conn { line += " connection \(conn)" }
             if inferred > 0 { line += ", \(inferred) with inferred direction" }
             if recording.header.imported?.timed == false { line += ", no timestamps in the source" }
