@@ -27,6 +27,13 @@ public enum OutputFile {
     /// there is none.
     /// - Throws: `RecordingError.cannotWrite` naming the path and the system's reason.
     public static func write(_ bytes: [UInt8], to path: String, mode: Mode = .replace) throws {
+        try write(to: path, mode: mode) { fd in try bytes.withUnsafeBytes { try writeAll(fd, $0, name: path) } }
+    }
+
+    /// Opens `path` as `mode` says, lets `body` write to the descriptor, and closes it (a failed
+    /// close is a failed write: buffered data may not have reached the disk).
+    /// - Throws: `RecordingError.cannotWrite` naming the path, or what `body` throws.
+    public static func write(to path: String, mode: Mode, _ body: (Int32) throws -> Void) throws {
         let extra =
             switch mode {
             case .replace: O_TRUNC
@@ -36,7 +43,7 @@ public enum OutputFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | extra, 0o644)
         guard fd >= 0 else { throw writeFailure(path) }
         do {
-            try bytes.withUnsafeBytes { try writeAll(fd, $0, name: path) }
+            try body(fd)
         } catch {
             close(fd)
             throw error

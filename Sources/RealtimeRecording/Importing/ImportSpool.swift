@@ -142,20 +142,6 @@ public struct ImportedRecording: Sendable {
 
     /// Writes the recording to `path` the way `OutputFile` does (see `OutputFile.Mode`), streaming.
     public func write(to path: String, mode: OutputFile.Mode = .replace) throws {
-        let extra =
-            switch mode {
-            case .replace: O_TRUNC
-            case .append: O_APPEND
-            case .createNew: O_EXCL
-            }
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | extra, 0o644)
-        guard fd >= 0 else { throw writeFailure(path) }
-        do {
-            try write(toDescriptor: fd, name: path)
-        } catch {
-            close(fd)
-            throw error
-        }
-        guard close(fd) == 0 else { throw writeFailure(path) }
+        try OutputFile.write(to: path, mode: mode) { fd in try write(toDescriptor: fd, name: path) }
     }
 }
