@@ -39,7 +39,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // Layer 4: the timeline's pure model, widgets and screen buffer (no curses).
         .target(
-            name: "TimelineModel", dependencies: ["RealtimeProtocol", "RealtimeRecording", "RealtimeValidation"],
+            name: "TimelineModel",
+            dependencies: ["RealtimeProtocol", "RealtimeRecording", "RealtimeValidation", "RealtimeSession"],
             swiftSettings: strictSettings),
         // Layer 4: a simulated Realtime server as a pure state machine (client event in, server events out).
         .target(

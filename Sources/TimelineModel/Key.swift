@@ -57,7 +57,7 @@ public enum TimelineAction: Sendable, Hashable {
     case down, up, pageDown, pageUp, top, bottom
     case nextError, previousError, nextWarning, previousWarning
     case nextInResponse, previousInResponse
-    case toggleFold, switchPane, toggleHelp, related, toggleConversation
+    case toggleFold, switchPane, toggleHelp, related, toggleConversation, toggleStats
     case playPause, faster, slower, stepForward, stepBack
     case beginSearch, searchNext, searchPrevious, beginFilter, clearFilter
     case quit
@@ -93,6 +93,7 @@ public enum Keymap {
         KeyBinding(keys: [.char(",")], action: .stepBack, help: "replay: step back"),
         KeyBinding(keys: [.char("z")], action: .toggleFold, help: "fold / unfold deltas"),
         KeyBinding(keys: [.char("c")], action: .toggleConversation, help: "conversation pane"),
+        KeyBinding(keys: [.char("s")], action: .toggleStats, help: "stats: latency, turns, cost"),
         KeyBinding(keys: [.enter, .tab], action: .switchPane, help: "list ↔ detail pane"),
         KeyBinding(keys: [.char("/")], action: .beginSearch, help: "search types and text"),
         KeyBinding(keys: [.char("n")], action: .searchNext, help: "next search hit"),

@@ -20,6 +20,8 @@ public struct TimelineState: Sendable, Equatable {
     public var showHelp = false
     /// Narrow screens: show the conversation instead of the detail pane (wide ones show both).
     public var showConversation = false
+    /// Show the session's latency and cost numbers instead of the detail pane (`s`).
+    public var showStats = false
     public var prompt: Prompt?
     public var input = ""
     public var search: String?
@@ -136,6 +138,8 @@ public struct TimelineModel {
         case .switchPane:
             state.pane = state.pane == .list ? .detail : .list
         case .toggleHelp: state.showHelp.toggle()
+        case .toggleStats:
+            state.showStats.toggle()
         case .toggleConversation:
             state.showConversation.toggle()
             state.message = state.width >= TimelineView.sideBySideWidth ? "the conversation is on the right" : nil

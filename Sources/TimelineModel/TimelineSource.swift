@@ -1,6 +1,7 @@
 import Foundation
 import RealtimeProtocol
 public import RealtimeRecording
+public import RealtimeSession
 public import RealtimeValidation
 
 /// What the timeline shows: the recording's per-line index, the validator's findings, and
@@ -30,6 +31,11 @@ public final class TimelineSource {
     public var snapshotInterval = 256
     /// The validator, kept across refreshes while following a growing file.
     private var validator: SessionValidator?
+    /// The session model, built from the same events as the validator (no audio chunks kept).
+    private var session = SessionModelBuilder(keepsAudioChunks: false)
+
+    /// The session as read so far: responses, turns, tool calls, barge-ins and their metrics.
+    public var sessionModel: SessionModel { session.finish(header: index.header) }
     /// Where the next refresh starts reading: after the last complete line.
     private var nextOffset: Int64 = 0
     private var nextLine = 0
@@ -171,12 +177,15 @@ public final class TimelineSource {
         // grow (otherwise the first append of every chunk copies them whole); put them back after.
         var index = self.index
         var validator = self.validator
+        var session = self.session
         self.index = RecordingIndex()
         self.validator = nil
+        self.session = SessionModelBuilder()
         var (earliest, latest) = (timeRange?.lowerBound ?? .max, timeRange?.upperBound ?? .min)
         defer {
             self.index = index
             self.validator = validator
+            self.session = session
             if earliest <= latest { timeRange = earliest...latest }
         }
         var tape: JSONTape?
@@ -196,6 +205,7 @@ public final class TimelineSource {
                     line: line.number, index: index.entries.count, tUs: line.tUs, direction: direction, opcode: opcode,
                     object: opcode == .text ? line.eventValue(reusing: &tape) : nil)
                 if let new = validator?.consume(input) { found += new }
+                session.consume(input)
             }
             return true
         }

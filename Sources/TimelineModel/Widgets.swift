@@ -14,7 +14,11 @@ public enum TimelineView {
         header(model, &screen)
         ruler(model, &screen)
         list(model, &screen)
-        if state.width >= sideBySideWidth {
+        if state.showStats {
+            let split = state.width >= sideBySideWidth ? state.width * 3 / 5 : state.width + 1
+            stats(model, &screen, x0: 0, width: split - 1)
+            if split < state.width { conversation(model, &screen, x0: split, width: state.width - split) }
+        } else if state.width >= sideBySideWidth {
             let split = state.width * 3 / 5
             detail(model, &screen, x0: 0, width: split - 1)
             conversation(model, &screen, x0: split, width: state.width - split)

@@ -87,3 +87,22 @@ struct MetricsDocTests {
         #expect(doc.contains(table), "regenerate the table in docs/metrics.md: rtscope stats --list-metrics --markdown")
     }
 }
+
+struct StatsPaneTests {
+    @Test func theTimelineShowsTheSessionsNumbersOnS() throws {
+        let result = try CLI.run([
+            "view", "--headless", "--size", "130x40", "--keys", "Gs", "recordings/barge-in.jsonl",
+        ])
+        #expect(result.status == 0)
+        let screen = result.stdout
+        #expect(screen.contains("── stats (s: back to the event)"))
+        #expect(screen.contains("response resp_B002: completed"))
+        #expect(screen.contains("turn_latency 256 ms"))  // the selected response's own turn
+        #expect(screen.contains("2 responses · 2 voice turns · 0 tool calls · 1 barge-in"))
+        #expect(screen.contains("turn_latency                     2    256.0    256.0    256.0 ms"))
+        #expect(screen.contains("barge_in.yield                   1      6.0      6.0      6.0 ms"))
+        // s again: back to the detail pane.
+        let back = try CLI.run(["view", "--headless", "--size", "130x40", "--keys", "Gss", "recordings/barge-in.jsonl"])
+        #expect(!back.stdout.contains("── stats"))
+    }
+}
