@@ -14,10 +14,13 @@ extension SessionModel {
     /// memory stays that of the validator plus the model).
     ///
     /// - Throws: `RecordingError` when the input cannot be opened, read or imported.
+    /// - Parameter keepsAudioChunks: false for views that need no audio positions (stats): memory
+    ///   then grows only with responses and turns, not with the session's audio.
     public static func load(
-        _ path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection()
+        _ path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
+        keepsAudioChunks: Bool = true
     ) throws -> Loaded {
-        var builder = SessionModelBuilder(dialect: dialect)
+        var builder = SessionModelBuilder(dialect: dialect, keepsAudioChunks: keepsAudioChunks)
         let report = try ValidationRun.validate(path: path, dialect: dialect, selection: selection) { event in
             builder.consume(event)
         }

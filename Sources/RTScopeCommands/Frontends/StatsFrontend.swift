@@ -27,7 +27,7 @@ enum StatsFrontend {
         var failure: Int32?
         for path in files {
             do {
-                let loaded = try SessionModel.load(path)
+                let loaded = try SessionModel.load(path, keepsAudioChunks: false)
                 entries.append(StatsReport.file(path: path, model: loaded.model, prices: prices))
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
