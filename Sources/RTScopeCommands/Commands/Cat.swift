@@ -79,6 +79,9 @@ extension RTScope {
                 } catch let error as RecordingError {
                     Diagnostics.print("rtscope: \(error)")
                     throw ExitCodes.cannotRead
+                } catch let refusal as CatFrontend.SeveralConnections {
+                    Diagnostics.print("rtscope: \(refusal)")
+                    throw ExitCode(64)  // the options cannot apply to this input, as for other usage errors
                 }
             }
         }
