@@ -20,6 +20,8 @@ final class ReadAhead: @unchecked Sendable {
         var issues: [ReaderIssue] = []
         /// The dialect the header declared, as known when the first frame was read.
         var headerDialect: Dialect?
+        /// The header's `source` (`proxy`, `import`, …), as known when the first frame was read.
+        var headerSource: String?
     }
 
     let batchSize = 128
@@ -79,6 +81,7 @@ final class ReadAhead: @unchecked Sendable {
         var batch = Batch()
         var frames = 0
         var spare: [JSONTape] = []
+        var headerSource: String?
         var headerDialect: Dialect?
         do {
             try reader.read { event in
@@ -90,8 +93,12 @@ final class ReadAhead: @unchecked Sendable {
                         return true
                     }
                     frames += 1
-                    if frames == 1 { headerDialect = reader.header?.dialect }
+                    if frames == 1 {
+                        headerDialect = reader.header?.dialect
+                        headerSource = reader.header?.source
+                    }
                     batch.headerDialect = headerDialect
+                    batch.headerSource = headerSource
                     var object: JSONValue?
                     if opcode == .text {
                         if spare.isEmpty { spare = takePool() }

@@ -172,7 +172,11 @@ public final class TimelineSource {
                 index.setHeader(reader?.header)
                 guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else { return true }
                 index.append(line)
-                if validator == nil { validator = SessionValidator(declaredDialect: reader?.header?.dialect) }
+                if validator == nil {
+                    validator = SessionValidator(
+                        declaredDialect: reader?.header?.dialect,
+                        capture: reader?.header?.source == "import" ? .imported : .complete)
+                }
                 let input = ValidatorEvent(
                     line: line.number, index: index.entries.count, tUs: line.tUs, direction: direction, opcode: opcode,
                     object: opcode == .text ? line.eventValue(reusing: &tape) : nil)
