@@ -11,6 +11,7 @@ public struct EventCatalog: Sendable {
     private let byName: [String: Int]
     private let counterparts: [String: String]
     private let streamsByDone: [String: StreamSpec]
+    private let currentNames: [String: String]
 
     public init(events: [EventSpec]) {
         self.events = events
@@ -32,11 +33,21 @@ public struct EventCatalog: Sendable {
             streams[stream.doneEvent] = stream
         }
         self.streamsByDone = streams
+        var current: [String: String] = [:]
+        for pair in Self.olderNames where index[pair.old] != nil && index[pair.current] != nil {
+            current[pair.old] = pair.current
+        }
+        self.currentNames = current
     }
+
+    /// The current name of an event known by an older name (`output_audio_buffer.audio_started` →
+    /// `output_audio_buffer.started`), else `nil`.
+    public func currentName(of type: String) -> String? { currentNames[type] }
 
     /// The catalog built into rtscope.
     public static let standard = EventCatalog(
-        events: clientEvents + sessionServerEvents + responseEvents + renamedGAEvents + gaOnlyEvents)
+        events: clientEvents + sessionServerEvents + responseEvents + renamedGAEvents + gaOnlyEvents
+            + olderNameEvents)
 
     /// The spec of an event type, or `nil` for a type the catalog does not know.
     public func spec(for type: String) -> EventSpec? {

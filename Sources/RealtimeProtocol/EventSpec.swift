@@ -147,11 +147,12 @@ public final class EventSpec: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     /// A copy renamed for another dialect (used to derive GA events from their beta originals).
-    public func renamed(_ newName: String, dialects: DialectSet, stream: StreamSpec?, extraFields: [FieldSpec] = [])
-        -> EventSpec
-    {
+    public func renamed(
+        _ newName: String, dialects: DialectSet, stream: StreamSpec?, extraFields: [FieldSpec] = [],
+        note newNote: String? = nil
+    ) -> EventSpec {
         EventSpec(
             name: newName, direction: direction, dialects: dialects, family: family, fields: fields + extraFields,
-            ids: ids, summary: summary, answers: answers, stream: stream, transport: transport, note: note)
+            ids: ids, summary: summary, answers: answers, stream: stream, transport: transport, note: newNote ?? note)
     }
 }

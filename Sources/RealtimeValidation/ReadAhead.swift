@@ -20,6 +20,8 @@ final class ReadAhead: @unchecked Sendable {
         var issues: [ReaderIssue] = []
         /// The dialect the header declared, as known when the first frame was read.
         var headerDialect: Dialect?
+        /// The header's `source` (`proxy`, `import`, …), as known when the first frame was read.
+        var headerSource: String?
     }
 
     let batchSize = 128
@@ -79,6 +81,7 @@ final class ReadAhead: @unchecked Sendable {
         var batch = Batch()
         var frames = 0
         var spare: [JSONTape] = []
+        var headerSource: String?
         var headerDialect: Dialect?
         // Per direction (c2s, s2c): a text message fragmented into `"fin":false` + `cont` lines, put
         // together so the rules see one event (at its last line); at most 64 MiB, then given up.
@@ -93,8 +96,12 @@ final class ReadAhead: @unchecked Sendable {
                         return true
                     }
                     frames += 1
-                    if frames == 1 { headerDialect = reader.header?.dialect }
+                    if frames == 1 {
+                        headerDialect = reader.header?.dialect
+                        headerSource = reader.header?.source
+                    }
                     batch.headerDialect = headerDialect
+                    batch.headerSource = headerSource
                     var object: JSONValue?
                     let side = direction == .clientToServer ? 0 : 1
                     if opcode == .text, line.fields.has(.fin), let frame = line.frame(), !frame.fin {

@@ -35,6 +35,23 @@ public struct SessionValidator {
         (response: SessionState.Response, oi: Int, ci: Int, output: SessionState.Output, part: SessionState.Part)?
     /// Whether content-part deltas take the fast path (tests turn it off to compare it with the full rules).
     var fastPathEnabled = true
+    /// How much of the session the input is known to hold.
+    let capture: Capture
+    /// Whether a close frame was seen (an imported log with one was not cut at the end).
+    var sawClose = false
+    /// Set while `finish()` runs.
+    var finishing = false
+
+    /// How much of a session an input holds, which decides how findings about its edges are reported.
+    public enum Capture: Sendable {
+        /// Recorded from the first frame (`record`, the simulator): every finding at full strictness.
+        case complete
+        /// Converted from another tool's log, which may start mid-session or be cut at the end: without
+        /// `session.created`, findings about responses and items the capture never saw created (and
+        /// `session-created-first`) become notes; without a close frame, the end-of-session findings (responses
+        /// never done, requests never answered) become notes. Each such note says why.
+        case imported
+    }
 
     /// The current event's `event_id`, decoded only when a finding needs it.
     var currentEventID: String? { current?.object?["event_id"]?.string }
@@ -77,14 +94,16 @@ public struct SessionValidator {
         }
     }
 
-    public init(catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil) {
+    public init(catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil, capture: Capture = .complete) {
         self.catalog = catalog
         self.declaredDialect = declaredDialect
+        self.capture = capture
         if let declaredDialect { state.dialectEvidence = (declaredDialect, 0) }
     }
 
     /// Checks one frame; returns the findings it triggers.
     public mutating func consume(_ event: ValidatorEvent) -> [Finding] {
+        if event.opcode == .close { sawClose = true }
         if event.opcode == .error {
             findings = []
             current = event
@@ -153,6 +172,8 @@ public struct SessionValidator {
     public mutating func finish() -> [Finding] {
         findings = []
         current = nil
+        finishing = true
+        defer { finishing = false }
         finishChecks()
         return findings
     }
@@ -177,18 +198,28 @@ public struct SessionValidator {
         return info
     }
 
-    /// The beta name of a GA-renamed event, so rules are written once.
+    /// The beta name of a GA-renamed event, and the current name of an event sent by an older name, so rules are
+    /// written once.
     func canonicalName(_ type: String, _ spec: EventSpec?) -> String {
+        if let current = catalog.currentName(of: type) { return canonicalName(current, catalog.spec(for: current)) }
         guard spec?.dialects == .ga, let beta = catalog.counterpart(of: type) else { return type }
         return beta
     }
 
     /// Records a finding on the current frame (or the given line).
+    ///
+    /// `priorID`: the finding is about a response or item id the input never saw created (see `Capture`).
     mutating func emit(
         _ rule: String, _ message: String, expected: String? = nil, actual: String? = nil, subject: String? = nil,
-        related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil
+        related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil,
+        priorID: Bool = false
     ) {
-        let severity = RuleCatalog.info(rule)?.severity ?? .warning
+        var severity = RuleCatalog.info(rule)?.severity ?? .warning
+        var message = message
+        if let why = incompleteCapture(rule, priorID: priorID) {
+            severity = .note
+            message += " " + why
+        }
         findings.append(
             Finding(
                 rule: rule, severity: severity, message: message, expected: expected, actual: actual,
@@ -196,6 +227,23 @@ public struct SessionValidator {
                 eventType: type ?? (line == nil ? currentType : nil),
                 eventID: eventID ?? (line == nil ? currentEventID : nil),
                 subject: subject, related: related))
+    }
+
+    /// Why a finding is only a note in an incomplete capture, or `nil` when it keeps its severity.
+    func incompleteCapture(_ rule: String, priorID: Bool) -> String? {
+        guard capture == .imported else { return nil }
+        if state.sessionCreatedLine == nil, priorID || rule == "session-created-first" {
+            return "(A note: the imported log has no session.created, so it starts mid-session and this may come from "
+                + "before the capture.)"
+        }
+        let endRules: Set<String> = [
+            "response-not-done", "client-event-unanswered", "function-output-without-response", "cancel-unresolved",
+        ]
+        if finishing, !sawClose, endRules.contains(rule) {
+            return "(A note: the imported log ends without a close frame, so the capture may have been cut before "
+                + "this arrived.)"
+        }
+        return nil
     }
 
     var line: Int { current?.line ?? 0 }

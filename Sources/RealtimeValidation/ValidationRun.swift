@@ -67,7 +67,9 @@ public enum ValidationRun {
                 if let finding = finding(for: issue) { keep([finding]) }
             }
             if validator == nil, !batch.events.isEmpty {
-                validator = SessionValidator(declaredDialect: dialect ?? batch.headerDialect)
+                validator = SessionValidator(
+                    declaredDialect: dialect ?? batch.headerDialect,
+                    capture: batch.headerSource == "import" ? .imported : .complete)
             }
             for i in batch.events.indices {
                 if let new = validator?.consume(batch.events[i]), !new.isEmpty { keep(new) }

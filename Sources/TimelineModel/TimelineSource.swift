@@ -200,7 +200,11 @@ public final class TimelineSource {
                 index.append(line)
                 let t = line.tUs
                 (earliest, latest) = (min(earliest, t), max(latest, t))
-                if validator == nil { validator = SessionValidator(declaredDialect: reader?.header?.dialect) }
+                if validator == nil {
+                    validator = SessionValidator(
+                        declaredDialect: reader?.header?.dialect,
+                        capture: reader?.header?.source == "import" ? .imported : .complete)
+                }
                 let input = ValidatorEvent(
                     line: line.number, index: index.entries.count, tUs: line.tUs, direction: direction, opcode: opcode,
                     object: opcode == .text ? line.eventValue(reusing: &tape) : nil)

@@ -49,6 +49,17 @@ struct CatCommandTests {
         #expect(again.stderr.isEmpty)
     }
 
+    @Test func jsonlRefusesAHAROfSeveralConnectionsWithAHint() throws {
+        let har = "Tests/RealtimeRecordingTests/Fixtures/imports/devtools.har"  // two WebSocket entries
+        let result = try CLI.run(["cat", "--jsonl", har])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("2 WebSocket connections (har-0, har-2)"))
+        #expect(result.stderr.contains("rtscope import \(har) -o OUT.jsonl"))
+        // The human listing and the count still read every connection.
+        #expect(try CLI.run(["cat", "--count", har]).stdout == "6\n")
+    }
+
     @Test func reportsBadLinesOnStandardErrorAndKeepsGoing() throws {
         let result = try CLI.run(["cat", "Tests/RealtimeRecordingTests/Fixtures/invalid-lines.jsonl"])
         #expect(result.status == 0)

@@ -7,7 +7,8 @@ struct EventsCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("response.text.delta"))
         #expect(result.stdout.contains("response.text.delta → response.output_text.delta"))
-        #expect(result.stdout.contains("66 events"))
+        #expect(result.stdout.contains("69 events"))  // 66, and three older names of output_audio_buffer events
+        #expect(result.stdout.contains("output_audio_buffer.audio_started"))
     }
 
     @Test func jsonListsFieldsWithTypesAndEnums() throws {

@@ -80,6 +80,9 @@ extension RTScope {
                 } catch let error as RecordingError {
                     Diagnostics.print("rtscope: \(error)")
                     throw ExitCodes.code(for: error)
+                } catch let refusal as CatFrontend.SeveralConnections {
+                    Diagnostics.print("rtscope: \(refusal)")
+                    throw ExitCodes.usage  // the options cannot apply to this input, as for other usage errors
                 }
             }
             try output.finish()

@@ -31,12 +31,27 @@ public struct CatFrontend {
         public var issues: [ReaderIssue] = []
     }
 
+    /// `--jsonl` over a log that holds several WebSocket connections: one recording cannot hold them.
+    public struct SeveralConnections: Error, CustomStringConvertible {
+        public let path: String
+        public let connections: [String]
+        public var description: String {
+            "\(path) holds \(connections.count) WebSocket connections (\(connections.joined(separator: ", "))) and "
+                + "`cat --jsonl` writes one recording; convert them with `rtscope import \(path) -o OUT.jsonl`, "
+                + "which writes one file per connection."
+        }
+    }
+
     /// Prints one input.
     ///
     /// Reader issues go to standard error as `file:line: severity: message`. - Throws: `RecordingError` when the input
-    /// cannot be opened or read.
+    /// cannot be opened or read; `SeveralConnections` for `--jsonl` over a log of several connections.
     public func run(path: String, headerWritten: inout Bool) throws -> Result {
         let opened = try RecordingInput.open(path)
+        if options.mode == .jsonl, opened.imported.count > 1 {
+            throw SeveralConnections(
+                path: path, connections: opened.imported.enumerated().map { $1.header.conn ?? "#\($0 + 1)" })
+        }
         for warning in opened.importWarnings { Diagnostics.print("\(path): warning: \(warning)") }
         let reader = opened.reader
         var result = Result()

@@ -154,4 +154,23 @@ extension EventCatalog {
             fields: [serverEventID, req("response_id", .string)], ids: [IDField(.response, "response_id")],
             transport: .webRTC),
     ]
+
+    /// Older names real servers still send for events the catalog knows by another name.
+    ///
+    /// Each is read as its current name (same fields, same rules and ordering allowances). The January 2025 WebRTC names of the output audio
+    /// buffer events (`audio_started`, `audio_stopped`, `audio_cleared`) were seen in captured WebRTC traffic.
+    public static let olderNames: [(old: String, current: String)] = [
+        ("output_audio_buffer.audio_started", "output_audio_buffer.started"),
+        ("output_audio_buffer.audio_stopped", "output_audio_buffer.stopped"),
+        ("output_audio_buffer.audio_cleared", "output_audio_buffer.cleared"),
+    ]
+
+    /// The specs of `olderNames`, derived from their current events.
+    static let olderNameEvents: [EventSpec] = olderNames.compactMap { pair in
+        sessionServerEvents.first { $0.name == pair.current }.map {
+            $0.renamed(
+                pair.old, dialects: $0.dialects, stream: nil,
+                note: "Older name (January 2025 WebRTC) of \(pair.current); read as that event.")
+        }
+    }
 }

@@ -188,8 +188,9 @@ public final class JSONTape: @unchecked Sendable {
 extension JSONTape {
     /// The first member of the object at `index` whose key repeats an earlier member's key, or -1.
     ///
-    /// Cost: key lengths compared pairwise (bytes only when lengths match) up to 16 members; above that, key hashes
-    /// sorted, so a huge object costs O(n log n), never O(n²).
+    /// Cost: up to 16 members, one pass over their key lengths, then (only when two lengths collide) a pairwise
+    /// comparison (bytes only when lengths match); above that, key hashes sorted, so a huge object costs
+    /// O(n log n), never O(n²).
     fileprivate static func repeatedKey(in index: Int32, _ nodes: [Node], _ p: UnsafePointer<UInt8>) -> Int32 {
         func same(_ a: Node, _ b: Node) -> Bool {
             let length = Int(a.keyEnd - a.keyStart)
@@ -197,6 +198,17 @@ extension JSONTape {
                 && memcmp(p + Int(a.keyStart), p + Int(b.keyStart), length) == 0
         }
         if nodes[Int(index)].count <= 16 {
+            // Most objects have keys of distinct lengths: one pass over a bit per length rules them out.
+            var lengths: UInt64 = 0
+            var collision = false
+            var k = index + 1
+            while k >= 0 {
+                let bit: UInt64 = 1 << UInt64((nodes[Int(k)].keyEnd - nodes[Int(k)].keyStart) & 63)
+                collision = collision || lengths & bit != 0
+                lengths |= bit
+                k = nodes[Int(k)].next
+            }
+            guard collision else { return -1 }
             var b = nodes[Int(index + 1)].next
             while b >= 0 {
                 var a = index + 1

@@ -17,7 +17,8 @@ extension SessionValidator {
                 emit(
                     "previous-item-unknown",
                     "conversation.item.create inserts after \(previous), which is not in the conversation.",
-                    expected: "\"root\", null or an existing item id", actual: previous, subject: previous)
+                    expected: "\"root\", null or an existing item id", actual: previous, subject: previous,
+                    priorID: true)
             }
             if JSON.string(object, "item.type") == "function_call_output",
                 let call = JSON.string(object, "item.call_id")
@@ -26,7 +27,8 @@ extension SessionValidator {
                     emit(
                         "function-output-unknown-call",
                         "function_call_output for call_id \(call), which no function call has.",
-                        expected: "the call_id of an earlier function_call item", actual: call, subject: call)
+                        expected: "the call_id of an earlier function_call item", actual: call, subject: call,
+                        priorID: true)
                 }
                 state.functionOutputsAwaitingResponse.append((line, index, call))
             }
@@ -155,7 +157,7 @@ extension SessionValidator {
             emit(
                 "item-reference-unknown", "Transcription events refer to item \(id), which never appeared.",
                 expected: "the item's created/added event", actual: "none", subject: id, line: first.line,
-                index: first.index)
+                index: first.index, priorID: true)
         }
     }
 }

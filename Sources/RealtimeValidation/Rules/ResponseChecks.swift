@@ -26,7 +26,8 @@ extension SessionValidator {
                 emit(
                     "response-event-outside-lifecycle",
                     "\(currentType ?? type) names response \(rid), which was never created.",
-                    expected: "response.created for \(rid) first", actual: "no such response", subject: rid)
+                    expected: "response.created for \(rid) first", actual: "no such response", subject: rid,
+                    priorID: true)
                 return
             }
             if let done = response.doneLine {
@@ -93,7 +94,7 @@ extension SessionValidator {
             }
             emit(
                 "response-event-outside-lifecycle", "response.done for \(rid), which was never created.",
-                expected: "response.created first", actual: "no such response", subject: rid)
+                expected: "response.created first", actual: "no such response", subject: rid, priorID: true)
             return
         }
         if let done = response.doneLine {

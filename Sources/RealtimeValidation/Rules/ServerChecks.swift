@@ -87,7 +87,7 @@ extension SessionValidator {
         guard let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil else { return }
         emit(
             "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
-            expected: "null or an existing item id", actual: previous, subject: previous)
+            expected: "null or an existing item id", actual: previous, subject: previous, priorID: true)
     }
 
     mutating func itemCreated(_ object: JSONValue) {
@@ -128,7 +128,7 @@ extension SessionValidator {
         let deleted = state.deletedItems.contains(id)
         emit(
             "item-reference-unknown", "The \(what) \(id) \(deleted ? "was deleted" : "is not in the conversation").",
-            expected: "an existing item", actual: id, subject: id)
+            expected: "an existing item", actual: id, subject: id, priorID: !deleted)
     }
 
     mutating func inputTranscription(_ type: String, _ object: JSONValue) {
