@@ -52,9 +52,9 @@ public struct SessionModelBuilder {
         finishedResponse = nil
         guard let object = event.object, let raw = object["type"]?.string else { return }
         let at = Moment(line: event.line, tUs: event.tUs)
-        var type = raw
-        if let spec = catalog.spec(for: raw) {
-            if spec.dialects == .ga, let beta = catalog.counterpart(of: raw) { type = beta }
+        var type = catalog.currentName(of: raw) ?? raw  // January 2025 WebRTC names → today's
+        if let spec = catalog.spec(for: type) {
+            if spec.dialects == .ga, let beta = catalog.counterpart(of: type) { type = beta }
             if model.dialect == nil, let only = catalog.dialectOnly(raw) { model.dialect = only }
         }
         if event.direction == .clientToServer {
@@ -148,10 +148,10 @@ public struct SessionModelBuilder {
                     callID: call, name: event["name"]?.string, responseID: event["response_id"]?.string,
                     argumentsDone: at))
         case "response.done": responseDone(event, at)
-        case "output_audio_buffer.started", "output_audio_buffer.audio_started":
+        case "output_audio_buffer.started":
             bufferPlaying = event["response_id"]?.string ?? model.responses.last?.id
-        case "output_audio_buffer.stopped", "output_audio_buffer.audio_stopped": bufferPlaying = nil
-        case "output_audio_buffer.cleared", "output_audio_buffer.audio_cleared":
+        case "output_audio_buffer.stopped": bufferPlaying = nil
+        case "output_audio_buffer.cleared":
             bufferPlaying = nil
             if let k = model.bargeIns.indices.last, model.bargeIns[k].yielded == nil { model.bargeIns[k].yielded = at }
         case "error":

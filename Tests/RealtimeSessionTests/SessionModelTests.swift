@@ -166,3 +166,28 @@ struct SessionModelTests {
         #expect(vad.timed)
     }
 }
+
+struct WebRTCSessionTests {
+    /// Hand-made WebRTC-style capture (no audio deltas on the wire; the January 2025 buffer names):
+    /// the user starts speaking while the buffer plays, and the client's buffer is cleared.
+    @Test func aBargeInOverPlayingBufferYieldsAtTheClear() throws {
+        let lines = [
+            #"{"format":"rtscope-recording","version":1,"created":"2026-11-30T00:00:00.000000Z","tool":"hand-made","source":"synthetic"}"#,
+            #"{"seq":1,"t_us":1000,"dir":"s2c","op":"text","event":{"type":"session.created","event_id":"e1","session":{"model":"gpt-realtime"}}}"#,
+            #"{"seq":2,"t_us":2000,"dir":"s2c","op":"text","event":{"type":"response.created","event_id":"e2","response":{"id":"resp_1"}}}"#,
+            #"{"seq":3,"t_us":3000,"dir":"s2c","op":"text","event":{"type":"output_audio_buffer.audio_started","event_id":"e3","response_id":"resp_1"}}"#,
+            #"{"seq":4,"t_us":4000,"dir":"s2c","op":"text","event":{"type":"response.done","event_id":"e4","response":{"id":"resp_1","status":"completed"}}}"#,
+            #"{"seq":5,"t_us":9000,"dir":"s2c","op":"text","event":{"type":"input_audio_buffer.speech_started","event_id":"e5","item_id":"item_u","audio_start_ms":10}}"#,
+            #"{"seq":6,"t_us":9250,"dir":"s2c","op":"text","event":{"type":"output_audio_buffer.audio_cleared","event_id":"e6","response_id":"resp_1"}}"#,
+        ]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-webrtc-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let model = try SessionModel.load(path).model
+        let barge = try #require(model.bargeIns.first)
+        #expect(model.bargeIns.count == 1)
+        #expect(barge.responseID == "resp_1")
+        #expect(barge.yielded?.line == 7)
+        #expect(model.metricSamples().first { $0.metric == "barge_in.yield" }?.value == 0.25)
+    }
+}
