@@ -12,7 +12,7 @@ extension RTScope {
             abstract: "Inspect a recording in a terminal timeline (ncursesw), with the validator's findings.",
             discussion: """
                 Keys: j/k move, e/E next/previous error, w/W warnings, o/O same response, r related event, \
-                z fold deltas, c conversation, Space replay (+ and - speed, . and , step), / search, n/N next/previous hit, \
+                z fold deltas, c conversation, s stats (latency, turns, cost), Space replay (+ and - speed, . and , step), / search, n/N next/previous hit, \
                 f filter (F clears), Tab detail pane, ? help, q quit. \
                 With --headless (or without a terminal) the keys given by --keys are applied and the \
                 final screen is printed as text, e.g. --keys "jjj/error<enter>". \
