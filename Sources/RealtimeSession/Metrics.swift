@@ -139,9 +139,11 @@ extension SessionModel {
                         line: done.line, subject: r.id))
             }
         }
+        var byID: [String: Int] = [:]
+        for (k, r) in responses.enumerated() { byID[r.id] = k }
         for t in turns {
             let subject = t.itemID ?? "turn"
-            let answer = t.responseID.flatMap(response)
+            let answer = t.responseID.flatMap { byID[$0] }.map { responses[$0] }
             add("turn_latency", t.speechStopped, answer?.firstAudio, subject)
             add("turn.commit", t.speechStopped, t.committed, subject)
             add("turn.response", t.committed, answer?.created, subject)
@@ -149,7 +151,9 @@ extension SessionModel {
         }
         for b in bargeIns {
             add("barge_in.yield", b.speechStarted, b.yielded, b.responseID)
-            if let heard = b.audioEndMs, let r = response(b.responseID), r.audioBytes > 0, let truncate = b.truncate {
+            if let heard = b.audioEndMs, let r = byID[b.responseID].map({ responses[$0] }), r.audioBytes > 0,
+                let truncate = b.truncate
+            {
                 let received = Double(r.audioBytes) / bytesPerMs
                 out.append(
                     MetricSample(

@@ -36,8 +36,8 @@ public struct SessionModel: Sendable {
 
     public init() {}
 
-    /// The response with this id.
-    public func response(_ id: String) -> Response? { responses.first { $0.id == id } }
+    /// The response with this id (the last one when a server reused an id).
+    public func response(_ id: String) -> Response? { responses.last { $0.id == id } }
 }
 
 /// A point in the recording: its JSONL line and its time.

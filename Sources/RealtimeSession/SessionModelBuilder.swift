@@ -21,6 +21,10 @@ public struct SessionModelBuilder {
     private var model = SessionModel()
     private var pendingCreates: [Moment] = []
     private var responseIndex: [String: Int] = [:]
+    /// Canonical type names by a hash of the type's bytes (a session uses a few dozen types).
+    private var typeNames: [UInt64: String] = [:]
+    /// The response the last delta named, by a hash of its id's bytes (deltas come in runs).
+    private var lastResponse: (hash: UInt64, index: Int)?
     /// Index of the first input chunk not yet assigned to a committed item.
     private var uncommitted = 0
     /// Output bytes per millisecond of the current output format (pcm16 at 24 kHz: 48).
@@ -48,14 +52,20 @@ public struct SessionModelBuilder {
     public var current: SessionModel { model }
 
     /// Takes one frame.
+    ///
+    /// Cost: one hash of the type's bytes and one dictionary hit per event once its type has been
+    /// seen (the catalog is asked once per distinct type), plus the ids an event of interest carries.
     public mutating func consume(_ event: ValidatorEvent) {
         finishedResponse = nil
-        guard let object = event.object, let raw = object["type"]?.string else { return }
+        guard let object = event.object, let typeValue = object["type"] else { return }
         let at = Moment(line: event.line, tUs: event.tUs)
-        var type = catalog.currentName(of: raw) ?? raw  // January 2025 WebRTC names → today's
-        if let spec = catalog.spec(for: type) {
-            if spec.dialects == .ga, let beta = catalog.counterpart(of: type) { type = beta }
-            if model.dialect == nil, let only = catalog.dialectOnly(raw) { model.dialect = only }
+        let type: String
+        if let known = typeNames[typeValue.bytesHash] {
+            type = known
+        } else {
+            guard let raw = typeValue.string else { return }
+            type = canonical(raw)
+            typeNames[typeValue.bytesHash] = type
         }
         if event.direction == .clientToServer {
             model.clientEvents += 1
@@ -64,6 +74,17 @@ public struct SessionModelBuilder {
             model.serverEvents += 1
             server(type, object, at)
         }
+    }
+
+    /// The beta spelling of a type's current name (GA and January 2025 names mapped through the
+    /// catalog); notes the dialect the first time a dialect-only name appears.
+    private mutating func canonical(_ raw: String) -> String {
+        var type = catalog.currentName(of: raw) ?? raw  // January 2025 WebRTC names → today's
+        if let spec = catalog.spec(for: type) {
+            if spec.dialects == .ga, let beta = catalog.counterpart(of: type) { type = beta }
+            if model.dialect == nil, let only = catalog.dialectOnly(raw) { model.dialect = only }
+        }
+        return type
     }
 
     /// The model of everything consumed.
@@ -134,7 +155,7 @@ public struct SessionModelBuilder {
                     itemID: event.string(at: "item.id"), type: event.string(at: "item.type"),
                     name: event.string(at: "item.name"), callID: event.string(at: "item.call_id"), added: at))
         case "response.text.delta", "response.audio_transcript.delta", "response.function_call_arguments.delta":
-            guard let k = response(event["response_id"]?.string) else { return }
+            guard let k = response(value: event["response_id"]) else { return }
             if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
             if type == "response.text.delta", model.responses[k].firstText == nil { model.responses[k].firstText = at }
             if type == "response.audio_transcript.delta", model.responses[k].firstTranscript == nil {
@@ -212,15 +233,14 @@ public struct SessionModelBuilder {
     }
 
     private mutating func audioDelta(_ event: JSONValue, _ at: Moment) {
-        let id = event["response_id"]?.string
         let length = event["delta"]?.byteCount ?? 0
         if keepsAudioChunks {
             model.audio.append(
                 AudioChunk(
-                    source: .output, at: at, base64Length: length, itemID: event["item_id"]?.string, responseID: id,
-                    contentIndex: event["content_index"]?.int))
+                    source: .output, at: at, base64Length: length, itemID: event["item_id"]?.string,
+                    responseID: event["response_id"]?.string, contentIndex: event["content_index"]?.int))
         }
-        guard let k = response(id) else { return }
+        guard let k = response(value: event["response_id"]) else { return }
         if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
         if model.responses[k].firstAudio == nil { model.responses[k].firstAudio = at }
         model.responses[k].lastAudio = at
@@ -280,6 +300,16 @@ public struct SessionModelBuilder {
     }
 
     private func response(_ id: String?) -> Int? { id.flatMap { responseIndex[$0] } }
+
+    /// The response a delta names, without decoding the id when it is the same as the last one's.
+    private mutating func response(value: JSONValue?) -> Int? {
+        guard let value else { return nil }
+        let hash = value.bytesHash
+        if let last = lastResponse, last.hash == hash { return last.index }
+        guard let k = response(value.string) else { return nil }
+        lastResponse = (hash, k)
+        return k
+    }
 
     /// The voice turn of `item` (the latest one when the item is unknown and `exact` is false).
     private func turn(_ item: String?, exact: Bool = false) -> Int? {

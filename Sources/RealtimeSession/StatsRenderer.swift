@@ -11,9 +11,23 @@ public enum StatsRenderer {
     static func dollars(_ value: Double?) -> String { value.map { String(format: "$%.4f", $0) } ?? "-" }
     static func safe(_ text: String) -> String { SafeText.escape(text) }
 
-    /// The value of `metric` for `subject` in `file`, if measured.
-    static func value(_ file: StatsReport.File, _ metric: String, _ subject: String) -> Double? {
-        file.samples.first { $0.metric == metric && $0.subject == subject }?.value
+    /// Every sample of `file` by metric and subject (the first one when a subject repeats), so a
+    /// table of n responses costs O(n), not O(n × samples).
+    static func lookup(_ file: StatsReport.File) -> [Pair: Double] {
+        var out: [Pair: Double] = [:]
+        for sample in file.samples where out[Pair(sample.metric, sample.subject)] == nil {
+            out[Pair(sample.metric, sample.subject)] = sample.value
+        }
+        return out
+    }
+
+    struct Pair: Hashable {
+        let metric: String
+        let subject: String
+        init(_ metric: String, _ subject: String) {
+            self.metric = metric
+            self.subject = subject
+        }
     }
 
     /// One row per response: the same columns in every format.
@@ -23,7 +37,11 @@ public enum StatsRenderer {
     ]
 
     static func rows(_ file: StatsReport.File) -> [[String?]] {
-        file.model.responses.map { r in
+        let values = lookup(file)
+        func value(_: StatsReport.File, _ metric: String, _ subject: String) -> Double? {
+            values[Pair(metric, subject)]
+        }
+        return file.model.responses.map { r in
             let turn = r.turn.map { file.model.turns[$0] }
             let turnLatency = turn.flatMap { t in value(file, "turn_latency", t.itemID ?? "turn") }
             let trigger = r.requested != nil ? "response.create" : r.turn != nil ? "voice turn" : "server"
