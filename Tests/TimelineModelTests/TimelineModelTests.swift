@@ -352,7 +352,7 @@ struct FollowTests {
         let cut = lines[..<12].map { Array($0) + [0x0A] }.joined() + Array(lines[12].prefix(30))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-follow-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        FileManager.default.createFile(atPath: path, contents: Data(cut))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(cut)))
         var m = TimelineModel(source: try TimelineSource.load(path, follow: true), width: 100, height: 30)
         #expect(m.source.index.entries.count == 11)  // lines 2…12; the partial 13th waits
         #expect(m.source.index.issues.isEmpty)
