@@ -132,6 +132,15 @@ public struct SessionModelBuilder {
 
     private mutating func server(_ type: String, _ event: JSONValue, _ at: Moment) {
         switch type {
+        // Deltas first: they are most events, and a switch over strings compares in order.
+        case "response.text.delta", "response.audio_transcript.delta", "response.function_call_arguments.delta":
+            guard let k = response(value: event["response_id"]) else { return }
+            if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
+            if type == "response.text.delta", model.responses[k].firstText == nil { model.responses[k].firstText = at }
+            if type == "response.audio_transcript.delta", model.responses[k].firstTranscript == nil {
+                model.responses[k].firstTranscript = at
+            }
+        case "response.audio.delta": audioDelta(event, at)
         case "session.created", "session.updated":
             if let name = event.string(at: "session.model") { model.model = name }
             formats(event["session"], at)
@@ -154,14 +163,6 @@ public struct SessionModelBuilder {
                 Response.Output(
                     itemID: event.string(at: "item.id"), type: event.string(at: "item.type"),
                     name: event.string(at: "item.name"), callID: event.string(at: "item.call_id"), added: at))
-        case "response.text.delta", "response.audio_transcript.delta", "response.function_call_arguments.delta":
-            guard let k = response(value: event["response_id"]) else { return }
-            if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
-            if type == "response.text.delta", model.responses[k].firstText == nil { model.responses[k].firstText = at }
-            if type == "response.audio_transcript.delta", model.responses[k].firstTranscript == nil {
-                model.responses[k].firstTranscript = at
-            }
-        case "response.audio.delta": audioDelta(event, at)
         case "response.function_call_arguments.done":
             guard let call = event["call_id"]?.string else { return }
             model.toolCalls.append(
