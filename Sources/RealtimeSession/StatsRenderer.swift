@@ -99,7 +99,7 @@ public enum StatsRenderer {
         }
         let worst = report.worst()
         if !worst.isEmpty {
-            out += "\nworst \(report.headlineMetric) (FILE:LINE where it ended):\n"
+            out += "\nworst \(report.headlineMetric) (FILE:LINE where it ended; rtscope view FILE, then :LINE):\n"
             for (path, sample) in worst {
                 out += "  \(safe(path)):\(sample.line)  \(ms(sample.value)) ms  \(safe(sample.subject))\n"
             }

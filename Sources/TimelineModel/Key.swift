@@ -59,7 +59,7 @@ public enum TimelineAction: Sendable, Hashable {
     case nextInResponse, previousInResponse
     case toggleFold, switchPane, toggleHelp, related, toggleConversation, toggleStats
     case playPause, faster, slower, stepForward, stepBack
-    case beginSearch, searchNext, searchPrevious, beginFilter, clearFilter
+    case beginSearch, searchNext, searchPrevious, beginFilter, clearFilter, goToLine
     case quit
 }
 
@@ -100,6 +100,7 @@ public enum Keymap {
         KeyBinding(keys: [.char("N")], action: .searchPrevious, help: "previous search hit"),
         KeyBinding(keys: [.char("f")], action: .beginFilter, help: "filter: glob, dir or id"),
         KeyBinding(keys: [.char("F")], action: .clearFilter, help: "clear the filter"),
+        KeyBinding(keys: [.char(":")], action: .goToLine, help: "go to a JSONL line (as reports name it)"),
         KeyBinding(keys: [.char("?")], action: .toggleHelp, help: "this help"),
         KeyBinding(keys: [.char("q")], action: .quit, help: "quit"),
     ]

@@ -6,7 +6,7 @@ import RealtimeValidation
 public enum Pane: Sendable, Hashable { case list, detail }
 
 /// A text prompt being typed (search or filter).
-public enum Prompt: Sendable, Hashable { case search, filter }
+public enum Prompt: Sendable, Hashable { case search, filter, line }
 
 /// The timeline's state: a value, changed only by `apply(_:)` and `press(_:)`.
 public struct TimelineState: Sendable, Equatable {
@@ -158,6 +158,7 @@ public struct TimelineModel {
             move(to: state.cursor + (action == .stepForward ? 1 : -1))
         case .beginSearch: startPrompt(.search)
         case .beginFilter: startPrompt(.filter)
+        case .goToLine: startPrompt(.line)
         case .searchNext, .searchPrevious:
             guard let search = state.search else {
                 state.message = "no search yet: press /"
@@ -292,7 +293,32 @@ public struct TimelineModel {
         case .filter:
             state.filter = text.isEmpty ? nil : text
             applyFilter()
+        case .line:
+            goToLine(String(text.filter { $0 != " " }))
         }
+    }
+
+    /// Moves to the row holding JSONL line `text` (as `stats` and `validate` name them), or to the
+    /// last event before it when that line is not an event (the header, a blank or unreadable line).
+    private mutating func goToLine(_ text: String) {
+        guard let wanted = Int(text), wanted > 0 else {
+            state.message = "not a line number: \(text)"
+            return
+        }
+        let index = source.index
+        var best: (row: Int, line: Int)?
+        for (row, item) in rows.enumerated() {
+            for entry in item.folded {
+                let line = Int(index.entries[entry].line)
+                if line <= wanted, line > (best?.line ?? 0) { best = (row, line) }
+            }
+        }
+        guard let best else {
+            state.message = "line \(wanted) is before the first event"
+            return
+        }
+        move(to: best.row)
+        state.message = best.line == wanted ? "line \(wanted)" : "line \(wanted) is no event; at line \(best.line)"
     }
 
     /// Finds `text` (case-insensitive) in event types, then in summaries.

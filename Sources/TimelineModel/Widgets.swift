@@ -224,7 +224,12 @@ public enum TimelineView {
         screen.fill(y: y, style: .reverse)
         let text: String
         if let prompt = state.prompt {
-            let label = prompt == .search ? "/" : "filter (type glob, client/server, id): "
+            let label =
+                switch prompt {
+                case .search: "/"
+                case .filter: "filter (type glob, client/server, id): "
+                case .line: "go to line: "
+                }
             // The end of a long input stays in view (where the typing is).
             let room = max(2, screen.width - 2 - DisplayWidth.of(label))
             let input = String(Fitting.cut(String(state.input.reversed()), to: room).reversed())

@@ -106,3 +106,18 @@ struct StatsPaneTests {
         #expect(!back.stdout.contains("── stats"))
     }
 }
+
+struct GoToLineTests {
+    static func screen(_ keys: String) throws -> String {
+        try CLI.run(["view", "--headless", "--size", "100x14", "--keys", keys, "recordings/errors.jsonl"]).stdout
+    }
+
+    /// `stats` and `validate` name places as FILE:LINE; `:` in the timeline goes there.
+    @Test func colonGoesToTheLineAReportNames() throws {
+        #expect(try Self.screen(":33<enter>").contains("── line 33 · seq 32"))
+        // Line 17 is a delta folded into the run that starts at line 14: the cursor lands on that row.
+        #expect(try Self.screen(":17<enter>").contains("── line 14 · seq 13"))
+        #expect(try Self.screen(":1<enter>").contains("line 1 is before the first event"))
+        #expect(try Self.screen(":x1<enter>").contains("not a line number: x1"))
+    }
+}
