@@ -52,7 +52,7 @@ struct ExitCodeTests {
         #expect(result.stderr.hasPrefix("rtscope: unknown command 'valdiate'; did you mean 'validate'?\n"))
         let unknown = try CLI.run(["frobnicate"])
         #expect(unknown.status == 64)
-        #expect(unknown.stderr.contains("the commands are demo, record, serve, view, validate, stats, cat"))
+        #expect(unknown.stderr.contains("the commands are demo, record, serve, view, validate, stats, audio, cat"))
         #expect(try CLI.run(["--version"]).status == 0)
     }
 

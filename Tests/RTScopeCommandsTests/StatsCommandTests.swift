@@ -121,3 +121,18 @@ struct GoToLineTests {
         #expect(try Self.screen(":x1<enter>").contains("not a line number: x1"))
     }
 }
+
+struct AudioCommandTests {
+    @Test func exportsTheBundledVoiceSampleAndUsesTheCommonExitCodes() throws {
+        let folder = CLI.temporaryPath("audio")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try CLI.run(["audio", "recordings/barge-in.jsonl", "-o", folder])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("wrote \(folder)/barge-in.output.item_A301.heard.wav"))
+        #expect(result.stderr.contains("wrote \(folder)/barge-in.mix.wav"))
+        #expect(try CLI.run(["audio", "README.md", "-o", folder]).status == 65)
+        #expect(try CLI.run(["audio", "no-such.jsonl", "-o", folder]).status == 66)
+        let text = try CLI.run(["audio", "recordings/text-in-text-out.jsonl", "-o", folder, "--item", "x"])
+        #expect(text.stderr.contains("holds no audio"))
+    }
+}

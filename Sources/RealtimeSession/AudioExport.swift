@@ -1,0 +1,242 @@
+import Foundation
+public import RealtimeRecording
+
+/// `rtscope audio`: the session's audio as WAV files, in one streaming pass over the recording.
+///
+/// Written per item: the user's input (`input_audio_buffer.append` between commits, named by the
+/// item `committed` gives), the assistant's output (audio deltas per item and content part), and
+/// for a truncated assistant item the part the user heard (cut at the truncate's `audio_end_ms`).
+/// Each keeps the session's format: pcm16 (24 kHz, or the GA `audio/pcm` rate), G.711 μ-law or
+/// A-law at 8 kHz, following `session.update` / `session.updated` as they come.
+///
+/// The mix is one stereo 16-bit WAV at 24 kHz, user left and assistant right: input chunks at the
+/// time they were sent, each assistant chunk at the time it arrived or when the previous chunk of
+/// its response ends, whichever is later (a client that plays audio as it arrives); G.711 is
+/// decoded and 8 kHz repeated to 24 kHz.
+///
+/// Limits: memory holds the input appended since the last commit (one utterance) and one chunk;
+/// everything else goes straight to the files. Invalid base64, an odd pcm16 byte count or an
+/// unknown format is a warning naming the line, and the rest is exported.
+public struct AudioExport {
+    public struct Options: Sendable {
+        public var outDir: String
+        public var item: String?
+        public var response: String?
+        public var mixOnly = false
+        public init(outDir: String) { self.outDir = outDir }
+    }
+
+    public struct Result: Sendable {
+        /// Files written, in order.
+        public var files: [String] = []
+        /// One sentence each, with the line.
+        public var warnings: [String] = []
+    }
+
+    let options: Options
+    let stem: String
+    var result = Result()
+    var inputFormat = "pcm16"
+    var outputFormat = "pcm16"
+    var outputRate: Int?
+    var inputRate: Int?
+    var pending: [UInt8] = []
+    var pendingStart: Int64?
+    var outputs: [String: WAVFile] = [:]
+    var outputItemFormat: [String: String] = [:]
+    /// Where the next chunk of a response plays in the mix, in microseconds.
+    var playCursor: [String: Int64] = [:]
+    var truncates: [(item: String, ms: Int, line: Int)] = []
+    var mix: WAVFile?
+
+    /// Exports `path` into `options.outDir`.
+    /// - Throws: `RecordingError` when the input cannot be read; `AudioExportError` when a file cannot be written.
+    public static func run(_ path: String, options: Options) throws -> Result {
+        try FileManager.default.createDirectory(atPath: options.outDir, withIntermediateDirectories: true)
+        let name = (path == "-" ? "stdin" : (path as NSString).lastPathComponent)
+        var export = AudioExport(options: options, stem: name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : name)
+        export.mix = try WAVFile(path: export.file("mix"), encoding: .pcm16, rate: 24000, channels: 2)
+        let reader = try RecordingInput.open(path).reader
+        var tape: JSONTape?
+        var failure: (any Error)?
+        try reader.read { event in
+            guard case .line(let line) = event, line.kind == .frame, line.opcode == .text,
+                let object = line.eventValue(reusing: &tape), let type = object["type"]?.string
+            else { return true }
+            do {
+                try export.consume(type, object, line: line.number, tUs: line.tUs)
+            } catch {
+                failure = error
+                return false
+            }
+            return true
+        }
+        if let failure { throw failure }
+        try export.finish()
+        return export.result
+    }
+
+    func file(_ suffix: String) -> String {
+        (options.outDir as NSString).appendingPathComponent("\(stem).\(suffix).wav")
+    }
+
+    /// A file-name-safe form of an id from the wire.
+    static func safe(_ id: String) -> String {
+        String(id.prefix(80).map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+    }
+
+    mutating func consume(_ type: String, _ event: JSONValue, line: Int, tUs: Int64) throws {
+        switch type {
+        case "session.update", "session.created", "session.updated":
+            guard let session = event["session"] else { return }
+            if let f = session.string(at: "input_audio_format") ?? session.string(at: "audio.input.format.type") {
+                inputFormat = f
+                inputRate = session.int(at: "audio.input.format.rate")
+            }
+            if let f = session.string(at: "output_audio_format") ?? session.string(at: "audio.output.format.type") {
+                outputFormat = f
+                outputRate = session.int(at: "audio.output.format.rate")
+            }
+        case "input_audio_buffer.append":
+            guard let bytes = decode(event["audio"], line: line, format: inputFormat) else { return }
+            if pendingStart == nil { pendingStart = tUs }
+            try place(bytes, format: inputFormat, rate: inputRate, atUs: tUs, right: false)
+            pending += bytes
+        case "input_audio_buffer.cleared":
+            pending = []
+            pendingStart = nil
+        case "input_audio_buffer.committed":
+            let item = event["item_id"]?.string ?? "unnamed"
+            if !options.mixOnly, options.response == nil, options.item == nil || options.item == item, !pending.isEmpty
+            {
+                let wav = try WAVFile(
+                    path: file("input.\(Self.safe(item))"), encoding: Self.encoding(inputFormat),
+                    rate: Self.rate(inputFormat, inputRate))
+                try wav.append(pending)
+                try wav.close()
+                result.files.append(wav.path)
+            }
+            pending = []
+            pendingStart = nil
+        case "response.audio.delta", "response.output_audio.delta":
+            guard let bytes = decode(event["delta"], line: line, format: outputFormat) else { return }
+            let item = event["item_id"]?.string ?? "unnamed"
+            let response = event["response_id"]?.string ?? ""
+            let start = max(tUs, playCursor[response] ?? 0)
+            try place(bytes, format: outputFormat, rate: outputRate, atUs: start, right: true)
+            let ms = Double(bytes.count) / SessionModelBuilder.bytesPerMs(outputFormat, rate: outputRate)
+            playCursor[response] = start + Int64(ms * 1000)
+            guard !options.mixOnly, options.item == nil || options.item == item,
+                options.response == nil || options.response == response
+            else { return }
+            let key = item + "#" + String(event["content_index"]?.int ?? 0)
+            if outputs[key] == nil {
+                let index = event["content_index"]?.int ?? 0
+                let suffix = "output.\(Self.safe(item))" + (index == 0 ? "" : ".\(index)")
+                outputs[key] = try WAVFile(
+                    path: file(suffix), encoding: Self.encoding(outputFormat), rate: Self.rate(outputFormat, outputRate)
+                )
+                outputItemFormat[key] = outputFormat
+            }
+            try outputs[key]?.append(bytes)
+        case "conversation.item.truncate":
+            if let item = event["item_id"]?.string, let ms = event["audio_end_ms"]?.int {
+                truncates.append((item, ms, line))
+            }
+        default: break
+        }
+    }
+
+    /// The decoded bytes of a base64 audio field, or nil with a warning.
+    mutating func decode(_ value: JSONValue?, line: Int, format: String) -> [UInt8]? {
+        guard let text = value?.string else { return nil }
+        guard let data = Data(base64Encoded: text) else {
+            result.warnings.append("line \(line): the audio is not valid base64; skipped")
+            return nil
+        }
+        if Self.encoding(format) == .pcm16, data.count % 2 == 1 {
+            result.warnings.append(
+                "line \(line): \(data.count) bytes of pcm16 audio is an odd count; the last byte is dropped")
+            return [UInt8](data.dropLast())
+        }
+        return [UInt8](data)
+    }
+
+    /// Writes `bytes` (in `format`) into one channel of the mix from `atUs` on.
+    mutating func place(_ bytes: [UInt8], format: String, rate: Int?, atUs: Int64, right: Bool) throws {
+        guard let mix, atUs >= 0 else { return }
+        let samples = Self.pcm24k(bytes, format: format, rate: rate)
+        guard !samples.isEmpty else { return }
+        let first = Int(atUs) * 24 / 1000  // sample index at 24 kHz
+        var frame = try mix.read(atDataOffset: first * 4, count: samples.count * 4)
+        for (k, s) in samples.enumerated() {
+            let o = k * 4 + (right ? 2 : 0)
+            let u = UInt16(bitPattern: s)
+            frame[o] = UInt8(u & 0xFF)
+            frame[o + 1] = UInt8(u >> 8)
+        }
+        try mix.write(frame, atDataOffset: first * 4)
+    }
+
+    /// `bytes` of `format` as 16-bit samples at 24 kHz.
+    static func pcm24k(_ bytes: [UInt8], format: String, rate: Int?) -> [Int16] {
+        switch encoding(format) {
+        case .muLaw: return bytes.flatMap { b in [Int16](repeating: G711.muLaw(b), count: 3) }
+        case .aLaw: return bytes.flatMap { b in [Int16](repeating: G711.aLaw(b), count: 3) }
+        case .pcm16:
+            let input = stride(from: 0, to: bytes.count - 1, by: 2).map {
+                Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8)
+            }
+            let r = rate ?? 24000
+            guard r != 24000, r > 0 else { return input }
+            let count = input.count * 24000 / r
+            return (0..<count).map { input[min(input.count - 1, $0 * r / 24000)] }
+        }
+    }
+
+    static func encoding(_ format: String) -> WAVFile.Encoding {
+        switch format {
+        case "g711_ulaw", "audio/pcmu": .muLaw
+        case "g711_alaw", "audio/pcma": .aLaw
+        default: .pcm16
+        }
+    }
+
+    static func rate(_ format: String, _ rate: Int?) -> Int { encoding(format) == .pcm16 ? rate ?? 24000 : 8000 }
+
+    /// Closes the item files, writes the as-heard cuts, and closes the mix.
+    mutating func finish() throws {
+        for (key, wav) in outputs.sorted(by: { $0.key < $1.key }) {
+            try wav.close()
+            result.files.append(wav.path)
+            let item = String(key.split(separator: "#").first ?? "")
+            guard let cut = truncates.last(where: { $0.item == item }) else { continue }
+            let format = outputItemFormat[key] ?? outputFormat
+            var keep = Int(
+                Double(cut.ms) * SessionModelBuilder.bytesPerMs(format, rate: wav.rate == 24000 ? nil : wav.rate))
+            if wav.encoding == .pcm16 { keep -= keep % 2 }
+            if keep > wav.dataBytes {
+                result.warnings.append(
+                    "line \(cut.line): the truncate keeps \(cut.ms) ms of \(item), more than was received")
+            }
+            let reopened = try FileHandle(forReadingFrom: URL(fileURLWithPath: wav.path))
+            try reopened.seek(toOffset: UInt64(WAVFile.headerBytes))
+            let heardBytes = [UInt8](try reopened.read(upToCount: min(keep, wav.dataBytes)) ?? Data())
+            try reopened.close()
+            let heard = try WAVFile(
+                path: (wav.path as NSString).deletingPathExtension + ".heard.wav", encoding: wav.encoding,
+                rate: wav.rate)
+            try heard.append(heardBytes)
+            try heard.close()
+            result.files.append(heard.path)
+        }
+        if let mix {
+            try mix.close()
+            if options.item == nil, options.response == nil {
+                result.files.append(mix.path)
+            } else {
+                try? FileManager.default.removeItem(atPath: mix.path)
+            }
+        }
+    }
+}
