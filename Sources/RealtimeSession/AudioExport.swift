@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeProtocol
 public import RealtimeRecording
 
 /// `rtscope audio`: the session's audio as WAV files, in one streaming pass over the recording.
@@ -35,6 +36,9 @@ public struct AudioExport {
 
     let options: Options
     let stem: String
+    let catalog = EventCatalog.standard
+    /// Whether any audio was seen (without it, no mix is left behind).
+    var sawAudio = false
     var result = Result()
     var inputFormat = "pcm16"
     var outputFormat = "pcm16"
@@ -61,8 +65,9 @@ public struct AudioExport {
         var failure: (any Error)?
         try reader.read { event in
             guard case .line(let line) = event, line.kind == .frame, line.opcode == .text,
-                let object = line.eventValue(reusing: &tape), let type = object["type"]?.string
+                let object = line.eventValue(reusing: &tape), let raw = object["type"]?.string
             else { return true }
+            let type = export.canonical(raw)
             do {
                 try export.consume(type, object, line: line.number, tUs: line.tUs)
             } catch {
@@ -74,6 +79,13 @@ public struct AudioExport {
         if let failure { throw failure }
         try export.finish()
         return export.result
+    }
+
+    /// The beta spelling of a type's current name, from the catalog (GA and older names mapped).
+    func canonical(_ raw: String) -> String {
+        let current = catalog.currentName(of: raw) ?? raw
+        guard let spec = catalog.spec(for: current), spec.dialects == .ga else { return current }
+        return catalog.counterpart(of: current) ?? current
     }
 
     func file(_ suffix: String) -> String {
@@ -118,7 +130,7 @@ public struct AudioExport {
             }
             pending = []
             pendingStart = nil
-        case "response.audio.delta", "response.output_audio.delta":
+        case "response.audio.delta":
             guard let bytes = decode(event["delta"], line: line, format: outputFormat) else { return }
             let item = event["item_id"]?.string ?? "unnamed"
             let response = event["response_id"]?.string ?? ""
@@ -164,6 +176,7 @@ public struct AudioExport {
 
     /// Writes `bytes` (in `format`) into one channel of the mix from `atUs` on.
     mutating func place(_ bytes: [UInt8], format: String, rate: Int?, atUs: Int64, right: Bool) throws {
+        sawAudio = true
         guard let mix, atUs >= 0 else { return }
         let samples = Self.pcm24k(bytes, format: format, rate: rate)
         guard !samples.isEmpty else { return }
@@ -232,7 +245,7 @@ public struct AudioExport {
         }
         if let mix {
             try mix.close()
-            if options.item == nil, options.response == nil {
+            if options.item == nil, options.response == nil, sawAudio {
                 result.files.append(mix.path)
             } else {
                 try? FileManager.default.removeItem(atPath: mix.path)

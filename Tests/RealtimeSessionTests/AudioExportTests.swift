@@ -123,4 +123,22 @@ struct AudioExportTests {
         }
         #expect(decoded == reference)
     }
+
+    /// The GA name of the output delta (read through the catalog) exports the same bytes.
+    @Test func gaOutputDeltasExportLikeBetaOnes() throws {
+        let sample = try String(
+            contentsOf: Self.root.appendingPathComponent("recordings/barge-in.jsonl"), encoding: .utf8)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-ga-audio-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try sample.write(toFile: "\(folder)/beta.jsonl", atomically: true, encoding: .utf8)
+        try sample.replacingOccurrences(of: "\"response.audio.delta\"", with: "\"response.output_audio.delta\"")
+            .write(toFile: "\(folder)/ga.jsonl", atomically: true, encoding: .utf8)
+        _ = try AudioExport.run("\(folder)/beta.jsonl", options: AudioExport.Options(outDir: folder))
+        _ = try AudioExport.run("\(folder)/ga.jsonl", options: AudioExport.Options(outDir: folder))
+        let beta = try Self.wav("\(folder)/beta.output.item_A301.wav")
+        let ga = try Self.wav("\(folder)/ga.output.item_A301.wav")
+        #expect(!ga.data.isEmpty)
+        #expect(ga.data == beta.data)
+    }
 }
