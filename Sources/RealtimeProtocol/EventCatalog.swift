@@ -44,6 +44,17 @@ public struct EventCatalog: Sendable {
     /// `output_audio_buffer.started`), else `nil`.
     public func currentName(of type: String) -> String? { currentNames[type] }
 
+    /// The one spelling rules and models are written against.
+    ///
+    /// An older name is mapped to its current name, then a GA-renamed event to its beta name
+    /// (`response.output_text.delta` → `response.text.delta`). Unknown and unrenamed types come back
+    /// unchanged.
+    public func canonicalName(of type: String) -> String {
+        let current = currentNames[type] ?? type
+        guard spec(for: current)?.dialects == .ga, let beta = counterpart(of: current) else { return current }
+        return beta
+    }
+
     /// The catalog built into rtscope.
     public static let standard = EventCatalog(
         events: clientEvents + sessionServerEvents + responseEvents + renamedGAEvents + gaOnlyEvents

@@ -40,14 +40,12 @@ public struct AudioExport {
     /// Whether any audio was seen (without it, no mix is left behind).
     var sawAudio = false
     var result = Result()
-    var inputFormat = "pcm16"
-    var outputFormat = "pcm16"
-    var outputRate: Int?
-    var inputRate: Int?
+    var inputFormat = AudioFormat.pcm16
+    var outputFormat = AudioFormat.pcm16
     var pending: [UInt8] = []
     var pendingStart: Int64?
     var outputs: [String: WAVFile] = [:]
-    var outputItemFormat: [String: String] = [:]
+    var outputItemFormat: [String: AudioFormat] = [:]
     /// Where the next chunk of a response plays in the mix, in microseconds.
     var playCursor: [String: Int64] = [:]
     var truncates: [(item: String, ms: Int, line: Int)] = []
@@ -67,7 +65,7 @@ public struct AudioExport {
             guard case .line(let line) = event, line.kind == .frame, line.opcode == .text,
                 let object = line.eventValue(reusing: &tape), let raw = object["type"]?.string
             else { return true }
-            let type = export.canonical(raw)
+            let type = export.catalog.canonicalName(of: raw)
             do {
                 try export.consume(type, object, line: line.number, tUs: line.tUs)
             } catch {
@@ -79,13 +77,6 @@ public struct AudioExport {
         if let failure { throw failure }
         try export.finish()
         return export.result
-    }
-
-    /// The beta spelling of a type's current name, from the catalog (GA and older names mapped).
-    func canonical(_ raw: String) -> String {
-        let current = catalog.currentName(of: raw) ?? raw
-        guard let spec = catalog.spec(for: current), spec.dialects == .ga else { return current }
-        return catalog.counterpart(of: current) ?? current
     }
 
     func file(_ suffix: String) -> String {
@@ -101,18 +92,13 @@ public struct AudioExport {
         switch type {
         case "session.update", "session.created", "session.updated":
             guard let session = event["session"] else { return }
-            if let f = session.string(at: "input_audio_format") ?? session.string(at: "audio.input.format.type") {
-                inputFormat = f
-                inputRate = session.int(at: "audio.input.format.rate")
-            }
-            if let f = session.string(at: "output_audio_format") ?? session.string(at: "audio.output.format.type") {
-                outputFormat = f
-                outputRate = session.int(at: "audio.output.format.rate")
-            }
+            let (input, output) = AudioFormat.named(in: session)
+            inputFormat = input ?? inputFormat
+            outputFormat = output ?? outputFormat
         case "input_audio_buffer.append":
             guard let bytes = decode(event["audio"], line: line, format: inputFormat) else { return }
             if pendingStart == nil { pendingStart = tUs }
-            try place(bytes, format: inputFormat, rate: inputRate, atUs: tUs, right: false)
+            try place(bytes, format: inputFormat, atUs: tUs, right: false)
             pending += bytes
         case "input_audio_buffer.cleared":
             pending = []
@@ -122,8 +108,8 @@ public struct AudioExport {
             if !options.mixOnly, options.response == nil, options.item == nil || options.item == item, !pending.isEmpty
             {
                 let wav = try WAVFile(
-                    path: file("input.\(Self.safe(item))"), encoding: Self.encoding(inputFormat),
-                    rate: Self.rate(inputFormat, inputRate))
+                    path: file("input.\(Self.safe(item))"), encoding: inputFormat.encoding,
+                    rate: inputFormat.sampleRate)
                 try wav.append(pending)
                 try wav.close()
                 result.files.append(wav.path)
@@ -135,8 +121,8 @@ public struct AudioExport {
             let item = event["item_id"]?.string ?? "unnamed"
             let response = event["response_id"]?.string ?? ""
             let start = max(tUs, playCursor[response] ?? 0)
-            try place(bytes, format: outputFormat, rate: outputRate, atUs: start, right: true)
-            let ms = Double(bytes.count) / SessionModelBuilder.bytesPerMs(outputFormat, rate: outputRate)
+            try place(bytes, format: outputFormat, atUs: start, right: true)
+            let ms = Double(bytes.count) / outputFormat.bytesPerMs
             playCursor[response] = start + Int64(ms * 1000)
             guard !options.mixOnly, options.item == nil || options.item == item,
                 options.response == nil || options.response == response
@@ -146,7 +132,7 @@ public struct AudioExport {
                 let index = event["content_index"]?.int ?? 0
                 let suffix = "output.\(Self.safe(item))" + (index == 0 ? "" : ".\(index)")
                 outputs[key] = try WAVFile(
-                    path: file(suffix), encoding: Self.encoding(outputFormat), rate: Self.rate(outputFormat, outputRate)
+                    path: file(suffix), encoding: outputFormat.encoding, rate: outputFormat.sampleRate
                 )
                 outputItemFormat[key] = outputFormat
             }
@@ -160,13 +146,13 @@ public struct AudioExport {
     }
 
     /// The decoded bytes of a base64 audio field, or nil with a warning.
-    mutating func decode(_ value: JSONValue?, line: Int, format: String) -> [UInt8]? {
+    mutating func decode(_ value: JSONValue?, line: Int, format: AudioFormat) -> [UInt8]? {
         guard let text = value?.string else { return nil }
         guard let data = Data(base64Encoded: text) else {
             result.warnings.append("line \(line): the audio is not valid base64; skipped")
             return nil
         }
-        if Self.encoding(format) == .pcm16, data.count % 2 == 1 {
+        if format.encoding == .pcm16, data.count % 2 == 1 {
             result.warnings.append(
                 "line \(line): \(data.count) bytes of pcm16 audio is an odd count; the last byte is dropped")
             return [UInt8](data.dropLast())
@@ -175,10 +161,10 @@ public struct AudioExport {
     }
 
     /// Writes `bytes` (in `format`) into one channel of the mix from `atUs` on.
-    mutating func place(_ bytes: [UInt8], format: String, rate: Int?, atUs: Int64, right: Bool) throws {
+    mutating func place(_ bytes: [UInt8], format: AudioFormat, atUs: Int64, right: Bool) throws {
         sawAudio = true
         guard let mix, atUs >= 0 else { return }
-        let samples = Self.pcm24k(bytes, format: format, rate: rate)
+        let samples = Self.pcm24k(bytes, format: format)
         guard !samples.isEmpty else { return }
         let first = Int(atUs) * 24 / 1000  // sample index at 24 kHz
         var frame = try mix.read(atDataOffset: first * 4, count: samples.count * 4)
@@ -192,30 +178,20 @@ public struct AudioExport {
     }
 
     /// `bytes` of `format` as 16-bit samples at 24 kHz.
-    static func pcm24k(_ bytes: [UInt8], format: String, rate: Int?) -> [Int16] {
-        switch encoding(format) {
+    static func pcm24k(_ bytes: [UInt8], format: AudioFormat) -> [Int16] {
+        switch format.encoding {
         case .muLaw: return bytes.flatMap { b in [Int16](repeating: G711.muLaw(b), count: 3) }
         case .aLaw: return bytes.flatMap { b in [Int16](repeating: G711.aLaw(b), count: 3) }
         case .pcm16:
             let input = stride(from: 0, to: bytes.count - 1, by: 2).map {
                 Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8)
             }
-            let r = rate ?? 24000
+            let r = format.sampleRate
             guard r != 24000, r > 0 else { return input }
             let count = input.count * 24000 / r
             return (0..<count).map { input[min(input.count - 1, $0 * r / 24000)] }
         }
     }
-
-    static func encoding(_ format: String) -> WAVFile.Encoding {
-        switch format {
-        case "g711_ulaw", "audio/pcmu": .muLaw
-        case "g711_alaw", "audio/pcma": .aLaw
-        default: .pcm16
-        }
-    }
-
-    static func rate(_ format: String, _ rate: Int?) -> Int { encoding(format) == .pcm16 ? rate ?? 24000 : 8000 }
 
     /// Closes the item files, writes the as-heard cuts, and closes the mix.
     mutating func finish() throws {
@@ -226,7 +202,7 @@ public struct AudioExport {
             guard let cut = truncates.last(where: { $0.item == item }) else { continue }
             let format = outputItemFormat[key] ?? outputFormat
             var keep = Int(
-                Double(cut.ms) * SessionModelBuilder.bytesPerMs(format, rate: wav.rate == 24000 ? nil : wav.rate))
+                Double(cut.ms) * format.bytesPerMs)
             if wav.encoding == .pcm16 { keep -= keep % 2 }
             if keep > wav.dataBytes {
                 result.warnings.append(

@@ -173,7 +173,7 @@ extension SessionModel {
         guard let change = formatChanges.last(where: { $0.output != nil }), let format = change.output else {
             return 48
         }
-        return SessionModelBuilder.bytesPerMs(format, rate: change.rate)
+        return AudioFormat(format, rate: change.rate).bytesPerMs
     }
 }
 

@@ -79,12 +79,8 @@ public struct SessionModelBuilder {
     /// The beta spelling of a type's current name (GA and January 2025 names mapped through the
     /// catalog); notes the dialect the first time a dialect-only name appears.
     private mutating func canonical(_ raw: String) -> String {
-        var type = catalog.currentName(of: raw) ?? raw  // January 2025 WebRTC names → today's
-        if let spec = catalog.spec(for: type) {
-            if spec.dialects == .ga, let beta = catalog.counterpart(of: type) { type = beta }
-            if model.dialect == nil, let only = catalog.dialectOnly(raw) { model.dialect = only }
-        }
-        return type
+        if model.dialect == nil, let only = catalog.dialectOnly(raw) { model.dialect = only }
+        return catalog.canonicalName(of: raw)
     }
 
     /// The model of everything consumed.
@@ -280,24 +276,16 @@ public struct SessionModelBuilder {
 
     private mutating func formats(_ session: JSONValue?, _ at: Moment) {
         guard let session else { return }
-        let input = session.string(at: "input_audio_format") ?? session.string(at: "audio.input.format.type")
-        let output = session.string(at: "output_audio_format") ?? session.string(at: "audio.output.format.type")
-        let rate = session.int(at: "audio.output.format.rate")
+        let (input, output) = AudioFormat.named(in: session)
         guard input != nil || output != nil else { return }
-        let change = FormatChange(at: at, input: input, output: output, rate: rate)
-        if model.formatChanges.last.map({ ($0.input, $0.output, $0.rate) != (input, output, rate) }) ?? true {
+        let change = FormatChange(at: at, input: input?.name, output: output?.name, rate: output?.rate)
+        if model.formatChanges.last.map({ ($0.input, $0.output, $0.rate) != (change.input, change.output, change.rate) }
+        )
+            ?? true
+        {
             model.formatChanges.append(change)
         }
-        if let output { outputBytesPerMs = Self.bytesPerMs(output, rate: rate) }
-    }
-
-    /// Bytes of audio per millisecond in a format: 16-bit PCM at its rate (24 kHz by default),
-    /// G.711 μ-law and A-law at 8 kHz (one byte a sample).
-    public static func bytesPerMs(_ format: String, rate: Int? = nil) -> Double {
-        switch format {
-        case "g711_ulaw", "g711_alaw", "audio/pcmu", "audio/pcma": return 8
-        default: return Double(rate ?? 24000) * 2 / 1000
-        }
+        if let output { outputBytesPerMs = output.bytesPerMs }
     }
 
     private func response(_ id: String?) -> Int? { id.flatMap { responseIndex[$0] } }

@@ -189,21 +189,13 @@ public struct SessionValidator {
         }
         guard let type = value.string else { return nil }
         let spec = catalog.spec(for: type)
-        let canonical = canonicalName(type, spec)
+        let canonical = catalog.canonicalName(of: type)
         let plan = spec.flatMap { DeltaPlan(spec: $0, stream: catalog.spec(for: canonical)?.stream) }
         let info = TypeInfo(
             type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other, deltaPlan: plan)
         typeCache[key] = info
         typeSlots[slot] = info
         return info
-    }
-
-    /// The beta name of a GA-renamed event, and the current name of an event sent by an older name, so rules are
-    /// written once.
-    func canonicalName(_ type: String, _ spec: EventSpec?) -> String {
-        if let current = catalog.currentName(of: type) { return canonicalName(current, catalog.spec(for: current)) }
-        guard spec?.dialects == .ga, let beta = catalog.counterpart(of: type) else { return type }
-        return beta
     }
 
     /// Records a finding on the current frame (or the given line).

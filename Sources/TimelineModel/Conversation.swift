@@ -26,10 +26,8 @@ public struct ConversationState: Sendable, Hashable {
     public init() {}
 
     public mutating func apply(_ event: [String: Any], catalog: EventCatalog = .standard) {
-        guard var type = event["type"] as? String else { return }
-        if let spec = catalog.spec(for: type), spec.dialects == .ga, let beta = catalog.counterpart(of: type) {
-            type = beta
-        }
+        guard let raw = event["type"] as? String else { return }
+        let type = catalog.canonicalName(of: raw)
         let item = event["item"] as? [String: Any]
         switch type {
         case ConversationEvents.created, ConversationEvents.done, ConversationEvents.outputItemDone:

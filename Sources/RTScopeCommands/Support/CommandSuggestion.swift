@@ -52,15 +52,11 @@ extension RTScope {
     public static func start() async {
         let names = configuration.subcommands.map { $0._commandName }
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let message = message(arguments, names) {
+        if let message = CommandSuggestion.message(for: arguments, commands: names) {
             Diagnostics.print(message)
             Diagnostics.print("See 'rtscope --help' for the commands and their options.")
             Foundation.exit(ExitCodes.usage.rawValue)
         }
         await main()
-    }
-
-    private static func message(_ arguments: [String], _ names: [String]) -> String? {
-        CommandSuggestion.message(for: arguments, commands: names)
     }
 }

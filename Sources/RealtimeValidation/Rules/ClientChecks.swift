@@ -53,7 +53,7 @@ extension SessionValidator {
             break
         }
         guard let spec, !spec.answers.isEmpty else { return }
-        let answers = Set(spec.answers.map { canonicalName($0, catalog.spec(for: $0)) })
+        let answers = Set(spec.answers.map { catalog.canonicalName(of: $0) })
         state.pending.append(
             SessionState.Pending(
                 type: type, line: line, index: index, eventID: object["event_id"]?.string, answers: answers,
