@@ -35,6 +35,16 @@ public struct MetricInfo: Sendable, Hashable {
             start: "client response.create", end: "first response.audio.delta / response.output_audio.delta",
             matches: "OpenAI cookbook realtime evals: latency_first_audio_ms"),
         MetricInfo(
+            id: "response.first_audible", unit: .milliseconds,
+            summary: "Time to the first audible audio: first audio plus its leading silence (−40 dBFS, 10 ms frames).",
+            start: "client response.create",
+            end: "first 10 ms output frame at or above −40 dBFS RMS, played as chunks arrive",
+            matches: "Pipecat TTFA (TTFB + leading silence)"),
+        MetricInfo(
+            id: "response.leading_silence", unit: .milliseconds,
+            summary: "Silent output audio before the first audible frame.",
+            start: "first output audio sample", end: "first 10 ms frame at or above −40 dBFS RMS", matches: ""),
+        MetricInfo(
             id: "response.first_transcript", unit: .milliseconds, summary: "Time to the first audio transcript.",
             start: "client response.create", end: "first response.audio_transcript.delta (GA output_audio_transcript)",
             matches: ""),
@@ -58,6 +68,11 @@ public struct MetricInfo: Sendable, Hashable {
             summary: "User-perceived turn latency: the user stops speaking until the assistant's first audio.",
             start: "input_audio_buffer.speech_stopped", end: "first output audio delta of the turn's response",
             matches: "Pipecat user_bot_latency; Retell user stops → agent begins; LiveKit e2e_latency (from VAD end)"),
+        MetricInfo(
+            id: "turn_latency.audible", unit: .milliseconds,
+            summary: "Turn latency to the first audible audio (leading silence included).",
+            start: "input_audio_buffer.speech_stopped", end: "first audible output frame of the turn's response",
+            matches: "Pipecat user_bot_latency with TTFA"),
         MetricInfo(
             id: "turn.commit", unit: .milliseconds, summary: "VAD stop to the committed input.",
             start: "input_audio_buffer.speech_stopped", end: "input_audio_buffer.committed", matches: ""),
@@ -116,6 +131,11 @@ extension SessionModel {
             add("response.first_delta", r.requested, r.firstDelta, r.id)
             add("response.first_text", r.requested, r.firstText, r.id)
             add("response.first_audio", r.requested, r.firstAudio, r.id)
+            add("response.first_audible", r.requested, r.firstAudible, r.id)
+            if let silence = r.leadingSilenceMs, let audible = r.firstAudible {
+                out.append(
+                    MetricSample(metric: "response.leading_silence", value: silence, line: audible.line, subject: r.id))
+            }
             add("response.first_transcript", r.requested, r.firstTranscript, r.id)
             add("response.total", r.requested, r.done, r.id)
             if r.audioBytes > 0, let first = r.firstAudio, let last = r.lastAudio {
@@ -145,6 +165,7 @@ extension SessionModel {
             let subject = t.itemID ?? "turn"
             let answer = t.responseID.flatMap { byID[$0] }.map { responses[$0] }
             add("turn_latency", t.speechStopped, answer?.firstAudio, subject)
+            add("turn_latency.audible", t.speechStopped, answer?.firstAudible, subject)
             add("turn.commit", t.speechStopped, t.committed, subject)
             add("turn.response", t.committed, answer?.created, subject)
             add("turn.transcription", t.speechStopped, t.transcriptionCompleted, subject)

@@ -75,6 +75,11 @@ public struct Response: Sendable {
     public var firstAudio: Moment?
     public var firstTranscript: Moment?
     public var lastAudio: Moment?
+    /// When the first audible 10 ms of output audio played (`LeadingSilence`), for a client that
+    /// plays each chunk as it arrives or when the previous one ends; its line is the chunk's.
+    public var firstAudible: Moment?
+    /// Output audio before the first audible frame, in milliseconds.
+    public var leadingSilenceMs: Double?
     /// Output items in order: id, type (`message`, `function_call`), name for calls.
     public var outputs: [Output] = []
     /// Decoded bytes of output audio (base64 length × 3 / 4, padding aside).

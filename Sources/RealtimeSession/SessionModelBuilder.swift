@@ -27,8 +27,12 @@ public struct SessionModelBuilder {
     private var lastResponse: (hash: UInt64, index: Int)?
     /// Index of the first input chunk not yet assigned to a committed item.
     private var uncommitted = 0
-    /// Output bytes per millisecond of the current output format (pcm16 at 24 kHz: 48).
+    /// The current output format and its bytes per millisecond (pcm16 at 24 kHz: 48).
+    private var outputFormat = AudioFormat.pcm16
     private var outputBytesPerMs = 48.0
+    /// Responses whose audio has not yet become audible: the detector and where the next chunk
+    /// would start playing (microseconds).
+    private var silenceProbes: [Int: (probe: LeadingSilence, playheadUs: Int64)] = [:]
     /// The response whose audio the client is playing (WebRTC `output_audio_buffer.started`).
     private var bufferPlaying: String?
 
@@ -241,12 +245,33 @@ public struct SessionModelBuilder {
         if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
         if model.responses[k].firstAudio == nil { model.responses[k].firstAudio = at }
         model.responses[k].lastAudio = at
+        let before = model.responses[k].audioBytes
         model.responses[k].audioBytes += length / 4 * 3
+        if model.responses[k].firstAudible == nil, let text = event["delta"]?.string {
+            probeAudibility(k, text, before: before, at)
+        }
+    }
+
+    /// Feeds a response's chunk to its leading-silence detector until the audio becomes audible.
+    private mutating func probeAudibility(_ k: Int, _ base64: String, before: Int, _ at: Moment) {
+        var entry = silenceProbes[k] ?? (LeadingSilence(format: outputFormat), at.tUs)
+        let start = max(at.tUs, entry.playheadUs)
+        let chunkMs = Double(model.responses[k].audioBytes - before) / outputBytesPerMs
+        if let silence = entry.probe.feed(base64: base64) {
+            let intoChunk = max(0, silence - Double(before) / outputBytesPerMs)
+            model.responses[k].leadingSilenceMs = silence
+            model.responses[k].firstAudible = Moment(line: at.line, tUs: start + Int64(intoChunk * 1000))
+            silenceProbes[k] = nil
+            return
+        }
+        entry.playheadUs = start + Int64(chunkMs * 1000)
+        silenceProbes[k] = entry
     }
 
     private mutating func responseDone(_ event: JSONValue, _ at: Moment) {
         guard let k = response(event.string(at: "response.id")) else { return }
         model.responses[k].done = at
+        silenceProbes[k] = nil
         finishedResponse = k
         let status = event.string(at: "response.status")
         model.responses[k].status = status
@@ -285,7 +310,10 @@ public struct SessionModelBuilder {
         {
             model.formatChanges.append(change)
         }
-        if let output { outputBytesPerMs = output.bytesPerMs }
+        if let output {
+            outputFormat = output
+            outputBytesPerMs = output.bytesPerMs
+        }
     }
 
     private func response(_ id: String?) -> Int? { id.flatMap { responseIndex[$0] } }

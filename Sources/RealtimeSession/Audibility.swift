@@ -1,0 +1,87 @@
+import Foundation
+
+/// Finds where a response's output audio first becomes audible: its leading silence.
+///
+/// A model may start a response with silent (or near-silent) audio, so the first audio delta can
+/// arrive well before the user hears anything; a latency measured to that delta then looks better
+/// than it is. Pipecat calls the honest figure TTFA: time to first byte plus leading silence.
+///
+/// Definition (fixed, so numbers compare across runs): the audio is cut into consecutive 10 ms
+/// frames of the output format (480 samples of pcm16 at 24 kHz, 80 of G.711 at 8 kHz); the first
+/// frame whose RMS level is at least `threshold` (−40 dBFS: 1 % of full scale, 328 of 32768) is
+/// the first audible one, and the leading silence is the audio before that frame, in milliseconds.
+/// G.711 is decoded first; a frame may span chunks, and a partial frame at the end of the
+/// response is never judged. Cost: decoding stops at the first audible frame, so a response normally
+/// decodes only its first chunk.
+public struct LeadingSilence: Sendable {
+    /// The RMS level, in 16-bit sample units, at or above which a frame is audible (−40 dBFS).
+    public static let threshold = 327.68
+
+    let format: AudioFormat
+    /// Samples judged silent so far.
+    private var silentSamples = 0
+    /// Squared sum and count of the frame under way.
+    private var frameEnergy = 0.0
+    private var frameCount = 0
+    /// The first byte of a pcm16 sample split across chunks.
+    private var carry: UInt8?
+    /// The leading silence in milliseconds, once an audible frame was found.
+    public private(set) var audibleAfterMs: Double?
+
+    public init(format: AudioFormat) { self.format = format }
+
+    private var frameSamples: Int { max(1, format.sampleRate / 100) }
+
+    /// Feeds the next chunk of the response's audio (raw bytes in `format`); returns the leading
+    /// silence in milliseconds when this chunk holds the first audible frame, else nil.
+    public mutating func feed(_ bytes: [UInt8]) -> Double? {
+        guard audibleAfterMs == nil, !bytes.isEmpty else { return nil }
+        let frame = frameSamples
+        var k = 0
+        let step = format.encoding == .pcm16 ? 2 : 1
+        var pending = carry
+        carry = nil
+        while k < bytes.count {
+            let sample: Int16
+            switch format.encoding {
+            case .pcm16:
+                if let low = pending {
+                    sample = Int16(bitPattern: UInt16(low) | UInt16(bytes[k]) << 8)
+                    pending = nil
+                    k += 1
+                } else if k + 1 < bytes.count {
+                    sample = Int16(bitPattern: UInt16(bytes[k]) | UInt16(bytes[k + 1]) << 8)
+                    k += step
+                } else {
+                    carry = bytes[k]
+                    return nil
+                }
+            case .muLaw:
+                sample = G711.muLaw(bytes[k])
+                k += step
+            case .aLaw:
+                sample = G711.aLaw(bytes[k])
+                k += step
+            }
+            frameEnergy += Double(sample) * Double(sample)
+            frameCount += 1
+            guard frameCount == frame else { continue }
+            if (frameEnergy / Double(frame)).squareRoot() >= Self.threshold {
+                let ms = Double(silentSamples) * 1000 / Double(format.sampleRate)
+                audibleAfterMs = ms
+                return ms
+            }
+            silentSamples += frame
+            frameEnergy = 0
+            frameCount = 0
+        }
+        return nil
+    }
+
+    /// Decodes a base64 audio field and feeds it; invalid base64 is skipped (the validator and
+    /// `rtscope audio` report it).
+    public mutating func feed(base64 text: String) -> Double? {
+        guard audibleAfterMs == nil, let data = Data(base64Encoded: text) else { return nil }
+        return feed([UInt8](data))
+    }
+}
