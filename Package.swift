@@ -140,6 +140,7 @@ let package = Package(
             name: "RealtimeProxyTests",
             dependencies: [
                 "RealtimeProxy", "RealtimeSimulation", "RealtimeRecording", "RealtimeValidation", "RealtimeProtocol",
+                "RealtimeSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

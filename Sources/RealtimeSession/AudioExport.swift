@@ -10,8 +10,9 @@ public import RealtimeRecording
 /// Each keeps the session's format: pcm16 (24 kHz, or the GA `audio/pcm` rate), G.711 μ-law or
 /// A-law at 8 kHz, following `session.update` / `session.updated` as they come.
 ///
-/// The mix is one stereo 16-bit WAV at 24 kHz, user left and assistant right: input chunks at the
-/// time they were sent, each assistant chunk at the time it arrived or when the previous chunk of
+/// The mix is one stereo 16-bit WAV at 24 kHz, user left and assistant right: each input chunk at
+/// the time it was sent or when the previous input chunk ends, whichever is later (a client may
+/// send audio faster than real time; the server hears it in order), each assistant chunk at the time it arrived or when the previous chunk of
 /// its response ends, whichever is later (a client that plays audio as it arrives); G.711 is
 /// decoded and 8 kHz repeated to 24 kHz.
 ///
@@ -48,6 +49,8 @@ public struct AudioExport {
     var outputItemFormat: [String: AudioFormat] = [:]
     /// Where the next chunk of a response plays in the mix, in microseconds.
     var playCursor: [String: Int64] = [:]
+    /// Where the next input chunk goes in the mix, in microseconds.
+    var inputCursor: Int64 = 0
     var truncates: [(item: String, ms: Int, line: Int)] = []
     var mix: WAVFile?
 
@@ -98,7 +101,9 @@ public struct AudioExport {
         case "input_audio_buffer.append":
             guard let bytes = decode(event["audio"], line: line, format: inputFormat) else { return }
             if pendingStart == nil { pendingStart = tUs }
-            try place(bytes, format: inputFormat, atUs: tUs, right: false)
+            let start = max(tUs, inputCursor)
+            try place(bytes, format: inputFormat, atUs: start, right: false)
+            inputCursor = start + Int64(Double(bytes.count) / inputFormat.bytesPerMs * 1000)
             pending += bytes
         case "input_audio_buffer.cleared":
             pending = []
