@@ -7,6 +7,9 @@ public import RealtimeRecording
 /// Written per item: the user's input (`input_audio_buffer.append` between commits, named by the
 /// item `committed` gives), the assistant's output (audio deltas per item and content part), and
 /// for a truncated assistant item the part the user heard (cut at the truncate's `audio_end_ms`).
+/// The cut is the client's `conversation.item.truncate`, else the server's
+/// `conversation.item.truncated`, else (WebRTC and SIP, where the server truncates) the time from
+/// `output_audio_buffer.started` to `output_audio_buffer.cleared` for the response's items.
 /// Each keeps the session's format: pcm16 (24 kHz, or the GA `audio/pcm` rate), G.711 μ-law or
 /// A-law at 8 kHz, following `session.update` / `session.updated` as they come.
 ///
@@ -14,7 +17,8 @@ public import RealtimeRecording
 /// the time it was sent or when the previous input chunk ends, whichever is later (a client may
 /// send audio faster than real time; the server hears it in order), each assistant chunk at the time it arrived or when the previous chunk of
 /// its response ends, whichever is later (a client that plays audio as it arrives); G.711 is
-/// decoded and 8 kHz repeated to 24 kHz.
+/// decoded and 8 kHz repeated to 24 kHz. Assistant audio past a cut is silenced in the mix, since
+/// the user never heard it.
 ///
 /// Limits: memory holds the input appended since the last commit (one utterance) and one chunk;
 /// everything else goes straight to the files. Invalid base64, an odd pcm16 byte count or an
@@ -25,7 +29,26 @@ public struct AudioExport {
         public var item: String?
         public var response: String?
         public var mixOnly = false
+        /// A voice turn: its user item's input and its response's output (see `turn(_:in:)`).
+        public var turn: (item: String?, response: String?)?
+        /// Only what the user heard: a truncated item's cut replaces its full output.
+        public var asHeard = false
         public init(outDir: String) { self.outDir = outDir }
+
+        /// Whether the input of `item` is exported.
+        func wantsInput(_ item: String) -> Bool {
+            if let turn { return turn.item == item }
+            return !mixOnly && response == nil && (self.item == nil || self.item == item)
+        }
+
+        /// Whether the output of `item` in `response` is exported.
+        func wantsOutput(_ item: String, response id: String) -> Bool {
+            if let turn { return turn.response == id }
+            return !mixOnly && (self.item == nil || self.item == item) && (response == nil || response == id)
+        }
+
+        /// Whether the session mix is kept.
+        var wantsMix: Bool { item == nil && response == nil && turn == nil }
     }
 
     public struct Result: Sendable {
@@ -52,6 +75,13 @@ public struct AudioExport {
     /// Where the next input chunk goes in the mix, in microseconds.
     var inputCursor: Int64 = 0
     var truncates: [(item: String, ms: Int, line: Int)] = []
+    /// Cuts the server made (`conversation.item.truncated`), used when the client made none.
+    var serverTruncates: [(item: String, ms: Int, line: Int)] = []
+    /// Each output item's span in the mix (microseconds), and each response's items.
+    var itemSpan: [String: (start: Int64, end: Int64)] = [:]
+    var responseItems: [String: [String]] = [:]
+    /// The response whose audio the client plays (`output_audio_buffer.started`) and since when.
+    var playing: (response: String, sinceUs: Int64)?
     var mix: WAVFile?
 
     /// Exports `path` into `options.outDir`.
@@ -110,8 +140,7 @@ public struct AudioExport {
             pendingStart = nil
         case "input_audio_buffer.committed":
             let item = event["item_id"]?.string ?? "unnamed"
-            if !options.mixOnly, options.response == nil, options.item == nil || options.item == item, !pending.isEmpty
-            {
+            if options.wantsInput(item), !pending.isEmpty {
                 let wav = try WAVFile(
                     path: file("input.\(Self.safe(item))"), encoding: inputFormat.encoding,
                     rate: inputFormat.sampleRate)
@@ -129,9 +158,9 @@ public struct AudioExport {
             try place(bytes, format: outputFormat, atUs: start, right: true)
             let ms = Double(bytes.count) / outputFormat.bytesPerMs
             playCursor[response] = start + Int64(ms * 1000)
-            guard !options.mixOnly, options.item == nil || options.item == item,
-                options.response == nil || options.response == response
-            else { return }
+            if itemSpan[item] == nil { responseItems[response, default: []].append(item) }
+            itemSpan[item] = (itemSpan[item]?.start ?? start, start + Int64(ms * 1000))
+            guard options.wantsOutput(item, response: response) else { return }
             let key = item + "#" + String(event["content_index"]?.int ?? 0)
             if outputs[key] == nil {
                 let index = event["content_index"]?.int ?? 0
@@ -142,10 +171,22 @@ public struct AudioExport {
                 outputItemFormat[key] = outputFormat
             }
             try outputs[key]?.append(bytes)
-        case "conversation.item.truncate":
-            if let item = event["item_id"]?.string, let ms = event["audio_end_ms"]?.int {
+        case "conversation.item.truncate", "conversation.item.truncated":
+            guard let item = event["item_id"]?.string, let ms = event["audio_end_ms"]?.int else { return }
+            if type.hasSuffix("truncate") {
                 truncates.append((item, ms, line))
+            } else {
+                serverTruncates.append((item, ms, line))
             }
+        case "output_audio_buffer.started":
+            if let response = event["response_id"]?.string { playing = (response, tUs) }
+        case "output_audio_buffer.stopped":
+            playing = nil
+        case "output_audio_buffer.cleared":
+            guard let playing else { return }
+            let ms = Int((tUs - playing.sinceUs) / 1000)
+            for item in responseItems[playing.response] ?? [] { serverTruncates.append((item, ms, line)) }
+            self.playing = nil
         default: break
         }
     }
@@ -198,13 +239,34 @@ public struct AudioExport {
         }
     }
 
+    /// Where the user stopped hearing `item`: the client's cut, else the server's.
+    func cut(of item: String) -> (item: String, ms: Int, line: Int)? {
+        truncates.last { $0.item == item } ?? serverTruncates.last { $0.item == item }
+    }
+
+    /// Zeroes the assistant channel of the mix after each cut item's heard part.
+    func silenceUnheard(in mix: WAVFile) throws {
+        for (item, span) in itemSpan {
+            guard let cut = cut(of: item) else { continue }
+            let from = Int(span.start + Int64(cut.ms) * 1000) * 24 / 1000
+            let to = Int(span.end) * 24 / 1000
+            guard to > from else { continue }
+            var frame = try mix.read(atDataOffset: from * 4, count: (to - from) * 4)
+            for k in stride(from: 2, to: frame.count - 1, by: 4) {
+                frame[k] = 0
+                frame[k + 1] = 0
+            }
+            try mix.write(frame, atDataOffset: from * 4)
+        }
+    }
+
     /// Closes the item files, writes the as-heard cuts, and closes the mix.
     mutating func finish() throws {
         for (key, wav) in outputs.sorted(by: { $0.key < $1.key }) {
             try wav.close()
             result.files.append(wav.path)
             let item = String(key.split(separator: "#").first ?? "")
-            guard let cut = truncates.last(where: { $0.item == item }) else { continue }
+            guard let cut = cut(of: item) else { continue }
             let format = outputItemFormat[key] ?? outputFormat
             var keep = Int(
                 Double(cut.ms) * format.bytesPerMs)
@@ -222,11 +284,16 @@ public struct AudioExport {
                 rate: wav.rate)
             try heard.append(heardBytes)
             try heard.close()
+            if options.asHeard {
+                result.files.removeLast()
+                try? FileManager.default.removeItem(atPath: wav.path)
+            }
             result.files.append(heard.path)
         }
         if let mix {
+            try silenceUnheard(in: mix)
             try mix.close()
-            if options.item == nil, options.response == nil, sawAudio {
+            if options.wantsMix, sawAudio {
                 result.files.append(mix.path)
             } else {
                 try? FileManager.default.removeItem(atPath: mix.path)

@@ -29,17 +29,27 @@ extension RTScope {
         @Option(help: "Only this response's output files.")
         var response: String?
 
+        @Option(help: "Only this voice turn (1-based, in the order the user spoke): its input and its answer.")
+        var turn: Int?
+
         @Flag(help: "Only the session mix.")
         var mix = false
+
+        @Flag(help: "Only what the user heard: a truncated answer's cut replaces its full output.")
+        var asHeard = false
 
         func run() throws {
             var options = AudioExport.Options(outDir: output)
             options.item = item
             options.response = response
             options.mixOnly = mix
+            options.asHeard = asHeard
             let result: AudioExport.Result
             do {
+                if let turn { options.turn = try Self.turn(turn, in: file) }
                 result = try AudioExport.run(file, options: options)
+            } catch let error as ExitCode {
+                throw error
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
                 throw ExitCodes.code(for: error)
@@ -50,6 +60,18 @@ extension RTScope {
             for warning in result.warnings { Diagnostics.print("\(file): warning: \(warning)") }
             for path in result.files { Diagnostics.print("wrote \(path)") }
             if result.files.isEmpty { Diagnostics.print("rtscope audio: \(file) holds no audio.") }
+        }
+
+        /// The user item and the response of voice turn `n` (1-based), or a usage error naming
+        /// how many turns the file has.
+        static func turn(_ n: Int, in file: String) throws -> (item: String?, response: String?) {
+            let turns = try SessionModel.load(file).model.turns
+            guard n >= 1, n <= turns.count else {
+                Diagnostics.print(
+                    "rtscope audio: --turn \(n): \(file) has \(turns.count) voice turns (1…\(turns.count)).")
+                throw ExitCodes.usage
+            }
+            return (turns[n - 1].itemID, turns[n - 1].responseID)
         }
     }
 }
