@@ -93,7 +93,7 @@ let package = Package(
         // replay runner over saved inputs (Tests/Fuzz/corpus and its crash fixtures).
         .executableTarget(
             name: "rtscope-fuzz",
-            dependencies: ["RealtimeRecording", "RealtimeValidation", "TimelineModel"],
+            dependencies: ["RealtimeRecording", "RealtimeValidation", "RealtimeSession", "TimelineModel"],
             swiftSettings: strictSettings
         ),
         // Proxy benchmark: added latency per hop, throughput, CPU per frame and RSS of `rtscope record`.

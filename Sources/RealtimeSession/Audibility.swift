@@ -85,3 +85,15 @@ public struct LeadingSilence: Sendable {
         return feed([UInt8](data))
     }
 }
+
+extension Int64 {
+    /// `self` plus `ms` milliseconds in microseconds, clamped to `Int64`'s range (times come
+    /// from the wire and may be anything; arithmetic on them must never trap).
+    func plusMilliseconds(_ ms: Double) -> Int64 {
+        let sum = Double(self) + ms * 1000
+        guard sum.isFinite else { return sum < 0 ? .min : .max }
+        if sum >= 9.2e18 { return .max }
+        if sum <= -9.2e18 { return .min }
+        return Int64(sum)
+    }
+}

@@ -83,6 +83,9 @@ public struct AudioExport {
     /// The response whose audio the client plays (`output_audio_buffer.started`) and since when.
     var playing: (response: String, sinceUs: Int64)?
     var mix: WAVFile?
+    /// The mix covers this much of the recording's clock (6 hours; sessions last at most an hour).
+    static let mixLimitUs: Int64 = 6 * 3_600_000_000
+    var mixOverflowReported = false
 
     /// Exports `path` into `options.outDir`.
     /// - Throws: `RecordingError` when the input cannot be read; `AudioExportError` when a file cannot be written.
@@ -133,7 +136,7 @@ public struct AudioExport {
             if pendingStart == nil { pendingStart = tUs }
             let start = max(tUs, inputCursor)
             try place(bytes, format: inputFormat, atUs: start, right: false)
-            inputCursor = start + Int64(Double(bytes.count) / inputFormat.bytesPerMs * 1000)
+            inputCursor = start.plusMilliseconds(Double(bytes.count) / inputFormat.bytesPerMs)
             pending += bytes
         case "input_audio_buffer.cleared":
             pending = []
@@ -157,9 +160,9 @@ public struct AudioExport {
             let start = max(tUs, playCursor[response] ?? 0)
             try place(bytes, format: outputFormat, atUs: start, right: true)
             let ms = Double(bytes.count) / outputFormat.bytesPerMs
-            playCursor[response] = start + Int64(ms * 1000)
+            playCursor[response] = start.plusMilliseconds(ms)
             if itemSpan[item] == nil { responseItems[response, default: []].append(item) }
-            itemSpan[item] = (itemSpan[item]?.start ?? start, start + Int64(ms * 1000))
+            itemSpan[item] = (itemSpan[item]?.start ?? start, start.plusMilliseconds(ms))
             guard options.wantsOutput(item, response: response) else { return }
             let key = item + "#" + String(event["content_index"]?.int ?? 0)
             if outputs[key] == nil {
@@ -184,7 +187,7 @@ public struct AudioExport {
             playing = nil
         case "output_audio_buffer.cleared":
             guard let playing else { return }
-            let ms = Int((tUs - playing.sinceUs) / 1000)
+            let ms = Int(max(0, min(Double(tUs) - Double(playing.sinceUs), 1e12)) / 1000)
             for item in responseItems[playing.response] ?? [] { serverTruncates.append((item, ms, line)) }
             self.playing = nil
         default: break
@@ -210,6 +213,15 @@ public struct AudioExport {
     mutating func place(_ bytes: [UInt8], format: AudioFormat, atUs: Int64, right: Bool) throws {
         sawAudio = true
         guard let mix, atUs >= 0 else { return }
+        guard atUs <= Self.mixLimitUs else {
+            if !mixOverflowReported {
+                mixOverflowReported = true
+                result.warnings.append(
+                    "audio placed after \(Self.mixLimitUs / 3_600_000_000) hours is left out of the mix (check the recording's t_us)"
+                )
+            }
+            return
+        }
         let samples = Self.pcm24k(bytes, format: format)
         guard !samples.isEmpty else { return }
         let first = Int(atUs) * 24 / 1000  // sample index at 24 kHz
@@ -248,8 +260,8 @@ public struct AudioExport {
     func silenceUnheard(in mix: WAVFile) throws {
         for (item, span) in itemSpan {
             guard let cut = cut(of: item) else { continue }
-            let from = Int(span.start + Int64(cut.ms) * 1000) * 24 / 1000
-            let to = Int(span.end) * 24 / 1000
+            let from = Int(min(span.start.plusMilliseconds(Double(cut.ms)), Self.mixLimitUs)) * 24 / 1000
+            let to = Int(min(span.end, Self.mixLimitUs)) * 24 / 1000
             guard to > from else { continue }
             var frame = try mix.read(atDataOffset: from * 4, count: (to - from) * 4)
             for k in stride(from: 2, to: frame.count - 1, by: 4) {
@@ -268,8 +280,7 @@ public struct AudioExport {
             let item = String(key.split(separator: "#").first ?? "")
             guard let cut = cut(of: item) else { continue }
             let format = outputItemFormat[key] ?? outputFormat
-            var keep = Int(
-                Double(cut.ms) * format.bytesPerMs)
+            var keep = Int(min(Double(max(0, cut.ms)) * format.bytesPerMs, Double(Int32.max)))
             if wav.encoding == .pcm16 { keep -= keep % 2 }
             if keep > wav.dataBytes {
                 result.warnings.append(

@@ -53,7 +53,7 @@ public struct Moment: Sendable, Hashable {
     }
 
     /// Milliseconds from `self` to `later` (negative when `later` is earlier).
-    public func milliseconds(to later: Moment) -> Double { Double(later.tUs - tUs) / 1000 }
+    public func milliseconds(to later: Moment) -> Double { (Double(later.tUs) - Double(tUs)) / 1000 }
 }
 
 /// One response, from `response.created` to `response.done`.

@@ -260,11 +260,11 @@ public struct SessionModelBuilder {
         if let silence = entry.probe.feed(base64: base64) {
             let intoChunk = max(0, silence - Double(before) / outputBytesPerMs)
             model.responses[k].leadingSilenceMs = silence
-            model.responses[k].firstAudible = Moment(line: at.line, tUs: start + Int64(intoChunk * 1000))
+            model.responses[k].firstAudible = Moment(line: at.line, tUs: start.plusMilliseconds(intoChunk))
             silenceProbes[k] = nil
             return
         }
-        entry.playheadUs = start + Int64(chunkMs * 1000)
+        entry.playheadUs = start.plusMilliseconds(chunkMs)
         silenceProbes[k] = entry
     }
 

@@ -1,10 +1,12 @@
 import Foundation
 import RealtimeRecording
+import RealtimeSession
 import RealtimeValidation
 import TimelineModel
 
 /// One fuzz input through everything that parses: the reader (via `RecordingInput`, which also
-/// detects and runs the importers), the validator, each importer forced on the raw bytes, and a
+/// detects and runs the importers), the validator, the session model with its metrics, the audio
+/// export (WAV files into a scratch folder), each importer forced on the raw bytes, and a
 /// headless timeline that is loaded, driven by a key script and rendered at several sizes.
 ///
 /// Invariant checked: no input traps (crash), hangs or leaves the process unable to continue.
@@ -26,6 +28,7 @@ enum FuzzTarget {
         defer { unlink(scratch) }
         read()
         _ = try? ValidationRun.validate(path: scratch)
+        session()
         for kind in [LogImporter.Kind.har, .jsonArray, .jsonlEvents] {
             _ = try? LogImporter.importBytes(bytes, kind: kind, name: "fuzz")
         }
@@ -42,6 +45,14 @@ enum FuzzTarget {
             }
             return true
         }
+    }
+
+    /// The session model, every metric, and the audio export (files removed afterwards).
+    static func session() {
+        if let loaded = try? SessionModel.load(scratch) { _ = loaded.model.metricSamples() }
+        let folder = scratch + ".audio"
+        _ = try? AudioExport.run(scratch, options: AudioExport.Options(outDir: folder))
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     static func timeline(script: String) {

@@ -98,4 +98,27 @@ struct AudioCutTests {
                 "barge-in.input.item_U302.wav", "barge-in.output.item_A302.wav",
             ])
     }
+
+    /// Times and cuts from the wire may be anything: near `Int64.max`, negative, absurd cuts.
+    ///
+    /// The export and the metrics clamp instead of trapping (these values trapped before).
+    @Test func extremeTimesAndCutsNeverTrap() throws {
+        let (folder, result, _) = try Self.export(edit: { lines in
+            lines.map { line in
+                var line = line
+                if line.contains(#""seq":21,"#) {
+                    line = line.replacingOccurrences(of: "1113000", with: "9223372036854775000")
+                }
+                if line.contains(#""seq":22,"#) {
+                    line = line.replacingOccurrences(of: #""t_us":"#, with: #""t_us":-"#)
+                }
+                return line.replacingOccurrences(
+                    of: #""audio_end_ms":320"#, with: #""audio_end_ms":9223372036854775807"#)
+            }
+        })
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(result.warnings.contains { $0.contains("left out of the mix") })
+        let model = try SessionModel.load(folder + "/barge-in.jsonl").model
+        #expect(!model.metricSamples().isEmpty)
+    }
 }
