@@ -89,6 +89,12 @@ public struct MetricInfo: Sendable, Hashable {
             end: "first of: response.done (cancelled), output_audio_buffer.cleared, client conversation.item.truncate",
             matches: "turn-taking: barge-in stop (target under 200 ms at p95)"),
         MetricInfo(
+            id: "barge_in.talk_over", unit: .milliseconds, summary: "Both speaking at once during a barge-in.",
+            start: "input_audio_buffer.speech_started while assistant audio arrives or plays",
+            end:
+                "first of: the assistant yields (as barge_in.yield), the user's speech_stopped, the assistant's audio ends",
+            matches: "turn-taking: overlap / talk-over duration"),
+        MetricInfo(
             id: "barge_in.unheard", unit: .milliseconds, summary: "Assistant audio received but never heard.",
             start: "output audio of the interrupted response", end: "minus the truncate's audio_end_ms", matches: ""),
         MetricInfo(
@@ -172,6 +178,9 @@ extension SessionModel {
         }
         for b in bargeIns {
             add("barge_in.yield", b.speechStarted, b.yielded, b.responseID)
+            if let overlap = talkOver(b, byID[b.responseID].map { responses[$0] }, bytesPerMs) {
+                out.append(overlap)
+            }
             if let heard = b.audioEndMs, let r = byID[b.responseID].map({ responses[$0] }), r.audioBytes > 0,
                 let truncate = b.truncate
             {
@@ -187,6 +196,25 @@ extension SessionModel {
             add("tool.next_response", c.output, c.nextResponse, c.callID)
         }
         return out
+    }
+
+    /// How long user and assistant spoke at once in a barge-in: from the user's start to the first
+    /// of the assistant's yield, the user's stop, and the end of the assistant's audio as played
+    /// from its first chunk.
+    func talkOver(_ b: BargeIn, _ response: Response?, _ bytesPerMs: Double) -> MetricSample? {
+        var ends: [Moment] = []
+        if let yielded = b.yielded { ends.append(yielded) }
+        if let stopped = turns.first(where: { $0.speechStarted == b.speechStarted })?.speechStopped {
+            ends.append(stopped)
+        }
+        if let response, let first = response.firstAudio, response.audioBytes > 0 {
+            let end = first.tUs.plusMilliseconds(Double(response.audioBytes) / bytesPerMs)
+            ends.append(Moment(line: response.lastAudio?.line ?? first.line, tUs: end))
+        }
+        guard let end = ends.min(by: { $0.tUs < $1.tUs }) else { return nil }
+        return MetricSample(
+            metric: "barge_in.talk_over", value: max(0, b.speechStarted.milliseconds(to: end)), line: end.line,
+            subject: b.responseID)
     }
 
     /// Bytes per millisecond of the session's last output format (pcm16 at 24 kHz when none was named).

@@ -139,6 +139,18 @@ struct SessionModelTests {
         #expect(barge.truncate?.line == truncate.line)
         #expect(barge.audioEndMs == truncate.event["audio_end_ms"] as? Int)
         #expect(barge.yielded?.line == truncate.line)  // the cancel's response.done came before the speech
+
+        // Talk-over: from the speech to the first of the yield, the user's stop and the end of the
+        // interrupted answer's audio played from its first chunk (computed from the raw frames).
+        let stop = try #require(raw.first(after: second.line) { $0.type == "input_audio_buffer.speech_stopped" })
+        let deltas = raw.frames.filter {
+            $0.type == "response.audio.delta" && $0.string("response_id") == first.string("response.id")
+        }
+        let bytes = deltas.reduce(0) { $0 + (Data(base64Encoded: $1.string("delta") ?? "")?.count ?? 0) }
+        let audioEnd = Double(try #require(deltas.first).tUs) + Double(bytes) / 48 * 1000
+        let end = min(Double(truncate.tUs), Double(stop.tUs), audioEnd)
+        let talkOver = try #require(model.metricSamples().first { $0.metric == "barge_in.talk_over" })
+        #expect(talkOver.value == (end - Double(second.tUs)) / 1000)
     }
 
     @Test(arguments: samples)
