@@ -82,7 +82,7 @@ public struct AudioExport {
     var responseItems: [String: [String]] = [:]
     /// The response whose audio the client plays (`output_audio_buffer.started`) and since when.
     var playing: (response: String, sinceUs: Int64)?
-    var mix: WAVFile?
+    var mix: SessionMix?
     /// The mix covers this much of the recording's clock (6 hours; sessions last at most an hour).
     static let mixLimitUs: Int64 = 6 * 3_600_000_000
     var mixOverflowReported = false
@@ -93,7 +93,7 @@ public struct AudioExport {
         try FileManager.default.createDirectory(atPath: options.outDir, withIntermediateDirectories: true)
         let name = (path == "-" ? "stdin" : (path as NSString).lastPathComponent)
         var export = AudioExport(options: options, stem: name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : name)
-        export.mix = try WAVFile(path: export.file("mix"), encoding: .pcm16, rate: 24000, channels: 2)
+        export.mix = try SessionMix(path: export.file("mix"))
         let reader = try RecordingInput.open(path).reader
         var tape: JSONTape?
         var failure: (any Error)?
@@ -212,7 +212,7 @@ public struct AudioExport {
     /// Writes `bytes` (in `format`) into one channel of the mix from `atUs` on.
     mutating func place(_ bytes: [UInt8], format: AudioFormat, atUs: Int64, right: Bool) throws {
         sawAudio = true
-        guard let mix, atUs >= 0 else { return }
+        guard atUs >= 0 else { return }
         guard atUs <= Self.mixLimitUs else {
             if !mixOverflowReported {
                 mixOverflowReported = true
@@ -222,32 +222,51 @@ public struct AudioExport {
             }
             return
         }
-        let samples = Self.pcm24k(bytes, format: format)
-        guard !samples.isEmpty else { return }
+        let count = Self.samples24k(bytes.count, format: format)
+        guard count > 0, let mix else { return }
         let first = Int(atUs) * 24 / 1000  // sample index at 24 kHz
-        var frame = try mix.read(atDataOffset: first * 4, count: samples.count * 4)
-        for (k, s) in samples.enumerated() {
-            let o = k * 4 + (right ? 2 : 0)
-            let u = UInt16(bitPattern: s)
-            frame[o] = UInt8(u & 0xFF)
-            frame[o + 1] = UInt8(u >> 8)
+        try mix.modify(right: right, first: first, count: count) { frame in
+            Self.pcm24k(bytes, format: format, count: count) { k, s in
+                let u = UInt16(bitPattern: s)
+                frame[k * 2] = UInt8(u & 0xFF)
+                frame[k * 2 + 1] = UInt8(u >> 8)
+            }
         }
-        try mix.write(frame, atDataOffset: first * 4)
     }
 
-    /// `bytes` of `format` as 16-bit samples at 24 kHz.
-    static func pcm24k(_ bytes: [UInt8], format: AudioFormat) -> [Int16] {
+    /// How many 24 kHz samples `byteCount` bytes of `format` make.
+    static func samples24k(_ byteCount: Int, format: AudioFormat) -> Int {
         switch format.encoding {
-        case .muLaw: return bytes.flatMap { b in [Int16](repeating: G711.muLaw(b), count: 3) }
-        case .aLaw: return bytes.flatMap { b in [Int16](repeating: G711.aLaw(b), count: 3) }
+        case .muLaw, .aLaw: return byteCount * 3
         case .pcm16:
-            let input = stride(from: 0, to: bytes.count - 1, by: 2).map {
-                Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8)
-            }
             let r = format.sampleRate
-            guard r != 24000, r > 0 else { return input }
-            let count = input.count * 24000 / r
-            return (0..<count).map { input[min(input.count - 1, $0 * r / 24000)] }
+            return r > 0 ? byteCount / 2 * 24000 / r : 0
+        }
+    }
+
+    /// Hands each of the first `count` 16-bit samples at 24 kHz that `bytes` of `format` make to
+    /// `sample` (index, value): G.711 decoded and repeated three times, other PCM rates by the
+    /// nearest earlier sample.
+    static func pcm24k(_ bytes: [UInt8], format: AudioFormat, count: Int, _ sample: (Int, Int16) -> Void) {
+        bytes.withUnsafeBufferPointer { b in
+            switch format.encoding {
+            case .muLaw, .aLaw:
+                let law = format.encoding == .muLaw
+                for k in 0..<min(count / 3, b.count) {
+                    let s = law ? G711.muLaw(b[k]) : G711.aLaw(b[k])
+                    sample(k * 3, s)
+                    sample(k * 3 + 1, s)
+                    sample(k * 3 + 2, s)
+                }
+            case .pcm16:
+                let input = b.count / 2
+                guard input > 0 else { return }
+                let r = format.sampleRate
+                for k in 0..<count {
+                    let i = r == 24000 ? k : min(input - 1, k * r / 24000)
+                    sample(k, Int16(bitPattern: UInt16(b[2 * i]) | UInt16(b[2 * i + 1]) << 8))
+                }
+            }
         }
     }
 
@@ -257,18 +276,15 @@ public struct AudioExport {
     }
 
     /// Zeroes the assistant channel of the mix after each cut item's heard part.
-    func silenceUnheard(in mix: WAVFile) throws {
+    func silenceUnheard(in mix: SessionMix) throws {
         for (item, span) in itemSpan {
             guard let cut = cut(of: item) else { continue }
             let from = Int(min(span.start.plusMilliseconds(Double(cut.ms)), Self.mixLimitUs)) * 24 / 1000
             let to = Int(min(span.end, Self.mixLimitUs)) * 24 / 1000
             guard to > from else { continue }
-            var frame = try mix.read(atDataOffset: from * 4, count: (to - from) * 4)
-            for k in stride(from: 2, to: frame.count - 1, by: 4) {
-                frame[k] = 0
-                frame[k + 1] = 0
+            try mix.modify(right: true, first: from, count: to - from) { frame in
+                frame.update(repeating: 0)
             }
-            try mix.write(frame, atDataOffset: from * 4)
         }
     }
 
@@ -302,13 +318,10 @@ public struct AudioExport {
             result.files.append(heard.path)
         }
         if let mix {
+            let keep = options.wantsMix && sawAudio
             try silenceUnheard(in: mix)
-            try mix.close()
-            if options.wantsMix, sawAudio {
-                result.files.append(mix.path)
-            } else {
-                try? FileManager.default.removeItem(atPath: mix.path)
-            }
+            try mix.finish(keep: keep)
+            if keep { result.files.append(mix.path) }
         }
     }
 }
