@@ -128,11 +128,10 @@ struct ReplayDiffCommandTests {
         let results = "\(folder)/results"
         let baselines = "\(folder)/baselines"
         try FileManager.default.createDirectory(atPath: baselines, withIntermediateDirectories: true)
-        // A baseline recorded through the recorder: the function-call sample replayed against serve.
-        let made = try CLI.run([
-            "replay", "recordings/function-call.jsonl", "--serve", "--out", "\(baselines)/function-call.jsonl",
-        ])
-        #expect(made.status == 0, "\(made.stderr)")
+        // A baseline recorded through the recorder (the function-call sample replayed against serve).
+        try FileManager.default.copyItem(
+            atPath: CLI.repoRoot.appendingPathComponent("recordings/regression/function-call.jsonl").path,
+            toPath: "\(baselines)/function-call.jsonl")
 
         let pass = try CLI.run(["test", baselines, "--serve", "--results", results])
         #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
@@ -149,6 +148,52 @@ struct ReplayDiffCommandTests {
         #expect(fail.status == 1)
         let failed = try String(contentsOfFile: "\(results)/junit.xml", encoding: .utf8)
         #expect(failed.contains("<failure message=\"--fail-on structure"))
+    }
+
+    /// `--against` a `rtscope serve` that requires a key: the key comes from the environment, is
+    /// never written, and a refused session exits 69 with one sentence.
+    @Test func againstAServerTheKeyComesFromTheEnvironmentAndIsNeverWritten() throws {
+        let folder = CLI.temporaryPath("against")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = Process()
+        server.executableURL = CLI.binary
+        server.arguments = ["serve", "--listen", "127.0.0.1:0", "--require-key", "sk-test-NEVERWRITTEN"]
+        let output = Pipe()
+        server.standardOutput = output
+        server.standardError = output
+        try server.run()
+        defer { server.terminate() }
+        // The first line names the port: "rtscope serve: listening on ws://127.0.0.1:PORT (…)".
+        var line = Data()
+        while !line.contains(0x0A), let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty {
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let url = try #require(text.split(separator: " ").first { $0.hasPrefix("ws://") }.map(String.init))
+
+        let out = "\(folder)/against.jsonl"
+        let ok = try CLI.run(
+            ["replay", "recordings/regression/ga-text-session.jsonl", "--against", url, "--out", out],
+            environment: ["OPENAI_API_KEY": "sk-test-NEVERWRITTEN"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let recorded = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(
+            !recorded.contains("NEVERWRITTEN") && !ok.stdout.contains("NEVERWRITTEN")
+                && !ok.stderr.contains("NEVERWRITTEN"))
+        let diff = try CLI.run([
+            "diff", "recordings/regression/ga-text-session.jsonl", out, "--fail-on", "structure,status,tools,findings",
+        ])
+        #expect(diff.status == 0, "\(diff.stdout)")
+
+        let refused = try CLI.run(
+            [
+                "replay", "recordings/regression/ga-text-session.jsonl", "--against", url, "--out",
+                "\(folder)/refused.jsonl",
+            ],
+            environment: ["OPENAI_API_KEY": "sk-wrong"])
+        #expect(refused.status == 69)
+        #expect(refused.stderr.contains("HTTP 401"))
     }
 
     @Test func nothingToReplayAndBadArgumentsUseTheCommonExitCodes() throws {

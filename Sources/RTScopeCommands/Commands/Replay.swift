@@ -21,15 +21,16 @@ extension RTScope {
                 beside the baseline (or --out); compare with `rtscope diff NAME.jsonl NAME.replay.jsonl`.
 
                 Upstreams: --serve (the built-in simulator, in process; --fault NAME injects a fault), \
-                --against ws://…, or --azure URL --deployment NAME [--ga] / --openai [--model NAME] as \
-                `rtscope record`; keys come from AZURE_OPENAI_API_KEY or OPENAI_API_KEY and are never written.
+                --against ws://… (a URL without a path gets the recording's path and query), or --azure \
+                URL --deployment NAME [--ga] / --openai [--model NAME] as `rtscope record`; keys come from \
+                AZURE_OPENAI_API_KEY or OPENAI_API_KEY and are never written.
 
                 EXIT CODES
                   0   the session was replayed and recorded
                   64  usage error
                   65  the input is not a recording, or holds no client events (nothing to replay)
                   66  the input cannot be opened or read
-                  69  the upstream cannot be reached
+                  69  the upstream cannot be reached or refused the session
                   73  the new recording cannot be written
                 """)
 
@@ -87,7 +88,10 @@ struct ReplayUpstreamOptions: ParsableArguments {
     @Option(help: "A JSON file mapping a function name to the fixed output its calls get.")
     var tools: String?
 
-    @Option(help: "Seconds to wait for a server event the recorded client had seen before giving up on it.")
+    @Option(
+        help:
+            "Seconds to wait for a server event the recorded client had seen (and, at the end, for the last responses) before giving up on it."
+    )
     var waitLimit = 10.0
 
     @Option(help: "Seconds the whole replay may take.")

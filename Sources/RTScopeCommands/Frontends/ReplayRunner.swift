@@ -98,6 +98,9 @@ enum ReplayRunner {
                 throw ExitCodes.usage
             }
             target = .url(url)
+        case .target(.url(var url)) where url.target == "/" || url.target.hasPrefix("/?"):
+            url.target = baseline.path  // --against ws://host:port: the recorded path and query
+            target = .url(url)
         case .target(let given):
             target = given
         }
@@ -120,7 +123,8 @@ enum ReplayRunner {
                 let url = WebSocketURL(
                     secure: false, host: "127.0.0.1", port: proxyListener.port, target: baseline.path)
                 outcome = try await ReplayClient.run(
-                    replay, url: url, headers: baseline.headers, timeout: options.timeout)
+                    replay, url: url, headers: baseline.headers, timeout: options.timeout,
+                    settle: .milliseconds(options.replay.waitLimitMs))
             } catch {
                 failure = error
             }
@@ -143,6 +147,15 @@ enum ReplayRunner {
         guard let written = proxy.connections.first?.path else {
             Diagnostics.print("rtscope replay: \(file): no recording was written.")
             throw failure == nil ? ExitCodes.cannotWrite : ExitCodes.cannotListen
+        }
+        guard failure == nil else {
+            // The upstream refused or could not be reached: the recording of that is kept beside
+            // the baseline for the record, but nothing was replayed.
+            try? FileManager.default.removeItem(atPath: destination)
+            try? FileManager.default.moveItem(atPath: written, toPath: destination)
+            Diagnostics.print(
+                "rtscope replay: \(file): nothing was replayed; the refused handshake is in \(destination).")
+            throw ExitCodes.cannotListen
         }
         do {
             if FileManager.default.fileExists(atPath: destination) {
