@@ -136,6 +136,7 @@ struct ReplayDiffCommandTests {
         let pass = try CLI.run(["test", baselines, "--serve", "--results", results])
         #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
         #expect(pass.stdout.contains("1 of 1 recording passed"))
+        #expect(pass.stdout.hasPrefix("## rtscope test"))  // the summary alone: no recorder console lines
         let junit = try String(contentsOfFile: "\(results)/junit.xml", encoding: .utf8)
         #expect(junit.components(separatedBy: "<testcase ").count - 1 == 7)
         #expect(junit.contains("name=\"structure\"") && !junit.contains("<failure"))

@@ -42,6 +42,7 @@ enum RegressionRunner {
         var out: [Result] = []
         for file in files {
             var opts = options
+            opts.quiet = true
             let name = (file as NSString).lastPathComponent
             opts.out = (results as NSString).appendingPathComponent(
                 ReplayRunner.replayPath(of: name))

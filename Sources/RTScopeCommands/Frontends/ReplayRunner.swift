@@ -23,6 +23,7 @@ enum ReplayRunner {
         var timeout: Duration = .seconds(300)
         /// The new recording's path (default: BASELINE.replay.jsonl beside the baseline).
         var out: String?
+        /// No recorder console on standard output (per-response lines, findings): `test` prints its summary there.
         var quiet = false
     }
 
@@ -73,6 +74,12 @@ enum ReplayRunner {
         return stem + ".replay.jsonl"
     }
 
+    /// The recorder console of `test`: standard output is its summary, so only a lost recording is said.
+    static let quietConsole: @Sendable (RecorderEvent) -> Void = { event in
+        guard case .failure = event, let text = LiveConsole.text(for: event, quiet: true) else { return }
+        Diagnostics.print(text)
+    }
+
     /// Replays `file`; returns the new recording's path.
     static func run(_ file: String, upstream: Upstream, options: Options) async throws -> String {
         let baseline = try baseline(file)
@@ -111,7 +118,8 @@ enum ReplayRunner {
         configuration.injectKey = ProcessInfo.processInfo.environment[target.keyVariable].flatMap {
             $0.isEmpty ? nil : $0
         }
-        let proxy = RecordingProxy(configuration: configuration, observe: LiveConsole.observer(quiet: true))
+        let proxy = RecordingProxy(
+            configuration: configuration, observe: options.quiet ? quietConsole : LiveConsole.observer(quiet: true))
         let proxyListener = try await proxy.bind()
         let replay = ClientReplay(frames: baseline.frames, options: options.replay)
         var outcome: ReplayClient.Outcome?
