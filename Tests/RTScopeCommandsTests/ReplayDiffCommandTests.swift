@@ -225,5 +225,13 @@ struct ReplayDiffCommandTests {
         ])
         #expect(differ.status == 1)
         #expect(differ.stderr.contains("FAILED tools"))
+        let markdown = try CLI.run([
+            "diff", "--markdown", "recordings/function-call.jsonl", "recordings/text-in-text-out.jsonl",
+        ])
+        #expect(markdown.status == 0)
+        #expect(markdown.stdout.hasPrefix("## rtscope diff") && markdown.stdout.contains("| tools | 1 |"))
+        #expect(
+            try CLI.run(["diff", "--json", "--markdown", "recordings/errors.jsonl", "recordings/errors.jsonl"]).status
+                == 64)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import RealtimeProtocol
 import RealtimeRecording
 import RealtimeSession
+import RealtimeValidation
 import Testing
 
 /// The diff core on in-memory sessions (hand-made digests and models, no files).
@@ -168,5 +169,48 @@ struct SessionDiffTests {
             SequenceDiff.align(["a", "b", "c"], ["a", "c", "d"]) == [
                 .same("a"), .removed("b"), .same("c"), .added("d"),
             ])
+    }
+}
+
+/// `SessionDigestBuilder` on hand-made events (not from a recording).
+struct SessionDigestTests {
+    static func digest(_ events: [String]) -> SessionDigest {
+        var builder = SessionDigestBuilder()
+        for (k, text) in events.enumerated() {
+            builder.consume(
+                ValidatorEvent(
+                    line: k + 2, index: k + 1, tUs: Int64(k) * 1000, direction: .serverToClient, opcode: .text,
+                    object: JSONTape.parse(Array(text.utf8))))
+        }
+        return builder.finish()
+    }
+
+    @Test func deltaStreamsCountOnceWhereTheyStartAndGANamesAreCanonical() throws {
+        // An audio answer whose transcript and audio deltas interleave, in the GA spelling.
+        let events = [
+            #"{"type":"response.created","response":{"id":"r1","output_modalities":["audio"]}}"#,
+            #"{"type":"response.output_item.added","response_id":"r1","item":{"id":"i1","type":"message","role":"assistant"}}"#,
+            #"{"type":"response.content_part.added","response_id":"r1","item_id":"i1","part":{"type":"audio"}}"#,
+            #"{"type":"response.output_audio_transcript.delta","response_id":"r1","item_id":"i1","delta":"Hello"}"#,
+            #"{"type":"response.output_audio.delta","response_id":"r1","item_id":"i1","delta":"AAAA"}"#,
+            #"{"type":"response.output_audio_transcript.delta","response_id":"r1","item_id":"i1","delta":" there"}"#,
+            #"{"type":"response.output_audio.delta","response_id":"r1","item_id":"i1","delta":"AAAA"}"#,
+            #"{"type":"response.output_audio_transcript.done","response_id":"r1","item_id":"i1","transcript":"Hello there"}"#,
+            #"{"type":"response.done","response":{"id":"r1","status":"completed"}}"#,
+        ]
+        let r = try #require(Self.digest(events).responses.first)
+        #expect(
+            r.events == [
+                "response.created", "response.output_item.added", "response.content_part.added",
+                "response.audio_transcript.delta", "response.audio.delta", "response.audio_transcript.done",
+                "response.done",
+            ])
+        #expect(r.transcript == "Hello there")  // from the deltas, not doubled by the done event
+        #expect(r.outputs.first?.parts == ["audio"])
+        #expect(r.status == "completed" && r.modalities == ["audio"])
+        // The same answer with one stream order swapped has the same structure.
+        var swapped = events
+        swapped.swapAt(3, 4)
+        #expect(Self.digest(swapped).responses.first?.events.count == r.events.count)
     }
 }
