@@ -80,6 +80,16 @@ enum ReplayRunner {
         Diagnostics.print(text)
     }
 
+    /// Binds a loopback listener, or says in one sentence that it cannot (exit 69).
+    static func listen<T>(_ what: String, _ bind: () async throws -> T) async throws -> T {
+        do {
+            return try await bind()
+        } catch {
+            Diagnostics.print("rtscope replay: \(what) cannot listen on 127.0.0.1: \(error).")
+            throw ExitCodes.cannotListen
+        }
+    }
+
     /// Replays `file`; returns the new recording's path.
     static func run(_ file: String, upstream: Upstream, options: Options) async throws -> String {
         let baseline = try baseline(file)
@@ -99,7 +109,7 @@ enum ReplayRunner {
             configuration.port = 0
             configuration.options.faults = Set(faults)
             let simulator = SimulatorServer(configuration: configuration)
-            let listener = try await simulator.bind()
+            let listener = try await listen("the simulated server") { try await simulator.bind() }
             (server, serverListener) = (simulator, listener)
             guard let url = WebSocketURL("ws://127.0.0.1:\(listener.port)\(baseline.path)") else {
                 throw ExitCodes.usage
@@ -120,7 +130,7 @@ enum ReplayRunner {
         }
         let proxy = RecordingProxy(
             configuration: configuration, observe: options.quiet ? quietConsole : LiveConsole.observer(quiet: true))
-        let proxyListener = try await proxy.bind()
+        let proxyListener = try await listen("the recorder") { try await proxy.bind() }
         let replay = ClientReplay(frames: baseline.frames, options: options.replay)
         var outcome: ReplayClient.Outcome?
         var failure: (any Error)?
