@@ -28,6 +28,7 @@ public struct RTScope: AsyncParsableCommand {
             Events.self,
             Rules.self,
             Spec.self,
+            Diff.self, Replay.self, RegressionTest.self,
         ]
     )
 
