@@ -228,15 +228,17 @@ public struct SessionValidator {
             return "(A note: the imported log has no session.created, so it starts mid-session and this may come from "
                 + "before the capture.)"
         }
-        let endRules: Set<String> = [
-            "response-not-done", "client-event-unanswered", "function-output-without-response", "cancel-unresolved",
-        ]
-        if finishing, !sawClose, endRules.contains(rule) {
+        if finishing, !sawClose, Self.endRules.contains(rule) {
             return "(A note: the imported log ends without a close frame, so the capture may have been cut before "
                 + "this arrived.)"
         }
         return nil
     }
+
+    /// Rules about the end of a session, which an imported log without a close frame may have cut off.
+    static let endRules: Set<String> = [
+        "response-not-done", "client-event-unanswered", "function-output-without-response", "cancel-unresolved",
+    ]
 
     var line: Int { current?.line ?? 0 }
     var index: Int { current?.index ?? 0 }

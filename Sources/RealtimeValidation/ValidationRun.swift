@@ -39,30 +39,47 @@ public struct FileReport: Sendable {
     /// The recording's header, when it had one (imports: with their provenance and timing).
     public var header: RecordingHeader?
 
-    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+    /// Findings of one severity (counted in place: copying a finding retains every string it holds).
+    public func count(_ severity: Severity) -> Int {
+        findings.withUnsafeBufferPointer { all in
+            var n = 0
+            for i in all.indices where all[i].severity == severity { n += 1 }
+            return n
+        }
+    }
 }
 
 /// Validates whole inputs: the file-level driver around `SessionValidator`.
 public enum ValidationRun {
-    /// Validates `path` (a recording or any log `rtscope import` reads).
+    /// Validates `path` (a recording or any log `rtscope import` reads), in one pass over the input.
     /// - Parameter dialect: forced dialect; `nil` detects it from the header and the events.
+    /// - Parameter excerpts: which findings get context lines in the report (collected as the lines
+    ///   stream by, see `ExcerptCollector`; a related line far behind its finding gets none).
     /// - Parameter observe: called with every decoded frame after the validator has seen it, on
     ///   the calling thread, so another sans-I/O consumer (the session model) is built in the same pass.
     /// - Throws: `RecordingError` when the input cannot be opened or read.
     public static func validate(
         path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
-        readerOptions: RecordingReader.Options = .init(), observe: ((ValidatorEvent) -> Void)? = nil
+        readerOptions: RecordingReader.Options = .init(), excerpts policy: ExcerptPolicy = .all,
+        observe: ((ValidatorEvent) -> Void)? = nil
     ) throws -> FileReport {
         let opened = try RecordingInput.open(path, options: readerOptions)
         let reader = opened.reader
         var validator: SessionValidator?
         var findings: [Finding] = []
+        let filtered = !selection.disabled.isEmpty || !selection.enabled.isEmpty || selection.minimumSeverity > .note
         func keep(_ new: [Finding]) {
-            findings += new.filter { selection.runs($0.rule) && $0.severity >= selection.minimumSeverity }
+            if filtered {
+                findings += new.filter { selection.runs($0.rule) && $0.severity >= selection.minimumSeverity }
+            } else {
+                findings += new
+            }
         }
+        var collector = ExcerptCollector(policy: policy)
         // The reader and the tapes on one core, the rules on the other.
         let readAhead = ReadAhead(reader: reader)
-        while var batch = try readAhead.next() {
+        while let batch = try readAhead.next() {
+            let before = findings.count
             for issue in batch.issues {
                 if let finding = finding(for: issue) { keep([finding]) }
             }
@@ -70,24 +87,26 @@ public enum ValidationRun {
                 validator = SessionValidator(
                     declaredDialect: dialect ?? batch.headerDialect,
                     capture: batch.headerSource == "import" ? .imported : .complete)
+                collector.headerLine = reader.header != nil
             }
             for i in batch.events.indices {
                 if let new = validator?.consume(batch.events[i]), !new.isEmpty { keep(new) }
                 observe?(batch.events[i])
             }
-            readAhead.recycle(&batch)
+            if findings.count > before { collector.want(findings[before...]) }
+            for var done in collector.hold(batch) { readAhead.recycle(&done) }
         }
         let frames = readAhead.frames
+        let before = findings.count
         if let final = validator?.finish() { keep(final) }
         keep(RecordingChecks.findings(header: reader.header, frames: frames))
+        collector.want(findings[before...], atEnd: true)
+        for var done in collector.finish() { readAhead.recycle(&done) }
         findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
         var report = FileReport(
             path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, findings: findings)
         report.header = reader.header
-        if !findings.isEmpty, path != "-" {
-            let wanted = Set(findings.flatMap { f in [f.line - 1, f.line, f.line + 1] + f.related.map(\.line) })
-            report.excerpts = (try? Excerpts.lines(wanted, in: path)) ?? [:]
-        }
+        report.excerpts = collector.excerpts
         return report
     }
 
@@ -106,29 +125,5 @@ public enum ValidationRun {
             rule: rule, severity: issue.severity == .error ? .error : .warning, message: issue.message,
             line: issue.line,
             eventIndex: 0)
-    }
-}
-
-/// One-line views of chosen recording lines, for report context.
-enum Excerpts {
-    static func lines(_ wanted: Set<Int>, in path: String) throws -> [Int: String] {
-        var out: [Int: String] = [:]
-        let last = wanted.max() ?? 0
-        let reader = try RecordingInput.open(path).reader
-        try reader.read { event in
-            guard case .line(let line) = event else { return true }
-            if wanted.contains(line.number) {
-                let arrow = line.direction?.arrow ?? " "
-                if let object = line.eventObject(), let type = object["type"] as? String {
-                    let summary = EventSummary.summarize(
-                        object, spec: EventCatalog.standard.spec(for: type), maxText: 60)
-                    out[line.number] = "\(arrow) \(type)\(summary.isEmpty ? "" : " " + summary)"
-                } else {
-                    out[line.number] = line.kind == .header ? "(header)" : "\(arrow) [\(line.opcode?.rawValue ?? "?")]"
-                }
-            }
-            return line.number < last
-        }
-        return out
     }
 }

@@ -8,8 +8,12 @@ import Foundation
 ///   100–400 B, then the done events, `response.done` with usage and `rate_limits.updated`.
 /// - small: the same session without large audio (every audio frame 100–400 B), to expose the
 ///   per-line cost.
+/// - voice: the mixed session with the warnings a WebSocket voice client really gets: after each
+///   response the client's `response.cancel` races its end and the server answers
+///   `response_cancel_not_active` (`server-error`), and every fourth response stops at
+///   `max_output_tokens` (`incomplete`, `response-failed`).
 struct Corpus {
-    enum Kind: String { case mixed, small }
+    enum Kind: String { case mixed, small, voice }
 
     let kind: Kind
     private var seq = 0
@@ -82,7 +86,8 @@ struct Corpus {
         let user = "item_U\(t)"
         let item = "item_A\(t)"
         let resp = "resp_\(t)"
-        let big = kind == .mixed
+        let big = kind != .small
+        let incomplete = kind == .voice && t % 4 == 0
         for k in 0..<5 {
             let size = big ? 32_000 : 100 + (k * 73) % 300
             frame(
@@ -150,16 +155,23 @@ struct Corpus {
         )
         frame(
             &out, &lines, "s2c", 1_000,
-            #"{"type":"response.output_item.done","event_id":"event_\#(t)k","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"completed","role":"assistant","content":[{"type":"audio","transcript":"\#(transcript)"}]}}"#
+            #"{"type":"response.output_item.done","event_id":"event_\#(t)k","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"\#(incomplete ? "incomplete" : "completed")","role":"assistant","content":[{"type":"audio","transcript":"\#(transcript)"}]}}"#
         )
         frame(
             &out, &lines, "s2c", 2_000,
-            #"{"type":"response.done","event_id":"event_\#(t)l","response":{"id":"\#(resp)","object":"realtime.response","status":"completed","status_details":null,"output":[{"id":"\#(item)","type":"message","role":"assistant"}],"usage":{"total_tokens":253,"input_tokens":132,"output_tokens":121,"input_token_details":{"cached_tokens":0,"text_tokens":119,"audio_tokens":13},"output_token_details":{"text_tokens":30,"audio_tokens":91}}}}"#
+            #"{"type":"response.done","event_id":"event_\#(t)l","response":{"id":"\#(resp)","object":"realtime.response","status":"\#(incomplete ? "incomplete" : "completed")","status_details":\#(incomplete ? #"{"type":"incomplete","reason":"max_output_tokens"}"# : "null"),"output":[{"id":"\#(item)","type":"message","role":"assistant"}],"usage":{"total_tokens":253,"input_tokens":132,"output_tokens":121,"input_token_details":{"cached_tokens":0,"text_tokens":119,"audio_tokens":13},"output_token_details":{"text_tokens":30,"audio_tokens":91}}}}"#
         )
         frame(
             &out, &lines, "s2c", 3_000,
             #"{"type":"rate_limits.updated","event_id":"event_\#(t)m","rate_limits":[{"name":"tokens","limit":40000,"remaining":\#(40000 - t % 40000),"reset_seconds":0.2}]}"#
         )
+        if kind == .voice {
+            frame(&out, &lines, "c2s", 1_000, #"{"type":"response.cancel","event_id":"evt_\#(t)x"}"#)
+            frame(
+                &out, &lines, "s2c", 20_000,
+                #"{"type":"error","event_id":"event_\#(t)y","error":{"type":"invalid_request_error","code":"response_cancel_not_active","message":"Cancellation failed: no active response found","param":null,"event_id":"evt_\#(t)x"}}"#
+            )
+        }
     }
 }
 

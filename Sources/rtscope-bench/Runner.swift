@@ -11,6 +11,11 @@ enum Runner {
         let seconds: Double
         let maxRSSKiB: Int
         let status: Int32
+        /// The slowest of the runs `best` took (equal to `seconds` for one run).
+        var slowest: Double = 0
+        /// CPU time (user + system, every thread and child), which a loaded machine disturbs less than wall time.
+        var cpu: Double = 0
+        var slowestCPU: Double = 0
     }
 
     static func measure(_ command: String) throws -> Measurement {
@@ -40,19 +45,26 @@ enum Runner {
             rss = Int(text.split(separator: "\n").last.map(String.init) ?? "") ?? 0
             try? FileManager.default.removeItem(atPath: rssFile)
         }
-        _ = usage
-        return Measurement(seconds: seconds, maxRSSKiB: rss, status: (status >> 8) & 0xFF)
+        let cpu =
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Measurement(
+            seconds: seconds, maxRSSKiB: rss, status: (status >> 8) & 0xFF, slowest: seconds, cpu: cpu, slowestCPU: cpu)
     }
 
-    /// Best wall time of `runs` runs (and the largest RSS seen).
-    static func best(_ command: String, runs: Int) throws -> Measurement {
+    /// Best wall time of `runs` runs (and the slowest, and the largest RSS seen).
+    /// - Parameter allowed: exit statuses that count as success (`validate` exits 1 on findings).
+    static func best(_ command: String, runs: Int, allowed: Set<Int32> = [0]) throws -> Measurement {
         var results: [Measurement] = []
         for _ in 0..<runs {
             let m = try measure(command)
-            guard m.status == 0 else { throw BenchError.tool("exit \(m.status): \(command)") }
+            guard allowed.contains(m.status) else { throw BenchError.tool("exit \(m.status): \(command)") }
             results.append(m)
         }
-        let fastest = results.map(\.seconds).min() ?? 0
-        return Measurement(seconds: fastest, maxRSSKiB: results.map(\.maxRSSKiB).max() ?? 0, status: 0)
+        let times = results.map(\.seconds)
+        let cpus = results.map(\.cpu)
+        return Measurement(
+            seconds: times.min() ?? 0, maxRSSKiB: results.map(\.maxRSSKiB).max() ?? 0, status: 0,
+            slowest: times.max() ?? 0, cpu: cpus.min() ?? 0, slowestCPU: cpus.max() ?? 0)
     }
 }

@@ -36,6 +36,12 @@ extension RTScope {
         @Flag(help: "Fail on warnings too.")
         var strict = false
 
+        @Flag(
+            help:
+                "Text report: show every finding (default: the first 20 of each rule per file, with a count of the rest)."
+        )
+        var all = false
+
         @Option(help: "Run only these rules (repeatable).")
         var enable: [String] = []
 
@@ -62,7 +68,7 @@ extension RTScope {
                 disabled: Set(disable), enabled: Set(enable), minimumSeverity: minSeverity.severity)
             let outcome = try ValidateFrontend.run(
                 files: files, format: format.format, selection: selection, failAt: strict ? .warning : .error,
-                dialect: Dialect(rawValue: dialect), output: output == "-" ? nil : output)
+                dialect: Dialect(rawValue: dialect), output: output == "-" ? nil : output, all: all)
             switch outcome {
             case .passed: return
             case .failed: throw ExitCodes.findings

@@ -14,14 +14,23 @@ enum ValidateFrontend {
 
     static func run(
         files: [String], format: ReportFormat, selection: RuleSelection, failAt: Severity, dialect: Dialect?,
-        output: String?
+        output: String?, all: Bool = false
     ) throws -> Outcome {
+        // Only text and junit print excerpts; text shows the first findings of each rule unless --all.
+        let policy: ExcerptPolicy =
+            switch format {
+            case .text: all ? .all : .firstPerRule(TextReporter.defaultLimit)
+            case .junit: .all
+            case .json, .sarif, .github: .none
+            }
         var reports: [FileReport] = []
         var unreadable: [String] = []
         var unreadableCode = ExitCodes.notARecording
         for file in files {
             do {
-                reports.append(try ValidationRun.validate(path: file, dialect: dialect, selection: selection))
+                reports.append(
+                    try ValidationRun.validate(
+                        path: file, dialect: dialect, selection: selection, excerpts: policy))
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
                 unreadable.append(file)
@@ -34,7 +43,7 @@ enum ValidateFrontend {
         let color = output == nil && format == .text && Terminal.colorAllowed()
         let text: String
         switch format {
-        case .text: text = TextReporter.render(result, color: color)
+        case .text: text = TextReporter.render(result, color: color, limit: all ? nil : TextReporter.defaultLimit)
         case .json: text = try JSONReporter.render(result)
         case .junit: text = JUnitReporter.render(result)
         case .sarif: text = try SARIFReporter.render(result, workingDirectory: FileManager.default.currentDirectoryPath)

@@ -15,6 +15,8 @@ final class EventLogImporter {
     private var timed = false
     private var dialect: Dialect?
     private var recordScanner = LineScanner(mode: .record)
+    /// The tape items are parsed onto, reused from one item to the next.
+    private var tape: JSONTape?
     private var unit: String { kind == .jsonArray ? "item" : "line" }
 
     init(kind: LogImporter.Kind) throws {
@@ -23,8 +25,12 @@ final class EventLogImporter {
     }
 
     /// Adds item `number` (1-based): one JSON value's bytes, without newlines.
+    ///
+    /// The item is parsed onto a reused `JSONTape` (no Foundation value per event); only the few members the
+    /// import needs are decoded.
     func add(_ item: [UInt8], number: Int) throws {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(item)) as? [String: Any] else {
+        let parsed = item.withUnsafeBytes { JSONTape.parse($0, reusing: &tape) }
+        guard let object = parsed, object.isObject else {
             warnings.append("\(unit) \(number): skipped, not a JSON object")
             return
         }
@@ -32,18 +38,17 @@ final class EventLogImporter {
         var event = object
         var explicit: Direction?
         var time: Double?
-        if !(object["type"] is String), let inner = object["event"] as? [String: Any] {
+        if object["type"]?.kind != .string, let inner = object["event"], inner.isObject {
             // A wrapper: slice the inner event's bytes so they stay exactly as written.
             _ = item.withUnsafeBytes { recordScanner.scan($0) }
             if let span = recordScanner.fields.span(.event) {
                 eventBytes = Array(item[span.start..<span.end])
             }
             event = inner
-            explicit =
-                Self.directionKeys.lazy.compactMap { (object[$0] as? String).flatMap(Direction.init(word:)) }.first
-            time = Self.timeKeys.lazy.compactMap { Self.seconds(object[$0]) }.first
+            explicit = Self.directionKeys.lazy.compactMap { object[$0]?.string.flatMap(Direction.init(word:)) }.first
+            time = Self.timeKeys.lazy.compactMap { self.seconds(object[$0]) }.first
         }
-        guard let type = event["type"] as? String else {
+        guard let typeValue = event["type"], typeValue.kind == .string, let type = typeValue.string else {
             warnings.append("\(unit) \(number): skipped, the event has no string \"type\"")
             return
         }
@@ -51,9 +56,9 @@ final class EventLogImporter {
             timed = true
             firstTime = firstTime ?? time
         }
-        dialect = dialect ?? DialectHints.fromEventType(type)
-        let clean = PayloadRedactor.redact(eventBytes)
-        let direction = explicit ?? Self.inferDirection(type: type, eventID: event["event_id"] as? String)
+        if dialect == nil { dialect = DialectHints.fromEventType(type) }
+        let clean = eventBytes.withUnsafeBytes { PayloadRedactor.redact($0) }
+        let direction = explicit ?? Self.inferDirection(type: type, eventID: { event["event_id"]?.string })
         let tUs = time.map { Int64((($0 - (firstTime ?? $0)) * 1_000_000).rounded()) } ?? 0
         try spool.append(
             Frame(
@@ -61,6 +66,20 @@ final class EventLogImporter {
                 wall: time.map { RecordingFormat.wallClock(Date(timeIntervalSince1970: $0)) }, conn: "import",
                 direction: direction, directionInferred: explicit == nil, opcode: .text,
                 payload: clean ?? eventBytes, redacted: clean != nil))
+    }
+
+    /// Seconds since the epoch from a JSON number (seconds or milliseconds) or an ISO 8601 string.
+    private func seconds(_ value: JSONValue?) -> Double? {
+        guard let value else { return nil }
+        switch value.kind {
+        case .integer, .number:
+            guard let v = value.double else { return nil }
+            return v > 1e11 ? v / 1000 : v
+        case .string:
+            return Self.seconds(value.string)
+        default:
+            return nil
+        }
     }
 
     /// The recording of the items added.
@@ -80,9 +99,9 @@ final class EventLogImporter {
 
     /// The direction the catalog gives a type; for unknown types, the console's heuristic
     /// (server event ids start with `event_`).
-    static func inferDirection(type: String, eventID: String?) -> Direction {
+    static func inferDirection(type: String, eventID: () -> String?) -> Direction {
         if let spec = EventCatalog.standard.spec(for: type) { return spec.direction }
-        return eventID?.hasPrefix("event_") == true ? .serverToClient : .clientToServer
+        return eventID()?.hasPrefix("event_") == true ? .serverToClient : .clientToServer
     }
 
     /// Seconds since the epoch from a number (seconds or milliseconds) or an ISO 8601 string.

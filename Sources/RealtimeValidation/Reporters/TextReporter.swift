@@ -6,8 +6,15 @@ import RealtimeRecording
 ///
 /// Everything taken from a recording (paths, messages, Expected/Actual, excerpts) passes
 /// `SafeText.escape` here, at the output boundary, so the report can go to a terminal.
+///
+/// At most `limit` findings of each rule are shown per file (the first ones, in line order); a
+/// line per rule then says how many more there are, and the summary counts every finding.
 public enum TextReporter {
-    public static func render(_ result: ValidationResult, color: Bool) -> String {
+    /// How many findings of one rule a file's text report shows by default (`--all`: every one).
+    public static let defaultLimit = 20
+
+    /// - Parameter limit: findings shown per rule and file; `nil` shows every one.
+    public static func render(_ result: ValidationResult, color: Bool, limit: Int? = defaultLimit) -> String {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         func severity(_ s: Severity) -> String {
             switch s {
@@ -18,7 +25,13 @@ public enum TextReporter {
         }
         var out = ""
         for report in result.reports {
+            var shown: [String: Int] = [:]
             for finding in report.findings {
+                if let limit {
+                    let count = shown[finding.rule, default: 0]
+                    shown[finding.rule] = count + 1
+                    if count >= limit { continue }
+                }
                 out +=
                     "\(safe(report.path)):\(finding.line): \(severity(finding.severity)) [\(finding.rule)] \(safe(finding.message))\n"
                 if let info = RuleCatalog.info(finding.rule) {
@@ -26,15 +39,25 @@ public enum TextReporter {
                 }
                 if let expected = finding.expected { out += "  Expected: \(safe(expected))\n" }
                 if let actual = finding.actual { out += "  Actual:   \(safe(actual))\n" }
-                let lines = Set([finding.line - 1, finding.line, finding.line + 1] + finding.related.map(\.line))
-                    .filter { report.excerpts[$0] != nil }.sorted()
+                // A related line far behind its finding has no excerpt (see `ExcerptCollector`): it keeps its note.
+                let related = Set(finding.related.map(\.line).filter { $0 > 0 })
+                let lines = Set([finding.line - 1, finding.line, finding.line + 1])
+                    .filter { report.excerpts[$0] != nil }.union(related).sorted()
                 for n in lines {
                     let marker = n == finding.line ? ">" : " "
                     let note = finding.related.first { $0.line == n }.map { "   ← \(safe($0.note))" } ?? ""
                     let number = String(repeating: " ", count: max(0, 6 - String(n).count)) + String(n)
-                    out += "  \(marker)\(number) | \(safe(report.excerpts[n] ?? ""))\(note)\n"
+                    out += "  \(marker)\(number) | \(safe(report.excerpts[n] ?? "…"))\(note)\n"
                 }
                 out += "\n"
+            }
+            if let limit {
+                for (rule, count) in shown.sorted(by: { $0.key < $1.key }) where count > limit {
+                    out +=
+                        "\(safe(report.path)): \(Plural.count(count - limit, "more finding")) of [\(rule)] not shown "
+                        + "(the first \(limit) are; --all shows every one)\n"
+                }
+                if shown.values.contains(where: { $0 > limit }) { out += "\n" }
             }
         }
         out += summary(result)
