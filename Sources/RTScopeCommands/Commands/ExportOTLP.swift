@@ -17,7 +17,8 @@ struct ExportOTLP: AsyncParsableCommand {
             audio never. docs/observability.md lists every span and attribute.
 
             OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _PROTOCOL and _TIMEOUT (and their _TRACES_ / \
-            _METRICS_ forms) are honoured; a flag replaces its variable. Header values are never printed.
+            _METRICS_ forms) are honoured; --endpoint, --header and --protocol replace their variables. \
+            Header values are never printed.
 
             Needs a build with the OTLP trait: swift build -c release --traits OTLP.
 
