@@ -20,8 +20,12 @@
                 }
                 s.failures += 1
                 if s.first == nil {
-                    let error = metadata["error"].map { ": \($0)" } ?? ""
-                    s.first = message + error
+                    var text = message
+                    while text.hasSuffix(".") { text.removeLast() }
+                    let details = metadata.filter { $0.key.hasPrefix("error") }.sorted { $0.key < $1.key }
+                    s.first =
+                        details.isEmpty
+                        ? text : text + " (" + details.map { "\($0.value)" }.joined(separator: "; ") + ")"
                 }
             }
         }
