@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 /// One settings array for every target: Swift 6 language mode plus the stricter upcoming features.
@@ -19,10 +19,18 @@ let package = Package(
     products: [
         .executable(name: "rtscope", targets: ["rtscope"])
     ],
+    // OTLP export (`rtscope export otlp`, `record --otlp`) needs swift-otel, whose first build takes minutes:
+    // it is compiled only with `--traits OTLP` (docs/observability.md). The span/metric mapping is always built.
+    traits: [.trait(name: "OTLP", description: "OpenTelemetry (OTLP/HTTP protobuf) export through swift-otel")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Layer 1: protocol knowledge as data (event catalog, dialects, safe text). No I/O.
@@ -59,6 +67,25 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),
+        // Layer 5: sans-I/O mapping of a session model to OpenTelemetry spans and metric values (no swift-otel).
+        .target(
+            name: "RealtimeTelemetry",
+            dependencies: ["RealtimeProtocol", "RealtimeRecording", "RealtimeValidation", "RealtimeSession"],
+            swiftSettings: strictSettings),
+        // Layer 5: OTLP export of RealtimeTelemetry's spans and metrics through swift-otel (only with trait OTLP).
+        .target(
+            name: "RealtimeOTLP",
+            dependencies: [
+                "RealtimeTelemetry", "RealtimeSession", "RealtimeRecording",
+                .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTLP"])),
+                .product(name: "Tracing", package: "swift-distributed-tracing", condition: .when(traits: ["OTLP"])),
+                .product(name: "CoreMetrics", package: "swift-metrics", condition: .when(traits: ["OTLP"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["OTLP"])),
+                .product(
+                    name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["OTLP"])),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: ["OTLP"])),
+            ],
+            swiftSettings: strictSettings),
         // Layer 5: paints a ScreenBuffer with ncursesw and reads keys.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalUI", dependencies: ["TimelineModel", "CNcursesw"], swiftSettings: strictSettings),
@@ -74,6 +101,8 @@ let package = Package(
                 "RealtimeSimulation",
                 "RealtimeProxy",
                 "RealtimeSession",
+                "RealtimeTelemetry",
+                "RealtimeOTLP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -145,6 +174,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RealtimeTelemetryTests",
+            dependencies: [
+                "RealtimeTelemetry", "RealtimeSession", "RealtimeValidation", "RealtimeRecording", "RealtimeProtocol",
             ],
             swiftSettings: strictSettings
         ),

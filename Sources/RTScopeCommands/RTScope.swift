@@ -25,7 +25,7 @@ public struct RTScope: AsyncParsableCommand {
         version: RecordingFormat.toolName,
         subcommands: [
             Demo.self, Record.self, Serve.self, View.self, Validate.self, Stats.self, Audio.self, Cat.self, Import.self,
-            Events.self,
+            Events.self, Export.self,
             Rules.self,
             Spec.self,
             Diff.self, Replay.self, RegressionTest.self,

@@ -34,6 +34,9 @@ public enum RecorderEvent: Sendable {
     case notice(message: String)
     /// A response finished: its latencies, tool time and cost in one line (`SessionModel.turnLine`).
     case turn(conn: String, line: String)
+    /// A connection ended and its recording is closed (sent after `finish()`, on the event loop:
+    /// an observer must return at once; the OTLP live export only queues the paths).
+    case closed(RecordingProxy.ConnectionSummary)
 }
 
 /// Records one connection: every frame, both directions, as one recording line each, and runs the

@@ -108,6 +108,7 @@ public final class RecordingProxy: Sendable {
                 bytes: recorder.payloadBytes, findings: findings, refusedStatus: nil)
             summary.session = recorder.sessionSummary
             summaries.withLockedValue { $0.append(summary) }
+            observe(.closed(summary))
         }
     }
 

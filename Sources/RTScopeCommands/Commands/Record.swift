@@ -86,6 +86,8 @@ extension RTScope {
         @Flag(help: "Print only findings and the final summary, not every event.")
         var quiet = false
 
+        @OptionGroup(title: "OpenTelemetry (docs/observability.md)") var otlp: RecordOTLPOptions
+
         func validate() throws {
             let chosen = [azure != nil, openai, upstream != nil].filter { $0 }.count
             guard chosen == 1 else {
@@ -113,6 +115,7 @@ extension RTScope {
             guard let address = ListenAddress.parse(listen) else {
                 throw ValidationError("--listen must look like 127.0.0.1:8765.")
             }
+            try otlp.check()
             if !ListenAddress.isLoopback(address.host), !allowRemote {
                 throw ValidationError(
                     "--listen \(listen) is not a loopback address; add --allow-remote if you mean it.")
@@ -158,7 +161,8 @@ extension RTScope {
             configuration.injectKey = ProcessInfo.processInfo.environment[target.keyVariable].flatMap {
                 $0.isEmpty ? nil : $0
             }
-            try await RecordCommandRunner.run(configuration, quiet: quiet, allowRemote: allowRemote)
+            try await RecordCommandRunner.run(
+                configuration, quiet: quiet, allowRemote: allowRemote, otlp: try otlp.settings())
         }
     }
 }

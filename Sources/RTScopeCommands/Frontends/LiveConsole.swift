@@ -43,6 +43,7 @@ enum LiveConsole {
             text = "rtscope record: \(message)"
         case .turn(let conn, let turnLine):
             text = "\(conn) \(turnLine)"
+        case .closed: return nil
         case .finding(let conn, let finding):
             text =
                 "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(finding.message)"

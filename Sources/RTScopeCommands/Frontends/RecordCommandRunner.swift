@@ -1,12 +1,17 @@
 import Foundation
+import RealtimeOTLP
 import RealtimeProtocol
 import RealtimeProxy
 import RealtimeRecording
 
 /// Carries out `rtscope record`: bind, announce, serve until a signal, summarise.
 enum RecordCommandRunner {
-    static func run(_ configuration: RecordingProxy.Configuration, quiet: Bool, allowRemote: Bool) async throws {
-        let proxy = RecordingProxy(configuration: configuration, observe: LiveConsole.observer(quiet: quiet))
+    static func run(
+        _ configuration: RecordingProxy.Configuration, quiet: Bool, allowRemote: Bool, otlp: OTLPSettings? = nil
+    ) async throws {
+        let live = try otlp.map { try RecordOTLP.start($0) }
+        let proxy = RecordingProxy(
+            configuration: configuration, observe: RecordOTLP.observer(LiveConsole.observer(quiet: quiet), live))
         if let dir = configuration.outDir { try makeOutputFolder(dir) }
         ShutdownSignal.install()  // before "listening on": a signal right after it must not be lost
         let listener: WebSocketListener<RecordingProxy.Accepted>
@@ -58,6 +63,7 @@ enum RecordCommandRunner {
             group.cancelAll()
         }
         LiveConsole.summary(proxy.connections)
+        if let live, let otlp { await RecordOTLP.finish(live, otlp) }
     }
 
     /// Creates the --out folder (and its parents) or fails with exit 73 and one sentence naming it.
