@@ -41,8 +41,8 @@ enum Comparison {
                 print(row)
             }
             if !added.isEmpty {
-                let (r50, r99) = (added.map(\.r50).percentile(50), added.map(\.r99).percentile(50))
-                let (m50, m99) = (added.map(\.m50).percentile(50), added.map(\.m99).percentile(50))
+                let (r50, r99) = (added.map { $0.r50 }.percentile(50), added.map { $0.r99 }.percentile(50))
+                let (m50, m99) = (added.map { $0.m50 }.percentile(50), added.map { $0.m99 }.percentile(50))
                 print(
                     "| \(label) | median | | | \(f(r50)) / \(f(r99)) | | \(f(m50)) / \(f(m99)) | \(ratio(m50, r50)) / \(ratio(m99, r99)) |"
                 )
@@ -68,7 +68,9 @@ enum Comparison {
             rates.append((d, r, m))
             print("| 200 B | \(round) | \(count) | \(row(d, r, m)) |")
         }
-        let (d, r, m) = (rates.map(\.d).percentile(50), rates.map(\.r).percentile(50), rates.map(\.m).percentile(50))
+        let (d, r, m) = (
+            rates.map { $0.d }.percentile(50), rates.map { $0.r }.percentile(50), rates.map { $0.m }.percentile(50)
+        )
         print("| 200 B | median | | \(row(d, r, m)) |")
     }
 
