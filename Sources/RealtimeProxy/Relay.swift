@@ -17,7 +17,8 @@ import RealtimeRecording
 /// - Frames are handled a read burst at a time: each is recorded as it is decoded (its line held in
 ///   memory) and queued; at the end of the burst the held lines are written (one `write(2)`), and
 ///   only then are the queued frames handed to the other side and flushed. So nothing is forwarded
-///   before its line is in the file, and a burst costs one file write and one socket write.
+///   before its line is in the file, and a burst costs one file write and one socket write. Then
+///   the burst's frames go to the live analysis (validation, console), off the event loop.
 /// - A frame that cannot be recorded is not forwarded: both connections close and the failure is reported.
 /// - Backpressure: a side is not read while the other side cannot take more writes.
 /// - Close: a close frame is forwarded once to each side. When both sides have sent one and received
@@ -27,7 +28,9 @@ import RealtimeRecording
 /// - What the upstream sends before the client's upgrade completes is held (and the upstream not read
 ///   further) until `start` attaches the client; then it is recorded and forwarded first.
 ///
-/// Confined to `eventLoop`: every method runs on it (`ConnectionControl` hops there).
+/// The decisions are `RelayCore`'s (sans-I/O, tested in memory); this class feeds it the channels'
+/// events and carries out the actions it returns. Confined to `eventLoop`: every method runs on it
+/// (`ConnectionControl` hops there).
 final class RelaySession: @unchecked Sendable {
     typealias Side = RelayCore<WebSocketFrame>.Side
 
