@@ -59,7 +59,6 @@ public final class ConnectionRecorder: @unchecked Sendable {  // confined: see a
     public var paths: [String] { sink.paths }
     private var seq = 0
     private let start = DispatchTime.now().uptimeNanoseconds
-    private let observe: @Sendable (RecorderEvent) -> Void
     /// Whether live work waits for `publish()` (set by `holdLines()`).
     private var holding = false
     /// Recorded frames not yet handed to the live analysis.
@@ -91,7 +90,6 @@ public final class ConnectionRecorder: @unchecked Sendable {  // confined: see a
         self.path = path
         sink = try RecordingSink(path: path, header: header, rotateBytes: rotateBytes)
         live = LiveAnalysis(conn: conn, dialect: header.dialect, observeFrames: observeFrames, observe: observe)
-        self.observe = observe
     }
 
     /// The session's aggregates (responses, latency percentiles, cost), once `finish()` ran.
@@ -212,7 +210,7 @@ public final class ConnectionRecorder: @unchecked Sendable {  // confined: see a
     func fail(_ error: any Error) {
         var message = "\(error)"
         while message.hasSuffix(".") { message.removeLast() }
-        observe(.failure(conn: conn, message: message))
+        live.post(.failure(conn: conn, message: message))  // not on the event loop: the console may block
     }
 
     /// Closes the recording and runs the end-of-session checks; returns every finding of the connection.

@@ -106,6 +106,11 @@ final class LiveAnalysis: @unchecked Sendable {  // worker state is confined to 
         }
     }
 
+    /// Reports `event` from the analysis queue, after what is queued (the caller never writes to the console).
+    func post(_ event: RecorderEvent) {
+        queue.async { [self] in observe(event) }
+    }
+
     private func reportStop(at frame: RecordedFrame) {
         let place = frame.location.path.map { "\($0):\(frame.location.line)" } ?? "line \(frame.location.line)"
         observe(
