@@ -1,10 +1,8 @@
 import Foundation
-import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOWebSocket
 public import RealtimeProtocol
 public import RealtimeRecording
-import RealtimeSession
 public import RealtimeValidation
 
 /// One frame as the console shows it (type and summary, never the raw payload).
@@ -24,7 +22,8 @@ public struct ObservedFrame: Sendable {
 /// What a recorder reports while it runs.
 public enum RecorderEvent: Sendable {
     case frame(ObservedFrame)
-    case finding(conn: String, Finding)
+    /// A finding, with the file of its frame's part (`finding.line` is the line in that file).
+    case finding(conn: String, Finding, file: String? = nil)
     /// The recording could not be written; the connection is closed rather than forwarded unrecorded.
     case failure(conn: String, message: String)
     /// A connection that never became a session: the upstream refused the upgrade or could not be
@@ -39,45 +38,37 @@ public enum RecorderEvent: Sendable {
     case closed(RecordingProxy.ConnectionSummary)
 }
 
-/// Records one connection: every frame, both directions, as one recording line each, and runs the
-/// validator on it live.
+/// Records one connection: every frame, both directions, as one recording line each, and hands each
+/// recorded frame to the live validation, session model and console (`LiveAnalysis`).
 ///
-/// Invariants: lines are written in the order `record` is called, each in one `write(2)` before
-/// `record` returns (so the frame is on disk before it is forwarded, and `kill -9` loses at most a
-/// partial last line); payloads are written verbatim (`FrameEncoder`). Thread-safe: both forwarding
-/// directions call `record` concurrently, serialised by a lock.
+/// Invariants: lines are written in the order `record` is called, each before `record` returns, or
+/// with `holdLines()` at the next `flush()`, which the relay calls before it forwards the burst (so
+/// the frame is on disk before it is forwarded, and `kill -9` loses at most a partial last line);
+/// payloads are written verbatim (`FrameEncoder`). The live work runs after that, off the calling
+/// thread: at once without `holdLines()`, else at `publish()`, which the relay calls once the
+/// burst's frames are on their way. Not thread-safe: the relay calls it from its one event loop
+/// (both directions), and `finish()` runs once the connection is over.
 ///
 /// A message fragmented into continuation frames is recorded as one line (its first opcode, the
 /// whole payload) when its last frame arrives, so readers and the validator see one event. What is
 /// still open when the connection ends, or grows past `maxMessageBytes`, is written as it stands
 /// with `"fin":false`, and any later fragments of it as `cont` lines: nothing is dropped.
-public final class ConnectionRecorder: @unchecked Sendable {
+public final class ConnectionRecorder: @unchecked Sendable {  // confined: see above
     public let conn: String
     public let path: String?
-    private let lock = NIOLock()
-    private var writer: RecordingWriter?
-    private let header: RecordingHeader
-    /// Start a new part once a file holds this many bytes (nil: one file per connection).
-    private let rotateBytes: Int64?
+    private let sink: RecordingSink
+    private let live: LiveAnalysis
     /// Every file written for this connection, in order.
-    public private(set) var paths: [String] = []
-    private var validator: SessionValidator
-    /// The session model, built live from the same events (audio chunks not kept, so memory stays
-    /// flat); it gives the console one line per finished response and the exit summary its numbers.
-    private var session: SessionModelBuilder
-    private let prices = PriceTable.bundled
+    public var paths: [String] { sink.paths }
     private var seq = 0
     private let start = DispatchTime.now().uptimeNanoseconds
-    private let observe: @Sendable (RecorderEvent) -> Void
-    /// Whether `.frame` events are reported (their summaries cost a JSON decode per frame).
-    private let observeFrames: Bool
-    private var scanner = LineScanner(mode: .bareEvent)
-    /// Whether lines are held until `flush()` (in this and every later part's writer).
+    /// Whether live work waits for `publish()` (set by `holdLines()`).
     private var holding = false
-    /// Parse storage reused from frame to frame while the validator keeps nothing of the last one.
-    private var tape: JSONTape?
+    /// Recorded frames not yet handed to the live analysis.
+    private var unpublished: [RecordedFrame] = []
     public private(set) var frames = 0
     public private(set) var payloadBytes = 0
+    /// Every finding of the connection, once `finish()` ran.
     public private(set) var findings: [Finding] = []
     /// Per direction (client→server, server→client): the fragmented message being put together.
     private var partial: [Partial?] = [nil, nil]
@@ -98,20 +89,17 @@ public final class ConnectionRecorder: @unchecked Sendable {
         maxMessageBytes: Int = maxFrameSize, observe: @escaping @Sendable (RecorderEvent) -> Void
     ) throws {
         self.maxMessageBytes = maxMessageBytes
-        self.header = header
-        self.rotateBytes = rotateBytes
-        paths = path.map { [$0] } ?? []
-        self.observeFrames = observeFrames
         self.conn = conn
         self.path = path
-        writer = try path.map { try RecordingWriter(path: $0, header: header) }
-        validator = SessionValidator(declaredDialect: header.dialect)
-        session = SessionModelBuilder(dialect: header.dialect, keepsAudioChunks: false)
-        self.observe = observe
+        sink = try RecordingSink(path: path, header: header, rotateBytes: rotateBytes)
+        live = LiveAnalysis(conn: conn, dialect: header.dialect, observeFrames: observeFrames, observe: observe)
     }
 
     /// The session's aggregates (responses, latency percentiles, cost), once `finish()` ran.
-    public var sessionSummary: String? { lock.withLock { session.current.summaryLine(prices: prices) } }
+    public var sessionSummary: String? { live.summary }
+
+    /// Frames the live analysis skipped because it fell behind (the recording has them all).
+    public var liveDropped: Int { live.dropped }
 
     /// Records `frame` as seen travelling in `direction`; `unmasked` is its payload, already unmasked.
     public func record(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
@@ -136,32 +124,35 @@ public final class ConnectionRecorder: @unchecked Sendable {
     private func recordFragment(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
         let side = direction == .clientToServer ? 0 : 1
         let bytes = unmasked.readableBytesView
-        // What to write now: (opcode, fin, payload) lines, in order.
-        let lines = lock.withLock { () -> [(Opcode, Bool, [UInt8])] in
-            var out: [(Opcode, Bool, [UInt8])] = []
-            if frame.opcode != .continuation {
-                // A new message while one is open (a protocol error): the open one is written as it stands.
-                if let open = partial[side], !open.spilled { out.append((open.opcode, false, open.bytes)) }
-                partial[side] = Partial(opcode: Self.opcode(frame.opcode), bytes: Array(bytes))
-            } else if partial[side] == nil || partial[side]?.spilled == true {
-                // A continuation with no message open, or of one already written out: recorded as it is.
-                out.append((.cont, frame.fin, Array(bytes)))
-                if frame.fin { partial[side] = nil }
-                return out
-            } else {
-                partial[side]?.bytes += bytes
-            }
-            guard let message = partial[side] else { return out }
-            if frame.fin {
-                out.append((message.opcode, true, message.bytes))
-                partial[side] = nil
-            } else if message.bytes.count > maxMessageBytes {
-                out.append((message.opcode, false, message.bytes))
-                partial[side] = Partial(opcode: message.opcode, bytes: [], spilled: true)
-            }
-            return out
+        for (opcode, fin, payload) in assemble(frame, bytes: Array(bytes), side: side) {
+            try record(opcode: opcode, fin: fin, payload: payload, direction)
         }
-        for (opcode, fin, payload) in lines { try record(opcode: opcode, fin: fin, payload: payload, direction) }
+    }
+
+    /// What to write now for one fragment: (opcode, fin, payload) lines, in order.
+    private func assemble(_ frame: WebSocketFrame, bytes: [UInt8], side: Int) -> [(Opcode, Bool, [UInt8])] {
+        var out: [(Opcode, Bool, [UInt8])] = []
+        if frame.opcode != .continuation {
+            // A new message while one is open (a protocol error): the open one is written as it stands.
+            if let open = partial[side], !open.spilled { out.append((open.opcode, false, open.bytes)) }
+            partial[side] = Partial(opcode: Self.opcode(frame.opcode), bytes: bytes)
+        } else if partial[side] == nil || partial[side]?.spilled == true {
+            // A continuation with no message open, or of one already written out: recorded as it is.
+            out.append((.cont, frame.fin, bytes))
+            if frame.fin { partial[side] = nil }
+            return out
+        } else {
+            partial[side]?.bytes += bytes
+        }
+        guard let message = partial[side] else { return out }
+        if frame.fin {
+            out.append((message.opcode, true, message.bytes))
+            partial[side] = nil
+        } else if message.bytes.count > maxMessageBytes {
+            out.append((message.opcode, false, message.bytes))
+            partial[side] = Partial(opcode: message.opcode, bytes: [], spilled: true)
+        }
+        return out
     }
 
     /// Records a frame given as parts (used by the simulated server, which has no wire frame).
@@ -171,6 +162,8 @@ public final class ConnectionRecorder: @unchecked Sendable {
         try payload.withUnsafeBytes { try record(opcode, fin: fin, $0, closeCode: closeCode, direction) }
     }
 
+    /// Writes the frame's line (the forwarding path's only work besides forwarding) and queues the
+    /// frame for the live analysis.
     private func record(
         _ opcode: Opcode, fin: Bool, _ payload: UnsafeRawBufferPointer, closeCode: Int?, _ direction: Direction,
         redacted: Bool = false
@@ -182,103 +175,64 @@ public final class ConnectionRecorder: @unchecked Sendable {
             }
             return
         }
-        let (observed, found, turn) = try lock.withLock { () throws -> (ObservedFrame?, [Finding], String?) in
-            seq += 1
-            let tUs = Int64((DispatchTime.now().uptimeNanoseconds - start) / 1000)
-            let frame = Frame(
-                seq: seq, tUs: tUs, wall: RecordingFormat.wallClock(Date()), conn: conn, direction: direction,
-                opcode: opcode, fin: fin, payload: [], closeCode: closeCode, redacted: redacted)
-            try writer?.append(frame, payload: payload)
-            let embedded = writer?.lastFrameWasJSON == true
-            if let rotateBytes, let current = writer, current.bytesWritten >= rotateBytes { try rotate() }
-            frames += 1
-            payloadBytes += payload.count
-            var object: JSONValue?
-            // The writer already validated an embedded payload; scan only what it did not embed.
-            if opcode == .text, embedded || scanner.scan(payload) == nil {
-                object = JSONTape.parse(payload, reusing: &tape)
-            }
-            var event = ValidatorEvent(
-                line: seq + 1, index: seq, tUs: tUs, direction: direction, opcode: opcode, object: object)
-            if opcode == .error { event.note = String(decoding: payload, as: UTF8.self) }
-            let found = validator.consume(event)
-            findings += found
-            session.consume(event)
-            let turn = session.finishedResponse.map { session.current.turnLine(response: $0, prices: prices) }
-            guard observeFrames else { return (nil, found, turn) }
-            let type = object?["type"]?.string
-            let summary = Self.summary(opcode: opcode, object: object, closeCode: closeCode, payload: Array(payload))
-            return (
-                ObservedFrame(
-                    conn: conn, seq: seq, tUs: tUs, direction: direction, opcode: opcode, type: type, summary: summary,
-                    bytes: payload.count), found, turn
-            )
-        }
-        if let observed { observe(.frame(observed)) }
-        for finding in found { observe(.finding(conn: conn, finding)) }
-        if let turn { observe(.turn(conn: conn, line: turn)) }
+        seq += 1
+        let tUs = Int64((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+        let frame = Frame(
+            seq: seq, tUs: tUs, wall: RecordingFormat.wallClock(Date()), conn: conn, direction: direction,
+            opcode: opcode, fin: fin, payload: [], closeCode: closeCode, redacted: redacted)
+        let (location, embedded) = try sink.append(frame, payload: payload)
+        frames += 1
+        payloadBytes += payload.count
+        unpublished.append(
+            RecordedFrame(
+                seq: seq, tUs: tUs, direction: direction, opcode: opcode, closeCode: closeCode,
+                payload: Array(payload), location: location, embeddedJSON: embedded))
+        if !holding { publish() }
     }
 
-    /// Continues the recording in a new file (`NAME.2.jsonl`, …) whose header names the part before.
-    ///
-    /// Called with the lock held, between two frames, so no frame is split or lost.
-    private func rotate() throws {
-        guard let first = paths.first else { return }
-        let stem = first.hasSuffix(".jsonl") ? String(first.dropLast(6)) : first
-        let next = "\(stem).\(paths.count + 1).jsonl"
-        var partHeader = header
-        partHeader.part = paths.count + 1
-        partHeader.previous = ((paths.last ?? first) as NSString).lastPathComponent
-        try writer?.flush()
-        let nextWriter = try RecordingWriter(path: next, header: partHeader)
-        nextWriter.holdsLines = holding
-        writer = nextWriter
-        paths.append(next)
-    }
-
-    /// Whether lines wait in memory until `flush()` (see `RecordingWriter.holdsLines`); the relay
-    /// turns this on and flushes once per read burst, before it forwards the burst's frames.
+    /// Whether lines wait in memory until `flush()` (see `RecordingWriter.holdsLines`) and live work
+    /// until `publish()`; the relay turns this on, flushes once per read burst before it forwards
+    /// the burst's frames, and publishes once they are written.
     func holdLines() {
-        lock.withLock {
-            holding = true
-            writer?.holdsLines = true
-        }
+        holding = true
+        sink.holdLines()
     }
 
     /// Writes the lines held since the last flush.
     /// - Throws: `RecordingError` when the file cannot be written.
-    func flush() throws {
-        try lock.withLock { try writer?.flush() }
+    func flush() throws { try sink.flush() }
+
+    /// Hands the frames recorded since the last call to the live analysis (never blocks).
+    func publish() {
+        guard !unpublished.isEmpty else { return }
+        live.submit(unpublished)
+        unpublished = []
     }
 
     /// Reports that recording failed (the relay then closes the connection).
     func fail(_ error: any Error) {
         var message = "\(error)"
         while message.hasSuffix(".") { message.removeLast() }
-        observe(.failure(conn: conn, message: message))
+        live.post(.failure(conn: conn, message: message))  // not on the event loop: the console may block
     }
 
     /// Closes the recording and runs the end-of-session checks; returns every finding of the connection.
+    ///
+    /// Waits for the live analysis to catch up: call it off the event loop.
     @discardableResult
     public func finish() -> [Finding] {
         // A message still open is written as it stands (`fin: false`), not dropped.
-        let open = lock.withLock { () -> [(Opcode, [UInt8], Direction)] in
-            defer { partial = [nil, nil] }
-            return zip(partial, [Direction.clientToServer, .serverToClient]).compactMap { message, direction in
-                guard let message, !message.spilled else { return nil }
-                return (message.opcode, message.bytes, direction)
-            }
+        let open = zip(partial, [Direction.clientToServer, .serverToClient]).compactMap {
+            message, direction -> (Opcode, [UInt8], Direction)? in
+            guard let message, !message.spilled else { return nil }
+            return (message.opcode, message.bytes, direction)
         }
+        partial = [nil, nil]
         for (opcode, bytes, direction) in open { try? record(opcode: opcode, fin: false, payload: bytes, direction) }
-        let found = lock.withLock { () -> [Finding] in
-            try? writer?.flush()
-            writer = nil  // closes the file: nothing is recorded after `finish`
-            let found = validator.finish()
-            findings += found
-            return found
-        }
-        for finding in found { observe(.finding(conn: conn, finding)) }
-        return lock.withLock { findings }
+        sink.close()  // nothing is recorded after `finish`
+        publish()
+        findings = live.finish()
+        return findings
     }
 
     /// The recording's name for a wire opcode (unknown ones are kept as binary).
@@ -293,7 +247,10 @@ public final class ConnectionRecorder: @unchecked Sendable {
         default: .binary
         }
     }
+}
 
+extension ObservedFrame {
+    /// A short, escaped summary of a frame for the console (decodes the event with Foundation).
     static func summary(opcode: Opcode, object: JSONValue?, closeCode: Int?, payload: [UInt8]) -> String {
         switch opcode {
         case .close:

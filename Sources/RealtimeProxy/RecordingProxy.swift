@@ -51,6 +51,8 @@ public final class RecordingProxy: Sendable {
         public var connectFailure: String? = nil
         /// The session's aggregates (responses, latency percentiles, cost) for the exit summary.
         public var session: String? = nil
+        /// Frames the live validation skipped because the console fell behind (0 normally; the recording has them).
+        public var liveDropped = 0
     }
 
     public let configuration: Configuration
@@ -99,7 +101,8 @@ public final class RecordingProxy: Sendable {
     private func relay(client: any Channel, _ accepted: Accepted) throws -> EventLoopFuture<Void> {
         live.withLockedValue { $0[accepted.conn] = ConnectionControl(session: accepted.session) }
         let done = try accepted.session.start(client: client, recorder: accepted.recorder)
-        return done.map { [self] in
+        // `finish` waits for the live analysis to catch up, so it runs off the event loop.
+        return done.flatMapBlocking(onto: .global()) { [self] in
             live.withLockedValue { $0[accepted.conn] = nil }
             let recorder = accepted.recorder
             let findings = recorder.finish()
@@ -107,6 +110,7 @@ public final class RecordingProxy: Sendable {
                 conn: accepted.conn, path: recorder.path, paths: recorder.paths, frames: recorder.frames,
                 bytes: recorder.payloadBytes, findings: findings, refusedStatus: nil)
             summary.session = recorder.sessionSummary
+            summary.liveDropped = recorder.liveDropped
             summaries.withLockedValue { $0.append(summary) }
             observe(.closed(summary))
         }

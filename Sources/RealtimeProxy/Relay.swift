@@ -17,7 +17,8 @@ import RealtimeRecording
 /// - Frames are handled a read burst at a time: each is recorded as it is decoded (its line held in
 ///   memory) and queued; at the end of the burst the held lines are written (one `write(2)`), and
 ///   only then are the queued frames handed to the other side and flushed. So nothing is forwarded
-///   before its line is in the file, and a burst costs one file write and one socket write.
+///   before its line is in the file, and a burst costs one file write and one socket write. Then
+///   the burst's frames go to the live analysis (validation, console), off the event loop.
 /// - A frame that cannot be recorded is not forwarded: both connections close and the failure is reported.
 /// - Backpressure: a side is not read while the other side cannot take more writes.
 /// - Close: a close frame is forwarded once to each side. When both sides have sent one and received
@@ -27,35 +28,23 @@ import RealtimeRecording
 /// - What the upstream sends before the client's upgrade completes is held (and the upstream not read
 ///   further) until `start` attaches the client; then it is recorded and forwarded first.
 ///
-/// Confined to `eventLoop`: every method runs on it (`ConnectionControl` hops there).
+/// The decisions are `RelayCore`'s (sans-I/O, tested in memory); this class feeds it the channels'
+/// events and carries out the actions it returns. Confined to `eventLoop`: every method runs on it
+/// (`ConnectionControl` hops there).
 final class RelaySession: @unchecked Sendable {
-    enum Side: Int, Sendable {
-        case client = 0, upstream = 1
-
-        var other: Side { self == .client ? .upstream : .client }
-        /// The direction of frames read from this side.
-        var direction: Direction { self == .client ? .clientToServer : .serverToClient }
-    }
+    typealias Side = RelayCore<WebSocketFrame>.Side
 
     enum Failure: Error, CustomStringConvertible {
         case differentEventLoops
         var description: String { "the client and upstream connections are not on the same event loop" }
     }
 
-    /// Frames this large are forwarded as soon as they are recorded, not at the end of the burst.
-    static let sendAtOnce = 16 << 10
-
     let eventLoop: any EventLoop
     let upstreamChannel: any Channel
     private var handlers: [RelayHandler?] = [nil, nil]
     private var recorder: ConnectionRecorder?
-    private var parked: [WebSocketFrame] = []
-    /// Recorded frames waiting for the end of the read burst, with the side each goes to.
-    private var outbox: [(to: Side, frame: WebSocketFrame)] = []
-    private var closeSent = [false, false]
-    private var closeReceived = [false, false]
-    private var inactive = [false, false]
-    private var ended = false
+    /// Every decision: parking, the burst's outbox, close handshakes, the grace timer, the end.
+    private var core = RelayCore<WebSocketFrame>()
     private var grace: Scheduled<Void>?
     private let closeGrace: TimeAmount
     private let maxFrameSize: Int
@@ -93,15 +82,8 @@ final class RelaySession: @unchecked Sendable {
         try channel.pipeline.syncOperations.addHandler(handler)
         try FrameSizeWatch.install(on: channel, side: .client, session: self)
         handlers[Side.client.rawValue] = handler
-        let held = parked
-        parked = []
-        for frame in held { forward(frame, from: .upstream) }
-        sendBurst()
-        if inactive[Side.upstream.rawValue] {
-            end()
-        } else {
-            resumeReads(of: .upstream)
-        }
+        for frame in core.attach() where !core.ended { relay(frame, from: .upstream) }
+        run(core.attachDone())
         return channel.closeFuture.and(upstreamChannel.closeFuture).map { [self] _ in
             handlers = [nil, nil]  // the handlers hold the session: break the cycle once both are closed
         }
@@ -110,16 +92,15 @@ final class RelaySession: @unchecked Sendable {
     // MARK: Events from the handlers
 
     func received(_ frame: WebSocketFrame, on side: Side) {
-        guard !ended else { return }
-        guard handlers[Side.client.rawValue] != nil else {
-            parked.append(frame)  // only the upstream can be read before the client is attached
-            return
+        switch core.admit(from: side) {
+        case .drop: return
+        case .park: core.park(frame)  // only the upstream can be read before the client is attached
+        case .record: relay(frame, from: side)
         }
-        forward(frame, from: side)
     }
 
     /// The end of a read burst on either side: what it recorded goes out now.
-    func readComplete() { sendBurst() }
+    func readComplete() { run(core.readComplete()) }
 
     /// Whether `side` may be read now: not before the client is attached, and not while the other side is full.
     func mayRead(_ side: Side) -> Bool {
@@ -131,79 +112,84 @@ final class RelaySession: @unchecked Sendable {
         if handlers[side.rawValue]?.context?.channel.isWritable == true { resumeReads(of: side.other) }
     }
 
-    func inactive(_ side: Side) {
-        inactive[side.rawValue] = true
-        guard handlers[Side.client.rawValue] != nil else { return }  // `start` ends it
-        // A side that leaves after its close handshake lets the other finish its own (or the grace run out).
-        let handshakeDone = closeSent[side.rawValue] && closeReceived[side.rawValue]
-        if handshakeDone && closeSent[side.other.rawValue] && !closeReceived[side.other.rawValue] { return }
-        end()
-    }
+    func inactive(_ side: Side) { run(core.inactive(side)) }
 
     /// An error on `side`'s channel ends the session.
-    func failed(_ error: any Error, on side: Side) { end() }
+    func failed(_ error: any Error, on side: Side) { run(core.failed()) }
 
     /// Records that `side` sent a frame over the limit and sends close 1009 to the other side (NIO's
     /// protocol error handler, which runs next, answers `side` with 1009 and closes it).
-    func tooLarge(from side: Side) {
-        guard !ended, let recorder else { return }
-        let sender = side == .client ? "client" : "upstream"
-        let text =
-            "rtscope record: a frame from the \(sender) is larger than the \(maxFrameSize)-byte limit "
-            + "(--max-frame-size); it was not forwarded, and the connection was closed with 1009"
-        try? recorder.record(opcode: .error, payload: Array(text.utf8), side.direction)
-        if !closeSent[side.rawValue] {
-            closeSent[side.rawValue] = true  // NIO's protocol error handler sent it
-            try? recorder.record(opcode: .close, payload: [], closeCode: 1009, side.other.direction)
-        }
-        shutdown(code: 1009, reason: "message too big")
-        try? recorder.flush()
-    }
+    func tooLarge(from side: Side) { run(core.tooLarge(from: side)) }
 
-    // MARK: Relaying
+    /// Sends a close frame with `code` to each side that has not had one (recorded as the proxy's own).
+    func shutdown(code: UInt16, reason: String) { run(core.shutdown(code: code, reason: reason)) }
 
-    private func forward(_ frame: WebSocketFrame, from side: Side) {
+    // MARK: Carrying out the core's actions
+
+    /// Records `frame` (its line held until the burst is sent) and tells the core.
+    private func relay(_ frame: WebSocketFrame, from side: Side) {
         guard let recorder else { return }
         let payload = FastMask.unmasked(frame, allocator: upstreamChannel.allocator)
         do {
-            try recorder.record(frame, unmasked: payload, side.direction)
+            try recorder.record(frame, unmasked: payload, direction(from: side))
         } catch {
             // Never forward what could not be recorded: end the connection and say why.
-            recorder.fail(error)
-            end()
+            run(core.recordingFailed(error))
             return
-        }
-        let to = side.other
-        if frame.opcode == .connectionClose {
-            closeReceived[side.rawValue] = true
-            if closeSent[to.rawValue] {  // the other side already has one (from the proxy's shutdown)
-                closing()
-                return
-            }
-            closeSent[to.rawValue] = true
         }
         let out = WebSocketFrame(
             fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, maskKey: nil,
             data: payload)
-        outbox.append((to, out))
-        // A large frame goes at once: holding it would pin the decoder's read buffer (which then gets copied).
-        if payload.readableBytes >= Self.sendAtOnce { sendBurst() }
-        if frame.opcode == .connectionClose { closing() }
+        run(
+            core.recorded(
+                out, from: side, isClose: frame.opcode == .connectionClose, bytes: payload.readableBytes))
     }
 
+    private func run(_ actions: [RelayCore<WebSocketFrame>.Action]) {
+        for action in actions { perform(action) }
+    }
+
+    private func perform(_ action: RelayCore<WebSocketFrame>.Action) {
+        switch action {
+        case .send(let frames): send(frames)
+        case .publish: recorder?.publish()
+        case .sendClose(let code, let reason, let to): sendClose(code: code, reason: reason, to: to)
+        case .recordTooLarge(let side):
+            let sender = side == .client ? "client" : "upstream"
+            let text =
+                "rtscope record: a frame from the \(sender) is larger than the \(maxFrameSize)-byte limit "
+                + "(--max-frame-size); it was not forwarded, and the connection was closed with 1009"
+            try? recorder?.record(opcode: .error, payload: Array(text.utf8), direction(from: side))
+        case .recordLimitClose(let side):
+            try? recorder?.record(opcode: .close, payload: [], closeCode: 1009, direction(from: side.other))
+        case .flushRecording:
+            try? recorder?.flush()
+            recorder?.publish()
+        case .reportFailure(let error): recorder?.fail(error)
+        case .startGraceTimer:
+            grace = eventLoop.scheduleTask(in: closeGrace) { [self] in run(core.graceExpired()) }
+        case .cancelGraceTimer:
+            grace?.cancel()
+            grace = nil
+        case .closeAll:
+            for handler in handlers { handler?.context?.close(promise: nil) }
+            if handlers[Side.client.rawValue] == nil { upstreamChannel.close(promise: nil) }
+        case .resumeReads(let side): resumeReads(of: side)
+        }
+    }
+
+    /// The direction of frames read from `side`.
+    private func direction(from side: Side) -> Direction { side == .client ? .clientToServer : .serverToClient }
+
     /// Writes the burst's held lines to the recording, then hands its frames on and flushes.
-    private func sendBurst() {
-        guard !outbox.isEmpty, let recorder else { return }
+    private func send(_ frames: [(to: Side, frame: WebSocketFrame)]) {
+        guard let recorder else { return }
         do {
             try recorder.flush()
         } catch {
-            outbox = []  // not in the file, so not forwarded
-            recorder.fail(error)
-            end()
+            run(core.recordingFailed(error))  // not in the file, so not forwarded
             return
         }
-        let frames = outbox
-        outbox = []
         var written = [false, false]
         for (to, frame) in frames {
             guard let context = handlers[to.rawValue]?.context else { continue }
@@ -211,52 +197,24 @@ final class RelaySession: @unchecked Sendable {
             written[to.rawValue] = true
         }
         for side in [Side.client, .upstream] where written[side.rawValue] { handlers[side.rawValue]?.context?.flush() }
+        recorder.publish()  // validation and console run now, off the event loop, with the frames on their way
     }
 
-    /// Sends a close frame with `code` to each side that has not had one (recorded as the proxy's own).
-    func shutdown(code: UInt16, reason: String) {
-        guard !ended, let recorder else { return }
-        for side in [Side.client, .upstream] where !closeSent[side.rawValue] {
-            guard let context = handlers[side.rawValue]?.context else { continue }
-            closeSent[side.rawValue] = true
-            // The proxy's close frames are recorded too: the recording shows who ended the session.
-            try? recorder.record(
-                opcode: .close, payload: Array(reason.utf8), closeCode: Int(code), side.other.direction)
-            var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
-            payload.writeInteger(code)
-            payload.writeString(reason)
-            context.writeAndFlush(
-                NIOAny(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
-        }
-        closing()
-    }
-
-    /// After a close frame: ends at once when the handshake is complete both ways, else after the grace period.
-    private func closing() {
-        if closeSent == [true, true] && closeReceived == [true, true] {
-            end()
-        } else if grace == nil {
-            grace = eventLoop.scheduleTask(in: closeGrace) { [self] in end() }
-        }
+    /// The proxy's own close frame to `to`, recorded (the recording shows who ended the session) and sent.
+    private func sendClose(code: UInt16, reason: String, to side: Side) {
+        guard let context = handlers[side.rawValue]?.context else { return }
+        try? recorder?.record(
+            opcode: .close, payload: Array(reason.utf8), closeCode: Int(code), direction(from: side.other))
+        var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        payload.writeInteger(code)
+        payload.writeString(reason)
+        context.writeAndFlush(NIOAny(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
     }
 
     private func resumeReads(of side: Side) {
         guard let handler = handlers[side.rawValue], handler.readHeld, let context = handler.context else { return }
         handler.readHeld = false
         context.read()
-    }
-
-    /// Sends what the burst recorded and closes both connections (once).
-    private func end() {
-        guard !ended else { return }
-        ended = true
-        sendBurst()  // what was recorded goes out before the connections close
-        grace?.cancel()
-        grace = nil
-        for handler in handlers {
-            handler?.context?.close(promise: nil)
-        }
-        if handlers[Side.client.rawValue] == nil { upstreamChannel.close(promise: nil) }
     }
 }
 

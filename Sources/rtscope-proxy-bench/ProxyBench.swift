@@ -11,7 +11,8 @@ import RealtimeProxy
 /// runs `rtscope record --quiet` (the binary next to this one) in front of it as a child process,
 /// and measures, direct and through the proxy: round-trip times for 200 B and 100 KB frames (one
 /// in flight), pipelined throughput, the proxy's CPU time per forwarded frame (from
-/// /proc/PID/stat), and its RSS while forwarding at least `--gib` GiB.
+/// /proc/PID/stat), and its RSS while forwarding at least `--gib` GiB. With mitmdump installed,
+/// `mitmdump --mode reverse:… -w FLOWS` runs in the same rounds (`Comparison`, `MitmdumpProcess`).
 ///
 /// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]`.
 /// Build with `-c release`. By default client, upstream and proxy share every core; to give the
@@ -21,8 +22,11 @@ import RealtimeProxy
 struct ProxyBench {
     static let usage =
         "usage: rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]\n"
+        + "                           [--mitmdump PATH | --no-mitmdump] [--time-limit SECONDS]\n"
         + "Starts an echoing upstream and `rtscope record` in front of it on loopback, and measures added latency,\n"
-        + "throughput, CPU per frame and RSS while N GiB pass through. Takes several minutes.\n"
+        + "throughput, CPU per frame and RSS while N GiB pass through (--gib 0 skips that). With mitmdump on the\n"
+        + "PATH (or --mitmdump PATH), `mitmdump --mode reverse:... -w FLOWS` is measured in the same rounds.\n"
+        + "The whole run stops after --time-limit seconds (default 1800). Takes several minutes.\n"
 
     static func main() async throws {
         var args = Array(CommandLine.arguments.dropFirst())
@@ -41,6 +45,10 @@ struct ProxyBench {
         let gib = Double(option("--gib", "1")) ?? 1
         let sizes = Set(option("--sizes", "200,100000").split(separator: ",").compactMap { Int($0) })
         let proxyCPU = Int(option("--proxy-cpu", ""))
+        let mitmPath = option("--mitmdump", "mitmdump")
+        let timeLimit = Int(option("--time-limit", "1800")) ?? 1800
+        let noMitm = args.contains("--no-mitmdump")
+        args.removeAll { $0 == "--no-mitmdump" }
         guard args.isEmpty else {
             FileHandle.standardError.write(Data("rtscope-proxy-bench: unknown argument \(args[0]).\n\(usage)".utf8))
             exit(64)
@@ -54,6 +62,21 @@ struct ProxyBench {
             proxy.stop()
             try? FileManager.default.removeItem(atPath: outDir)
         }
+        // mitmdump in the same run, when installed: loopback only, killed at the end and by the watchdog.
+        var mitm: MitmdumpProcess?
+        if !noMitm {
+            do {
+                mitm = try MitmdumpProcess.start(
+                    executable: mitmPath, upstreamPort: upstream.port, flows: outDir + "-mitm.flows")
+            } catch {
+                print("mitmdump not measured: \(error)")
+            }
+        }
+        defer { mitm?.stop() }
+        Watchdog.start(seconds: timeLimit) { [mitm] in
+            mitm?.stop()
+            proxy.stop()
+        }
         try await Task.sleep(for: .milliseconds(300))
         let direct = WebSocketURL(secure: false, host: "127.0.0.1", port: upstream.port, target: "/v1/realtime")
         let proxied = WebSocketURL(
@@ -66,20 +89,12 @@ struct ProxyBench {
         } else {
             print("client, proxy and upstream share CPUs \(allowed); loopback")
         }
-        print("recording on (one JSONL line per frame, written before forwarding), live validation on\n")
-        print("## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
-        print("| frame | round | direct RTT p50 / p99 µs | proxied RTT p50 / p99 µs | added per hop p50 / p99 µs |")
-        print("| --- | --- | --- | --- | --- |")
-        for (label, size, count) in [("200 B", 200, 5000), ("100 KB", 100_000, 1000)] where sizes.contains(size) {
-            for round in 1...rounds {
-                let d = try await Client.rtts(direct, size: size, count: count)
-                let p = try await Client.rtts(proxied, size: size, count: count)
-                let (d50, d99, p50, p99) = (d.percentile(50), d.percentile(99), p.percentile(50), p.percentile(99))
-                print(
-                    "| \(label) | \(round) | \(f(d50)) / \(f(d99)) | \(f(p50)) / \(f(p99)) | \(f((p50 - d50) / 2)) / \(f((p99 - d99) / 2)) |"
-                )
-            }
-        }
+        print("recording on (one JSONL line per frame, written before forwarding), live validation on")
+        if let mitm { print("mitmdump \(mitmPath) on port \(mitm.port), writing flows (-w) in the same rounds") }
+        print("\n## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
+        try await Comparison.latency(
+            direct: direct, rtscope: proxied, mitmdump: mitm.map { Comparison.url(port: $0.port) },
+            sizes: sizes, rounds: rounds)
         print("\n## Throughput (pipelined echo) and proxy CPU per forwarded frame\n")
         print(
             "| frame | round | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame (kernel share) | client + upstream CPU µs per direct echo |"
@@ -111,6 +126,14 @@ struct ProxyBench {
                 "| \(label) | median | | \(Int(dm)) | \(Int(pm)) | \(String(format: "%.0f %%", pm / dm * 100)) | \(String(format: "%.1f", pm * Double(size) / 1e6)) | | |"
             )
         }
+        if let mitm {
+            print("\n## Pipelined 200 B throughput: direct, rtscope record, mitmdump -w (same rounds)\n")
+            try await Comparison.throughput(
+                direct: direct, rtscope: proxied, mitmdump: Comparison.url(port: mitm.port), rounds: rounds)
+            print("\nmitmdump flows written: \(mitm.flowBytes()) bytes (flows are written when a connection ends)")
+            mitm.stop()
+        }
+        guard gib > 0 else { return }
         print("\n## Memory over a long run (100 KB frames through the proxy, both ways)\n")
         let frames = Int(gib * Double(1 << 30) / 100_000)
         let samples = try await Client.longRun(proxied, size: 100_000, count: frames, proxy: proxy)

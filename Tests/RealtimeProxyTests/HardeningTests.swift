@@ -254,7 +254,7 @@ final class EventLog: @unchecked Sendable {
         all.compactMap { if case .notice(let message) = $0 { message } else { nil } }
     }
     var findingRules: [String] {
-        all.compactMap { if case .finding(_, let finding) = $0 { finding.rule } else { nil } }
+        all.compactMap { if case .finding(_, let finding, _) = $0 { finding.rule } else { nil } }
     }
 }
 

@@ -44,9 +44,10 @@ enum LiveConsole {
         case .turn(let conn, let turnLine):
             text = "\(conn) \(turnLine)"
         case .closed: return nil
-        case .finding(let conn, let finding):
-            text =
-                "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] line \(finding.line): \(finding.message)"
+        case .finding(let conn, let finding, let file):
+            // FILE:LINE of the frame's part (its real line, after rotation too); "line N" without a file.
+            let place = file.map { "\($0):\(finding.line)" } ?? "line \(finding.line)"
+            text = "\(conn) \(finding.severity.rawValue.uppercased()) [\(finding.rule)] \(place): \(finding.message)"
         }
         return SafeText.escape(text)
     }
@@ -66,6 +67,11 @@ enum LiveConsole {
             let files = c.paths.count > 1 ? " (\(c.paths.count) parts)" : ""
             line("  \(c.conn): \(outcome)\(c.path.map { " → \($0)" } ?? "")\(files)")
             if let session = c.session { line("    \(session)") }
+            if c.liveDropped > 0 {
+                line(
+                    "    live validation skipped \(Plural.count(c.liveDropped, "frame")) (the console fell behind); the recording has every frame"
+                )
+            }
         }
     }
 }
