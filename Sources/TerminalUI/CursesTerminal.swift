@@ -180,9 +180,10 @@ public enum TimelineApp {
                 lastPoll = now
                 var changed = false
                 repeat {
-                    changed = try model.refresh() || changed
+                    changed = try model.refresh(preparing: false) || changed
                 } while !model.source.caughtUp
                     && clock.now - now < .milliseconds(100)
+                model.prepareIfStale()  // once per frame, not per chunk
                 if changed { terminal.paint(TimelineView.render(model)) }
             }
             if model.state.playing {

@@ -3,24 +3,22 @@ import RealtimeProtocol
 import RealtimeRecording
 import RealtimeSession
 
-extension TimelineView {
+extension TimelineModel {
     /// The stats pane (`s`): the selected event's response with its metrics, then the session's
     /// counts, every metric's count, p50, p95 and max, and the cost.
     ///
-    /// Reads `TimelineSource.sessionModel`, built in the same pass as the index and the findings;
-    /// metrics follow docs/metrics.md. Missing values show as "-", a log without timestamps says
+    /// Reads `TimelineSource.sessionModel`, built in the same pass as the index and the findings (memory only, no
+    /// event is read); metrics follow docs/metrics.md. Missing values show as "-", a log without timestamps says
     /// so instead of showing latencies.
-    static func stats(_ model: TimelineModel, _ screen: inout ScreenBuffer, x0: Int, width: Int) {
-        let top = TimelineModel.listTop + model.listHeight
-        let bottom = model.state.height - 1
-        guard top < bottom, width > 0 else { return }
-        let session = model.source.sessionModel
+    func statsLines() -> [TimelineFrame.StyledLine] {
+        let session = source.sessionModel
         let samples = session.metricSamples()
-        screen.fill(y: top, from: x0, to: x0 + width, style: .dim)
-        _ = screen.put("── stats (s: back to the event) ", x: x0, y: top, style: .dim, maxWidth: width)
-        var lines: [(String, CellStyle)] = []
-        if let current = model.currentEntry,
-            let id = model.source.index.string(model.source.index.entries[current].responseID),
+        var lines: [TimelineFrame.StyledLine] = []
+        func add(_ text: String, _ style: CellStyle) {
+            lines.append(TimelineFrame.StyledLine(text: text, style: style))
+        }
+        if let current = currentEntry,
+            let id = source.index.string(source.index.entries[current].responseID),
             let response = session.response(id)
         {
             let turnItem = response.turn.map { session.turns[$0].itemID ?? "turn" }
@@ -30,32 +28,28 @@ extension TimelineView {
             let ordered = mine.sorted {
                 (first.firstIndex(of: $0.metric) ?? 99) < (first.firstIndex(of: $1.metric) ?? 99)
             }
-            let parts = ordered.map { "\($0.metric) \(format($0))" }
-            lines.append(("response \(id): \(response.status ?? "open")", .plain))
-            lines.append(("  " + (parts.isEmpty ? "no timings for it" : parts.joined(separator: " · ")), .plain))
+            let parts = ordered.map { "\($0.metric) \(Self.format($0))" }
+            add("response \(id): \(response.status ?? "open")", .plain)
+            add("  " + (parts.isEmpty ? "no timings for it" : parts.joined(separator: " · ")), .plain)
         }
         let cost = session.model.flatMap { PriceTable.bundled.prices(for: $0) }.map { priced in
             session.responses.compactMap(\.usage).reduce(0) { $0 + PriceTable.cost($1, priced.prices) }
         }
-        lines.append(
-            (
-                "\(Plural.count(session.responses.count, "response")) · \(Plural.count(session.turns.count, "voice turn")) · "
-                    + "\(Plural.count(session.toolCalls.count, "tool call")) · \(Plural.count(session.bargeIns.count, "barge-in")) · "
-                    + "tokens \(session.usage.inputTokens) in, \(session.usage.outputTokens) out · cost "
-                    + (cost.map { String(format: "$%.4f", $0) } ?? "- (no price for the model)"), .plain
-            ))
-        if !session.timed { lines.append(("no timing in source: latencies unavailable", .dim)) }
-        if !samples.isEmpty { lines.append(("metric                       count      p50      p95      max", .dim)) }
+        add(
+            "\(Plural.count(session.responses.count, "response")) · \(Plural.count(session.turns.count, "voice turn")) · "
+                + "\(Plural.count(session.toolCalls.count, "tool call")) · \(Plural.count(session.bargeIns.count, "barge-in")) · "
+                + "tokens \(session.usage.inputTokens) in, \(session.usage.outputTokens) out · cost "
+                + (cost.map { String(format: "$%.4f", $0) } ?? "- (no price for the model)"), .plain)
+        if !session.timed { add("no timing in source: latencies unavailable", .dim) }
+        if !samples.isEmpty { add("metric                       count      p50      p95      max", .dim) }
         for info in MetricInfo.all {
             guard let s = MetricSummary(metric: info.id, values: samples.filter { $0.metric == info.id }.map(\.value))
             else { continue }
             let name = info.id + String(repeating: " ", count: max(0, 27 - info.id.count))
             let cells = [s.p50, s.p95, s.max].map { String(format: "%8.1f", $0) }.joined(separator: " ")
-            lines.append(("\(name) \(String(format: "%6d", s.count)) \(cells) \(info.unit.rawValue)", .plain))
+            add("\(name) \(String(format: "%6d", s.count)) \(cells) \(info.unit.rawValue)", .plain)
         }
-        for (k, line) in lines.enumerated() where top + 1 + k < bottom {
-            _ = screen.put(line.0, x: x0 + 1, y: top + 1 + k, style: line.1, maxWidth: width - 1)
-        }
+        return lines
     }
 
     private static func format(_ sample: MetricSample) -> String {

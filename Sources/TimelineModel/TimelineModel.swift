@@ -2,68 +2,45 @@ import RealtimeProtocol
 import RealtimeRecording
 import RealtimeValidation
 
-/// Which pane has the keyboard.
-public enum Pane: Sendable, Hashable { case list, detail }
-
-/// A text prompt being typed (search or filter).
-public enum Prompt: Sendable, Hashable { case search, filter, line }
-
-/// The timeline's state: a value, changed only by `apply(_:)` and `press(_:)`.
-public struct TimelineState: Sendable, Equatable {
-    public var width: Int
-    public var height: Int
-    public var cursor = 0
-    public var top = 0
-    public var fold = true
-    public var pane = Pane.list
-    public var detailScroll = 0
-    public var showHelp = false
-    /// Narrow screens: show the conversation instead of the detail pane (wide ones show both).
-    public var showConversation = false
-    /// Show the session's latency and cost numbers instead of the detail pane (`s`).
-    public var showStats = false
-    public var prompt: Prompt?
-    public var input = ""
-    public var search: String?
-    public var filter: String?
-    public var message: String?
-    public var quit = false
-    /// Replay: whether events are "arriving", the speed, and the replay clock (µs since the start).
-    public var playing = false
-    public var speedIndex = TimelineState.speeds.firstIndex(of: 1) ?? 2
-    public var clockUs: Int64 = 0
-
-    /// Replay speeds; 0 means "as fast as possible" (one event per tick).
-    public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16, 0]
-
-    /// The speed for the header: `×1`, `×0.25`, `max`.
-    public var speedLabel: String {
-        let s = Self.speeds[speedIndex]
-        return s == 0 ? "max" : s == s.rounded() ? "×\(Int(s))" : "×\(s)"
-    }
-
-    public init(width: Int, height: Int) {
-        self.width = width
-        self.height = height
-    }
-}
-
-/// The timeline: a source, its rows and the state.
+/// The timeline: a source, its rows, the state, and the frame the screen is drawn from.
 ///
-/// Key handling and actions are pure transformations of the state (the source is only read).
+/// Key handling and actions are pure transformations of the state (the source is only read). After each change
+/// (`press`, `apply`, `resize`, `tick`, `refresh`) the model prepares its `frame`: that is when the few events the
+/// screen needs are read (through the source's bounded caches); drawing the frame reads nothing.
 public struct TimelineModel {
     public let source: TimelineSource
-    public private(set) var state: TimelineState
+    public internal(set) var state: TimelineState {
+        didSet { stale = true }
+    }
+    /// The rows (changed only by `rebuild` and `refresh`, which prepare a new frame themselves).
     public private(set) var rows: [TimelineRow]
     /// Entries that pass the filter, in order.
-    private var visible: [Int]
+    var visible: [Int]
+    /// What the screen shows for the current state (see `TimelineFrame`).
+    public private(set) var frame: TimelineFrame
+    /// Whether the state or the rows changed since the frame was prepared.
+    private var stale = false
 
     public init(source: TimelineSource, width: Int, height: Int) {
         self.source = source
-        self.state = TimelineState(width: width, height: height)
-        self.visible = Array(source.index.entries.indices)
-        self.rows = source.rows(visible, fold: true, issues: source.index.issues)
+        let state = TimelineState(width: width, height: height)
+        let visible = Array(source.index.entries.indices)
+        let rows = source.rows(visible, fold: true, issues: source.index.issues)
+        self.state = state
+        self.visible = visible
+        self.rows = rows
+        self.frame = TimelineFrame.empty(state)
+        prepare()
     }
+
+    /// Builds the frame for the current state and rows (reads events the screen needs, through caches).
+    mutating func prepare() {
+        frame = makeFrame()
+        stale = false
+    }
+
+    /// Prepares the frame again if anything changed since the last one.
+    public mutating func prepareIfStale() { if stale { prepare() } }
 
     /// Rows the list pane shows at once.
     public var listHeight: Int { max(1, (state.height - 4) * 11 / 20) }
@@ -73,6 +50,7 @@ public struct TimelineModel {
 
     /// Handles one key: prompts take text, otherwise the keymap decides.
     public mutating func press(_ key: Key) {
+        defer { prepareIfStale() }
         if key == .resize { return }
         if let prompt = state.prompt {
             switch key {
@@ -100,6 +78,7 @@ public struct TimelineModel {
 
     /// Resizes the screen.
     public mutating func resize(width: Int, height: Int) {
+        defer { prepareIfStale() }
         state.width = width
         state.height = height
         scrollIntoView()
@@ -107,6 +86,7 @@ public struct TimelineModel {
 
     /// Carries out one action.
     public mutating func apply(_ action: TimelineAction) {
+        defer { prepareIfStale() }
         let page = max(1, listHeight - 1)
         let source = self.source  // closures below read it while `self` changes
         switch action {
@@ -178,6 +158,7 @@ public struct TimelineModel {
     ///
     /// Stops at the end.
     public mutating func tick(elapsedUs: Int64) {
+        defer { prepareIfStale() }
         guard state.playing, !rows.isEmpty else { return }
         let speed = TimelineState.speeds[state.speedIndex]
         if speed == 0 || !source.hasTiming {  // no recorded timing: one event per tick, as at "max"
@@ -203,42 +184,6 @@ public struct TimelineModel {
         }
     }
 
-    /// Jumps to the event related to the current one: a finding's related line, the client event
-    /// an error answers, or the `response.created` of the current response.
-    private mutating func goToRelated() {
-        guard let entry = currentEntry else { return }
-        let index = source.index
-        let line = Int(index.entries[entry].line)
-        var targets = (source.findingsByLine[line] ?? []).flatMap { $0.related.map(\.line) }
-        if let cause = (source.event(entry)?["error"] as? [String: Any])?["event_id"] as? String,
-            let client = index.entries.first(where: { $0.eventIDHash == RecordingIndex.hash(cause.utf8) })
-        {
-            targets.append(Int(client.line))
-        }
-        // `session.updated` (and `transcription_session.updated`) answers the latest `session.update` before it.
-        if let type = index.type(of: entry), type.hasSuffix(".updated"),
-            index.entries[entry].direction == .serverToClient,
-            let request = (0..<entry).reversed().first(where: {
-                index.entries[$0].direction == .clientToServer && index.type(of: $0) == type.dropLast(2) + "e"
-            })
-        {
-            targets.append(Int(index.entries[request].line))
-        }
-        let response = index.entries[entry].responseID
-        if response >= 0, let first = index.entries.first(where: { $0.responseID == response }), Int(first.line) != line
-        {
-            targets.append(Int(first.line))
-        }
-        guard let target = targets.first(where: { $0 != line }),
-            let row = rows.firstIndex(where: { $0.folded.contains { Int(index.entries[$0].line) == target } })
-        else {
-            state.message = "no related event"
-            return
-        }
-        move(to: row)
-        state.message = "related: line \(target)"
-    }
-
     /// The entry under the cursor.
     public var currentEntry: Int? {
         guard rows.indices.contains(state.cursor), rows[state.cursor].entry >= 0 else { return nil }
@@ -248,7 +193,7 @@ public struct TimelineModel {
     /// The row under the cursor.
     public var currentRow: TimelineRow? { rows.indices.contains(state.cursor) ? rows[state.cursor] : nil }
 
-    private mutating func move(to row: Int) {
+    mutating func move(to row: Int) {
         state.cursor = max(0, min(rows.count - 1, row))
         state.detailScroll = 0
         scrollIntoView()
@@ -260,108 +205,20 @@ public struct TimelineModel {
         state.top = max(0, state.top)
     }
 
-    /// Moves to the next (or previous) row, wrapping around, whose entries satisfy `test` (or,
-    /// with `issues`, an unreadable line of that severity).
-    private mutating func jump(forward: Bool, _ what: String, issues: Severity? = nil, _ test: (Int) -> Bool) {
-        guard !rows.isEmpty else { return }
-        for step in 1...rows.count {
-            let row = (state.cursor + (forward ? step : -step) + rows.count * 2) % rows.count
-            let issueHit = issues != nil && rows[row].issue?.severity == issues
-            if issueHit || rows[row].folded.contains(where: test) {
-                if forward ? row <= state.cursor : row >= state.cursor { state.message = "wrapped around" }
-                move(to: row)
-                return
-            }
-        }
-        state.message = "no \(what)"
-    }
-
-    private mutating func startPrompt(_ prompt: Prompt) {
-        state.prompt = prompt
-        state.input = ""
-    }
-
-    private mutating func finishPrompt(_ prompt: Prompt) {
-        let text = state.input
-        state.prompt = nil
-        state.input = ""
-        switch prompt {
-        case .search:
-            guard !text.isEmpty else { return }
-            state.search = text
-            find(text, forward: true)
-        case .filter:
-            state.filter = text.isEmpty ? nil : text
-            applyFilter()
-        case .line:
-            goToLine(String(text.filter { $0 != " " }))
-        }
-    }
-
-    /// Moves to the row holding JSONL line `text` (as `stats` and `validate` name them), or to the
-    /// last event before it when that line is not an event (the header, a blank or unreadable line).
-    private mutating func goToLine(_ text: String) {
-        guard let wanted = Int(text), wanted > 0 else {
-            state.message = "not a line number: \(text)"
-            return
-        }
-        let index = source.index
-        var best: (row: Int, line: Int)?
-        for (row, item) in rows.enumerated() {
-            for entry in item.folded {
-                let line = Int(index.entries[entry].line)
-                if line <= wanted, line > (best?.line ?? 0) { best = (row, line) }
-            }
-        }
-        guard let best else {
-            state.message = "line \(wanted) is before the first event"
-            return
-        }
-        move(to: best.row)
-        state.message = best.line == wanted ? "line \(wanted)" : "line \(wanted) is no event; at line \(best.line)"
-    }
-
-    /// Finds `text` (case-insensitive) in event types, then in summaries.
-    private mutating func find(_ text: String, forward: Bool) {
-        let needle = text.lowercased()
-        let source = self.source
-        jump(forward: forward, "match for “\(text)”") { entry in
-            (source.index.type(of: entry)?.lowercased().contains(needle) ?? false)
-                || source.summary(entry).lowercased().contains(needle)
-        }
-    }
-
-    /// Filter syntax: `client` / `server`, a type glob (`response.*.delta`), or an id (resp_…, item_…, call_…).
-    private mutating func applyFilter() {
-        let entry = currentEntry
-        visible = matching(state.filter)
-        state.message =
-            state.filter.map { "\(visible.count) of \(source.index.entries.count) events match “\($0)”" }
-            ?? "filter cleared"
-        rebuild(keeping: entry)
-    }
-
-    /// The entries a filter selects (all of them without one).
-    private func matching(_ filter: String?) -> [Int] {
-        let index = source.index
-        guard let filter else { return Array(index.entries.indices) }
-        let direction = Direction(word: filter)
-        let glob = TypeGlob(filter)
-        return index.entries.indices.filter { i in
-            let e = index.entries[i]
-            if let direction { return e.direction == direction }
-            if glob.matches(index.type(of: i) ?? "") { return true }
-            return [e.responseID, e.itemID, e.callID].contains { index.string($0) == filter }
-                || e.eventIDHash == RecordingIndex.hash(filter.utf8)
-        }
-    }
-
     /// Picks up lines appended to a followed recording.
     ///
     /// The cursor follows new events when it was on the last row. Returns whether anything changed.
+    /// With `preparing` false the frame is left stale (a caller catching up in a loop prepares once, with
+    /// `prepareIfStale()`, before it paints).
     /// - Throws: the source's `RecordingError` when the file fails or shrinks while being read.
-    public mutating func refresh() throws -> Bool {
-        guard try source.refresh() else { return false }
+    public mutating func refresh(preparing: Bool = true) throws -> Bool {
+        defer { if preparing { prepareIfStale() } }
+        guard try source.refresh() else {
+            // Nothing new, but the header's progress, the "reading" mark or the end-of-session findings may have moved.
+            if !source.caughtUp || frame.header.reading { stale = true }
+            return false
+        }
+        stale = true
         let atEnd = state.cursor >= rows.count - 1
         let entry = currentEntry
         if state.filter == nil {
@@ -381,7 +238,7 @@ public struct TimelineModel {
         return true
     }
 
-    private mutating func rebuild(keeping entry: Int?) {
+    mutating func rebuild(keeping entry: Int?) {
         rows = source.rows(visible, fold: state.fold, issues: state.filter == nil ? source.index.issues : [])
         let target =
             entry.flatMap { e in rows.firstIndex { $0.folded.contains(e) } ?? rows.firstIndex { $0.entry >= e } } ?? 0

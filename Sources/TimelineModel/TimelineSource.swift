@@ -4,24 +4,39 @@ public import RealtimeRecording
 public import RealtimeSession
 public import RealtimeValidation
 
-/// What the timeline shows: the recording's per-line index, the validator's findings, and
-/// one-line summaries computed on demand for the rows on screen.
+/// The timeline's model of a recording, built in one pass over an `EventStore`: the per-line index, the
+/// validator's findings and the session model (from the same decoded events), plus what rows and the ruler need.
 ///
-/// Memory: the index (48 bytes per frame plus interned ids) and the findings; event bodies are
-/// read back from the file only for visible rows and the detail pane (a bounded cache keeps
-/// recent summaries).
+/// It never opens files (`FileEventStore.recording` and `TimelineSource.load` do); it reads its store in chunks
+/// while indexing, and by offset only when a key press asks for an event (a summary, the detail pane, the
+/// conversation), never while a screen is drawn (widgets draw a `TimelineFrame`).
+///
+/// Memory: the index (48 bytes per frame plus interned ids), 4 bytes per frame for fold summaries, the findings and
+/// the session model (no payloads); decoded events and summaries live in small bounded caches.
 public final class TimelineSource {
-    /// The file events are read from, open for the source's life (the user's recording, or a temporary copy of a
-    /// stream or an imported log).
-    let file: SourceFile
-    /// The file the user named (what the title shows).
-    public var name: String { file.name }
+    /// The recording's bytes: a file (held open for the source's life) or memory (tests).
+    public let store: any EventStore
+    /// The recording the user named (what the title shows).
+    public var name: String { store.name }
     public private(set) var index = RecordingIndex()
     public private(set) var findings: [Finding] = []
     /// Findings by JSONL line.
     public private(set) var findingsByLine: [Int: [Finding]] = [:]
+    /// Error- and warning-level findings (counted once per chunk, for the header).
+    public private(set) var errorCount = 0
+    public private(set) var warningCount = 0
+    /// Events sent by the client (counted while indexing, for the header).
+    public private(set) var sentCount = 0
+    /// For each entry, the length of an audio delta's base64 payload (0 for other events): fold summaries add these
+    /// instead of decoding every folded delta.
+    private(set) var audioLengths: [Int32] = []
     let catalog = EventCatalog.standard
-    private var summaryCache: [Int: String] = [:]
+    /// Caches filled by event reads (see TimelineSource+Events.swift); bounded.
+    var summaryCache: [Int: String] = [:]
+    var foldCache: [FoldKey: String] = [:]
+    var decodedCache: [Int: [String: Any]] = [:]
+    var detailCache: (entry: Int, lines: [[TimelineFrame.StyledText]])?
+    var conversationCache: (entry: Int, state: ConversationState)?
     var rulerCache: (width: Int, marks: [Character])?
     /// Conversation states before every `snapshotInterval`-th entry.
     var snapshots: [Int: ConversationState] = [:]
@@ -33,49 +48,27 @@ public final class TimelineSource {
     private var validator: SessionValidator?
     /// The session model, built from the same events as the validator (no audio chunks kept).
     private var session = SessionModelBuilder(keepsAudioChunks: false)
+    /// Canonical audio delta fields by a hash of the event type's bytes (nil: not an audio delta).
+    private var audioFields: [UInt64: String?] = [:]
 
     /// The session as read so far: responses, turns, tool calls, barge-ins and their metrics.
     public var sessionModel: SessionModel { session.finish(header: index.header) }
     /// Where the next refresh starts reading: after the last complete line.
     private var nextOffset: Int64 = 0
     private var nextLine = 0
-    /// Whether the file is being followed (end-of-session checks are not run then).
+    /// Whether the store is being followed (end-of-session checks are not run then).
     public let following: Bool
     /// The smallest and largest `t_us` read so far (`t_us` need not grow: concatenated recordings start again).
     public private(set) var timeRange: ClosedRange<Int64>?
 
-    init(file: SourceFile, following: Bool) {
-        self.file = file
-        self.following = following
-    }
-
-    /// Indexes and validates `path` in one pass: a recording, `-` (standard input) or a pipe (copied to a private
-    /// temporary file first), or a log that is imported into a temporary file first.
+    /// A source over `store`, with its first `firstBytes` indexed and validated (the rest comes through `refresh`).
     ///
-    /// With `follow`, a partial last line is left for `refresh()` and the end-of-session checks are not run.
-    /// - Throws: `RecordingError` when the file cannot be read or imported.
-    public static func load(_ path: String, follow: Bool = false, firstBytes: Int = TimelineSource.firstBytes) throws
-        -> TimelineSource
-    {
-        var file = try SourceFile.open(path)
-        var prefix = [UInt8](repeating: 0, count: RecordingInput.sniffBytes)
-        let sniffed = try prefix.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
-        prefix.removeSubrange(sniffed...)
-        let kind = LogImporter.detect(prefix: prefix, complete: sniffed < RecordingInput.sniffBytes)
-        if kind == nil, !RecordingInput.holdsRecordingLines(prefix) {
-            throw RecordingError.notARecording(
-                path: path,
-                detail: "from line 1 on, its first \(sniffed) bytes hold no recording header, frame or event")
-        }
-        if let kind, kind != .recording {
-            // Detail views read events back by offset, so an import gets a file of its own (streamed: memory
-            // stays at one item of the log, whatever its size).
-            let recordings = try LogImporter.importSource(file.byteSource(), kind: kind, name: path)
-            file = try SourceFile.holding(recordings, name: path)
-        }
-        let source = TimelineSource(file: file, following: follow)
-        _ = try source.refresh(maxBytes: firstBytes)
-        return source
+    /// With `following`, a partial last line is left for `refresh()` and the end-of-session checks are not run.
+    /// - Throws: `RecordingError.cannotRead` when the store fails.
+    public init(store: any EventStore, following: Bool = false, firstBytes: Int = TimelineSource.firstBytes) throws {
+        self.store = store
+        self.following = following
+        _ = try refresh(maxBytes: firstBytes)
     }
 
     /// Reads the rest of the file (what is there now, for a followed one).
@@ -105,9 +98,9 @@ public final class TimelineSource {
     /// end-of-session checks run once. Returns whether anything new arrived.
     ///
     /// - Throws: `RecordingError.cannotRead` naming the file when it fails, or shrinks below what was read (it was
-    ///   truncated or rewritten in place; deleting or replacing it by renaming does not matter, see `SourceFile`).
+    ///   truncated or rewritten in place; deleting or replacing it by renaming does not matter, see `FileEventStore`).
     public func refresh(maxBytes: Int = TimelineSource.chunkBytes) throws -> Bool {
-        let size = try file.size()
+        let size = try store.size()
         guard size >= nextOffset else {
             throw RecordingError.cannotRead(
                 path: name,
@@ -122,7 +115,7 @@ public final class TimelineSource {
             guard want > 0 else { break }
             data.append(contentsOf: repeatElement(0, count: want))
             let n = try data.withUnsafeMutableBytes { raw in
-                try file.read(
+                try store.read(
                     into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: nextOffset + Int64(filled))
             }
             guard n > 0 else {
@@ -167,7 +160,10 @@ public final class TimelineSource {
         guard !reserved, nextOffset > 0, nextOffset < size else { return }
         reserved = true
         let expected = Double(index.entries.count) * Double(size) / Double(nextOffset) * 1.02
-        if expected > Double(index.entries.count) { index.reserveCapacity(Int(expected)) }
+        if expected > Double(index.entries.count) {
+            index.reserveCapacity(Int(expected))
+            audioLengths.reserveCapacity(Int(expected))
+        }
     }
 
     /// Indexes and validates what `reader` yields; with `final`, runs the end-of-session checks.
@@ -178,14 +174,17 @@ public final class TimelineSource {
         var index = self.index
         var validator = self.validator
         var session = self.session
+        var audioLengths = self.audioLengths
         self.index = RecordingIndex()
         self.validator = nil
         self.session = SessionModelBuilder()
+        self.audioLengths = []
         var (earliest, latest) = (timeRange?.lowerBound ?? .max, timeRange?.upperBound ?? .min)
         defer {
             self.index = index
             self.validator = validator
             self.session = session
+            self.audioLengths = audioLengths
             if earliest <= latest { timeRange = earliest...latest }
         }
         var tape: JSONTape?
@@ -198,6 +197,7 @@ public final class TimelineSource {
                 index.setHeader(reader?.header)
                 guard line.kind == .frame, let direction = line.direction, let opcode = line.opcode else { return true }
                 index.append(line)
+                if direction == .clientToServer { sentCount += 1 }
                 let t = line.tUs
                 (earliest, latest) = (min(earliest, t), max(latest, t))
                 if validator == nil {
@@ -210,6 +210,7 @@ public final class TimelineSource {
                     object: opcode == .text ? line.eventValue(reusing: &tape) : nil)
                 if let new = validator?.consume(input) { found += new }
                 session.consume(input)
+                audioLengths.append(input.object.map(audioLength) ?? 0)
             }
             return true
         }
@@ -217,35 +218,26 @@ public final class TimelineSource {
         if !found.isEmpty {
             findings += found
             findingsByLine = Dictionary(grouping: findings, by: \.line)
+            errorCount = findings.count { $0.severity == .error }
+            warningCount = findings.count { $0.severity == .warning }
         }
         rulerCache = nil
     }
 
-    /// The event object of entry `i` (Foundation values, for summaries).
-    func event(_ i: Int) -> [String: Any]? { lineBytes(i).flatMap { index.eventObject(at: i, line: $0) } }
-
-    /// The JSON text of entry `i`'s line.
-    func lineValue(_ i: Int) -> JSONValue? { lineBytes(i).flatMap { JSONTape.parse($0) } }
-
-    /// The bytes of entry `i`'s line, read back from the file.
-    private func lineBytes(_ i: Int) -> [UInt8]? {
-        let entry = index.entries[i]
-        return file.bytes(at: entry.offset, count: Int(entry.length))
-    }
-
-    /// The one-line summary of entry `i` (cached).
-    func summary(_ i: Int) -> String {
-        if let cached = summaryCache[i] { return cached }
-        var text = ""
-        if let event = event(i), let type = event["type"] as? String {
-            // Not escaped here: `ScreenBuffer.put` escapes everything it draws, exactly once.
-            text = EventSummary.summarize(event, spec: catalog.spec(for: type), maxText: 200, escaped: false)
+    /// The length of an audio delta's payload as its decoded string's UTF-8 count (what a fold summary adds up);
+    /// 0 for any other event.
+    private func audioLength(_ event: JSONValue) -> Int32 {
+        guard let type = event["type"] else { return 0 }
+        let field: String?
+        if let known = audioFields[type.bytesHash] {
+            field = known
         } else {
-            text = "[\(index.entries[i].opcode.rawValue)]"
+            let stream = type.string.flatMap { catalog.spec(for: $0)?.stream }
+            field = stream?.payload == .audio ? stream?.deltaField : nil
+            audioFields[type.bytesHash] = field
         }
-        if summaryCache.count > 4096 { summaryCache.removeAll(keepingCapacity: true) }
-        summaryCache[i] = text
-        return text
+        guard let field, let delta = event[field], delta.kind == .string else { return 0 }
+        return Int32(clamping: delta.isEscapedString ? (delta.string?.utf8.count ?? 0) : delta.byteCount)
     }
 
     /// Whether the recording has real times (a log imported without timestamps has `t_us` 0 throughout).
@@ -265,179 +257,6 @@ public final class TimelineSource {
 
     /// Whether entry `i` is a delta (its type has a stream in the catalog).
     func isDelta(_ i: Int) -> Bool { index.type(of: i).flatMap { catalog.spec(for: $0)?.stream } != nil }
-}
-
-/// One row of the timeline: a single event, a fold of one stream's deltas, or a line the reader
-/// could not read (shown with its message, never dropped).
-///
-/// Kept small (32 bytes, no allocation for a one-event row): a timeline has one per event.
-public struct TimelineRow: Sendable, Hashable {
-    /// The entry shown (for a fold: its first delta; -1 for an unreadable line).
-    public let entry: Int
-    /// For a fold: every entry it covers, in order (empty for an unreadable line).
-    public let folded: FoldedEntries
-    /// Indentation level: 0 session-level, 1 inside a response, 2 inside an item.
-    public let depth: Int
-    private let issueBox: IssueBox?
-
-    /// The reader's problem with this line, for unreadable lines.
-    public var issue: ReaderIssue? { issueBox?.issue }
-
-    public var isFold: Bool { folded.count > 1 }
-
-    init(entry: Int, folded: FoldedEntries, depth: Int, issue: ReaderIssue? = nil) {
-        self.entry = entry
-        self.folded = folded
-        self.depth = depth
-        self.issueBox = issue.map(IssueBox.init)
-    }
-
-    final class IssueBox: Sendable, Hashable {
-        let issue: ReaderIssue
-        init(_ issue: ReaderIssue) { self.issue = issue }
-        static func == (a: IssueBox, b: IssueBox) -> Bool { a.issue == b.issue }
-        func hash(into hasher: inout Hasher) { hasher.combine(issue.line) }
-    }
-}
-
-/// The entries a row covers: none, one (stored inline), or a fold's many.
-public struct FoldedEntries: RandomAccessCollection, Sendable, Hashable, ExpressibleByArrayLiteral {
-    private enum Storage: Sendable, Hashable {
-        case none
-        case one(Int)
-        case many([Int])
-    }
-    private let storage: Storage
-
-    public init(_ entries: [Int]) {
-        switch entries.count {
-        case 0: storage = .none
-        case 1: storage = .one(entries[0])
-        default: storage = .many(entries)
-        }
-    }
-
-    public init(arrayLiteral elements: Int...) { self.init(elements) }
-
-    public var startIndex: Int { 0 }
-    public var endIndex: Int {
-        switch storage {
-        case .none: 0
-        case .one: 1
-        case .many(let all): all.count
-        }
-    }
-
-    public subscript(position: Int) -> Int {
-        switch storage {
-        case .none: preconditionFailure("no entries")
-        case .one(let entry): entry
-        case .many(let all): all[position]
-        }
-    }
-}
-
-extension TimelineSource {
-    /// Builds rows for `entries` (in order).
-    ///
-    /// With `fold`, each run of delta events becomes one row per stream (type + response + item), placed where the
-    /// stream's first delta was.
-    public func rows(_ entries: [Int], fold: Bool, issues: [ReaderIssue] = []) -> [TimelineRow] {
-        var rows: [TimelineRow] = []
-        var issues = issues.filter { $0.severity > .note }[...]
-        func issuesBefore(_ line: Int) {
-            while let issue = issues.first, issue.line < line {
-                rows.append(TimelineRow(entry: -1, folded: [], depth: 0, issue: issue))
-                issues = issues.dropFirst()
-            }
-        }
-        var run: [String: Int] = [:]  // stream key → row index, for the current run of deltas
-        var pending: [Int: [Int]] = [:]  // row index → folded entries
-        func flush() {
-            for (row, folded) in pending {
-                rows[row] = TimelineRow(entry: folded[0], folded: FoldedEntries(folded), depth: rows[row].depth)
-            }
-            pending.removeAll()
-            run.removeAll()
-        }
-        for i in entries {
-            let entry = index.entries[i]
-            if !issues.isEmpty, issues.first.map({ $0.line < Int(entry.line) }) == true {
-                flush()
-                issuesBefore(Int(entry.line))
-            }
-            let depth = entry.responseID < 0 ? 0 : (entry.itemID >= 0 && !isResponseLevel(i) ? 2 : 1)
-            guard fold, isDelta(i) else {
-                flush()
-                rows.append(TimelineRow(entry: i, folded: [i], depth: depth))
-                continue
-            }
-            let key = "\(entry.type)|\(entry.responseID)|\(entry.itemID)"
-            if let row = run[key] {
-                pending[row, default: [rows[row].entry]].append(i)
-            } else {
-                run[key] = rows.count
-                rows.append(TimelineRow(entry: i, folded: [i], depth: depth))
-            }
-        }
-        flush()
-        issuesBefore(Int.max)
-        return rows
-    }
-
-    /// `rows` (built by `rows(_:fold:issues:)` over every entry and issue) extended with what was
-    /// read since, without rebuilding the rows that cannot change.
-    ///
-    /// Folding restarts at every non-delta event, so everything before the last non-delta row is
-    /// final; only the rows from there on are rebuilt. Equal to a full rebuild (tested).
-    public func extendRows(_ rows: inout [TimelineRow], fold: Bool) {
-        guard let restart = rows.lastIndex(where: { $0.entry >= 0 && !isDelta($0.entry) }) else {
-            rows = self.rows(Array(index.entries.indices), fold: fold, issues: index.issues)
-            return
-        }
-        let first = rows[restart].entry
-        let line = Int(index.entries[first].line)
-        let tail = self.rows(
-            Array(first..<index.entries.count), fold: fold, issues: index.issues.filter { $0.line > line })
-        rows.removeSubrange(restart...)  // in place: the final rows are neither copied nor retained again
-        rows.append(contentsOf: tail)
-    }
-
-    /// Events that carry the item as an object (`item.id`: output_item.*, conversation.item.*) sit at
-    /// the response level; events with a top-level `item_id` (parts, deltas) sit inside the item.
-    private func isResponseLevel(_ i: Int) -> Bool {
-        guard let type = index.type(of: i), let spec = catalog.spec(for: type) else { return true }
-        return !spec.ids.contains { $0.kind == .item && $0.path == "item_id" }
-    }
-}
-
-extension TimelineSource {
-
-    /// The conversation as it stands right after entry `entry`.
-    public func conversation(at entry: Int) -> ConversationState {
-        let base = (entry / snapshotInterval) * snapshotInterval
-        var state = snapshot(before: base)
-        for i in base...entry { if let event = event(i) { state.apply(event, catalog: catalog) } }
-        return state
-    }
-
-    /// The state before entry `base` (a multiple of the interval), built forward from the latest earlier snapshot.
-    ///
-    /// A loop, not a recursion: a first jump to the end of a file with millions of events would otherwise nest one
-    /// call per interval.
-    private func snapshot(before base: Int) -> ConversationState {
-        var start = base
-        while start > 0, snapshots[start] == nil { start -= snapshotInterval }
-        var state = start == 0 ? ConversationState() : snapshots[start] ?? ConversationState()
-        while start < base {
-            for i in start..<(start + snapshotInterval) {
-                if let event = event(i) { state.apply(event, catalog: catalog) }
-            }
-            start += snapshotInterval
-            snapshots[start] = state
-        }
-        return state
-    }
 }
 
 /// The index of the last newline in `bytes` (scanning back from the end: lines are short).

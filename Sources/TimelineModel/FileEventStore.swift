@@ -1,7 +1,8 @@
 import Foundation
 import RealtimeRecording
 
-/// The file a timeline reads, held open for the timeline's whole life.
+/// The file a timeline reads, held open for the timeline's whole life: the only part of the timeline that touches
+/// the disk (see `EventStore`).
 ///
 /// Every read (indexing, summaries, the detail pane) goes through this one descriptor, so deleting or replacing the
 /// path while `view` runs changes nothing: the timeline keeps reading the file it opened. A file truncated or rewritten
@@ -10,10 +11,11 @@ import RealtimeRecording
 /// Standard input (`-`), pipes, FIFOs and other streams cannot be read back by offset, so they are first copied to a
 /// private temporary file (see `TemporaryCopy`); an imported log is converted into one. Such a copy is unlinked as soon
 /// as it is open, so it never outlives the process, not even a crash or Ctrl-C.
-final class SourceFile {
+public final class FileEventStore: EventStore {
     let fd: Int32
     /// The file the user named (for messages and the title).
-    let name: String
+    public let name: String
+    public private(set) var eventReads = 0
 
     private init(fd: Int32, name: String) {
         self.fd = fd
@@ -24,7 +26,7 @@ final class SourceFile {
 
     /// Opens `path` (`-`: standard input); a stream is copied to a temporary file first.
     /// - Throws: `RecordingError.cannotOpen`/`.cannotRead` naming `path`; `.cannotWrite` when the copy fails.
-    static func open(_ path: String) throws -> SourceFile {
+    static func open(_ path: String) throws -> FileEventStore {
         let fd = path == "-" ? dup(0) : Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw RecordingError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
@@ -35,19 +37,19 @@ final class SourceFile {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
-            return SourceFile(fd: fd, name: path)
+            return FileEventStore(fd: fd, name: path)
         case S_IFDIR:
             close(fd)
             throw RecordingError.cannotOpen(path: path, reason: "it is a directory")
         default:
             defer { close(fd) }
-            return SourceFile(fd: try TemporaryCopy.copy(from: fd, name: path), name: path)
+            return FileEventStore(fd: try TemporaryCopy.copy(from: fd, name: path), name: path)
         }
     }
 
     /// A source for an imported log's recordings, streamed into one temporary file named after `name`.
     /// - Throws: `RecordingError.cannotWrite` when the copy cannot be written.
-    static func holding(_ recordings: [ImportedRecording], name: String) throws -> SourceFile {
+    static func holding(_ recordings: [ImportedRecording], name: String) throws -> FileEventStore {
         let (fd, _) = try TemporaryCopy.create()
         do {
             for recording in recordings { try recording.write(toDescriptor: fd, name: name) }
@@ -55,14 +57,14 @@ final class SourceFile {
             close(fd)
             throw error
         }
-        return SourceFile(fd: fd, name: name)
+        return FileEventStore(fd: fd, name: name)
     }
 
     /// The file from its start as a `ByteSource` (reads by offset, so the descriptor's position is untouched).
     func byteSource() -> some ByteSource { Reader(file: self) }
 
     private struct Reader: ByteSource {
-        let file: SourceFile
+        let file: FileEventStore
         var offset: Int64 = 0
         var name: String { file.name }
 
@@ -74,14 +76,14 @@ final class SourceFile {
     }
 
     /// The file's current size.
-    func size() throws -> Int64 {
+    public func size() throws -> Int64 {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure() }
         return Int64(info.st_size)
     }
 
     /// Reads up to `count` bytes at `offset` into `buffer` (at `into`); returns how many (0 at the end).
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
             let n = pread(fd, base, buffer.count, off_t(offset))
@@ -91,60 +93,12 @@ final class SourceFile {
     }
 
     /// Exactly `count` bytes at `offset`, or `nil` when the file is shorter or unreadable there.
-    func bytes(at offset: Int64, count: Int) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let n = out.withUnsafeMutableBytes { raw in
-                try? read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: offset + Int64(filled))
-            }
-            guard let n, n > 0 else { return nil }
-            filled += n
-        }
-        return out
+    public func bytes(at offset: Int64, count: Int) -> [UInt8]? {
+        eventReads += 1
+        return readExactly(at: offset, count: count)
     }
 
     private func failure() -> RecordingError {
         .cannotRead(path: name, reason: String(cString: strerror(errno)))
-    }
-}
-
-/// Private temporary files for the timeline: created exclusively (`O_EXCL`, mode 0600, so a link planted in the shared
-/// temporary folder is never followed) under an unpredictable name, and unlinked at once, so the returned descriptor is
-/// the only way to the data and nothing is left behind.
-enum TemporaryCopy {
-    /// An open, already unlinked, empty temporary file, and the name it had (for messages).
-    /// - Throws: `RecordingError.cannotWrite` naming the file.
-    static func create() throws -> (fd: Int32, path: String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "rtscope-view-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).jsonl"
-        ).path
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw RecordingError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
-        unlink(path)
-        return (fd, path)
-    }
-
-    /// A temporary file holding everything `source` yields until its end (standard input, a pipe, a FIFO).
-    /// - Throws: `RecordingError.cannotRead` naming `name`, or `.cannotWrite` when the copy cannot be written.
-    static func copy(from source: Int32, name: String) throws -> Int32 {
-        let (fd, path) = try create()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        do {
-            while true {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(source, $0.baseAddress, $0.count) }
-                if n < 0, errno == EINTR { continue }
-                guard n >= 0 else {
-                    throw RecordingError.cannotRead(path: name, reason: String(cString: strerror(errno)))
-                }
-                if n == 0 { return fd }
-                try chunk.withUnsafeBytes { try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<n]), name: path) }
-            }
-        } catch {
-            close(fd)
-            throw error
-        }
     }
 }
