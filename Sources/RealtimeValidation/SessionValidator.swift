@@ -41,6 +41,12 @@ public struct SessionValidator {
     var sawClose = false
     /// Set while `finish()` runs.
     var finishing = false
+    /// Which rules run: a disabled rule's check is skipped (`runs(_:)` guards it), not its findings filtered later.
+    let selection: RuleSelection
+    /// Whether every rule runs (the common case: `runs(_:)` is one load).
+    let everyRuleRuns: Bool
+    /// Tests only: called with each rule whose check is about to run.
+    var ruleProbe: ((String) -> Void)?
 
     /// How much of a session an input holds, which decides how findings about its edges are reported.
     public enum Capture: Sendable {
@@ -94,8 +100,13 @@ public struct SessionValidator {
         }
     }
 
-    public init(catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil, capture: Capture = .complete) {
+    public init(
+        catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil, capture: Capture = .complete,
+        selection: RuleSelection = RuleSelection()
+    ) {
         self.catalog = catalog
+        self.selection = selection
+        everyRuleRuns = selection.disabled.isEmpty && selection.enabled.isEmpty
         self.declaredDialect = declaredDialect
         self.capture = capture
         if let declaredDialect { state.dialectEvidence = (declaredDialect, 0) }
@@ -109,7 +120,7 @@ public struct SessionValidator {
             current = event
             defer { current = nil }
             emit(
-                "transport-error",
+                .transportError,
                 "A transport error is recorded here: \(event.note.map { String($0.prefix(300)) } ?? "(no detail)").")
             return findings
         }
@@ -128,7 +139,7 @@ public struct SessionValidator {
         currentType = nil
         guard let object = parsed, let info else {
             emit(
-                "event-not-json-object",
+                .eventNotJSONObject,
                 "The \(event.direction.word) text frame is not a JSON object with a string type.",
                 expected: "{\"type\": \"…\", …}", actual: parsed == nil ? "not a JSON object" : "no string type")
             return findings
@@ -138,7 +149,7 @@ public struct SessionValidator {
         currentType = type
         if let key = object.repeatedKey {
             emit(
-                "duplicate-key",
+                .duplicateKey,
                 "The key \(JSON.render(key)) appears twice in one object of the event; rtscope reads the last, as most JSON parsers do, but a peer may read the first.",
                 expected: "unique keys in every object", actual: "\(JSON.render(key)) repeated")
         }
@@ -146,14 +157,14 @@ public struct SessionValidator {
             checkSchema(object, spec, info)
             if spec.direction != event.direction {
                 emit(
-                    "unknown-event-type",
+                    .unknownEventType,
                     "\(type) is a \(spec.direction.word) event but was sent by the \(event.direction.word).",
                     expected: "sent by the \(spec.direction.word)", actual: "sent by the \(event.direction.word)")
             }
             checkDialect(type, spec, object)
         } else {
             emit(
-                "unknown-event-type", "The event type \(type) is not in the catalog.", expected: "a known event type",
+                .unknownEventType, "The event type \(type) is not in the catalog.", expected: "a known event type",
                 actual: type)
         }
         let canonical = info.canonical
@@ -198,15 +209,23 @@ public struct SessionValidator {
         return info
     }
 
+    /// Whether `rule`'s check runs: every check is guarded by this, so a disabled rule costs nothing.
+    mutating func runs(_ rule: RuleInfo) -> Bool {
+        guard everyRuleRuns || selection.runs(rule.id) else { return false }
+        ruleProbe?(rule.id)
+        return true
+    }
+
     /// Records a finding on the current frame (or the given line).
     ///
     /// `priorID`: the finding is about a response or item id the input never saw created (see `Capture`).
     mutating func emit(
-        _ rule: String, _ message: String, expected: String? = nil, actual: String? = nil, subject: String? = nil,
+        _ rule: RuleInfo, _ message: String, expected: String? = nil, actual: String? = nil, subject: String? = nil,
         related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil,
         priorID: Bool = false
     ) {
-        var severity = RuleCatalog.info(rule)?.severity ?? .warning
+        guard everyRuleRuns || selection.runs(rule.id) else { return }  // a check that shares its work with others
+        var severity = rule.severity
         var message = message
         if let why = incompleteCapture(rule, priorID: priorID) {
             severity = .note
@@ -214,7 +233,7 @@ public struct SessionValidator {
         }
         findings.append(
             Finding(
-                rule: rule, severity: severity, message: message, expected: expected, actual: actual,
+                rule: rule.id, severity: severity, message: message, expected: expected, actual: actual,
                 line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
                 eventType: type ?? (line == nil ? currentType : nil),
                 eventID: eventID ?? (line == nil ? currentEventID : nil),
@@ -222,16 +241,16 @@ public struct SessionValidator {
     }
 
     /// Why a finding is only a note in an incomplete capture, or `nil` when it keeps its severity.
-    func incompleteCapture(_ rule: String, priorID: Bool) -> String? {
+    func incompleteCapture(_ rule: RuleInfo, priorID: Bool) -> String? {
         guard capture == .imported else { return nil }
-        if state.sessionCreatedLine == nil, priorID || rule == "session-created-first" {
+        if state.sessionCreatedLine == nil, priorID || rule.id == RuleInfo.sessionCreatedFirst.id {
             return "(A note: the imported log has no session.created, so it starts mid-session and this may come from "
                 + "before the capture.)"
         }
-        let endRules: Set<String> = [
-            "response-not-done", "client-event-unanswered", "function-output-without-response", "cancel-unresolved",
+        let endRules = [
+            RuleInfo.responseNotDone, .clientEventUnanswered, .functionOutputWithoutResponse, .cancelUnresolved,
         ]
-        if finishing, !sawClose, endRules.contains(rule) {
+        if finishing, !sawClose, endRules.contains(where: { $0.id == rule.id }) {
             return "(A note: the imported log ends without a close frame, so the capture may have been cut before "
                 + "this arrived.)"
         }

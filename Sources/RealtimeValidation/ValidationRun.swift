@@ -69,7 +69,7 @@ public enum ValidationRun {
             if validator == nil, !batch.events.isEmpty {
                 validator = SessionValidator(
                     declaredDialect: dialect ?? batch.headerDialect,
-                    capture: batch.headerSource == "import" ? .imported : .complete)
+                    capture: batch.headerSource == "import" ? .imported : .complete, selection: selection)
             }
             for i in batch.events.indices {
                 if let new = validator?.consume(batch.events[i]), !new.isEmpty { keep(new) }

@@ -24,7 +24,7 @@ extension SessionValidator {
                     return
                 }
                 emit(
-                    "response-event-outside-lifecycle",
+                    .responseEventOutsideLifecycle,
                     "\(currentType ?? type) names response \(rid), which was never created.",
                     expected: "response.created for \(rid) first", actual: "no such response", subject: rid,
                     priorID: true)
@@ -41,7 +41,7 @@ extension SessionValidator {
     /// A second `response.created` or `response.done` (`event` is "created" or "done") for response `rid`.
     mutating func repeated(_ rid: String, _ event: String, _ earlier: RelatedLine) {
         emit(
-            "response-event-outside-lifecycle", "Response \(rid) was \(event) twice.",
+            .responseEventOutsideLifecycle, "Response \(rid) was \(event) twice.",
             expected: "one response.\(event)",
             actual: "another", subject: rid, related: [earlier])
     }
@@ -50,7 +50,7 @@ extension SessionValidator {
     mutating func afterDone(_ type: String, _ rid: String, doneLine: Int) {
         guard type != EventNames.outputAudioStopped, type != EventNames.outputAudioCleared else { return }
         emit(
-            "response-event-outside-lifecycle", "\(currentType ?? type) arrived after response \(rid) was done.",
+            .responseEventOutsideLifecycle, "\(currentType ?? type) arrived after response \(rid) was done.",
             expected: "before response.done", actual: "after it", subject: rid,
             related: [RelatedLine(line: doneLine, note: "response.done")])
     }
@@ -60,14 +60,14 @@ extension SessionValidator {
         let status = JSON.string(object, "response.status")
         if status != "in_progress" {
             emit(
-                "response-status-invalid", "response.created has status \(status ?? "none").", expected: "in_progress",
+                .responseStatusInvalid, "response.created has status \(status ?? "none").", expected: "in_progress",
                 actual: status ?? "absent", subject: rid)
         }
         // A null conversation_id marks an out-of-band response; absent means the default conversation.
         let inDefault = !(JSON.value(object, "response.conversation_id")?.isNull ?? false)
         if inDefault, let active = state.activeDefaultResponse, let other = state.responses[active] {
             emit(
-                "response-overlap",
+                .responseOverlap,
                 "Response \(rid) started while \(active) is still active in the default conversation.",
                 expected: "response.done of \(active) first", actual: "response.created of \(rid)", subject: rid,
                 related: [RelatedLine(line: other.createdLine, note: "\(active) created")])
@@ -93,7 +93,7 @@ extension SessionValidator {
                 return
             }
             emit(
-                "response-event-outside-lifecycle", "response.done for \(rid), which was never created.",
+                .responseEventOutsideLifecycle, "response.done for \(rid), which was never created.",
                 expected: "response.created first", actual: "no such response", subject: rid, priorID: true)
             return
         }
@@ -106,7 +106,7 @@ extension SessionValidator {
         for (i, output) in response.outputs.sorted(by: { $0.key < $1.key }) {
             if output.doneLine == nil {
                 emit(
-                    "output-item-not-closed",
+                    .outputItemNotClosed,
                     "Output item \(i) (\(output.itemID ?? "?")) of \(rid) has no output_item.done.",
                     expected: "response.output_item.done before response.done", actual: "missing",
                     subject: output.itemID,
@@ -117,12 +117,12 @@ extension SessionValidator {
         let addedIDs = response.outputs.sorted(by: { $0.key < $1.key }).map(\.value.itemID)
         if outputIDs != addedIDs {
             emit(
-                "response-output-mismatch", "response.done.output of \(rid) does not list the items that were added.",
+                .responseOutputMismatch, "response.done.output of \(rid) does not list the items that were added.",
                 expected: "[\(addedIDs.map { $0 ?? "?" }.joined(separator: ", "))]",
                 actual: "[\(outputIDs.map { $0 ?? "?" }.joined(separator: ", "))]", subject: rid, related: [created])
         }
         checkFinalContent(object, response, rid)
-        checkUsage(JSON.dict(object, "response.usage"), rid)
+        if runs(.usageArithmetic) { checkUsage(JSON.dict(object, "response.usage"), rid) }
         response.doneLine = line
         for key in response.outputs.keys { response.outputs[key]?.releaseContent() }
         if state.activeDefaultResponse == rid { state.activeDefaultResponse = nil }
@@ -135,13 +135,13 @@ extension SessionValidator {
         let status = JSON.string(object, "response.status") ?? "absent"
         guard Self.terminalStatuses.contains(status) else {
             emit(
-                "response-status-invalid", "response.done of \(rid) has status \(status).",
+                .responseStatusInvalid, "response.done of \(rid) has status \(status).",
                 expected: Self.terminalStatuses.joined(separator: " | "), actual: status, subject: rid)
             return
         }
         if let detailType = JSON.string(object, "response.status_details.type"), detailType != status {
             emit(
-                "response-status-invalid", "status_details.type \(detailType) contradicts status \(status).",
+                .responseStatusInvalid, "status_details.type \(detailType) contradicts status \(status).",
                 expected: status, actual: detailType, subject: rid)
         }
         if let reason = JSON.string(object, "response.status_details.reason"),
@@ -149,7 +149,7 @@ extension SessionValidator {
             !allowed.contains(reason)
         {
             emit(
-                "response-status-invalid", "Reason \(reason) does not fit status \(status).",
+                .responseStatusInvalid, "Reason \(reason) does not fit status \(status).",
                 expected: allowed.joined(separator: " | "), actual: reason, subject: rid)
         }
         if status == "failed" || status == "incomplete" {
@@ -157,35 +157,8 @@ extension SessionValidator {
                 JSON.string(object, "response.status_details.error.code")
                 ?? JSON.string(object, "response.status_details.reason")
             emit(
-                "response-failed", "Response \(rid) ended \(status)\(why.map { " (\($0))" } ?? "").",
+                .responseFailed, "Response \(rid) ended \(status)\(why.map { " (\($0))" } ?? "").",
                 expected: "completed", actual: status + (why.map { ": \($0)" } ?? ""), subject: rid)
-        }
-    }
-
-    mutating func checkUsage(_ usage: JSONValue?, _ rid: String) {
-        guard let usage, let total = JSON.int(usage, "total_tokens"), let input = JSON.int(usage, "input_tokens"),
-            let output = JSON.int(usage, "output_tokens")
-        else { return }
-        var problems: [String] = []
-        if total != input + output { problems.append("total \(total) ≠ input \(input) + output \(output)") }
-        if let details = JSON.dict(usage, "input_token_details"), let text = JSON.int(details, "text_tokens"),
-            let audio = JSON.int(details, "audio_tokens")
-        {
-            let image = JSON.int(details, "image_tokens") ?? 0
-            if input != text + audio + image {
-                problems.append("input \(input) ≠ text \(text) + audio \(audio) + image \(image)")
-            }
-        }
-        if let details = JSON.dict(usage, "output_token_details"), let text = JSON.int(details, "text_tokens"),
-            let audio = JSON.int(details, "audio_tokens"), output != text + audio
-        {
-            problems.append("output \(output) ≠ text \(text) + audio \(audio)")
-        }
-        if [total, input, output].contains(where: { $0 < 0 }) { problems.append("negative token count") }
-        if !problems.isEmpty {
-            emit(
-                "usage-arithmetic", "The usage of \(rid) does not add up.", expected: "consistent token counts",
-                actual: problems.joined(separator: "; "), subject: rid)
         }
     }
 

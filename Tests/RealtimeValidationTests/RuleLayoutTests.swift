@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import RealtimeValidation
+
+/// A rule is one file (`Sources/RealtimeValidation/Rules/<Group>/<RuleName>.swift`); the catalog's list is generated
+/// from those files, and a disabled rule's check does not run.
+struct RuleLayoutTests {
+    static let rulesFolder = Samples.root.appendingPathComponent(
+        "Sources/RealtimeValidation/Rules")
+
+    /// (group, static name) of every rule file, read from the sources.
+    static func ruleFiles() throws -> [(group: String, name: String, file: String)] {
+        var out: [(String, String, String)] = []
+        let manager = FileManager.default
+        for group in try manager.contentsOfDirectory(atPath: rulesFolder.path).sorted() {
+            let folder = rulesFolder.appendingPathComponent(group)
+            var isFolder: ObjCBool = false
+            guard manager.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else { continue }
+            for file in try manager.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                let pattern = try Regex(#"public static let (\w+) = RuleInfo\("#)
+                for match in text.matches(of: pattern) {
+                    out.append((group, String(text[match.range].split(separator: " ")[3]), file))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The catalog list as the rule files give it: listed rules keep their place, new ones go to their group's end.
+    static func generatedList(current: [String]) throws -> [String] {
+        let files = try ruleFiles()
+        var list: [String] = []
+        for group in RuleCatalog.groups {
+            let names = files.filter { $0.group == group }.map(\.name)
+            list += current.filter(names.contains) + names.filter { !current.contains($0) }
+        }
+        return list
+    }
+
+    @Test func everyRuleFileDeclaresOneRuleNamedLikeTheFile() throws {
+        let files = try Self.ruleFiles()
+        #expect(files.count == RuleCatalog.all.count)
+        for file in files {
+            #expect(RuleCatalog.groups.contains(file.group), "\(file.group)/\(file.file): unknown group")
+            #expect(file.file.lowercased() == "\(file.name.lowercased()).swift", "\(file.file) declares \(file.name)")
+        }
+        #expect(Set(files.map(\.file)).count == files.count, "a rule file declares more than one rule")
+    }
+
+    /// The list in RuleCatalog.swift is generated; `RECORD_SNAPSHOTS=1` rewrites it after adding or removing a rule.
+    @Test func catalogListIsGeneratedFromTheRuleFiles() throws {
+        let path = Self.rulesFolder.appendingPathComponent("RuleCatalog.swift")
+        let source = try String(contentsOf: path, encoding: .utf8)
+        let begin = try #require(source.range(of: "    public static let all: [RuleInfo] = [\n"))
+        let end = try #require(source.range(of: "    ]\n    // END GENERATED RULE LIST"))
+        let current = source[begin.upperBound..<end.lowerBound].split(separator: "\n").map {
+            String($0.trimmingCharacters(in: .whitespaces).dropFirst().dropLast())
+        }
+        let wanted = try Self.generatedList(current: current)
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil, wanted != current {
+            let body = wanted.map { "        .\($0),\n" }.joined()
+            try (source[..<begin.upperBound] + body + source[end.lowerBound...]).write(
+                to: path, atomically: true, encoding: .utf8)
+        }
+        #expect(wanted == current, "regenerate: RECORD_SNAPSHOTS=1 swift test --filter RuleLayoutTests")
+    }
+
+    /// `--disable` stops the check itself: the probe sees every check that runs.
+    @Test func aDisabledRuleDoesNotRun() throws {
+        let session = try Session.load("text-in-text-out.jsonl")
+        var ran: Set<String> = []
+        _ = session.validate(probe: { ran.insert($0) })
+        #expect(ran.contains(RuleInfo.usageArithmetic.id))
+        #expect(ran.contains(RuleInfo.responseNotDone.id))
+        ran = []
+        let disabled = Set([RuleInfo.usageArithmetic.id, RuleInfo.responseNotDone.id])
+        _ = session.validate(selection: RuleSelection(disabled: disabled), probe: { ran.insert($0) })
+        #expect(ran.isDisjoint(with: disabled), "\(ran.intersection(disabled))")
+        #expect(ran.contains(RuleInfo.sessionUpdateOutOfRange.id))
+        ran = []
+        _ = session.validate(
+            selection: RuleSelection(enabled: [RuleInfo.usageArithmetic.id]), probe: { ran.insert($0) })
+        #expect(ran == [RuleInfo.usageArithmetic.id])
+    }
+
+    /// Every mutation's rule, disabled, yields no finding of that rule (checked at the source, not filtered later).
+    @Test(arguments: faultCorpus)
+    func aDisabledRuleFindsNothing(_ mutation: Mutation) throws {
+        var session = try Session.load(mutation.sample)
+        mutation.apply(&session)
+        let findings = session.validate(selection: RuleSelection(disabled: [mutation.rule]))
+        #expect(!findings.contains { $0.rule == mutation.rule })
+    }
+}
