@@ -14,6 +14,10 @@ import RealtimeRecording
 /// number of responses and items (a few hundred bytes each), not with deltas or audio.
 public struct SessionValidator {
     let catalog: EventCatalog
+    /// The ordering table the lifecycle rules execute (`ProtocolStateMachine.standard` but in tests).
+    let machine: ProtocolStateMachine
+    /// Where the current event may move each machine (from its `TypeInfo`).
+    var currentMoves: ProtocolStateMachine.Moves
     var state = SessionState()
     var findings: [Finding] = []
     /// The dialect declared by the recording header or the command line (`nil`: detect).
@@ -69,7 +73,10 @@ public struct SessionValidator {
         let spec: EventSpec?
         let canonical: String
         let role: EventRole
-        /// Set for content-part delta types the fast path can take.
+        /// Where this event type may move a session, response, item or part (from `ProtocolStateMachine`).
+        let moves: ProtocolStateMachine.Moves
+        /// Set for content-part delta types the fast path can take (only those the state machine allows in an open
+        /// response, item and part).
         let deltaPlan: DeltaPlan?
         /// The key bytes of the spec's top-level fields, and for each field of the spec its index in them (-1 for
         /// nested fields), so the schema check finds them all in one pass.
@@ -78,8 +85,12 @@ public struct SessionValidator {
         /// The presence and kind rules of the spec's fields, in the spec's order.
         let fieldRules: [FieldRule]
 
-        init(type: String, spec: EventSpec?, canonical: String, role: EventRole, deltaPlan: DeltaPlan?) {
+        init(
+            type: String, spec: EventSpec?, canonical: String, role: EventRole, moves: ProtocolStateMachine.Moves,
+            deltaPlan: DeltaPlan?
+        ) {
             self.type = type
+            self.moves = moves
             self.spec = spec
             self.canonical = canonical
             self.role = role
@@ -102,9 +113,11 @@ public struct SessionValidator {
 
     public init(
         catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil, capture: Capture = .complete,
-        selection: RuleSelection = RuleSelection()
+        selection: RuleSelection = RuleSelection(), machine: ProtocolStateMachine = .standard
     ) {
         self.catalog = catalog
+        self.machine = machine
+        currentMoves = machine.moves(for: "")
         self.selection = selection
         everyRuleRuns = selection.disabled.isEmpty && selection.enabled.isEmpty
         self.declaredDialect = declaredDialect
@@ -169,6 +182,7 @@ public struct SessionValidator {
         }
         let canonical = info.canonical
         currentRole = info.role
+        currentMoves = info.moves
         if event.direction == .serverToClient {
             checkServerIdentity(object, type)
             server(canonical, object, spec)
@@ -201,9 +215,15 @@ public struct SessionValidator {
         guard let type = value.string else { return nil }
         let spec = catalog.spec(for: type)
         let canonical = catalog.canonicalName(of: type)
-        let plan = spec.flatMap { DeltaPlan(spec: $0, stream: catalog.spec(for: canonical)?.stream) }
+        let moves = machine.moves(for: canonical)
+        let open = ProtocolStateMachine.Phase.open
+        let streams =
+            moves.allows(.response, from: open) && moves.allows(.item, from: open)
+            && moves.allows(.part, from: open)
+        let plan = streams ? spec.flatMap { DeltaPlan(spec: $0, stream: catalog.spec(for: canonical)?.stream) } : nil
         let info = TypeInfo(
-            type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other, deltaPlan: plan)
+            type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other, moves: moves,
+            deltaPlan: plan)
         typeCache[key] = info
         typeSlots[slot] = info
         return info

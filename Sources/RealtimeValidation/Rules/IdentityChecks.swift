@@ -92,7 +92,7 @@ extension SessionValidator {
                 expected: "a non-empty event_id", actual: "absent or empty")
         }
         if !state.sawServerEvent {
-            if type != EventNames.sessionCreated && type != EventNames.transcriptionSessionCreated {
+            if !currentMoves.allows(.session, from: ProtocolStateMachine.Phase.start) {
                 emit(
                     .sessionCreatedFirst, "The first server event is \(type), not session.created.",
                     expected: "session.created", actual: type)

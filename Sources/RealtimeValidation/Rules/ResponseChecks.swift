@@ -23,6 +23,7 @@ extension SessionValidator {
                     afterDone(type, rid, doneLine: done)
                     return
                 }
+                guard !currentMoves.allows(.response, from: ProtocolStateMachine.Phase.start) else { return }
                 emit(
                     .responseEventOutsideLifecycle,
                     "\(currentType ?? type) names response \(rid), which was never created.",
@@ -32,6 +33,13 @@ extension SessionValidator {
             }
             if let done = response.doneLine {
                 afterDone(type, rid, doneLine: done)
+                return
+            }
+            guard currentMoves.allows(.response, from: ProtocolStateMachine.Phase.open) else {
+                emit(
+                    .responseEventOutsideLifecycle,
+                    "\(currentType ?? type) is not an event of response \(rid) while it is in progress.",
+                    expected: "an event the state machine allows", actual: currentType ?? type, subject: rid)
                 return
             }
             stream(type, object, spec, &response)
@@ -48,7 +56,7 @@ extension SessionValidator {
 
     /// An event of a finished response (output audio stopping or being cleared may legally come later).
     mutating func afterDone(_ type: String, _ rid: String, doneLine: Int) {
-        guard type != EventNames.outputAudioStopped, type != EventNames.outputAudioCleared else { return }
+        guard !currentMoves.allows(.response, from: ProtocolStateMachine.Phase.finished) else { return }
         emit(
             .responseEventOutsideLifecycle, "\(currentType ?? type) arrived after response \(rid) was done.",
             expected: "before response.done", actual: "after it", subject: rid,
@@ -72,10 +80,20 @@ extension SessionValidator {
                 expected: "response.done of \(active) first", actual: "response.created of \(rid)", subject: rid,
                 related: [RelatedLine(line: other.createdLine, note: "\(active) created")])
         }
-        if let earlier = state.responses[rid].map({ RelatedLine(line: $0.createdLine, note: "first") })
-            ?? state.forgottenDoneLine(rid).map({ RelatedLine(line: $0, note: "the first one's response.done") })
-        {
-            repeated(rid, "created", earlier)
+        let phase =
+            state.responses[rid].map { $0.doneLine == nil ? Phase.open : Phase.finished }
+            ?? (state.forgottenDoneLine(rid) == nil ? Phase.start : Phase.finished)
+        if !currentMoves.allows(.response, from: phase) {
+            if let earlier = state.responses[rid].map({ RelatedLine(line: $0.createdLine, note: "first") })
+                ?? state.forgottenDoneLine(rid).map({ RelatedLine(line: $0, note: "the first one's response.done") })
+            {
+                repeated(rid, "created", earlier)
+            } else {
+                emit(
+                    .responseEventOutsideLifecycle,
+                    "response.created of \(rid) is not a step the state machine allows.",
+                    expected: "an event the state machine allows", actual: "response.created", subject: rid)
+            }
             return
         }
         state.responses[rid] = SessionState.Response(id: rid, createdLine: line, inDefaultConversation: inDefault)
@@ -89,16 +107,27 @@ extension SessionValidator {
         guard let rid = JSON.string(object, "response.id") else { return }
         guard let response = state.responses[rid] else {
             if let done = state.forgottenDoneLine(rid) {
-                repeated(rid, "done", RelatedLine(line: done, note: "first response.done"))
+                if !currentMoves.allows(.response, from: ProtocolStateMachine.Phase.finished) {
+                    repeated(rid, "done", RelatedLine(line: done, note: "first response.done"))
+                }
                 return
             }
+            guard !currentMoves.allows(.response, from: ProtocolStateMachine.Phase.start) else { return }
             emit(
                 .responseEventOutsideLifecycle, "response.done for \(rid), which was never created.",
                 expected: "response.created first", actual: "no such response", subject: rid, priorID: true)
             return
         }
         if let done = response.doneLine {
-            repeated(rid, "done", RelatedLine(line: done, note: "first response.done"))
+            if !currentMoves.allows(.response, from: ProtocolStateMachine.Phase.finished) {
+                repeated(rid, "done", RelatedLine(line: done, note: "first response.done"))
+            }
+            return
+        }
+        guard currentMoves.allows(.response, from: ProtocolStateMachine.Phase.open) else {
+            emit(
+                .responseEventOutsideLifecycle, "response.done of \(rid) is not a step the state machine allows.",
+                expected: "an event the state machine allows", actual: "response.done", subject: rid)
             return
         }
         checkStatus(object, rid)

@@ -11,6 +11,7 @@ extension SessionValidator {
         switch currentRole {
         case .sessionCreated:
             if let first = state.sessionCreatedLine {
+                guard !currentMoves.allows(.session, from: ProtocolStateMachine.Phase.open) else { break }
                 emit(
                     .sessionCreatedOnce, "A second \(type) arrived.", expected: "exactly one",
                     actual: "another at line \(line)",

@@ -5,6 +5,9 @@ import RealtimeRecording
 // Output items, content parts and delta streams inside one response (§4.3 N2–N7, inv. 9–18).
 
 extension SessionValidator {
+    typealias Phase = ProtocolStateMachine.Phase
+
+    /// Output items, parts and streams of an open response; their order is checked against the state machine.
     mutating func stream(
         _ type: String, _ object: JSONValue, _ spec: EventSpec?, _ response: inout SessionState.Response
     ) {
@@ -13,7 +16,8 @@ extension SessionValidator {
         switch currentRole {
         case .outputItemAdded:
             guard let outputIndex else { return }
-            if outputIndex != response.nextOutputIndex || response.outputs[outputIndex] != nil {
+            let phase = response.outputs[outputIndex].map { $0.doneLine == nil ? Phase.open : Phase.finished }
+            if outputIndex != response.nextOutputIndex || !currentMoves.allows(.item, from: phase ?? Phase.start) {
                 emit(
                     .outputIndexSequence, "Output index \(outputIndex) of \(rid) is out of sequence.",
                     expected: "\(response.nextOutputIndex)", actual: "\(outputIndex)", subject: rid)
@@ -67,7 +71,8 @@ extension SessionValidator {
             defer { response.outputs[outputIndex] = output }
             requireConversation(&output, response)
             let ci = JSON.int(object, "content_index") ?? -1
-            if ci != output.nextContentIndex || output.parts[ci] != nil {
+            let phase = output.parts[ci].map { $0.doneLine == nil ? Phase.open : Phase.finished }
+            if ci != output.nextContentIndex || !currentMoves.allows(.part, from: phase ?? Phase.start) {
                 emit(
                     .contentIndexSequence, "Content index \(ci) of item \(output.itemID ?? "?") is out of sequence.",
                     expected: "\(output.nextContentIndex)", actual: "\(ci)", subject: output.itemID)
@@ -121,6 +126,7 @@ extension SessionValidator {
         -> SessionState.Output?
     {
         guard let output = response.outputs[index] else {
+            guard !currentMoves.allows(.item, from: ProtocolStateMachine.Phase.start) else { return nil }
             emit(
                 .streamOrder,
                 "\(currentType ?? "event") refers to output \(index) of \(rid) before its output_item.added.",
@@ -128,10 +134,17 @@ extension SessionValidator {
             return nil
         }
         if let done = output.doneLine {
+            guard !currentMoves.allows(.item, from: ProtocolStateMachine.Phase.finished) else { return nil }
             emit(
                 .streamOrder, "\(currentType ?? "event") arrived after output \(index) of \(rid) was done.",
                 expected: "before output_item.done", actual: "after it", subject: output.itemID,
                 related: [RelatedLine(line: done, note: "output_item.done")])
+            return nil
+        }
+        guard currentMoves.allows(.item, from: ProtocolStateMachine.Phase.open) else {
+            emit(
+                .streamOrder, "\(currentType ?? "event") is not an event of open output \(index) of \(rid).",
+                expected: "an event the state machine allows", actual: currentType ?? "event", subject: output.itemID)
             return nil
         }
         return response.outputs.removeValue(forKey: index)
@@ -140,6 +153,7 @@ extension SessionValidator {
     /// Removes and returns content part `ci` if it was added and is not done (the caller puts it back).
     mutating func takePart(_ output: inout SessionState.Output, _ ci: Int) -> SessionState.Part? {
         guard let part = output.parts[ci] else {
+            guard !currentMoves.allows(.part, from: ProtocolStateMachine.Phase.start) else { return nil }
             emit(
                 .contentIndexSequence,
                 "\(currentType ?? "event") refers to content part \(ci) of \(output.itemID ?? "?"), which was never added.",
@@ -147,11 +161,19 @@ extension SessionValidator {
             return nil
         }
         if let done = part.doneLine {
+            guard !currentMoves.allows(.part, from: ProtocolStateMachine.Phase.finished) else { return nil }
             emit(
                 .streamOrder,
                 "\(currentType ?? "event") arrived after content part \(ci) of \(output.itemID ?? "?") was done.",
                 expected: "before content_part.done", actual: "after it", subject: output.itemID,
                 related: [RelatedLine(line: done, note: "content_part.done")])
+            return nil
+        }
+        guard currentMoves.allows(.part, from: ProtocolStateMachine.Phase.open) else {
+            emit(
+                .streamOrder,
+                "\(currentType ?? "event") is not an event of open content part \(ci) of \(output.itemID ?? "?").",
+                expected: "an event the state machine allows", actual: currentType ?? "event", subject: output.itemID)
             return nil
         }
         return output.parts.removeValue(forKey: ci)
