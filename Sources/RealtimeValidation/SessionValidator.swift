@@ -82,6 +82,8 @@ public struct SessionValidator {
         /// nested fields), so the schema check finds them all in one pass.
         let topLevelKeys: [[UInt8]]
         let topLevelSlot: [Int]
+        /// The rules' own checks (`RuleCheck`) on this event type, in catalog order (usually none).
+        let checks: [RuleCheck]
         /// The presence and kind rules of the spec's fields, in the spec's order.
         let fieldRules: [FieldRule]
 
@@ -90,6 +92,7 @@ public struct SessionValidator {
             deltaPlan: DeltaPlan?
         ) {
             self.type = type
+            checks = RuleCatalog.checks.filter { $0.events.contains(canonical) }
             self.moves = moves
             self.spec = spec
             self.canonical = canonical
@@ -189,6 +192,9 @@ public struct SessionValidator {
         } else {
             checkClientIdentity(object)
             client(canonical, object, spec)
+        }
+        for check in info.checks where check.direction == event.direction && runs(check.rule) {
+            check.check(&self, object)
         }
         return findings
     }

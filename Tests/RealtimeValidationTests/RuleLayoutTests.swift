@@ -10,7 +10,7 @@ struct RuleLayoutTests {
         "Sources/RealtimeValidation/Rules")
 
     /// (group, static name) of every rule file, read from the sources.
-    static func ruleFiles() throws -> [(group: String, name: String, file: String)] {
+    static func ruleFiles(kind: String = "RuleInfo") throws -> [(group: String, name: String, file: String)] {
         var out: [(String, String, String)] = []
         let manager = FileManager.default
         for group in try manager.contentsOfDirectory(atPath: rulesFolder.path).sorted() {
@@ -19,9 +19,10 @@ struct RuleLayoutTests {
             guard manager.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else { continue }
             for file in try manager.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".swift") {
                 let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-                let pattern = try Regex(#"public static let (\w+) = RuleInfo\("#)
+                let pattern = try Regex(#"static let (\w+) = "# + kind + #"\("#)
                 for match in text.matches(of: pattern) {
-                    out.append((group, String(text[match.range].split(separator: " ")[3]), file))
+                    let words = text[match.range].split(separator: " ")
+                    out.append((group, String(words[words.count - 3]), file))
                 }
             }
         }
@@ -29,8 +30,8 @@ struct RuleLayoutTests {
     }
 
     /// The catalog list as the rule files give it: listed rules keep their place, new ones go to their group's end.
-    static func generatedList(current: [String]) throws -> [String] {
-        let files = try ruleFiles()
+    static func generatedList(current: [String], kind: String) throws -> [String] {
+        let files = try ruleFiles(kind: kind)
         var list: [String] = []
         for group in RuleCatalog.groups {
             let names = files.filter { $0.group == group }.map(\.name)
@@ -49,16 +50,17 @@ struct RuleLayoutTests {
         #expect(Set(files.map(\.file)).count == files.count, "a rule file declares more than one rule")
     }
 
-    /// The list in RuleCatalog.swift is generated; `RECORD_SNAPSHOTS=1` rewrites it after adding or removing a rule.
-    @Test func catalogListIsGeneratedFromTheRuleFiles() throws {
+    /// The lists in RuleCatalog.swift are generated; `RECORD_SNAPSHOTS=1` rewrites them after adding or removing a rule.
+    @Test(arguments: [("RuleInfo", "all", "RULE"), ("RuleCheck", "checks", "CHECK")])
+    func catalogListIsGeneratedFromTheRuleFiles(_ kind: String, _ list: String, _ marker: String) throws {
         let path = Self.rulesFolder.appendingPathComponent("RuleCatalog.swift")
         let source = try String(contentsOf: path, encoding: .utf8)
-        let begin = try #require(source.range(of: "    public static let all: [RuleInfo] = [\n"))
-        let end = try #require(source.range(of: "    ]\n    // END GENERATED RULE LIST"))
+        let begin = try #require(source.range(of: "static let \(list): [\(kind)] = [\n"))
+        let end = try #require(source.range(of: "    ]\n    // END GENERATED \(marker) LIST"))
         let current = source[begin.upperBound..<end.lowerBound].split(separator: "\n").map {
             String($0.trimmingCharacters(in: .whitespaces).dropFirst().dropLast())
         }
-        let wanted = try Self.generatedList(current: current)
+        let wanted = try Self.generatedList(current: current, kind: kind)
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil, wanted != current {
             let body = wanted.map { "        .\($0),\n" }.joined()
             try (source[..<begin.upperBound] + body + source[end.lowerBound...]).write(

@@ -75,6 +75,13 @@ public enum RuleCatalog {
     ]
     // END GENERATED RULE LIST
 
+    // BEGIN GENERATED CHECK LIST
+    static let checks: [RuleCheck] = [
+        .sessionUpdateOutOfRange,
+        .rateLimitsInvalid,
+    ]
+    // END GENERATED CHECK LIST
+
     /// The rule with this id.
     public static func info(_ id: String) -> RuleInfo? { byID[id] }
 

@@ -60,7 +60,7 @@ extension SessionValidator {
         case .error:
             serverError(object)
         case .rateLimits:
-            if runs(.rateLimitsInvalid) { rateLimits(object) }
+            break  // rate-limits-invalid is a RuleCheck
         case .responseCreated, .responseDone, .outputItemAdded, .outputItemDone, .partAdded, .partDone,
             .argumentsDone, .responseOther:
             responseEvent(type, object, spec)

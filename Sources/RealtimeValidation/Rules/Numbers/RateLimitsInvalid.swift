@@ -8,6 +8,12 @@ extension RuleInfo {
         requirement: "remaining ≤ limit and reset_seconds ≥ 0.", source: "§4.12, inv. 32")
 }
 
+extension RuleCheck {
+    static let rateLimitsInvalid = RuleCheck(.rateLimitsInvalid, on: ["rate_limits.updated"], from: .serverToClient) {
+        $0.rateLimits($1)
+    }
+}
+
 extension SessionValidator {
     mutating func rateLimits(_ object: JSONValue) {
         for limit in JSON.array(object, "rate_limits") ?? [] where limit.isObject {

@@ -10,6 +10,14 @@ extension RuleInfo {
         source: "§2.2, inv. 33")
 }
 
+extension RuleCheck {
+    static let sessionUpdateOutOfRange = RuleCheck(
+        .sessionUpdateOutOfRange, on: ["session.update"], from: .clientToServer
+    ) {
+        $0.checkRanges(JSON.dict($1, "session"))
+    }
+}
+
 extension SessionValidator {
     /// Documented ranges of session settings (beta and GA spellings).
     mutating func checkRanges(_ session: JSONValue?) {
