@@ -69,6 +69,14 @@ struct RuleLayoutTests {
         #expect(wanted == current, "regenerate: RECORD_SNAPSHOTS=1 swift test --filter RuleLayoutTests")
     }
 
+    /// The README states the rule count; it follows the catalog.
+    @Test func readmeStatesTheRuleCount() throws {
+        let readme = try String(contentsOf: Samples.root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(
+            readme.contains("a state machine with \(RuleCatalog.all.count) rules"),
+            "update the rule count in README.md to \(RuleCatalog.all.count)")
+    }
+
     /// `--disable` stops the check itself: the probe sees every check that runs.
     @Test func aDisabledRuleDoesNotRun() throws {
         let session = try Session.load("text-in-text-out.jsonl")
