@@ -14,6 +14,10 @@ import RealtimeRecording
 /// number of responses and items (a few hundred bytes each), not with deltas or audio.
 public struct SessionValidator {
     let catalog: EventCatalog
+    /// The ordering table the lifecycle rules execute (`ProtocolStateMachine.standard` but in tests).
+    let machine: ProtocolStateMachine
+    /// Where the current event may move each machine (from its `TypeInfo`).
+    var currentMoves: ProtocolStateMachine.Moves
     var state = SessionState()
     var findings: [Finding] = []
     /// The dialect declared by the recording header or the command line (`nil`: detect).
@@ -41,6 +45,12 @@ public struct SessionValidator {
     var sawClose = false
     /// Set while `finish()` runs.
     var finishing = false
+    /// Which rules run: a disabled rule's check is skipped (`runs(_:)` guards it), not its findings filtered later.
+    let selection: RuleSelection
+    /// Whether every rule runs (the common case: `runs(_:)` is one load).
+    let everyRuleRuns: Bool
+    /// Tests only: called with each rule whose check is about to run.
+    var ruleProbe: ((String) -> Void)?
 
     /// How much of a session an input holds, which decides how findings about its edges are reported.
     public enum Capture: Sendable {
@@ -63,17 +73,27 @@ public struct SessionValidator {
         let spec: EventSpec?
         let canonical: String
         let role: EventRole
-        /// Set for content-part delta types the fast path can take.
+        /// Where this event type may move a session, response, item or part (from `ProtocolStateMachine`).
+        let moves: ProtocolStateMachine.Moves
+        /// Set for content-part delta types the fast path can take (only those the state machine allows in an open
+        /// response, item and part).
         let deltaPlan: DeltaPlan?
         /// The key bytes of the spec's top-level fields, and for each field of the spec its index in them (-1 for
         /// nested fields), so the schema check finds them all in one pass.
         let topLevelKeys: [[UInt8]]
         let topLevelSlot: [Int]
+        /// The rules' own checks (`RuleCheck`) on this event type, in catalog order (usually none).
+        let checks: [RuleCheck]
         /// The presence and kind rules of the spec's fields, in the spec's order.
         let fieldRules: [FieldRule]
 
-        init(type: String, spec: EventSpec?, canonical: String, role: EventRole, deltaPlan: DeltaPlan?) {
+        init(
+            type: String, spec: EventSpec?, canonical: String, role: EventRole, moves: ProtocolStateMachine.Moves,
+            deltaPlan: DeltaPlan?
+        ) {
             self.type = type
+            checks = RuleCatalog.checks.filter { $0.events.contains(canonical) }
+            self.moves = moves
             self.spec = spec
             self.canonical = canonical
             self.role = role
@@ -94,8 +114,15 @@ public struct SessionValidator {
         }
     }
 
-    public init(catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil, capture: Capture = .complete) {
+    public init(
+        catalog: EventCatalog = .standard, declaredDialect: Dialect? = nil, capture: Capture = .complete,
+        selection: RuleSelection = RuleSelection(), machine: ProtocolStateMachine = .standard
+    ) {
         self.catalog = catalog
+        self.machine = machine
+        currentMoves = machine.moves(for: "")
+        self.selection = selection
+        everyRuleRuns = selection.disabled.isEmpty && selection.enabled.isEmpty
         self.declaredDialect = declaredDialect
         self.capture = capture
         if let declaredDialect { state.dialectEvidence = (declaredDialect, 0) }
@@ -109,7 +136,7 @@ public struct SessionValidator {
             current = event
             defer { current = nil }
             emit(
-                "transport-error",
+                .transportError,
                 "A transport error is recorded here: \(event.note.map { String($0.prefix(300)) } ?? "(no detail)").")
             return findings
         }
@@ -128,7 +155,7 @@ public struct SessionValidator {
         currentType = nil
         guard let object = parsed, let info else {
             emit(
-                "event-not-json-object",
+                .eventNotJSONObject,
                 "The \(event.direction.word) text frame is not a JSON object with a string type.",
                 expected: "{\"type\": \"…\", …}", actual: parsed == nil ? "not a JSON object" : "no string type")
             return findings
@@ -138,7 +165,7 @@ public struct SessionValidator {
         currentType = type
         if let key = object.repeatedKey {
             emit(
-                "duplicate-key",
+                .duplicateKey,
                 "The key \(JSON.render(key)) appears twice in one object of the event; rtscope reads the last, as most JSON parsers do, but a peer may read the first.",
                 expected: "unique keys in every object", actual: "\(JSON.render(key)) repeated")
         }
@@ -146,24 +173,28 @@ public struct SessionValidator {
             checkSchema(object, spec, info)
             if spec.direction != event.direction {
                 emit(
-                    "unknown-event-type",
+                    .unknownEventType,
                     "\(type) is a \(spec.direction.word) event but was sent by the \(event.direction.word).",
                     expected: "sent by the \(spec.direction.word)", actual: "sent by the \(event.direction.word)")
             }
             checkDialect(type, spec, object)
         } else {
             emit(
-                "unknown-event-type", "The event type \(type) is not in the catalog.", expected: "a known event type",
+                .unknownEventType, "The event type \(type) is not in the catalog.", expected: "a known event type",
                 actual: type)
         }
         let canonical = info.canonical
         currentRole = info.role
+        currentMoves = info.moves
         if event.direction == .serverToClient {
             checkServerIdentity(object, type)
             server(canonical, object, spec)
         } else {
             checkClientIdentity(object)
             client(canonical, object, spec)
+        }
+        for check in info.checks where check.direction == event.direction && runs(check.rule) {
+            check.check(&self, object)
         }
         return findings
     }
@@ -190,23 +221,37 @@ public struct SessionValidator {
         guard let type = value.string else { return nil }
         let spec = catalog.spec(for: type)
         let canonical = catalog.canonicalName(of: type)
-        let plan = spec.flatMap { DeltaPlan(spec: $0, stream: catalog.spec(for: canonical)?.stream) }
+        let moves = machine.moves(for: canonical)
+        let open = ProtocolStateMachine.Phase.open
+        let streams =
+            moves.allows(.response, from: open) && moves.allows(.item, from: open)
+            && moves.allows(.part, from: open)
+        let plan = streams ? spec.flatMap { DeltaPlan(spec: $0, stream: catalog.spec(for: canonical)?.stream) } : nil
         let info = TypeInfo(
-            type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other, deltaPlan: plan)
+            type: type, spec: spec, canonical: canonical, role: EventRole.byName[canonical] ?? .other, moves: moves,
+            deltaPlan: plan)
         typeCache[key] = info
         typeSlots[slot] = info
         return info
+    }
+
+    /// Whether `rule`'s check runs: every check is guarded by this, so a disabled rule costs nothing.
+    mutating func runs(_ rule: RuleInfo) -> Bool {
+        guard everyRuleRuns || selection.runs(rule.id) else { return false }
+        ruleProbe?(rule.id)
+        return true
     }
 
     /// Records a finding on the current frame (or the given line).
     ///
     /// `priorID`: the finding is about a response or item id the input never saw created (see `Capture`).
     mutating func emit(
-        _ rule: String, _ message: String, expected: String? = nil, actual: String? = nil, subject: String? = nil,
+        _ rule: RuleInfo, _ message: String, expected: String? = nil, actual: String? = nil, subject: String? = nil,
         related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil,
         priorID: Bool = false
     ) {
-        var severity = RuleCatalog.info(rule)?.severity ?? .warning
+        guard everyRuleRuns || selection.runs(rule.id) else { return }  // a check that shares its work with others
+        var severity = rule.severity
         var message = message
         if let why = incompleteCapture(rule, priorID: priorID) {
             severity = .note
@@ -214,7 +259,7 @@ public struct SessionValidator {
         }
         findings.append(
             Finding(
-                rule: rule, severity: severity, message: message, expected: expected, actual: actual,
+                rule: rule.id, severity: severity, message: message, expected: expected, actual: actual,
                 line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
                 eventType: type ?? (line == nil ? currentType : nil),
                 eventID: eventID ?? (line == nil ? currentEventID : nil),
@@ -222,13 +267,13 @@ public struct SessionValidator {
     }
 
     /// Why a finding is only a note in an incomplete capture, or `nil` when it keeps its severity.
-    func incompleteCapture(_ rule: String, priorID: Bool) -> String? {
+    func incompleteCapture(_ rule: RuleInfo, priorID: Bool) -> String? {
         guard capture == .imported else { return nil }
-        if state.sessionCreatedLine == nil, priorID || rule == "session-created-first" {
+        if state.sessionCreatedLine == nil, priorID || rule.id == RuleInfo.sessionCreatedFirst.id {
             return "(A note: the imported log has no session.created, so it starts mid-session and this may come from "
                 + "before the capture.)"
         }
-        if finishing, !sawClose, Self.endRules.contains(rule) {
+        if finishing, !sawClose, Self.endRules.contains(rule.id) {
             return "(A note: the imported log ends without a close frame, so the capture may have been cut before "
                 + "this arrived.)"
         }
@@ -236,9 +281,8 @@ public struct SessionValidator {
     }
 
     /// Rules about the end of a session, which an imported log without a close frame may have cut off.
-    static let endRules: Set<String> = [
-        "response-not-done", "client-event-unanswered", "function-output-without-response", "cancel-unresolved",
-    ]
+    static let endRules: Set<String> = Set(
+        [RuleInfo.responseNotDone, .clientEventUnanswered, .functionOutputWithoutResponse, .cancelUnresolved].map(\.id))
 
     var line: Int { current?.line ?? 0 }
     var index: Int { current?.index ?? 0 }

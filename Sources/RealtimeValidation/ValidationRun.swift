@@ -86,7 +86,7 @@ public enum ValidationRun {
             if validator == nil, !batch.events.isEmpty {
                 validator = SessionValidator(
                     declaredDialect: dialect ?? batch.headerDialect,
-                    capture: batch.headerSource == "import" ? .imported : .complete)
+                    capture: batch.headerSource == "import" ? .imported : .complete, selection: selection)
                 collector.headerLine = reader.header != nil
             }
             for i in batch.events.indices {

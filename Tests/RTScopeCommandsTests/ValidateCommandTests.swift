@@ -61,6 +61,10 @@ struct ValidateCommandTests {
                 "1 file checked against \(RuleCatalog.all.count) rules: all passed (failing at error); 1 could not be read: nope.jsonl.\n"
             ))
         #expect(try CLI.run(["validate", "--enable", "no-such-rule", "recordings/errors.jsonl"]).status == 64)
+        let typo = try CLI.run(["validate", "--disable", "respone-overlap", "recordings/errors.jsonl"])
+        #expect(typo.status == 64)
+        #expect(
+            typo.stderr.contains("Unknown rule 'respone-overlap'; did you mean 'response-overlap'?"), "\(typo.stderr)")
     }
 
     @Test func writesReportsToFilesAndTheStepSummary() throws {

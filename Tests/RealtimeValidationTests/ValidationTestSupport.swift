@@ -40,9 +40,13 @@ struct Session {
     }
 
     /// Runs the validator over the session; lines are numbered as in a file with a header.
-    func validate(fastPath: Bool = true) -> [Finding] {
-        var validator = SessionValidator(declaredDialect: dialect)
+    func validate(
+        fastPath: Bool = true, selection: RuleSelection = RuleSelection(), probe: ((String) -> Void)? = nil,
+        machine: ProtocolStateMachine = .standard
+    ) -> [Finding] {
+        var validator = SessionValidator(declaredDialect: dialect, selection: selection, machine: machine)
         validator.fastPathEnabled = fastPath
+        validator.ruleProbe = probe
         var findings: [Finding] = []
         for (i, rec) in recs.enumerated() {
             findings += validator.consume(

@@ -8,7 +8,6 @@ import Testing
 struct ValidatorBasicsTests {
     @Test func everyNameTheRulesUseIsInTheCatalog() {
         for name in EventNames.all { #expect(EventCatalog.standard.contains(name), "\(name)") }
-        for t in ProtocolStateMachine.transitions { #expect(EventCatalog.standard.contains(t.event), "\(t.event)") }
     }
 
     @Test func ruleIDsAreUniqueKebabCase() {
@@ -34,34 +33,6 @@ struct ValidatorBasicsTests {
         let errors = try ValidationRun.validate(path: Samples.path("errors.jsonl"))
         #expect(errors.findings.map(\.rule) == ["response-create-while-active", "server-error", "server-error"])
         #expect(errors.findings[1].related.first?.line == 9)  // the error names the response.create it answers
-    }
-
-    /// The text-in/text-out sample is a path through the drawn state machine.
-    @Test func textSampleWalksTheStateMachine() throws {
-        let session = try Session.load("text-in-text-out.jsonl")
-        var state = ProtocolStateMachine.start
-        for rec in session.recs {
-            let type = try #require(rec.obj?["type"] as? String)
-            let next = ProtocolStateMachine.next(state, type)
-            #expect(next != nil, "no transition from \(state) on \(type)")
-            state = next ?? state
-        }
-        #expect(state == "idle")
-        let seed = [
-            "session.created", "session.update", "session.updated", "conversation.item.create",
-            "conversation.item.created",
-            "response.create", "response.created", "response.text.delta", "response.text.done", "response.done",
-        ]
-        let order = session.recs.compactMap { $0.obj?["type"] as? String }
-        var cursor = 0
-        for event in seed {
-            guard let found = order[cursor...].firstIndex(of: event) else {
-                Issue.record("seed event \(event) missing in order")
-                return
-            }
-            cursor = found + 1
-        }
-        #expect(ProtocolStateMachine.mermaid().contains("requested --> responding : response.created"))
     }
 
     @Test func consumeReturnsFindingsAsTheyHappen() {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RealtimeProtocol
 import RealtimeValidation
 
 extension RTScope {
@@ -41,7 +42,7 @@ extension RTScope {
 
         func run() throws {
             let out = Output()
-            out.write(dot ? ProtocolStateMachine.dot() : ProtocolStateMachine.mermaid())
+            out.write(dot ? ProtocolStateMachine.standard.dot() : ProtocolStateMachine.standard.mermaid())
             try out.finish()
         }
     }

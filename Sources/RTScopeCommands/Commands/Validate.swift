@@ -56,7 +56,7 @@ extension RTScope {
 
         func validate() throws {
             for id in enable + disable where RuleCatalog.info(id) == nil {
-                throw ValidationError("Unknown rule '\(id)'; `rtscope rules` lists them.")
+                throw ValidationError(CommandSuggestion.unknownRule(id, known: RuleCatalog.all.map(\.id)))
             }
             guard dialect == "auto" || Dialect(rawValue: dialect) != nil else {
                 throw ValidationError("--dialect must be beta, ga or auto.")

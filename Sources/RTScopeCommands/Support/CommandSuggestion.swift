@@ -26,6 +26,17 @@ enum CommandSuggestion {
         return "rtscope: unknown command '\(shown)'; the commands are \(commands.joined(separator: ", "))."
     }
 
+    /// The one-sentence error for an unknown rule id in `--enable`/`--disable`, with the nearest id (edit distance at
+    /// most 3) when there is one.
+    static func unknownRule(_ id: String, known: [String]) -> String {
+        let shown = id.count > 60 ? String(id.prefix(60)) + "…" : id
+        let best = known.map { ($0, distance(id.lowercased(), $0)) }.min { $0.1 < $1.1 }
+        if let best, best.1 <= 3 {
+            return "Unknown rule '\(shown)'; did you mean '\(best.0)'? `rtscope rules` lists them."
+        }
+        return "Unknown rule '\(shown)'; `rtscope rules` lists them."
+    }
+
     /// Optimal string alignment distance between `a` and `b`.
     static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a)

@@ -23,22 +23,22 @@ extension SessionValidator {
             switch info.fieldRules[f].problem(found?.kind) {
             case .missing:
                 emit(
-                    "required-field-missing", "\(spec.name) has no \(field.path).", expected: "\(field.path): \(kinds)",
+                    .requiredFieldMissing, "\(spec.name) has no \(field.path).", expected: "\(field.path): \(kinds)",
                     actual: "absent")
                 continue
             case .unexpectedNull:
-                emit("field-type-mismatch", "\(spec.name).\(field.path) is null.", expected: kinds, actual: "null")
+                emit(.fieldTypeMismatch, "\(spec.name).\(field.path) is null.", expected: kinds, actual: "null")
                 continue
             case .wrongKind:
                 emit(
-                    "field-type-mismatch", "\(spec.name).\(field.path) has the wrong JSON type.", expected: kinds,
+                    .fieldTypeMismatch, "\(spec.name).\(field.path) has the wrong JSON type.", expected: kinds,
                     actual: "\(found?.kind.rawValue ?? "") \(JSON.render(found))")
                 continue
             case nil:
                 guard let value = found, !value.isNull else { continue }
                 if let allowed = field.allowed, let text = value.string, !allowed.contains(text) {
                     emit(
-                        "field-value-not-allowed", "\(spec.name).\(field.path) has an undocumented value.",
+                        .fieldValueNotAllowed, "\(spec.name).\(field.path) has an undocumented value.",
                         expected: "one of \(allowed.joined(separator: ", "))", actual: JSONText.quoted(text))
                 }
             }
@@ -83,18 +83,18 @@ extension SessionValidator {
             if let first = state.serverEventIDs.firstUse(of: idValue.bytesHash, line: line) {
                 let id = idValue.string ?? ""
                 emit(
-                    "server-event-id-duplicate", "The server event_id \(id) was already used.",
+                    .serverEventIDDuplicate, "The server event_id \(id) was already used.",
                     expected: "a new event_id", actual: id, related: [RelatedLine(line: first.line, note: "first use")])
             }
         } else if catalog.spec(for: type)?.requiredFields.contains(where: { $0.path == "event_id" }) == true {
             emit(
-                "server-event-id-missing", "The server event \(type) has no event_id.",
+                .serverEventIDMissing, "The server event \(type) has no event_id.",
                 expected: "a non-empty event_id", actual: "absent or empty")
         }
         if !state.sawServerEvent {
-            if type != EventNames.sessionCreated && type != EventNames.transcriptionSessionCreated {
+            if !currentMoves.allows(.session, from: ProtocolStateMachine.Phase.start) {
                 emit(
-                    "session-created-first", "The first server event is \(type), not session.created.",
+                    .sessionCreatedFirst, "The first server event is \(type), not session.created.",
                     expected: "session.created", actual: type)
             }
             state.sawServerEvent = true
@@ -107,12 +107,12 @@ extension SessionValidator {
         guard idValue.byteCount > 512 || repeated != nil, let id = idValue.string else { return }
         if id.count > 512 {
             emit(
-                "client-event-id-invalid", "A client event_id is longer than 512 characters.",
+                .clientEventIDInvalid, "A client event_id is longer than 512 characters.",
                 expected: "≤ 512 characters", actual: "\(id.count) characters")
         }
         if let first = repeated {
             emit(
-                "client-event-id-invalid",
+                .clientEventIDInvalid,
                 "The client event_id \(id) was already used, so errors cannot be traced to one event.",
                 expected: "a unique event_id", actual: id,
                 related: [RelatedLine(line: first.line, note: "first use by \(first.type)")])
@@ -135,7 +135,7 @@ extension SessionValidator {
         state.reportedDialectMix = true
         let origin = evidence.line == 0 ? "the recording header or --dialect" : "line \(evidence.line)"
         emit(
-            "dialect-mixed",
+            .dialectMixed,
             "\(type) is a \(dialect.rawValue) event in a session that speaks \(evidence.dialect.rawValue) (from \(origin)).",
             expected: "\(evidence.dialect.rawValue) event names"
                 + (catalog.counterpart(of: type).map { " (\($0))" } ?? ""),

@@ -15,7 +15,7 @@ public enum RecordingChecks {
             let body = header?.handshake?.response?.body.map { ": " + String($0.prefix(200)) } ?? ""
             return [
                 Finding(
-                    rule: "handshake-refused", severity: .error,
+                    rule: RuleInfo.handshakeRefused.id, severity: RuleInfo.handshakeRefused.severity,
                     message: "The upstream refused the WebSocket upgrade with HTTP \(status)\(body).",
                     expected: "HTTP 101 Switching Protocols", actual: "HTTP \(status)", line: 1, eventIndex: 0)
             ]
@@ -27,7 +27,8 @@ public enum RecordingChecks {
             : "The recording holds no frames: the connection exchanged nothing."
         return [
             Finding(
-                rule: "recording-empty", severity: .error, message: message, expected: "at least one frame",
+                rule: RuleInfo.recordingEmpty.id, severity: RuleInfo.recordingEmpty.severity, message: message,
+                expected: "at least one frame",
                 actual: "0 frames", line: header == nil ? 0 : 1, eventIndex: 0)
         ]
     }

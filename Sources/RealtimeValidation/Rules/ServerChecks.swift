@@ -11,8 +11,9 @@ extension SessionValidator {
         switch currentRole {
         case .sessionCreated:
             if let first = state.sessionCreatedLine {
+                guard !currentMoves.allows(.session, from: ProtocolStateMachine.Phase.open) else { break }
                 emit(
-                    "session-created-once", "A second \(type) arrived.", expected: "exactly one",
+                    .sessionCreatedOnce, "A second \(type) arrived.", expected: "exactly one",
                     actual: "another at line \(line)",
                     related: [RelatedLine(line: first, note: "first \(type)")])
             } else {
@@ -23,7 +24,9 @@ extension SessionValidator {
             let session = JSON.dict(object, "session")
             if !state.pendingSessionUpdates.isEmpty {
                 let request = state.pendingSessionUpdates.removeFirst()
-                compareRequested(request.requested, session, requestLine: request.line)
+                if runs(.sessionUpdateNotReflected) {
+                    compareRequested(request.requested, session, requestLine: request.line)
+                }
             }
             state.config = session
             resolve(answer: type)
@@ -57,7 +60,7 @@ extension SessionValidator {
         case .error:
             serverError(object)
         case .rateLimits:
-            rateLimits(object)
+            break  // rate-limits-invalid is a RuleCheck
         case .responseCreated, .responseDone, .outputItemAdded, .outputItemDone, .partAdded, .partDone,
             .argumentsDone, .responseOther:
             responseEvent(type, object, spec)
@@ -86,7 +89,7 @@ extension SessionValidator {
     mutating func checkPreviousItem(_ object: JSONValue) {
         guard let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil else { return }
         emit(
-            "previous-item-unknown", "previous_item_id \(previous) is not an item of the conversation.",
+            .previousItemUnknown, "previous_item_id \(previous) is not an item of the conversation.",
             expected: "null or an existing item id", actual: previous, subject: previous, priorID: true)
     }
 
@@ -103,7 +106,7 @@ extension SessionValidator {
         if state.bufferItems.contains(id) || state.lastCommittedItem == id {
             if let speech = state.speechItem, speech.id != id, state.lastCommittedItem == nil {
                 emit(
-                    "vad-id-mismatch", "The user item \(id) does not match the VAD turn's item \(speech.id).",
+                    .vadIDMismatch, "The user item \(id) does not match the VAD turn's item \(speech.id).",
                     expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
             }
             state.lastCommittedItem = nil
@@ -117,7 +120,7 @@ extension SessionValidator {
         let request = state.pending.remove(at: ackIndex)
         if let wanted = request.itemID, wanted != id {
             emit(
-                "item-ack-id-mismatch", "The client created item \(wanted) but the server acknowledged \(id).",
+                .itemAckIDMismatch, "The client created item \(wanted) but the server acknowledged \(id).",
                 expected: wanted, actual: id, subject: wanted,
                 related: [RelatedLine(line: request.line, note: "conversation.item.create")])
         }
@@ -127,7 +130,7 @@ extension SessionValidator {
         guard let id, state.items[id] == nil else { return }
         let deleted = state.deletedItems.contains(id)
         emit(
-            "item-reference-unknown", "The \(what) \(id) \(deleted ? "was deleted" : "is not in the conversation").",
+            .itemReferenceUnknown, "The \(what) \(id) \(deleted ? "was deleted" : "is not in the conversation").",
             expected: "an existing item", actual: id, subject: id, priorID: !deleted)
     }
 
@@ -148,7 +151,7 @@ extension SessionValidator {
             let transcript = JSON.string(object, "transcript"), deltas != transcript
         {
             emit(
-                "input-transcript-accumulation", "Input transcription deltas of \(id) do not add up to the transcript.",
+                .inputTranscriptAccumulation, "Input transcription deltas of \(id) do not add up to the transcript.",
                 expected: JSON.render(transcript), actual: JSON.render(deltas), subject: id)
         }
     }
@@ -162,7 +165,7 @@ extension SessionValidator {
         let manual = state.pending.contains { $0.type == EventNames.commit }
         if let speech = state.speechItem, speech.id != id, !manual {
             emit(
-                "vad-id-mismatch", "The committed item \(id) does not match the VAD turn's item \(speech.id).",
+                .vadIDMismatch, "The committed item \(id) does not match the VAD turn's item \(speech.id).",
                 expected: speech.id, actual: id, subject: id,
                 related: [RelatedLine(line: speech.line, note: "speech_started")])
         }
@@ -178,13 +181,13 @@ extension SessionValidator {
     mutating func speechStarted(_ object: JSONValue) {
         if turnDetectionOff {
             emit(
-                "vad-without-turn-detection", "speech_started arrived while turn_detection is null.",
+                .vadWithoutTurnDetection, "speech_started arrived while turn_detection is null.",
                 expected: "no VAD events", actual: "input_audio_buffer.speech_started")
         }
         let start = JSON.int(object, "audio_start_ms") ?? 0
         if start < state.lastSpeechStartMs {
             emit(
-                "vad-id-mismatch", "audio_start_ms went backwards.", expected: "≥ \(state.lastSpeechStartMs)",
+                .vadIDMismatch, "audio_start_ms went backwards.", expected: "≥ \(state.lastSpeechStartMs)",
                 actual: "\(start)")
         }
         state.lastSpeechStartMs = max(state.lastSpeechStartMs, start)
@@ -194,18 +197,18 @@ extension SessionValidator {
     mutating func speechStopped(_ object: JSONValue) {
         if turnDetectionOff {
             emit(
-                "vad-without-turn-detection", "speech_stopped arrived while turn_detection is null.",
+                .vadWithoutTurnDetection, "speech_stopped arrived while turn_detection is null.",
                 expected: "no VAD events", actual: "input_audio_buffer.speech_stopped")
         }
         guard let speech = state.speechItem else { return }
         if let id = JSON.string(object, "item_id"), id != speech.id {
             emit(
-                "vad-id-mismatch", "speech_stopped names item \(id), speech_started named \(speech.id).",
+                .vadIDMismatch, "speech_stopped names item \(id), speech_started named \(speech.id).",
                 expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
         }
         if let end = JSON.int(object, "audio_end_ms"), end < speech.startMs {
             emit(
-                "vad-id-mismatch", "audio_end_ms is before the turn's audio_start_ms.",
+                .vadIDMismatch, "audio_end_ms is before the turn's audio_start_ms.",
                 expected: "≥ \(speech.startMs)", actual: "\(end)",
                 related: [RelatedLine(line: speech.line, note: "speech_started")])
         }
@@ -232,24 +235,8 @@ extension SessionValidator {
         }
         if code == "response_cancel_not_active" { state.cancels.removeAll() }
         emit(
-            "server-error", "The server rejected a request: \(code)\(message.isEmpty ? "" : " — \(message)")",
+            .serverError, "The server rejected a request: \(code)\(message.isEmpty ? "" : " — \(message)")",
             expected: "no error", actual: code, related: related)
-    }
-
-    mutating func rateLimits(_ object: JSONValue) {
-        for limit in JSON.array(object, "rate_limits") ?? [] where limit.isObject {
-            let name = limit["name"]?.string ?? "?"
-            if let remaining = JSON.double(limit, "remaining"), let cap = JSON.double(limit, "limit"), remaining > cap {
-                emit(
-                    "rate-limits-invalid", "Rate limit \(name) has more remaining than its limit.",
-                    expected: "remaining ≤ \(cap)", actual: "\(remaining)")
-            }
-            if let reset = JSON.double(limit, "reset_seconds"), reset < 0 {
-                emit(
-                    "rate-limits-invalid", "Rate limit \(name) has a negative reset_seconds.", expected: "≥ 0",
-                    actual: "\(reset)")
-            }
-        }
     }
 
     // MARK: - Answers to client events
@@ -259,35 +246,4 @@ extension SessionValidator {
         if let i = state.pending.firstIndex(where: { $0.answers.contains(answer) }) { state.pending.remove(at: i) }
     }
 
-    /// Flags requested scalar values that the effective session does not show.
-    mutating func compareRequested(
-        _ requested: JSONValue?, _ effective: JSONValue?, requestLine: Int, prefix: String = ""
-    ) {
-        guard let requested, requested.isObject, let effective, effective.isObject else { return }
-        for value in requested.children.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
-            guard let key = value.key else { continue }
-            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-            if value.isObject {
-                // Compare nested settings only where the effective session has the same shape.
-                if let actual = effective[key], actual.isObject {
-                    compareRequested(value, actual, requestLine: requestLine, prefix: path)
-                }
-                continue
-            }
-            guard !value.isArray, let actual = effective[key], !same(value, actual) else { continue }
-            emit(
-                "session-update-not-reflected",
-                "session.updated shows \(path) = \(JSON.render(actual)), not the requested value.",
-                expected: "\(path) = \(JSON.render(value))", actual: "\(path) = \(JSON.render(actual))",
-                related: [RelatedLine(line: requestLine, note: "session.update")])
-        }
-    }
-
-    func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if a.isNull || b.isNull { return a.isNull && b.isNull }
-        if let x = a.string { return x == b.string }
-        if let x = a.double { return x == b.double }
-        if let x = a.bool { return x == b.bool }
-        return false
-    }
 }

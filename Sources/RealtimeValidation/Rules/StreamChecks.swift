@@ -5,6 +5,9 @@ import RealtimeRecording
 // Output items, content parts and delta streams inside one response (§4.3 N2–N7, inv. 9–18).
 
 extension SessionValidator {
+    typealias Phase = ProtocolStateMachine.Phase
+
+    /// Output items, parts and streams of an open response; their order is checked against the state machine.
     mutating func stream(
         _ type: String, _ object: JSONValue, _ spec: EventSpec?, _ response: inout SessionState.Response
     ) {
@@ -13,16 +16,17 @@ extension SessionValidator {
         switch currentRole {
         case .outputItemAdded:
             guard let outputIndex else { return }
-            if outputIndex != response.nextOutputIndex || response.outputs[outputIndex] != nil {
+            let phase = response.outputs[outputIndex].map { $0.doneLine == nil ? Phase.open : Phase.finished }
+            if outputIndex != response.nextOutputIndex || !currentMoves.allows(.item, from: phase ?? Phase.start) {
                 emit(
-                    "output-index-sequence", "Output index \(outputIndex) of \(rid) is out of sequence.",
+                    .outputIndexSequence, "Output index \(outputIndex) of \(rid) is out of sequence.",
                     expected: "\(response.nextOutputIndex)", actual: "\(outputIndex)", subject: rid)
             }
             let status = JSON.string(object, "item.status")
             let content = JSON.array(object, "item.content") ?? []
             if status != nil && status != "in_progress" || !content.isEmpty {
                 emit(
-                    "output-item-status", "output_item.added should announce an in_progress item with empty content.",
+                    .outputItemStatus, "output_item.added should announce an in_progress item with empty content.",
                     expected: "status in_progress, content []",
                     actual: "status \(status ?? "absent"), \(content.count) parts",
                     subject: JSON.string(object, "item.id"))
@@ -39,7 +43,7 @@ extension SessionValidator {
             defer { response.outputs[outputIndex] = output }
             if let id = JSON.string(object, "item.id"), id != output.itemID {
                 emit(
-                    "output-index-sequence",
+                    .outputIndexSequence,
                     "output_item.done at index \(outputIndex) carries item \(id), not \(output.itemID ?? "?").",
                     expected: output.itemID ?? "?", actual: id, subject: rid,
                     related: [RelatedLine(line: output.addedLine, note: "output_item.added")])
@@ -47,13 +51,13 @@ extension SessionValidator {
             let status = JSON.string(object, "item.status")
             if let status, status != "completed", status != "incomplete" {
                 emit(
-                    "output-item-status", "output_item.done has item status \(status).",
+                    .outputItemStatus, "output_item.done has item status \(status).",
                     expected: "completed | incomplete",
                     actual: status, subject: output.itemID)
             }
             for (ci, part) in output.parts.sorted(by: { $0.key < $1.key }) where part.doneLine == nil {
                 emit(
-                    "output-item-not-closed",
+                    .outputItemNotClosed,
                     "Content part \(ci) of item \(output.itemID ?? "?") has no content_part.done.",
                     expected: "response.content_part.done before output_item.done", actual: "missing",
                     subject: output.itemID,
@@ -67,9 +71,10 @@ extension SessionValidator {
             defer { response.outputs[outputIndex] = output }
             requireConversation(&output, response)
             let ci = JSON.int(object, "content_index") ?? -1
-            if ci != output.nextContentIndex || output.parts[ci] != nil {
+            let phase = output.parts[ci].map { $0.doneLine == nil ? Phase.open : Phase.finished }
+            if ci != output.nextContentIndex || !currentMoves.allows(.part, from: phase ?? Phase.start) {
                 emit(
-                    "content-index-sequence", "Content index \(ci) of item \(output.itemID ?? "?") is out of sequence.",
+                    .contentIndexSequence, "Content index \(ci) of item \(output.itemID ?? "?") is out of sequence.",
                     expected: "\(output.nextContentIndex)", actual: "\(ci)", subject: output.itemID)
             }
             lastPart = nil
@@ -121,17 +126,25 @@ extension SessionValidator {
         -> SessionState.Output?
     {
         guard let output = response.outputs[index] else {
+            guard !currentMoves.allows(.item, from: ProtocolStateMachine.Phase.start) else { return nil }
             emit(
-                "stream-order",
+                .streamOrder,
                 "\(currentType ?? "event") refers to output \(index) of \(rid) before its output_item.added.",
                 expected: "response.output_item.added first", actual: "no output \(index)", subject: rid)
             return nil
         }
         if let done = output.doneLine {
+            guard !currentMoves.allows(.item, from: ProtocolStateMachine.Phase.finished) else { return nil }
             emit(
-                "stream-order", "\(currentType ?? "event") arrived after output \(index) of \(rid) was done.",
+                .streamOrder, "\(currentType ?? "event") arrived after output \(index) of \(rid) was done.",
                 expected: "before output_item.done", actual: "after it", subject: output.itemID,
                 related: [RelatedLine(line: done, note: "output_item.done")])
+            return nil
+        }
+        guard currentMoves.allows(.item, from: ProtocolStateMachine.Phase.open) else {
+            emit(
+                .streamOrder, "\(currentType ?? "event") is not an event of open output \(index) of \(rid).",
+                expected: "an event the state machine allows", actual: currentType ?? "event", subject: output.itemID)
             return nil
         }
         return response.outputs.removeValue(forKey: index)
@@ -140,18 +153,27 @@ extension SessionValidator {
     /// Removes and returns content part `ci` if it was added and is not done (the caller puts it back).
     mutating func takePart(_ output: inout SessionState.Output, _ ci: Int) -> SessionState.Part? {
         guard let part = output.parts[ci] else {
+            guard !currentMoves.allows(.part, from: ProtocolStateMachine.Phase.start) else { return nil }
             emit(
-                "content-index-sequence",
+                .contentIndexSequence,
                 "\(currentType ?? "event") refers to content part \(ci) of \(output.itemID ?? "?"), which was never added.",
                 expected: "response.content_part.added first", actual: "no part \(ci)", subject: output.itemID)
             return nil
         }
         if let done = part.doneLine {
+            guard !currentMoves.allows(.part, from: ProtocolStateMachine.Phase.finished) else { return nil }
             emit(
-                "stream-order",
+                .streamOrder,
                 "\(currentType ?? "event") arrived after content part \(ci) of \(output.itemID ?? "?") was done.",
                 expected: "before content_part.done", actual: "after it", subject: output.itemID,
                 related: [RelatedLine(line: done, note: "content_part.done")])
+            return nil
+        }
+        guard currentMoves.allows(.part, from: ProtocolStateMachine.Phase.open) else {
+            emit(
+                .streamOrder,
+                "\(currentType ?? "event") is not an event of open content part \(ci) of \(output.itemID ?? "?").",
+                expected: "an event the state machine allows", actual: currentType ?? "event", subject: output.itemID)
             return nil
         }
         return output.parts.removeValue(forKey: ci)
@@ -163,7 +185,7 @@ extension SessionValidator {
         output.inConversation = true  // report once per item
         let added = catalog.counterpart(of: EventNames.itemCreated) ?? EventNames.itemCreated
         emit(
-            "item-not-in-conversation",
+            .itemNotInConversation,
             "Item \(output.itemID ?? "?") has content before it was added to the conversation.",
             expected: "\(EventNames.itemCreated) (GA: \(added)) before the first content",
             actual: currentType ?? "content",
@@ -178,13 +200,13 @@ extension SessionValidator {
             // Function-call (or MCP) arguments: no content part, a function_call item.
             if stream.keys.contains("call_id"), output.itemType != "function_call" {
                 emit(
-                    "delta-family-mismatch", "Argument deltas on a \(output.itemType ?? "?") item.",
+                    .deltaFamilyMismatch, "Argument deltas on a \(output.itemType ?? "?") item.",
                     expected: "a function_call item", actual: output.itemType ?? "?", subject: output.itemID)
             }
             requireConversation(&output, response)
             if let call = JSON.string(object, "call_id"), let expected = output.callID, call != expected {
                 emit(
-                    "arguments-accumulation", "call_id \(call) differs from the item's \(expected).",
+                    .argumentsAccumulation, "call_id \(call) differs from the item's \(expected).",
                     expected: expected,
                     actual: call, subject: output.itemID)
             }
@@ -194,7 +216,7 @@ extension SessionValidator {
         let ci = JSON.int(object, "content_index") ?? -1
         if let item = JSON.string(object, "item_id"), item != output.itemID {
             emit(
-                "content-index-sequence",
+                .contentIndexSequence,
                 "\(currentType ?? "delta") names item \(item), but output \(JSON.int(object, "output_index") ?? -1) is \(output.itemID ?? "?").",
                 expected: output.itemID ?? "?", actual: item, subject: item)
         }
@@ -202,7 +224,7 @@ extension SessionValidator {
         defer { output.parts[ci] = part }
         if let wanted = stream.partType, let actual = part.type, wanted != actual {
             emit(
-                "delta-family-mismatch", "\(currentType ?? "delta") on a \(actual) part.", expected: "a \(wanted) part",
+                .deltaFamilyMismatch, "\(currentType ?? "delta") on a \(actual) part.", expected: "a \(wanted) part",
                 actual: "a \(actual) part", subject: output.itemID)
         }
         if stream.payload == .audio {
@@ -230,7 +252,7 @@ extension SessionValidator {
             part.buffers[field] = final
         } else if stream.payload == .audio, part.audioBytes % 2 != 0, isPCM16Output {
             emit(
-                "audio-sample-alignment",
+                .audioSampleAlignment,
                 "Audio of item \(output.itemID ?? "?") part \(ci) is \(part.audioBytes) bytes, not whole PCM16 samples.",
                 expected: "an even byte count", actual: "\(part.audioBytes) bytes", subject: output.itemID)
         }
@@ -242,25 +264,25 @@ extension SessionValidator {
         let arguments = JSON.string(object, "arguments") ?? ""
         if arguments != output.arguments {
             emit(
-                "arguments-accumulation",
+                .argumentsAccumulation,
                 "function_call_arguments.done.arguments differs from the concatenated deltas.",
                 expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
         }
         if let call = JSON.string(object, "call_id"), let expected = output.callID, call != expected {
             emit(
-                "arguments-accumulation", "call_id \(call) differs from the item's \(expected).", expected: expected,
+                .argumentsAccumulation, "call_id \(call) differs from the item's \(expected).", expected: expected,
                 actual: call,
                 subject: output.itemID)
         }
         if let name = JSON.string(object, "name"), let expected = output.name, name != expected {
             emit(
-                "arguments-accumulation", "function name \(name) differs from the item's \(expected).",
+                .argumentsAccumulation, "function name \(name) differs from the item's \(expected).",
                 expected: expected,
                 actual: name, subject: output.itemID)
         }
         if (try? JSONSerialization.jsonObject(with: Data(arguments.utf8), options: .fragmentsAllowed)) == nil {
             emit(
-                "arguments-not-json", "The final function-call arguments are not valid JSON.", expected: "JSON text",
+                .argumentsNotJSON, "The final function-call arguments are not valid JSON.", expected: "JSON text",
                 actual: JSON.render(arguments), subject: output.itemID)
         }
         output.arguments = arguments
@@ -273,7 +295,7 @@ extension SessionValidator {
             let arguments = item["arguments"]?.string, arguments != output.arguments
         {
             emit(
-                "arguments-accumulation", "\(place) item.arguments differs from the streamed arguments.",
+                .argumentsAccumulation, "\(place) item.arguments differs from the streamed arguments.",
                 expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
         }
         let content = item["content"]
@@ -288,9 +310,9 @@ extension SessionValidator {
         }
     }
 
-    func accumulationRule(_ field: String) -> String {
+    func accumulationRule(_ field: String) -> RuleInfo {
         field == "transcript"
-            ? "transcript-accumulation" : field == "arguments" ? "arguments-accumulation" : "text-accumulation"
+            ? .transcriptAccumulation : field == "arguments" ? .argumentsAccumulation : .textAccumulation
     }
 
     var isPCM16Output: Bool {
