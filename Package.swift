@@ -156,7 +156,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TimelineModelTests",
-            dependencies: ["TimelineModel", "RealtimeValidation", "RealtimeRecording", "RealtimeProtocol"],
+            dependencies: [
+                "TimelineModel", "RealtimeSession", "RealtimeValidation", "RealtimeRecording", "RealtimeProtocol",
+            ],
             exclude: ["Snapshots"],
             swiftSettings: strictSettings
         ),

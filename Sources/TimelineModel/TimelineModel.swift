@@ -123,7 +123,8 @@ public struct TimelineModel {
         case .toggleConversation:
             state.showConversation.toggle()
             state.message = state.width >= TimelineView.sideBySideWidth ? "the conversation is on the right" : nil
-        case .related: goToRelated()
+        case .related:
+            if !(state.showStats && visitMetricEvent()) { goToRelated() }
         case .playPause:
             state.playing.toggle()
             if state.playing, let entry = currentEntry { state.clockUs = source.index.entries[entry].tUs }

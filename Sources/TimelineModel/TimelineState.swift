@@ -18,6 +18,9 @@ public struct TimelineState: Sendable, Equatable {
     public var showConversation = false
     /// Show the session's latency and cost numbers instead of the detail pane (`s`).
     public var showStats = false
+    /// With the stats pane open, `r` visits the selected response's metric events in turn: the
+    /// response and how many of its metrics were visited.
+    public var metricVisit: MetricVisit?
     public var prompt: Prompt?
     public var input = ""
     public var search: String?
@@ -42,4 +45,12 @@ public struct TimelineState: Sendable, Equatable {
         self.width = width
         self.height = height
     }
+}
+
+/// Where `r` in the stats pane is: the response whose metrics it visits, and the next one.
+public struct MetricVisit: Sendable, Equatable {
+    public var response: String
+    public var next: Int
+    /// The row `r` moved to: while the cursor stays there, the next `r` continues this response.
+    public var row: Int
 }
