@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 
 /// Drives a new session with a recording's client events, as a pure state machine (sans-I/O):
 /// what `rtscope replay` runs over a WebSocket.
@@ -284,23 +285,6 @@ struct ServerTrack {
 
     static func sameJSON(_ a: String?, _ b: String) -> Bool {
         guard let a else { return false }
-        guard let va = try? JSONSerialization.jsonObject(with: Data(a.utf8), options: [.fragmentsAllowed]),
-            let vb = try? JSONSerialization.jsonObject(with: Data(b.utf8), options: [.fragmentsAllowed])
-        else { return a == b }
-        return equal(va, vb)
-    }
-
-    /// Deep equality of two `JSONSerialization` values (object key order is irrelevant there).
-    static func equal(_ a: Any, _ b: Any) -> Bool {
-        switch (a, b) {
-        case (let x as [String: Any], let y as [String: Any]):
-            return x.count == y.count && x.allSatisfy { k, v in y[k].map { equal(v, $0) } ?? false }
-        case (let x as [Any], let y as [Any]): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
-        case (let x as String, let y as String): return x == y
-        case (let x as Bool, let y as Bool): return x == y
-        case (let x as NSNumber, let y as NSNumber): return x == y
-        case (is NSNull, is NSNull): return true
-        default: return false
-        }
+        return JSONEquality.same(a, b)
     }
 }

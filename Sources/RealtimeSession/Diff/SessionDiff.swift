@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 
 /// The classes of difference `rtscope diff` reports, and `--fail-on` names.
 public enum DiffClass: String, Sendable, CaseIterable, Codable, Comparable {
@@ -235,24 +236,7 @@ public struct SessionDiff: Sendable {
     /// strings that are not JSON are compared as text.
     public static func sameJSON(_ a: String?, _ b: String?) -> Bool {
         guard let a, let b else { return a == b }
-        guard let va = try? JSONSerialization.jsonObject(with: Data(a.utf8), options: [.fragmentsAllowed]),
-            let vb = try? JSONSerialization.jsonObject(with: Data(b.utf8), options: [.fragmentsAllowed])
-        else { return a == b }
-        return equal(va, vb)
-    }
-
-    /// Deep equality of two `JSONSerialization` values (object key order is irrelevant there).
-    static func equal(_ a: Any, _ b: Any) -> Bool {
-        switch (a, b) {
-        case (let x as [String: Any], let y as [String: Any]):
-            return x.count == y.count && x.allSatisfy { k, v in y[k].map { equal(v, $0) } ?? false }
-        case (let x as [Any], let y as [Any]): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
-        case (let x as String, let y as String): return x == y
-        case (let x as Bool, let y as Bool): return x == y
-        case (let x as NSNumber, let y as NSNumber): return x == y
-        case (is NSNull, is NSNull): return true
-        default: return false
-        }
+        return JSONEquality.same(a, b)
     }
 
     // MARK: - Session-wide
