@@ -8,7 +8,7 @@ import Testing
 struct MixWindowTests {
     @Test(arguments: [1, 2, 3, 4, 5])
     func randomWritesEndInTheFileAsInMemory(seed: UInt64) throws {
-        var rng = SplitMix(seed: seed)
+        var rng = Lehmer(state: seed)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mixwindow-\(UUID()).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try WAVFile(path: path, encoding: .pcm16, rate: 24000)
@@ -42,15 +42,11 @@ struct MixWindowTests {
     }
 }
 
-/// A small deterministic generator, so a failing seed can be rerun.
-struct SplitMix {
+/// Knuth's MMIX linear congruential generator: deterministic, so a failing seed can be rerun.
+struct Lehmer {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 16
     }
 }

@@ -10,15 +10,7 @@ enum ExportFrontend {
     /// - Throws: `ExitCode` 69 when the exporter cannot start or the collector failed; 65/66 for
     ///   unreadable inputs (after the readable ones were sent).
     static func run(files: [String], settings: OTLPSettings, includeText: Bool, pricesPath: String?) async throws {
-        var prices = PriceTable.bundled
-        if let pricesPath {
-            do {
-                prices = try PriceTable.load(pricesPath)
-            } catch {
-                Diagnostics.print("rtscope: \(error)")
-                throw ExitCodes.notARecording
-            }
-        }
+        let prices = try StatsFrontend.prices(pricesPath)
         let sink: OTLPSink
         do {
             sink = try OTLPSink(settings: settings, options: .init(includeText: includeText, prices: prices))

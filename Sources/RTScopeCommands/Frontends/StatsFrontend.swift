@@ -8,21 +8,25 @@ import RealtimeValidation
 /// Carries out `rtscope stats`: load every file (one pass each), build the report, print it,
 /// check the gates.
 enum StatsFrontend {
+    /// The bundled price table, or the one at `path` (`--prices`); a file that cannot be read or
+    /// parsed is one sentence and exit 65.
+    static func prices(_ path: String?) throws -> PriceTable {
+        guard let path else { return .bundled }
+        do {
+            return try PriceTable.load(path)
+        } catch {
+            Diagnostics.print("rtscope: \(error)")
+            throw ExitCodes.notARecording
+        }
+    }
+
     /// - Returns: whether a gate failed.
     /// - Throws: `ExitCodes` 65/66 for unreadable inputs (after the readable ones are reported).
     static func run(
         files: [String], format: StatsFormat, by: StatsReport.Grouping, gates: [StatsGate], pricesPath: String?,
         out: Output
     ) throws -> Bool {
-        var prices = PriceTable.bundled
-        if let pricesPath {
-            do {
-                prices = try PriceTable.load(pricesPath)
-            } catch {
-                Diagnostics.print("rtscope: \(error)")
-                throw ExitCodes.notARecording
-            }
-        }
+        let prices = try StatsFrontend.prices(pricesPath)
         var entries: [StatsReport.File] = []
         var failure: Int32?
         for path in files {
