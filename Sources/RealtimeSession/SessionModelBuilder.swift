@@ -33,6 +33,8 @@ public struct SessionModelBuilder {
     /// Responses whose audio has not yet become audible: the detector and where the next chunk
     /// would start playing (microseconds).
     private var silenceProbes: [Int: (probe: LeadingSilence, playheadUs: Int64)] = [:]
+    /// Decoded audio of the chunk being probed (reused).
+    private var audioScratch: [UInt8] = []
     /// The response whose audio the client is playing (WebRTC `output_audio_buffer.started`).
     private var bufferPlaying: String?
 
@@ -247,17 +249,17 @@ public struct SessionModelBuilder {
         model.responses[k].lastAudio = at
         let before = model.responses[k].audioBytes
         model.responses[k].audioBytes += length / 4 * 3
-        if model.responses[k].firstAudible == nil, let text = event["delta"]?.string {
-            probeAudibility(k, text, before: before, at)
+        if model.responses[k].firstAudible == nil, let delta = event["delta"] {
+            probeAudibility(k, delta, before: before, at)
         }
     }
 
     /// Feeds a response's chunk to its leading-silence detector until the audio becomes audible.
-    private mutating func probeAudibility(_ k: Int, _ base64: String, before: Int, _ at: Moment) {
+    private mutating func probeAudibility(_ k: Int, _ base64: JSONValue, before: Int, _ at: Moment) {
         var entry = silenceProbes[k] ?? (LeadingSilence(format: outputFormat), at.tUs)
         let start = max(at.tUs, entry.playheadUs)
         let chunkMs = Double(model.responses[k].audioBytes - before) / outputBytesPerMs
-        if let silence = entry.probe.feed(base64: base64) {
+        if let silence = entry.probe.feed(base64: base64, scratch: &audioScratch) {
             let intoChunk = max(0, silence - Double(before) / outputBytesPerMs)
             model.responses[k].leadingSilenceMs = silence
             model.responses[k].firstAudible = Moment(line: at.line, tUs: start.plusMilliseconds(intoChunk))

@@ -1,7 +1,8 @@
 import Foundation
 import RealtimeRecording
-import RealtimeSession
 import Testing
+
+@testable import RealtimeSession
 
 /// Leading silence and time to first audible audio (TTFA), on synthesized samples.
 struct AudibilityTests {
@@ -76,5 +77,24 @@ struct AudibilityTests {
         #expect(samples.first { $0.metric == "response.first_audio" }?.value == 100)
         #expect(samples.first { $0.metric == "response.first_audible" }?.value == 250)
         #expect(samples.first { $0.metric == "response.leading_silence" }?.value == 150)
+    }
+}
+
+/// The in-place base64 decoder against Foundation's encoder on every length, and bad input refused.
+struct Base64DecoderTests {
+    @Test func decodesAsFoundationDoes() throws {
+        var scratch: [UInt8] = []
+        var rng = Lehmer(state: 7)
+        for length in 0..<200 {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let text = Array(Data(bytes).base64EncodedString().utf8)
+            let ok = text.withUnsafeBytes { Base64.decode($0, into: &scratch) }
+            #expect(ok)
+            #expect(scratch == bytes, "length \(length)")
+        }
+        for bad in ["abc", "ab!d", "a===", "====", "YQ=a"] {
+            let ok = Array(bad.utf8).withUnsafeBytes { Base64.decode($0, into: &scratch) }
+            #expect(!ok, "\(bad)")
+        }
     }
 }

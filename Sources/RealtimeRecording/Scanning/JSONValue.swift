@@ -129,6 +129,14 @@ public struct JSONValue: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with a string's raw contents (escapes not decoded) or a token's bytes, in place.
+    public func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let n = node
+        return try tape.bytes.withUnsafeBytes { raw in
+            try body(UnsafeRawBufferPointer(rebasing: raw[Int(n.start)..<Int(n.end)]))
+        }
+    }
+
     /// The length in bytes of a string's raw contents (escapes not decoded) or of a token.
     public var byteCount: Int { Int(node.end - node.start) }
 
