@@ -30,37 +30,21 @@ struct Corpus {
 
     /// Writes about `bytes` bytes to `path`; returns (bytes, lines) written.
     mutating func write(to path: String, bytes target: Int64) throws -> (Int64, Int) {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw BenchError.io("cannot create \(path)")
-        }
-        defer { try? handle.close() }
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(9 << 20)
-        var written: Int64 = 0
-        var lines = 0
-        buffer.append(
-            contentsOf: Array(
-                #"{"format":"rtscope-recording","version":1,"created":"2026-11-25T09:00:00.000000Z","source":"synthetic","tool":"rtscope-bench","note":"benchmark corpus"}"#
-                    .utf8))
-        buffer.append(0x0A)
-        lines += 1
-        frame(
-            &buffer, &lines, "s2c", 0,
-            #"{"type":"session.created","event_id":"event_0","session":{"id":"sess_1","object":"realtime.session","model":"gpt-4o-realtime-preview","modalities":["text","audio"],"voice":"alloy","input_audio_format":"pcm16","output_audio_format":"pcm16","turn_detection":{"type":"server_vad","threshold":0.5}}}"#
-        )
-        while written + Int64(buffer.count) < target {
-            appendTurn(&buffer, &lines)
-            if buffer.count >= 8 << 20 {
-                handle.write(Data(buffer))
-                written += Int64(buffer.count)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        handle.write(Data(buffer))
-        written += Int64(buffer.count)
-        return (written, lines)
+        try CorpusFile.write(
+            to: path, bytes: target,
+            start: { buffer, lines in
+                buffer.append(
+                    contentsOf: Array(
+                        #"{"format":"rtscope-recording","version":1,"created":"2026-11-25T09:00:00.000000Z","source":"synthetic","tool":"rtscope-bench","note":"benchmark corpus"}"#
+                            .utf8))
+                buffer.append(0x0A)
+                lines += 1
+                frame(
+                    &buffer, &lines, "s2c", 0,
+                    #"{"type":"session.created","event_id":"event_0","session":{"id":"sess_1","object":"realtime.session","model":"gpt-4o-realtime-preview","modalities":["text","audio"],"voice":"alloy","input_audio_format":"pcm16","output_audio_format":"pcm16","turn_detection":{"type":"server_vad","threshold":0.5}}}"#
+                )
+            },
+            next: { buffer, lines in appendTurn(&buffer, &lines) })
     }
 
     private mutating func frame(

@@ -30,37 +30,20 @@ struct RealCorpus {
 
     /// Writes about `bytes` bytes of JSONL events to `path`; returns (bytes, lines) written.
     mutating func write(to path: String, bytes target: Int64) throws -> (Int64, Int) {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw BenchError.io("cannot create \(path)")
-        }
-        defer { try? handle.close() }
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(9 << 20)
-        var written: Int64 = 0
-        var lines = 0
-        func emit(_ events: [String]) {
+        func emit(_ events: [String], _ buffer: inout [UInt8], _ lines: inout Int) {
             for event in events {
                 buffer.append(contentsOf: event.utf8)
                 buffer.append(0x0A)
             }
             lines += events.count
         }
-        emit(opening())
-        while written + Int64(buffer.count) < target {
-            let events = nextTurn()
-            emit(events)
-            if kind == .broken { emit(events) }
-            if buffer.count >= 8 << 20 {
-                handle.write(Data(buffer))
-                written += Int64(buffer.count)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        handle.write(Data(buffer))
-        written += Int64(buffer.count)
-        return (written, lines)
+        return try CorpusFile.write(
+            to: path, bytes: target, start: { buffer, lines in emit(opening(), &buffer, &lines) },
+            next: { buffer, lines in
+                let events = nextTurn()
+                emit(events, &buffer, &lines)
+                if kind == .broken { emit(events, &buffer, &lines) }
+            })
     }
 
     /// A server event id shaped like the real ones (`event_` and 21 characters).
