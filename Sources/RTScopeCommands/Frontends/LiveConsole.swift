@@ -86,17 +86,28 @@ enum ShutdownSignal {
     static func install() { _ = caught }
 
     /// Resumed by the first SIGINT/SIGTERM after `install()`.
+    ///
+    /// A plain signal handler, installed synchronously, writes one byte to a pipe that a thread
+    /// waits on: a signal that arrives at once after `install()` returns is in the pipe, never
+    /// dropped. (A Dispatch signal source with the signal set to SIG_IGN lost one now and then:
+    /// `aSIGTERMRightAfterTheListeningLineStopsTheRecorder` failed in one CI run of five.)
     private static let caught: ContinuationBox = {
         let box = ContinuationBox()
-        var sources: [any DispatchSourceSignal] = []
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return box }
+        Keep.writeFD = fds[1]
         for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { box.resume() }
-            source.resume()
-            sources.append(source)
+            signal(sig) { _ in
+                var byte: UInt8 = 1
+                _ = write(ShutdownSignal.Keep.writeFD, &byte, 1)  // async-signal-safe
+            }
         }
-        Keep.sources = sources
+        let readFD = fds[0]
+        Thread.detachNewThread {
+            var byte: UInt8 = 0
+            while read(readFD, &byte, 1) < 0, errno == EINTR {}
+            box.resume()
+        }
         return box
     }()
 
@@ -132,10 +143,10 @@ enum ShutdownSignal {
         }
     }
 
-    /// Keeps the signal sources alive for the life of the process.
+    /// The pipe the signal handler writes to.
     enum Keep {
-        /// Written once, before any signal can arrive; never read.
-        nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
+        /// Written once, before the handler is installed; read only by the handler.
+        nonisolated(unsafe) static var writeFD: Int32 = -1
     }
 }
 
