@@ -248,4 +248,14 @@ struct ReplayDiffCommandTests {
             try CLI.run(["diff", "--json", "--markdown", "recordings/errors.jsonl", "recordings/errors.jsonl"]).status
                 == 64)
     }
+
+    @Test func anEmptySideIsNamedOnStandardError() throws {
+        let empty = CLI.temporaryPath("empty") + ".jsonl"
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let result = try CLI.run(["diff", empty, "recordings/text-in-text-out.jsonl"])
+        #expect(result.stderr.contains("holds no events"))
+        let same = try CLI.run(["diff", "recordings/text-in-text-out.jsonl", "recordings/text-in-text-out.jsonl"])
+        #expect(!same.stderr.contains("holds no events"))
+    }
 }

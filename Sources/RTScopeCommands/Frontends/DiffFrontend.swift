@@ -11,7 +11,12 @@ enum DiffFrontend {
     /// Loads one side, or says in one sentence why it cannot (exit 65 or 66).
     static func load(_ path: String) throws -> DiffSide {
         do {
-            return try DiffSide.load(path)
+            let side = try DiffSide.load(path)
+            if side.model.clientEvents + side.model.serverEvents == 0 {
+                Diagnostics.print(
+                    "rtscope diff: \(path) holds no events, so everything on the other side shows as a difference.")
+            }
+            return side
         } catch let error as RecordingError {
             Diagnostics.print("rtscope: \(error)")
             throw ExitCodes.code(for: error)
