@@ -59,13 +59,18 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
     let port: Int
 
     /// Starts the proxy; with `cpu`, pinned to that CPU (through `taskset`).
-    static func start(rtscope: String, upstreamPort: Int, outDir: String, cpu: Int?) throws -> ProxyProcess {
+    ///
+    /// `extra` arguments go after the usual ones (the export comparison adds `--otlp URL`).
+    static func start(rtscope: String, upstreamPort: Int, outDir: String, cpu: Int?, extra: [String] = []) throws
+        -> ProxyProcess
+    {
         let port = Int.random(in: 20_000...40_000)
         let process = Process()
-        var arguments = [
-            rtscope, "record", "--upstream", "ws://127.0.0.1:\(upstreamPort)/v1/realtime", "--listen",
-            "127.0.0.1:\(port)", "--out", outDir, "--quiet",
-        ]
+        var arguments =
+            [
+                rtscope, "record", "--upstream", "ws://127.0.0.1:\(upstreamPort)/v1/realtime", "--listen",
+                "127.0.0.1:\(port)", "--out", outDir, "--quiet",
+            ] + extra
         if let cpu { arguments = ["taskset", "-c", "\(cpu)"] + arguments }
         process.executableURL = URL(fileURLWithPath: cpu == nil ? rtscope : "/usr/bin/env")
         process.arguments = cpu == nil ? Array(arguments.dropFirst()) : arguments
@@ -127,18 +132,18 @@ enum Client {
         WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(bytes: bytes))
     }
 
-    /// Round-trip times in µs with one frame in flight (after 200 warm-up frames).
-    static func rtts(_ url: WebSocketURL, size: Int, count: Int) async throws -> [Double] {
+    /// Round-trip times in µs with one frame in flight (after `warmUp` frames, 200 by default).
+    static func rtts(_ url: WebSocketURL, size: Int, count: Int, warmUp: Int = 200) async throws -> [Double] {
         let ws = try await connect(url)
         let payload = Event.client(size: size)
         return try await ws.executeThenClose { inbound, outbound in
             var it = inbound.makeAsyncIterator()
             var out: [Double] = []
-            for i in 0..<(count + 200) {
+            for i in 0..<(count + warmUp) {
                 let start = DispatchTime.now().uptimeNanoseconds
                 try await outbound.write(frame(payload))
                 _ = try await it.next()
-                if i >= 200 { out.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000) }
+                if i >= warmUp { out.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000) }
             }
             return out
         }

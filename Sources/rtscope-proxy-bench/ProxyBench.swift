@@ -15,6 +15,7 @@ import RealtimeProxy
 /// `mitmdump --mode reverse:… -w FLOWS` runs in the same rounds (`Comparison`, `MitmdumpProcess`).
 ///
 /// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]`.
+/// `--otlp ok,slow,unreachable` adds `ExportComparison` (needs a binary built with `--traits OTLP`).
 /// Build with `-c release`. By default client, upstream and proxy share every core; to give the
 /// proxy a core of its own, run `taskset -c 0 rtscope-proxy-bench --proxy-cpu 1` (the client and
 /// upstream then share CPU 0, for the direct and the proxied runs alike).
@@ -22,10 +23,12 @@ import RealtimeProxy
 struct ProxyBench {
     static let usage =
         "usage: rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]\n"
-        + "                           [--mitmdump PATH | --no-mitmdump] [--time-limit SECONDS]\n"
+        + "                           [--mitmdump PATH | --no-mitmdump] [--time-limit SECONDS] [--otlp ok,slow,unreachable]\n"
         + "Starts an echoing upstream and `rtscope record` in front of it on loopback, and measures added latency,\n"
         + "throughput, CPU per frame and RSS while N GiB pass through (--gib 0 skips that). With mitmdump on the\n"
         + "PATH (or --mitmdump PATH), `mitmdump --mode reverse:... -w FLOWS` is measured in the same rounds.\n"
+        + "--otlp also runs `record --otlp` against a collector that answers, one that answers after 2 s and/or a\n"
+        + "closed port, with short sessions closing during the measurement (the binary needs --traits OTLP).\n"
         + "The whole run stops after --time-limit seconds (default 1800). Takes several minutes.\n"
 
     static func main() async throws {
@@ -47,10 +50,12 @@ struct ProxyBench {
         let proxyCPU = Int(option("--proxy-cpu", ""))
         let mitmPath = option("--mitmdump", "mitmdump")
         let timeLimit = Int(option("--time-limit", "1800")) ?? 1800
+        let otlpKinds = option("--otlp", "").split(separator: ",").map(String.init)
         let noMitm = args.contains("--no-mitmdump")
         args.removeAll { $0 == "--no-mitmdump" }
-        guard args.isEmpty else {
-            FileHandle.standardError.write(Data("rtscope-proxy-bench: unknown argument \(args[0]).\n\(usage)".utf8))
+        guard args.isEmpty, otlpKinds.allSatisfy({ ["ok", "slow", "unreachable"].contains($0) }) else {
+            let bad = args.first.map { "unknown argument \($0)" } ?? "--otlp takes ok, slow and unreachable"
+            FileHandle.standardError.write(Data("rtscope-proxy-bench: \(bad).\n\(usage)".utf8))
             exit(64)
         }
 
@@ -125,6 +130,12 @@ struct ProxyBench {
             print(
                 "| \(label) | median | | \(Int(dm)) | \(Int(pm)) | \(String(format: "%.0f %%", pm / dm * 100)) | \(String(format: "%.1f", pm * Double(size) / 1e6)) | | |"
             )
+        }
+        if !otlpKinds.isEmpty {
+            try await ExportComparison.run(
+                kinds: otlpKinds,
+                setup: .init(rtscope: rtscope, upstreamPort: upstream.port, outDir: outDir, cpu: proxyCPU),
+                direct: direct, plain: proxied, sizes: sizes, rounds: rounds)
         }
         if let mitm {
             print("\n## Pipelined 200 B throughput: direct, rtscope record, mitmdump -w (same rounds)\n")
