@@ -21,12 +21,18 @@ let package = Package(
     ],
     // OTLP export (`rtscope export otlp`, `record --otlp`) needs swift-otel, whose first build takes minutes:
     // it is compiled only with `--traits OTLP` (docs/observability.md). The span/metric mapping is always built.
-    traits: [.trait(name: "OTLP", description: "OpenTelemetry (OTLP/HTTP protobuf) export through swift-otel")],
+    // `--traits OTLPGRPC` adds swift-otel's OTLP/gRPC exporter (grpc-swift 2) for `--protocol grpc`; it builds longer.
+    traits: [
+        .trait(name: "OTLP", description: "OpenTelemetry (OTLP/HTTP protobuf) export through swift-otel"),
+        .trait(name: "OTLPGRPC", description: "OTLP export over gRPC as well (implies OTLP)", enabledTraits: ["OTLP"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(
+            url: "https://github.com/swift-otel/swift-otel", from: "1.6.0",
+            traits: ["OTLPHTTP", .trait(name: "OTLPGRPC", condition: .when(traits: ["OTLPGRPC"]))]),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -191,6 +197,7 @@ let package = Package(
             name: "RTScopeCommandsTests",
             dependencies: [
                 "RTScopeCommands", "RealtimeRecording", "RealtimeProtocol", "RealtimeValidation", "RealtimeProxy",
+                "RealtimeOTLP",
             ],
             swiftSettings: strictSettings
         ),

@@ -7,7 +7,8 @@
     import ServiceLifecycle
     import Tracing
 
-    /// Sends `RealtimeTelemetry` spans and metric values to an OTLP/HTTP collector through swift-otel.
+    /// Sends `RealtimeTelemetry` spans and metric values to an OTLP collector through swift-otel
+    /// (HTTP protobuf or JSON, or gRPC in a build with the `OTLPGRPC` trait).
     ///
     /// swift-otel's public API is the Tracing / swift-metrics one: spans take explicit start and end
     /// instants (so back-fills carry the recorded times), but span ids are random and a trace id
@@ -49,8 +50,14 @@
             config.traces.batchSpanProcessor.scheduleDelay = .milliseconds(200)
             config.metrics.exportInterval = .seconds(3600)
             let timeout = Duration.milliseconds(Int64(settings.timeoutSeconds * 1000))
+            let chosen: OTel.Configuration.OTLPExporterConfiguration.`Protocol` =
+                switch settings.chosenProtocol() {
+                case "grpc": .grpc
+                case "http/json": .httpJSON
+                default: .httpProtobuf
+                }
             for signal in [\OTel.Configuration.traces.otlpExporter, \OTel.Configuration.metrics.otlpExporter] {
-                config[keyPath: signal].protocol = .httpProtobuf
+                config[keyPath: signal].protocol = chosen
                 config[keyPath: signal].timeout = timeout
                 if !settings.headers.isEmpty { config[keyPath: signal].headers = settings.headers }
             }

@@ -8,7 +8,11 @@ timestamp equals the recorded `wall` of the line the span or event names, that m
 `rtscope stats --format json`, that a second export gives the same trace ids, that header values
 reach the collector but never the terminal, and that an unreachable collector fails once, quickly.
 
-Usage: python3 Tests/Interop/otlp.py [path/to/rtscope built with --traits OTLP]   (run by .ci/run)
+Then the other protocols: `--protocol http/json` to the same receiver, and with `--grpc` (a binary
+built with `--traits OTLPGRPC`) `export --protocol grpc` and `record --otlp-protocol grpc` to a gRPC
+receiver, each giving the same spans; without `--grpc`, `--protocol grpc` must be refused (exit 64).
+
+Usage: python3 Tests/Interop/otlp.py [path/to/rtscope built with --traits OTLP] [--grpc]   (run by .ci/run)
 """
 import datetime
 import importlib.util
@@ -20,7 +24,9 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RTSCOPE = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rtscope")
+ARGS = [a for a in sys.argv[1:] if a != "--grpc"]
+GRPC = "--grpc" in sys.argv[1:]
+RTSCOPE = os.path.abspath(ARGS[0] if ARGS else ".build/debug/rtscope")
 FILES = [os.path.join(ROOT, "recordings", n) for n in
          ["function-call.jsonl", "audio-vad.jsonl", "errors.jsonl", "barge-in.jsonl", "ga-text-session.jsonl"]]
 SECRET = "otlp-key-5e1d0c"
@@ -195,7 +201,7 @@ async def sessions(port, count):
     return times
 
 
-def live(collector_url, count=3):
+def live(collector_url, count=3, protocol=None):
     """`rtscope record --otlp`: run `count` sessions, stop the recorder; (session seconds, output, exit, stop s)."""
     import asyncio
     import signal
@@ -208,6 +214,8 @@ def live(collector_url, count=3):
             f"127.0.0.1:{record_port}", "--out", out, "--quiet"]
     if collector_url:
         args += ["--otlp", collector_url, "--otlp-header", f"x-api-key={SECRET}"]
+        if protocol:
+            args += ["--otlp-protocol", protocol]
     recorder = start(args)
     try:
         times = asyncio.run(sessions(record_port, count))
@@ -246,6 +254,36 @@ def check_live():
           f"slow collector, {min(down_times) * 1000:.0f} ms with an unreachable one")
 
 
+def span_shape(receiver):
+    """(trace id, name, parent's name) of every span, sorted: what must not depend on the protocol."""
+    spans = [s for s, _ in receiver.spans()]
+    names = {s.span_id: s.name for s in spans}
+    return sorted((s.trace_id.hex(), s.name, names.get(s.parent_span_id, "")) for s in spans)
+
+
+def check_protocols(reference):
+    with receiver_module.Receiver() as receiver:
+        proc, _ = export(receiver.port, FILES, ["--protocol", "http/json"])
+        check(proc.returncode == 0, f"http/json export exit {proc.returncode}: {proc.stderr.strip()}")
+        check(receiver.protocols == {"http/json"}, f"http/json: the receiver saw {receiver.protocols}")
+        check(span_shape(receiver) == reference, "http/json gives the same spans as http/protobuf")
+    if not GRPC:
+        proc, _ = export(free_port(), FILES[:1], ["--protocol", "grpc"])
+        check(proc.returncode == 64 and "OTLPGRPC" in proc.stderr, f"grpc without the trait: {proc.returncode}")
+        return
+    with receiver_module.GRPCReceiver() as receiver:
+        proc, _ = export(receiver.port, FILES, ["--protocol", "grpc"])
+        check(proc.returncode == 0, f"grpc export exit {proc.returncode}: {proc.stderr.strip()}")
+        check(receiver.protocols == {"grpc"}, f"grpc: the receiver saw {receiver.protocols}")
+        check(span_shape(receiver) == reference, "grpc gives the same spans as http/protobuf")
+        check(any(h.get("x-api-key") == SECRET for h in receiver.headers), "grpc: the header is sent as metadata")
+        check(SECRET not in proc.stdout + proc.stderr, "grpc: the header value is never printed")
+    with receiver_module.GRPCReceiver() as receiver:
+        _, output, status, _ = live(f"http://127.0.0.1:{receiver.port}", count=2, protocol="grpc")
+        roots = [s for s, _ in receiver.spans() if s.name == "realtime.session"]
+        check(status == 0 and len(roots) == 2, f"record --otlp-protocol grpc: {len(roots)} sessions: {output!r}")
+
+
 def main():
     with receiver_module.Receiver() as receiver:
         proc, _ = export(receiver.port, FILES)
@@ -254,6 +292,7 @@ def main():
         check(all(h.get("x-api-key") == SECRET for h in receiver.headers) and receiver.headers, "header sent")
         traces, events = check_traces(receiver)
         check_metrics(receiver, events)
+        reference = span_shape(receiver)
     with receiver_module.Receiver() as again:
         export(again.port, FILES)
         check({s.trace_id for s, _ in again.spans()} == traces, "a second export gives the same trace ids")
@@ -263,9 +302,11 @@ def main():
     check(seconds < 30, f"unreachable collector bounded in time ({seconds:.1f}s)")
     check(SECRET not in proc.stdout + proc.stderr, "no header value in the failure report")
     check_live()
+    check_protocols(reference)
     if failures:
         raise SystemExit(f"otlp: {len(failures)} check(s) failed")
-    print("otlp: ok (span tree, wall times, attributes, metrics = stats, stable trace ids, failure reported once)")
+    print("otlp: ok (span tree, wall times, attributes, metrics = stats, stable trace ids, failure reported once; "
+          f"http/json{' and grpc' if GRPC else ''} give the same spans)")
 
 
 if __name__ == "__main__":

@@ -33,10 +33,14 @@ struct ExportOTLP: AsyncParsableCommand {
     @Argument(help: "Recordings or logs `rtscope import` reads.")
     var files: [String] = []
 
-    @Option(help: "The collector's OTLP/HTTP base URL, e.g. http://collector:4318 (/v1/traces is appended).")
+    @Option(
+        help:
+            "The collector's base URL, e.g. http://collector:4318 (over HTTP /v1/traces is appended; gRPC: http://collector:4317)."
+    )
     var endpoint: String?
 
-    @Option(name: .customLong("protocol"), help: "http/protobuf (grpc is not built in).")
+    @Option(
+        name: .customLong("protocol"), help: "http/protobuf (default), http/json, or grpc (needs --traits OTLPGRPC).")
     var protocolName: String?
 
     @Option(name: .customLong("header"), help: "A request header NAME=VALUE (repeatable), e.g. an API key.")

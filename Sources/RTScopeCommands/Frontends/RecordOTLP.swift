@@ -8,16 +8,21 @@ struct RecordOTLPOptions: ParsableArguments {
     @Option(
         name: .customLong("otlp"),
         help:
-            "Export each finished session to this OTLP/HTTP collector, e.g. http://collector:4318 (needs --traits OTLP)."
+            "Export each finished session to this OTLP collector, e.g. http://collector:4318 (needs --traits OTLP)."
     )
     var endpoint: String?
+
+    @Option(
+        name: .customLong("otlp-protocol"),
+        help: "http/protobuf (default), http/json, or grpc (port 4317; needs --traits OTLPGRPC).")
+    var protocolName: String?
 
     @Option(name: .customLong("otlp-header"), help: "A header NAME=VALUE for the collector (repeatable).")
     var headers: [String] = []
 
     func settings() throws -> OTLPSettings? {
         guard let endpoint else { return nil }
-        var settings = OTLPSettings(endpoint: endpoint)
+        var settings = OTLPSettings(endpoint: endpoint, protocolName: protocolName)
         for text in headers {
             guard let header = OTLPSettings.header(text) else {
                 throw ValidationError("--otlp-header expects NAME=VALUE.")
@@ -28,9 +33,12 @@ struct RecordOTLPOptions: ParsableArguments {
     }
 
     func check() throws {
-        if endpoint == nil, !headers.isEmpty { throw ValidationError("--otlp-header needs --otlp URL.") }
+        if endpoint == nil, !headers.isEmpty || protocolName != nil {
+            throw ValidationError("--otlp-header and --otlp-protocol need --otlp URL.")
+        }
         if let problem = try settings()?.problem() {
-            throw ValidationError(problem.replacing("--endpoint", with: "--otlp"))
+            throw ValidationError(
+                problem.replacing("--endpoint", with: "--otlp").replacing("--protocol", with: "--otlp-protocol"))
         }
     }
 }
