@@ -8,9 +8,11 @@ enum Comparison {
         WebSocketURL(secure: false, host: "127.0.0.1", port: port, target: "/v1/realtime?model=bench")
     }
 
-    /// Per-hop added latency, p50 / p99, of each proxy; `mitmdump` nil measures rtscope alone.
+    /// Per-hop added latency, p50 / p99, of each proxy; `mitmdump` nil measures rtscope alone, and
+    /// `floor` (a `SocatRelay`) adds the relay that does no user-space work, in the same rounds.
     static func latency(
-        direct: WebSocketURL, rtscope: WebSocketURL, mitmdump: WebSocketURL?, sizes: Set<Int>, rounds: Int
+        direct: WebSocketURL, rtscope: WebSocketURL, mitmdump: WebSocketURL?, floor: WebSocketURL? = nil,
+        sizes: Set<Int>, rounds: Int
     ) async throws {
         var header =
             "| frame | round | direct RTT p50 / p99 µs | rtscope RTT p50 / p99 µs | rtscope added per hop p50 / p99 µs |"
@@ -20,10 +22,18 @@ enum Comparison {
                 " mitmdump RTT p50 / p99 µs | mitmdump added per hop p50 / p99 µs | mitmdump / rtscope added p50 / p99 |"
             rule += " --- | --- | --- |"
         }
+        if floor != nil {
+            header += " socat relay added per hop p50 / p99 µs | rtscope − socat p50 µs |"
+            rule += " --- | --- |"
+            if mitmdump != nil {
+                header += " mitmdump / socat added p50 (best any recorder could show) |"
+                rule += " --- |"
+            }
+        }
         print(header)
         print(rule)
         for (label, size, count) in [("200 B", 200, 5000), ("100 KB", 100_000, 1000)] where sizes.contains(size) {
-            var added: [(r50: Double, r99: Double, m50: Double, m99: Double)] = []
+            var added: [(r50: Double, r99: Double, m50: Double, m99: Double, s50: Double)] = []
             for round in 1...rounds {
                 let d = try await Client.rtts(direct, size: size, count: count)
                 let p = try await Client.rtts(rtscope, size: size, count: count)
@@ -31,21 +41,38 @@ enum Comparison {
                 let (r50, r99) = ((p.percentile(50) - d50) / 2, (p.percentile(99) - d99) / 2)
                 var row =
                     "| \(label) | \(round) | \(f(d50)) / \(f(d99)) | \(f(p.percentile(50))) / \(f(p.percentile(99))) | \(f(r50)) / \(f(r99)) |"
+                var (m50, m99, s50) = (0.0, 0.0, 0.0)
                 if let mitmdump {
                     let m = try await Client.rtts(mitmdump, size: size, count: count)
-                    let (m50, m99) = ((m.percentile(50) - d50) / 2, (m.percentile(99) - d99) / 2)
+                    (m50, m99) = ((m.percentile(50) - d50) / 2, (m.percentile(99) - d99) / 2)
                     row +=
                         " \(f(m.percentile(50))) / \(f(m.percentile(99))) | \(f(m50)) / \(f(m99)) | \(ratio(m50, r50)) / \(ratio(m99, r99)) |"
-                    added.append((r50, r99, m50, m99))
                 }
+                if let floor {
+                    let s = try await Client.rtts(floor, size: size, count: count)
+                    let s99: Double
+                    (s50, s99) = ((s.percentile(50) - d50) / 2, (s.percentile(99) - d99) / 2)
+                    row += " \(f(s50)) / \(f(s99)) | \(f(r50 - s50)) |"
+                    if mitmdump != nil { row += " \(ratio(m50, s50)) |" }
+                }
+                added.append((r50, r99, m50, m99, s50))
                 print(row)
             }
-            if !added.isEmpty {
-                let (r50, r99) = (added.map { $0.r50 }.percentile(50), added.map { $0.r99 }.percentile(50))
-                let (m50, m99) = (added.map { $0.m50 }.percentile(50), added.map { $0.m99 }.percentile(50))
-                print(
-                    "| \(label) | median | | | \(f(r50)) / \(f(r99)) | | \(f(m50)) / \(f(m99)) | \(ratio(m50, r50)) / \(ratio(m99, r99)) |"
+            if mitmdump != nil || floor != nil {
+                let median = {
+                    (key: KeyPath<(r50: Double, r99: Double, m50: Double, m99: Double, s50: Double), Double>) in
+                    added.map { $0[keyPath: key] }.percentile(50)
+                }
+                let (r50, r99, m50, m99, s50) = (
+                    median(\.r50), median(\.r99), median(\.m50), median(\.m99), median(\.s50)
                 )
+                var row = "| \(label) | median | | | \(f(r50)) / \(f(r99)) |"
+                if mitmdump != nil { row += " | \(f(m50)) / \(f(m99)) | \(ratio(m50, r50)) / \(ratio(m99, r99)) |" }
+                if floor != nil {
+                    row += " \(f(s50)) | \(f(r50 - s50)) |"
+                    if mitmdump != nil { row += " \(ratio(m50, s50)) |" }
+                }
+                print(row)
             }
         }
     }

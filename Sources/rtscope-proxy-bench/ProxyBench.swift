@@ -24,9 +24,11 @@ struct ProxyBench {
     static let usage =
         "usage: rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]\n"
         + "                           [--mitmdump PATH | --no-mitmdump] [--time-limit SECONDS] [--otlp ok,slow,unreachable]\n"
+        + "                           [--no-socat]\n"
         + "Starts an echoing upstream and `rtscope record` in front of it on loopback, and measures added latency,\n"
         + "throughput, CPU per frame and RSS while N GiB pass through (--gib 0 skips that). With mitmdump on the\n"
         + "PATH (or --mitmdump PATH), `mitmdump --mode reverse:... -w FLOWS` is measured in the same rounds.\n"
+        + "With socat installed, a plain TCP relay (the floor of one added hop) is measured in the latency rounds.\n"
         + "--otlp also runs `record --otlp` against a collector that answers, one that answers after 2 s and/or a\n"
         + "closed port, with short sessions closing during the measurement (the binary needs --traits OTLP).\n"
         + "The whole run stops after --time-limit seconds (default 1800). Takes several minutes.\n"
@@ -52,7 +54,8 @@ struct ProxyBench {
         let timeLimit = Int(option("--time-limit", "1800")) ?? 1800
         let otlpKinds = option("--otlp", "").split(separator: ",").map(String.init)
         let noMitm = args.contains("--no-mitmdump")
-        args.removeAll { $0 == "--no-mitmdump" }
+        let noFloor = args.contains("--no-socat")
+        args.removeAll { $0 == "--no-mitmdump" || $0 == "--no-socat" }
         guard args.isEmpty, otlpKinds.allSatisfy({ ["ok", "slow", "unreachable"].contains($0) }) else {
             let bad = args.first.map { "unknown argument \($0)" } ?? "--otlp takes ok, slow and unreachable"
             FileHandle.standardError.write(Data("rtscope-proxy-bench: \(bad).\n\(usage)".utf8))
@@ -78,8 +81,11 @@ struct ProxyBench {
             }
         }
         defer { mitm?.stop() }
-        Watchdog.start(seconds: timeLimit) { [mitm] in
+        let floor = noFloor ? nil : SocatRelay.start(upstreamPort: upstream.port)
+        defer { floor?.stop() }
+        Watchdog.start(seconds: timeLimit) { [mitm, floor] in
             mitm?.stop()
+            floor?.stop()
             proxy.stop()
         }
         try await Task.sleep(for: .milliseconds(300))
@@ -96,10 +102,11 @@ struct ProxyBench {
         }
         print("recording on (one JSONL line per frame, written before forwarding), live validation on")
         if let mitm { print("mitmdump \(mitmPath) on port \(mitm.port), writing flows (-w) in the same rounds") }
+        if let floor { print("socat TCP relay on port \(floor.port) (no user-space work: the floor of one added hop)") }
         print("\n## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
         try await Comparison.latency(
             direct: direct, rtscope: proxied, mitmdump: mitm.map { Comparison.url(port: $0.port) },
-            sizes: sizes, rounds: rounds)
+            floor: floor.map { Comparison.url(port: $0.port) }, sizes: sizes, rounds: rounds)
         print("\n## Throughput (pipelined echo) and proxy CPU per forwarded frame\n")
         print(
             "| frame | round | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame (kernel share) | client + upstream CPU µs per direct echo |"
