@@ -42,6 +42,13 @@ public enum EventSummary {
         return parts.joined(separator: " ")
     }
 
+    /// The value at a dot-separated path of a Foundation-decoded value, through `JSON.value(at:)` (the one path lookup).
+    ///
+    /// Kept for TimelineModel until it moves to JSON; new code reads `JSON` or `JSONValue` paths directly.
+    public static func value(at path: String, in object: Any) -> Any? {
+        JSON(foundation: object).value(at: path)?.foundationValue
+    }
+
     /// `summarize` of a Foundation-decoded event.
     ///
     /// Kept for TimelineModel until it moves to JSON (it decodes events with `RecordingIndex.eventObject`).
