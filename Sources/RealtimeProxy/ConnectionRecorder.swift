@@ -250,18 +250,17 @@ public final class ConnectionRecorder: @unchecked Sendable {  // confined: see a
 }
 
 extension ObservedFrame {
-    /// A short, escaped summary of a frame for the console (decodes the event with Foundation).
+    /// A short, escaped summary of a frame for the console (the parsed event converted to a `JSON` tree).
     static func summary(opcode: Opcode, object: JSONValue?, closeCode: Int?, payload: [UInt8]) -> String {
         switch opcode {
         case .close:
             let reason = SafeText.escape(String(String(decoding: payload, as: UTF8.self).prefix(60)))
             return "close \(closeCode.map(String.init) ?? "(no code)")\(reason.isEmpty ? "" : " \(reason)")"
         case .text:
-            guard object != nil else { return "(not JSON, \(payload.count) bytes)" }
-            guard let event = (try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any] else {
-                return ""
-            }
-            let spec = (event["type"] as? String).flatMap { EventCatalog.standard.spec(for: $0) }
+            guard let object else { return "(not JSON, \(payload.count) bytes)" }
+            guard object.isObject else { return "" }
+            let event = JSON(object)
+            let spec = event["type"]?.string.flatMap { EventCatalog.standard.spec(for: $0) }
             return SafeText.escape(EventSummary.summarize(event, spec: spec, maxText: 60))
         default:
             return "\(payload.count) bytes"

@@ -1,5 +1,6 @@
 import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 
 /// `rtscope stats` output: a per-file table of responses, the aggregates, the worst turns and
 /// the cost, as text, Markdown, CSV or JSON.
@@ -147,33 +148,41 @@ public enum StatsRenderer {
         return md
     }
 
+    /// The report as pretty JSON, keys sorted, in the layout `JSONSerialization` gave it.
+    ///
+    /// `/` is written `\/` and non-finite numbers as `null`. Built as a `JSON` tree and written by its serializer.
+    /// Does not throw (kept `throws` for callers).
     public static func json(_ report: StatsReport) throws -> String {
-        func summary(_ s: MetricSummary) -> [String: Any] {
+        func summary(_ s: MetricSummary) -> JSON {
             [
-                "metric": s.metric, "count": s.count, "p50": s.p50, "p90": s.p90, "p95": s.p95, "p99": s.p99,
-                "max": s.max, "mean": s.mean,
+                "metric": .string(s.metric), "count": .int(s.count), "p50": .double(s.p50), "p90": .double(s.p90),
+                "p95": .double(s.p95), "p99": .double(s.p99), "max": .double(s.max), "mean": .double(s.mean),
             ]
         }
-        let files: [[String: Any]] = report.files.map { f in
+        let files: [JSON] = report.files.map { f in
             [
-                "path": f.path, "model": f.model.model as Any, "dialect": f.model.dialect?.rawValue as Any,
-                "timed": f.model.timed,
-                "cost": f.cost as Any, "priced_as": f.pricedAs as Any,
-                "responses": rows(f).map { row in Dictionary(uniqueKeysWithValues: zip(columns, row.map { $0 as Any }))
-                },
-                "samples": f.samples.map {
-                    ["metric": $0.metric, "value": $0.value, "line": $0.line, "subject": $0.subject]
-                },
+                "path": .string(f.path), "model": JSON(f.model.model), "dialect": JSON(f.model.dialect?.rawValue),
+                "timed": .bool(f.model.timed), "cost": JSON(f.cost), "priced_as": JSON(f.pricedAs),
+                "responses": .array(
+                    rows(f).map { row in .object(zip(columns, row.map { JSON($0) }).map { ($0, $1) }) }),
+                "samples": .array(
+                    f.samples.map {
+                        [
+                            "metric": .string($0.metric), "value": .double($0.value), "line": .int($0.line),
+                            "subject": .string($0.subject),
+                        ]
+                    }),
             ]
         }
-        let object: [String: Any] = [
-            "files": files,
-            "aggregates": report.groups.map { ["group": $0.name, "metrics": $0.summaries.map(summary)] },
+        let object: JSON = [
+            "files": .array(files),
+            "aggregates": .array(
+                report.groups.map { ["group": .string($0.name), "metrics": .array($0.summaries.map(summary))] }),
             "cost": [
-                "total": report.totalCost, "prices_date": report.prices.date, "prices_source": report.prices.source,
+                "total": .double(report.totalCost), "prices_date": .string(report.prices.date),
+                "prices_source": .string(report.prices.source),
             ],
         ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return object.encoded(.init(pretty: true, sortedKeys: true, escapeSlashes: true)) + "\n"
     }
 }

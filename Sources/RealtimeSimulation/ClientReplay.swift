@@ -180,30 +180,29 @@ public final class ClientReplay {
                 || step.type == "conversation.item.delete" || step.type == "conversation.item.retrieve"
                 || step.type == "response.cancel"
         else { return step.text }
-        guard var event = (try? JSONSerialization.jsonObject(with: Data(step.text.utf8))) as? [String: Any] else {
-            return step.text
-        }
+        guard let parsed = try? JSON(parsing: step.text), case .object = parsed else { return step.text }
+        var event = parsed.keysSorted
         var changed = false
         for key in ["item_id", "previous_item_id"] {
-            if let id = event[key] as? String, let mapped = map(id, recorded.items, live.items), mapped != id {
-                event[key] = mapped
+            if let id = event[key]?.string, let mapped = map(id, recorded.items, live.items), mapped != id {
+                event.set(key, .string(mapped))
                 changed = true
             }
         }
-        if let id = event["response_id"] as? String, let mapped = map(id, recorded.responses, live.responses) {
-            event["response_id"] = mapped
+        if let id = event["response_id"]?.string, let mapped = map(id, recorded.responses, live.responses) {
+            event.set("response_id", .string(mapped))
             changed = true
         }
-        if var item = event["item"] as? [String: Any], item["type"] as? String == "function_call_output",
-            let call = item["call_id"] as? String
+        if var item = event["item"], item.object != nil, item["type"]?.string == "function_call_output",
+            let call = item["call_id"]?.string
         {
             guard let answer = live.answer(recorded: recorded.calls[call]) else {
                 notes.append("skipped the function_call_output for \(call): the new session made no call to answer")
                 return nil
             }
-            item["call_id"] = answer.callID
-            if let fixed = options.toolOutputs[answer.name] { item["output"] = fixed }
-            event["item"] = item
+            item.set("call_id", .string(answer.callID))
+            if let fixed = options.toolOutputs[answer.name] { item.set("output", .string(fixed)) }
+            event.set("item", item)
             changed = true
         }
         guard changed else { return step.text }
@@ -215,11 +214,12 @@ public final class ClientReplay {
         return to[k]
     }
 
-    /// Compact JSON with `type` and `event_id` first, then the other keys sorted.
-    static func encode(_ event: [String: Any]) -> String {
-        let first = ["type", "event_id"].filter { event[$0] != nil }
-        let rest = event.keys.filter { !first.contains($0) }.sorted()
-        return JSON.object((first + rest).map { ($0, JSON(foundation: event[$0])) }).encoded
+    /// Compact JSON with `type` and `event_id` first, then the other keys sorted (nested objects' keys sorted too).
+    static func encode(_ event: JSON) -> String {
+        guard case .object(let pairs) = event.keysSorted else { return event.encoded }
+        let first = ["type", "event_id"].compactMap { key in pairs.first { $0.0 == key } }
+        let rest = pairs.filter { $0.0 != "type" && $0.0 != "event_id" }
+        return JSON.object(first + rest).encoded
     }
 }
 
@@ -238,20 +238,16 @@ struct ServerTrack {
 
     /// Notes a server frame; returns the milestone it is, if any.
     mutating func take(_ text: String, now: Int64 = 0) -> ClientReplay.Milestone? {
-        guard let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-            let type = event["type"] as? String
-        else { return nil }
-        let item = event["item"] as? [String: Any]
-        let response = event["response"] as? [String: Any]
+        guard let event = try? JSON(parsing: text), let type = event["type"]?.string else { return nil }
         func note(item id: String?) { if let id, !items.contains(id) { items.append(id) } }
         switch type {
-        case "response.created": if let id = response?["id"] as? String { responses.append(id) }
+        case "response.created": if let id = event.string(at: "response.id") { responses.append(id) }
         case "conversation.item.created", "conversation.item.added", "response.output_item.added":
-            note(item: item?["id"] as? String)
-        case "input_audio_buffer.committed": note(item: event["item_id"] as? String)
+            note(item: event.string(at: "item.id"))
+        case "input_audio_buffer.committed": note(item: event["item_id"]?.string)
         case "response.function_call_arguments.done":
-            if let id = event["call_id"] as? String {
-                calls[id] = (event["name"] as? String ?? "", event["arguments"] as? String ?? "")
+            if let id = event["call_id"]?.string {
+                calls[id] = (event["name"]?.string ?? "", event["arguments"]?.string ?? "")
                 order.append(id)
             }
         default: break
@@ -259,7 +255,7 @@ struct ServerTrack {
         var kind: String?
         if ClientReplay.milestoneTypes.contains(type) {
             kind = type
-        } else if ClientReplay.audioDeltaTypes.contains(type), let id = event["response_id"] as? String,
+        } else if ClientReplay.audioDeltaTypes.contains(type), let id = event["response_id"]?.string,
             audioSeen.insert(id).inserted
         {
             kind = "first audio delta"

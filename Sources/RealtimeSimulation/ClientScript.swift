@@ -1,5 +1,6 @@
 import Foundation
 public import RealtimeProtocol
+import RealtimeRecording
 
 /// A scripted Realtime client, as a pure state machine: what `rtscope demo` drives through the
 /// recorder, and what the tests run against the simulated server.
@@ -58,11 +59,8 @@ public final class ClientScript {
 
     /// Takes one server frame; returns the frames to send now.
     public func received(_ text: String) -> [String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-            let type = object["type"] as? String
-        else { return [] }
+        guard let event = try? JSON(parsing: text), let type = event["type"]?.string else { return [] }
         seen.append(type)
-        let event = JSON(foundation: object)
         if type == "response.function_call_arguments.done" { lastCallID = event["call_id"]?.string }
         if type == "response.output_item.added", event["item"]?["type"]?.string == "message" {
             lastAssistantItem = event["item"]?["id"]?.string

@@ -1,3 +1,5 @@
+import RealtimeRecording
+
 /// Named protocol faults the simulated server can inject, so clients can be tested against
 /// non-conformant traffic and the validator against real faults.
 public enum Fault: String, Sendable, CaseIterable {

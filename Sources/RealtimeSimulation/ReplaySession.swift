@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 
 /// The surface a simulated-server transport drives (see `SimulatedSession`).
 public protocol ServerSession: AnyObject {
@@ -89,7 +90,7 @@ public final class ReplaySession: ServerSession {
     }
 
     public func receive(text: [UInt8], now: Int64) -> [ServerAction] {
-        let type = (try? JSONSerialization.jsonObject(with: Data(text)) as? [String: Any])?["type"] as? String
+        let type = (try? JSON(parsing: text))?["type"]?.string
         if let k = clientTypes[matched...].firstIndex(where: { $0 == type }) {
             while matchedAt.count <= k { matchedAt.append(now) }
             matched = k + 1

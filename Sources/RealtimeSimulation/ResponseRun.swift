@@ -1,5 +1,6 @@
 import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 
 /// What the simulated model answers with: one output item.
 public enum PlannedOutput: Sendable {

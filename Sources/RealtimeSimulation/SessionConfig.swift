@@ -1,4 +1,5 @@
 public import RealtimeProtocol
+import RealtimeRecording
 
 /// The simulated session's effective configuration, kept in the dialect's own shape.
 ///

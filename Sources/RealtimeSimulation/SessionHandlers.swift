@@ -1,5 +1,6 @@
 import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 
 /// Client event handlers of the simulated session (protocol reference §4.2).
 extension SimulatedSession {

@@ -1,5 +1,6 @@
 import Foundation
 public import RealtimeProtocol
+import RealtimeRecording
 
 /// What the transport should do next for a simulated session.
 public enum ServerAction: Sendable, Equatable {
@@ -111,11 +112,13 @@ public final class SimulatedSession {
     public func receive(text: [UInt8], now: Int64) -> [ServerAction] {
         guard !closed else { return [] }
         var out: [JSON] = []
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text)) as? [String: Any] else {
+        // Keys sorted (a repeated key reduced to its last member), so what the session echoes does not depend on
+        // the order the client wrote them in.
+        guard let parsed = try? JSON(parsing: text), case .object = parsed else {
             out.append(error("invalid_event", "The event is not a JSON object.", param: nil, eventID: nil))
             return emit(out)
         }
-        let event = JSON(foundation: object)
+        let event = parsed.keysSorted
         let eventID = event["event_id"]?.string
         guard let type = event["type"]?.string else {
             out.append(error("invalid_event", "The 'type' field is missing.", param: "type", eventID: eventID))

@@ -117,15 +117,13 @@ struct ExcerptCollector {
         return nil
     }
 
-    /// The one-line view of a frame: direction, type and the catalog's summary fields (decoded with
-    /// Foundation, only for this line), or the opcode when the payload is not an event.
+    /// The one-line view of a frame: direction, type and the catalog's summary fields (the event converted to a
+    /// `JSON` tree, only for this line), or the opcode when the payload is not an event.
     static func excerpt(_ event: ValidatorEvent) -> String {
         let arrow = event.direction.arrow
-        if event.opcode == .text, let object = event.object, object.isObject,
-            let parsed = try? JSONSerialization.jsonObject(with: Data(object.rawText.utf8)),
-            let dict = parsed as? [String: Any], let type = dict["type"] as? String
-        {
-            let summary = EventSummary.summarize(dict, spec: EventCatalog.standard.spec(for: type), maxText: 60)
+        if event.opcode == .text, let object = event.object, object.isObject, let type = object.string(at: "type") {
+            let tree = RealtimeRecording.JSON(object)
+            let summary = EventSummary.summarize(tree, spec: EventCatalog.standard.spec(for: type), maxText: 60)
             return "\(arrow) \(type)\(summary.isEmpty ? "" : " " + summary)"
         }
         return "\(arrow) [\(event.opcode.rawValue)]"

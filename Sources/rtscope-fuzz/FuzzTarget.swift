@@ -35,12 +35,18 @@ enum FuzzTarget {
         timeline(script: keyScripts[Int(bytes.count % keyScripts.count)])
     }
 
-    /// Reads every line and decodes every event and frame, as `cat` does.
+    /// Reads every line and decodes every event (to a `JSON` tree, checked to survive its own serializer) and frame, as
+    /// `cat` does.
     static func read() {
         guard let reader = try? RecordingInput.open(scratch).reader else { return }
         _ = try? reader.read { event in
             if case .line(let line) = event {
-                _ = line.eventObject()
+                if let event = line.event() {
+                    // The tree's text reads back to the same tree (compact and pretty).
+                    precondition((try? JSON(parsing: event.encoded)) == event, "JSON round trip changed the event")
+                    let pretty = try? JSON(parsing: event.encoded(.init(pretty: true, sortedKeys: true)))
+                    precondition(pretty?.keysSorted == event.keysSorted, "pretty JSON round trip changed the event")
+                }
                 _ = line.frame()
             }
             return true

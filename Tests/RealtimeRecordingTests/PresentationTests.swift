@@ -57,7 +57,8 @@ struct PresentationTests {
         func offer(_ type: String, _ fields: [String: Any], _ t: Int64) -> ([DeltaFold], Bool) {
             var event = fields
             event["type"] = type
-            return folder.offer(type: type, spec: catalog.spec(for: type), event: event, tUs: t, line: Int(t))
+            return folder.offer(
+                type: type, spec: catalog.spec(for: type), event: JSON(foundation: event), tUs: t, line: Int(t))
         }
         let key: [String: Any] = ["response_id": "r", "item_id": "i", "output_index": 0, "content_index": 0]
         #expect(offer("response.audio_transcript.delta", key.merging(["delta": "He"]) { $1 }, 1).1)

@@ -117,8 +117,8 @@ public struct CatFrontend {
     }
 
     private func human(_ line: RecordLine, _ state: inout HumanState) {
-        let event = line.eventObject()
-        let type = event?["type"] as? String
+        let event = line.event()
+        let type = event?["type"]?.string
         let inferred = line.fields.span(.dirInferred).map { line.slice($0).first == UInt8(ascii: "t") } ?? false
         if options.foldDeltas, let event, let type {
             let spec = catalog.spec(for: type)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RealtimeProxy
+import RealtimeRecording
 import RealtimeSimulation
 
 /// The upstream, pacing and tool options `replay` and `test` share.
@@ -89,16 +90,13 @@ struct ReplayUpstreamOptions: ParsableArguments {
                 Diagnostics.print("rtscope replay: \(tools): cannot read the tools file.")
                 throw ExitCodes.cannotRead
             }
-            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            guard let parsed = try? JSON(parsing: [UInt8](data)), case .object(let members) = parsed.keysSorted else {
                 Diagnostics.print("rtscope replay: \(tools): not a JSON object mapping function names to outputs.")
                 throw ExitCodes.notARecording
             }
-            for (name, value) in object {
-                if let text = value as? String {
-                    options.replay.toolOutputs[name] = text
-                } else {
-                    options.replay.toolOutputs[name] = JSON(foundation: value).encoded
-                }
+            for (name, value) in members {
+                // A string is the output itself; any other value is sent as its JSON text (keys sorted).
+                options.replay.toolOutputs[name] = value.string ?? value.encoded
             }
         }
         return options

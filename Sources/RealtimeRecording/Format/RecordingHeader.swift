@@ -79,12 +79,11 @@ public struct RecordingHeader: Sendable, Equatable, Codable {
     public func encodedLine() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var rest = try encoder.encode(self)
         // Drop format/version from the sorted body and put them first for humans and sniffers.
-        var object = try JSONSerialization.jsonObject(with: rest) as? [String: Any] ?? [:]
-        object.removeValue(forKey: "format")
-        object.removeValue(forKey: "version")
-        rest = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        let body = try JSON(parsing: [UInt8](encoder.encode(self)))
+        let members = (body.keysSorted.object ?? []).filter { $0.0 != "format" && $0.0 != "version" }
+        var rest: [UInt8] = []
+        JSON.object(members).append(to: &rest)
         var line = Array("{\"format\":\"\(Self.formatName)\",\"version\":\(version)".utf8)
         if rest.count > 2 {
             line.append(UInt8(ascii: ","))

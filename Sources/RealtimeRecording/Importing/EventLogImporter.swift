@@ -76,7 +76,7 @@ final class EventLogImporter {
             guard let v = value.double else { return nil }
             return v > 1e11 ? v / 1000 : v
         case .string:
-            return Self.seconds(value.string)
+            return Self.seconds(value.string.map { JSON.string($0) })
         default:
             return nil
         }
@@ -105,12 +105,9 @@ final class EventLogImporter {
     }
 
     /// Seconds since the epoch from a number (seconds or milliseconds) or an ISO 8601 string.
-    static func seconds(_ value: Any?) -> Double? {
-        if let number = value as? NSNumber, !(value is Bool) {
-            let v = number.doubleValue
-            return v > 1e11 ? v / 1000 : v
-        }
-        guard let text = value as? String else { return nil }
+    static func seconds(_ value: JSON?) -> Double? {
+        if let v = value?.double { return v > 1e11 ? v / 1000 : v }
+        guard let text = value?.string else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }

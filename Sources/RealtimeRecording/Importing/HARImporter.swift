@@ -58,14 +58,15 @@ enum HARImporter {
             try skip(cursor)
             return nil
         }
-        var request: [String: Any] = [:]
-        var response: [String: Any] = [:]
+        var request = JSON.object([])
+        var response = JSON.object([])
         var messages: MessageImporter?
         try cursor.members("a log.entries item is not valid JSON") { key in
             switch key {
             case Array("request".utf8), Array("response".utf8):
                 let bytes = try cursor.value(keep: true) ?? []
-                let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
+                let parsed = try? JSON(parsing: bytes)
+                let object = parsed?.object != nil ? parsed ?? [] : JSON.object([])
                 if key.first == UInt8(ascii: "r"), key.count == 7 { request = object } else { response = object }
             case messagesKey where try cursor.peek() == UInt8(ascii: "["):
                 let importer = try messages ?? MessageImporter(index: index)
@@ -98,13 +99,13 @@ enum HARImporter {
         }
 
         func add(_ bytes: [UInt8], number k: Int) throws {
-            guard let message = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+            guard let message = try? JSON(parsing: bytes), message.object != nil else {
                 warnings.append("entry \(index) message \(k): skipped, not a JSON object")
                 return
             }
-            let kind = (message["type"] as? String)?.lowercased() ?? ""
-            let data = message["data"] as? String ?? ""
-            let opcodeNumber = (message["opcode"] as? Int) ?? (kind == "error" ? -1 : 1)
+            let kind = message["type"]?.string?.lowercased() ?? ""
+            let data = message["data"]?.string ?? ""
+            let opcodeNumber = message["opcode"].flatMap(HARImporter.exactInt) ?? (kind == "error" ? -1 : 1)
             let time = EventLogImporter.seconds(message["time"])
             if let time, firstTime == nil { firstTime = time }
             let direction: Direction
@@ -133,20 +134,20 @@ enum HARImporter {
                     redacted: clean != nil))
         }
 
-        func finish(request: [String: Any], response: [String: Any], fileName: String, created: Date) throws
+        func finish(request: JSON, response: JSON, fileName: String, created: Date) throws
             -> ImportedRecording
         {
             try spool.finish()
             var removed: [String] = []
-            let url = (request["url"] as? String).map { Redactor.url($0, removed: &removed) }
+            let url = request["url"]?.string.map { Redactor.url($0, removed: &removed) }
             let requestHeaders = Redactor.headers(headerMap(request["headers"]), removed: &removed)
             let responseHeaders = Redactor.headers(headerMap(response["headers"]), removed: &removed)
             let path = url.flatMap { u in
                 u.range(of: "://").flatMap { r in u[r.upperBound...].firstIndex(of: "/") }.map { String(u[$0...]) }
             }
             let handshake = Handshake(
-                request: HTTPHead(method: request["method"] as? String, path: path, headers: requestHeaders),
-                response: HTTPHead(status: response["status"] as? Int, headers: responseHeaders),
+                request: HTTPHead(method: request["method"]?.string, path: path, headers: requestHeaders),
+                response: HTTPHead(status: response["status"].flatMap(HARImporter.exactInt), headers: responseHeaders),
                 subprotocol: responseHeaders["sec-websocket-protocol"])
             let dialect =
                 url.flatMap(DialectHints.fromURL) ?? DialectHints.fromHeaders(requestHeaders) ?? eventDialect
@@ -159,11 +160,16 @@ enum HARImporter {
         }
     }
 
+    /// A whole number (`1` or `1.0`, as `NSNumber as? Int` read it), else nil.
+    static func exactInt(_ value: JSON) -> Int? {
+        value.int ?? value.double.flatMap { Int(exactly: $0) }
+    }
+
     /// HAR `headers` arrays (`[{name, value}]`) as a lower-cased map; repeats joined with ", ".
-    static func headerMap(_ value: Any?) -> [String: String] {
+    static func headerMap(_ value: JSON?) -> [String: String] {
         var map: [String: String] = [:]
-        for header in value as? [[String: Any]] ?? [] {
-            guard let name = (header["name"] as? String)?.lowercased(), let v = header["value"] as? String else {
+        for header in value?.array ?? [] {
+            guard let name = header["name"]?.string?.lowercased(), let v = header["value"]?.string else {
                 continue
             }
             map[name] = map[name].map { "\($0), \(v)" } ?? v
@@ -177,9 +183,9 @@ enum HARImporter {
             let bytes = Array(data.utf8)
             // A pretty-printed JSON frame cannot be embedded on one line; minify it (keys keep their order).
             if bytes.contains(0x0A) || bytes.contains(0x0D),
-                (try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)) != nil
+                let value = bytes.withUnsafeBytes({ try? JSON.tape($0) })
             {
-                return (.text, JSONBytes.minify(bytes))
+                return (.text, value.minified)
             }
             return (.text, bytes)
         case 2, 9, 10:

@@ -41,9 +41,9 @@ public enum LogImporter {
         }
         let fields = scanner.fields
         if fields.has(.format) || (fields.has(.dir) && fields.has(.op)) { return .recording }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
+        guard let object = try? JSON(parsing: line), object.object != nil else { return nil }
         if object["log"] != nil { return .har }
-        if object["type"] is String || object["event"] is [String: Any] { return .jsonlEvents }
+        if object["type"]?.string != nil || object["event"]?.object != nil { return .jsonlEvents }
         return nil
     }
 
@@ -89,7 +89,9 @@ public enum LogImporter {
             do {
                 try cursor.elements(invalid) { k in
                     guard let item = try cursor.value(keep: true) else { throw cursor.failure(invalid) }
-                    try importer.add(JSONBytes.minify(item), number: k + 1)
+                    // Valid items minified (keys and numbers as written); anything else as is, for `add` to report.
+                    let minified = item.withUnsafeBytes { (try? JSON.tape($0))?.minified }
+                    try importer.add(minified ?? item, number: k + 1)
                 }
                 guard try cursor.peek() == nil else { throw cursor.failure(invalid) }
             } catch RecordingError.importFailed(_, let detail) where !detail.hasPrefix(invalid) {

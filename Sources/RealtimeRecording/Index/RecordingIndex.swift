@@ -7,7 +7,7 @@ public import RealtimeProtocol
 /// repeat (response, item, call) are stored once in `strings` and referenced by number; the
 /// `event_id`, unique per event, is kept as a 64-bit hash only (`hash(_:)` computes the same for a
 /// string). A 1 GiB recording of ~300k frames needs about 20 MB. Full events are decoded only on request, by reading the frame's bytes back from the
-/// file at its offset (`eventObject(at:)`).
+/// file at its offset (`event(at:path:)`).
 public struct RecordingIndex: Sendable {
     /// One indexed frame.
     public struct Entry: Sendable, Hashable {
@@ -102,25 +102,39 @@ public struct RecordingIndex: Sendable {
     }
 
     /// Reads entry `i`'s line back from `path` and decodes its event (nil for non-JSON frames).
-    public func eventObject(at i: Int, path: String) -> [String: Any]? {
+    public func event(at i: Int, path: String) -> JSON? {
         let entry = entries[i]
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         guard (try? handle.seek(toOffset: UInt64(entry.offset))) != nil,
             let data = try? handle.read(upToCount: Int(entry.length)), data.count == Int(entry.length)
         else { return nil }
-        return eventObject(at: i, line: Array(data))
+        return event(at: i, line: Array(data))
+    }
+
+    /// `event(at:path:)` as Foundation values (see `JSON.foundationValue`).
+    ///
+    /// Kept for TimelineModel until it moves to JSON.
+    public func eventObject(at i: Int, path: String) -> [String: Any]? {
+        event(at: i, path: path)?.foundationValue as? [String: Any]
+    }
+
+    /// `event(at:line:)` as Foundation values (see `JSON.foundationValue`).
+    ///
+    /// Kept for TimelineModel until it moves to JSON.
+    public func eventObject(at i: Int, line bytes: [UInt8]) -> [String: Any]? {
+        event(at: i, line: bytes)?.foundationValue as? [String: Any]
     }
 
     /// Decodes the event of entry `i` from its line's bytes (`entries[i].length` bytes at `entries[i].offset`, read by
     /// the caller); nil for non-JSON frames.
-    public func eventObject(at i: Int, line bytes: [UInt8]) -> [String: Any]? {
+    public func event(at i: Int, line bytes: [UInt8]) -> JSON? {
         let entry = entries[i]
         var scanner = LineScanner()
         guard bytes.withUnsafeBytes({ scanner.scan($0) }) == nil else { return nil }
         return bytes.withUnsafeBytes { raw in
             RecordLine(kind: .frame, number: Int(entry.line), offset: entry.offset, bytes: raw, fields: scanner.fields)
-                .eventObject()
+                .event()
         }
     }
 }

@@ -36,13 +36,13 @@ public struct DeltaFolder: Sendable {
     /// - Parameter inferred: whether the event's direction was inferred by an importer; a fold
     ///   with any such delta is marked `directionInferred`.
     public mutating func offer(
-        type: String, spec: EventSpec?, event: [String: Any], tUs: Int64, line: Int, inferred: Bool = false
+        type: String, spec: EventSpec?, event: JSON, tUs: Int64, line: Int, inferred: Bool = false
     )
         -> (flushed: [DeltaFold], absorbed: Bool)
     {
         guard let stream = spec?.stream else { return (finish(), false) }
-        let key = stream.keys.map { EventSummary.value(at: $0, in: event).map { "\($0)" } ?? "" }
-        let piece = event[stream.deltaField] as? String ?? ""
+        let key = stream.keys.map { event.value(at: $0).map { $0.string ?? $0.encoded } ?? "" }
+        let piece = event[stream.deltaField]?.string ?? ""
         let isAudio = stream.payload == .audio
         if let index = pending.firstIndex(where: { $0.type == type && $0.streamKey == key }) {
             pending[index].count += 1

@@ -10,43 +10,27 @@ public enum EventSummary {
     /// Bytes of audio per millisecond assumed for durations: pcm16 mono at 24 kHz.
     public static let pcm16BytesPerMs = 48.0
 
-    /// The value at a dot-separated path (numeric components index arrays).
-    public static func value(at path: String, in object: Any) -> Any? {
-        var current: Any? = object
-        for component in path.split(separator: ".") {
-            if let dict = current as? [String: Any] {
-                current = dict[String(component)]
-            } else if let array = current as? [Any], let index = Int(component), index >= 0, index < array.count {
-                current = array[index]
-            } else {
-                return nil
-            }
-        }
-        return current
-    }
-
     /// The summary of `event` (a decoded event object), using `spec`'s summary fields.
     ///
-    /// Unknown events show their first few scalar fields.
-    public static func summarize(_ event: [String: Any], spec: EventSpec?, maxText: Int = 120, escaped: Bool = true)
-        -> String
-    {
+    /// Unknown events show their first few scalar fields (keys sorted).
+    public static func summarize(_ event: JSON, spec: EventSpec?, maxText: Int = 120, escaped: Bool = true) -> String {
         guard let spec else {
-            let keys = event.keys.filter { $0 != "type" && $0 != "event_id" }.sorted().prefix(4)
-            return keys.compactMap { key -> String? in
-                guard let value = scalar(event[key], escaped) else { return nil }
+            var last: [String: JSON] = [:]
+            for (key, value) in event.object ?? [] where key != "type" && key != "event_id" { last[key] = value }
+            return last.keys.sorted().prefix(4).compactMap { key -> String? in
+                guard let value = scalar(last[key], escaped) else { return nil }
                 return (escaped ? SafeText.escape(key) : key) + "=" + value
             }.joined(separator: " ")
         }
         var parts: [String] = []
         for field in spec.summary {
-            guard let value = value(at: field.path, in: event), !(value is NSNull) else { continue }
+            guard let value = event.value(at: field.path), !value.isNull else { continue }
             switch field {
             case .text:
-                guard let text = value as? String else { continue }
+                guard let text = value.string else { continue }
                 parts.append(quote(text, max: maxText, escaped: escaped))
             case .audio:
-                guard let b64 = value as? String else { continue }
+                guard let b64 = value.string else { continue }
                 parts.append(audio(base64Length: b64.utf8.count))
             case .value(let path):
                 let label = path.split(separator: ".").last(where: { Int($0) == nil }).map(String.init) ?? path
@@ -56,6 +40,22 @@ public enum EventSummary {
             }
         }
         return parts.joined(separator: " ")
+    }
+
+    /// The value at a dot-separated path of a Foundation-decoded value, through `JSON.value(at:)` (the one path lookup).
+    ///
+    /// Kept for TimelineModel until it moves to JSON; new code reads `JSON` or `JSONValue` paths directly.
+    public static func value(at path: String, in object: Any) -> Any? {
+        JSON(foundation: object).value(at: path)?.foundationValue
+    }
+
+    /// `summarize` of a Foundation-decoded event.
+    ///
+    /// Kept for TimelineModel until it moves to JSON (it decodes events with `RecordingIndex.eventObject`).
+    public static func summarize(_ event: [String: Any], spec: EventSpec?, maxText: Int = 120, escaped: Bool = true)
+        -> String
+    {
+        summarize(JSON(foundation: event), spec: spec, maxText: maxText, escaped: escaped)
     }
 
     /// `"text"` escaped for a terminal (unless `escaped` is false) and cut to `max` characters with an ellipsis.
@@ -77,19 +77,18 @@ public enum EventSummary {
         return String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
 
-    private static func scalar(_ value: Any?, _ escaped: Bool = true) -> String? {
+    private static func scalar(_ value: JSON?, _ escaped: Bool = true) -> String? {
         switch value {
-        case let s as String:
+        case .string(let s)?:
             return s.count > 60 ? quote(s, max: 60, escaped: escaped) : escaped ? SafeText.escape(s) : s
-        case let n as NSNumber:
-            if String(cString: n.objCType) == "c" { return n.boolValue ? "true" : "false" }
-            return n.stringValue
+        case .bool(let b)?: return b ? "true" : "false"
+        case .int, .double: return value?.encoded
         default: return nil
         }
     }
 
-    private static func compactArray(_ value: Any, _ escaped: Bool) -> String? {
-        guard let array = value as? [Any], array.count <= 6 else { return nil }
+    private static func compactArray(_ value: JSON, _ escaped: Bool) -> String? {
+        guard let array = value.array, array.count <= 6 else { return nil }
         let items = array.compactMap { scalar($0, escaped) }
         return items.count == array.count ? "[" + items.joined(separator: ",") + "]" : nil
     }

@@ -72,21 +72,30 @@ public struct RecordLine {
     /// The event `type`, when the embedded event is an object with a string `type`.
     public var eventType: String? { fields.has(.event) || kind == .frame ? string(.type) : nil }
 
-    /// The decoded event object: the embedded `event`, or a `text` payload that parses as a JSON object (pretty-printed
-    /// frames).
+    /// The decoded event object as a tree: the embedded `event`, or a `text` payload that parses as a JSON object
+    /// (pretty-printed frames).
     ///
-    /// `nil` for non-JSON payloads.
-    public func eventObject() -> [String: Any]? {
+    /// `nil` for non-JSON payloads and for JSON that is not an object.
+    public func event() -> JSON? {
+        let parsed: JSON?
         if let bytes = eventBytes {
-            return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+            parsed = try? JSON(parsing: bytes)
+        } else if fields.has(.text), let text = string(.text) {
+            parsed = try? JSON(parsing: text)
+        } else {
+            parsed = nil
         }
-        if fields.has(.text), let text = string(.text) {
-            return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
-        }
-        return nil
+        return parsed?.object != nil ? parsed : nil
     }
 
-    /// The event parsed onto a `JSONTape` (the fast path; see `eventObject()` for Foundation values): the embedded
+    /// `event()` as Foundation values (see `JSON.foundationValue`).
+    ///
+    /// Kept for TimelineModel until it moves to JSON.
+    public func eventObject() -> [String: Any]? {
+        event()?.foundationValue as? [String: Any]
+    }
+
+    /// The event parsed onto a `JSONTape` (the fast path; see `event()` for the tree): the embedded
     /// `event`, or a `text` payload that is JSON.
     ///
     /// `nil` for non-JSON payloads.

@@ -279,28 +279,10 @@ extension JSONTape {
         return k
     }
 
-    /// Follows a dot path from node `index`; numeric components index arrays.
+    /// Follows a dot path from node `index` (see `JSONPath` for the syntax).
     func lookup(from index: Int32, path: UnsafeRawBufferPointer) -> Int32? {
-        var current = index
-        var start = 0
-        while start <= path.count {
-            var end = start
-            while end < path.count, path[end] != 0x2E { end += 1 }
-            let component = UnsafeRawBufferPointer(rebasing: path[start..<end])
-            if nodes[Int(current)].kind == 2 {
-                var number = 0
-                for b in component {
-                    guard b >= 0x30, b <= 0x39 else { return nil }
-                    number = number * 10 + Int(b - 0x30)
-                }
-                guard !component.isEmpty, let next = element(of: current, at: number) else { return nil }
-                current = next
-            } else {
-                guard let next = member(of: current, named: component) else { return nil }
-                current = next
-            }
-            start = end + 1
-        }
-        return current
+        JSONPath.walk(
+            path, from: index, isArray: { nodes[Int($0)].kind == 2 }, element: { element(of: $0, at: $1) },
+            member: { member(of: $0, named: $1) })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 
 /// `rtscope diff` output: a side-by-side text view, Markdown and JSON.
 ///
@@ -150,36 +151,39 @@ public enum DiffRenderer {
 
     // MARK: - JSON
 
+    /// The diff as pretty JSON, keys sorted, in the layout `JSONSerialization` gave it.
+    ///
+    /// `/` is written `\/` and non-finite numbers as `null`. Does not throw (kept `throws` for callers).
     public static func json(_ diff: SessionDiff, failed: [DiffGate: [DiffEntry]] = [:]) throws -> String {
-        func opt(_ s: String?) -> Any { s.map { SafeText.escape($0) } ?? NSNull() }
-        let entries: [[String: Any]] = diff.entries.map { e in
+        func opt(_ s: String?) -> JSON { JSON(s.map { SafeText.escape($0) }) }
+        let entries: [JSON] = diff.entries.map { e in
             [
-                "class": e.kind.rawValue, "response": e.response as Any? ?? NSNull(),
-                "subject": SafeText.escape(e.subject),
-                "a": opt(e.a), "b": opt(e.b), "detail": opt(e.detail), "magnitude": e.magnitude as Any? ?? NSNull(),
-                "absolute": e.absolute as Any? ?? NSNull(),
+                "class": .string(e.kind.rawValue), "response": JSON(e.response),
+                "subject": .string(SafeText.escape(e.subject)),
+                "a": opt(e.a), "b": opt(e.b), "detail": opt(e.detail), "magnitude": JSON(e.magnitude),
+                "absolute": JSON(e.absolute),
             ]
         }
-        var classes: [String: Int] = [:]
-        for kind in DiffClass.allCases { classes[kind.rawValue] = diff.entries(kind).count }
-        let object: [String: Any] = [
-            "a": SafeText.escape(diff.pathA), "b": SafeText.escape(diff.pathB),
-            "responses": ["a": diff.pairs.filter { $0.a != nil }.count, "b": diff.pairs.filter { $0.b != nil }.count],
-            "classes": classes, "differences": entries,
-            "latency": diff.latency.map {
-                [
-                    "metric": $0.metric, "a_ms": $0.a, "b_ms": $0.b, "change_ms": $0.change,
-                    "relative": $0.relative as Any? ?? NSNull(),
-                ]
-            },
-            "usage": [
-                "a_tokens": total(diff.usageA), "b_tokens": total(diff.usageB),
-                "a_cost": diff.costA as Any? ?? NSNull(),
-                "b_cost": diff.costB as Any? ?? NSNull(),
+        let classes = JSON.object(DiffClass.allCases.map { ($0.rawValue, .int(diff.entries($0).count)) })
+        let object: JSON = [
+            "a": .string(SafeText.escape(diff.pathA)), "b": .string(SafeText.escape(diff.pathB)),
+            "responses": [
+                "a": .int(diff.pairs.filter { $0.a != nil }.count), "b": .int(diff.pairs.filter { $0.b != nil }.count),
             ],
-            "failed": failed.keys.map(\.description).sorted(),
+            "classes": classes, "differences": .array(entries),
+            "latency": .array(
+                diff.latency.map {
+                    [
+                        "metric": .string($0.metric), "a_ms": .double($0.a), "b_ms": .double($0.b),
+                        "change_ms": .double($0.change), "relative": JSON($0.relative),
+                    ]
+                }),
+            "usage": [
+                "a_tokens": .int(total(diff.usageA)), "b_tokens": .int(total(diff.usageB)), "a_cost": JSON(diff.costA),
+                "b_cost": JSON(diff.costB),
+            ],
+            "failed": .array(failed.keys.map(\.description).sorted().map { .string($0) }),
         ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return object.encoded(.init(pretty: true, sortedKeys: true, escapeSlashes: true)) + "\n"
     }
 }

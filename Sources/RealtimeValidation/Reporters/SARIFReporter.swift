@@ -8,56 +8,59 @@ import RealtimeRecording
 public enum SARIFReporter {
     public static func render(_ result: ValidationResult, workingDirectory: String) throws -> String {
         let ruleIndex = Dictionary(uniqueKeysWithValues: result.rules.enumerated().map { ($1.id, $0) })
-        let rules: [[String: Any]] = result.rules.map { rule in
+        let rules: [RealtimeRecording.JSON] = result.rules.map { rule in
             [
-                "id": rule.id, "name": rule.id,
-                "shortDescription": ["text": rule.summary], "fullDescription": ["text": rule.requirement],
-                "help": ["text": "\(rule.requirement) Source: \(rule.source)."],
-                "defaultConfiguration": ["level": level(rule.severity)],
-                "properties": ["source": rule.source],
+                "id": .string(rule.id), "name": .string(rule.id),
+                "shortDescription": ["text": .string(rule.summary)],
+                "fullDescription": ["text": .string(rule.requirement)],
+                "help": ["text": .string("\(rule.requirement) Source: \(rule.source).")],
+                "defaultConfiguration": ["level": .string(level(rule.severity))],
+                "properties": ["source": .string(rule.source)],
             ]
         }
-        var results: [[String: Any]] = []
+        var results: [RealtimeRecording.JSON] = []
         for report in result.reports {
             let uri = relative(report.path, to: workingDirectory)
             for f in report.findings {
                 var message = f.message
                 if let expected = f.expected { message += " Expected: \(expected)." }
                 if let actual = f.actual { message += " Actual: \(actual)." }
-                var entry: [String: Any] = [
-                    "ruleId": f.rule, "level": level(f.severity), "message": ["text": message],
+                var entry: RealtimeRecording.JSON = [
+                    "ruleId": .string(f.rule), "level": .string(level(f.severity)),
+                    "message": ["text": .string(message)],
                     "locations": [location(uri, f.line)],
-                    "partialFingerprints": ["rtscopeFinding/v1": fingerprint(f, uri)],
+                    "partialFingerprints": ["rtscopeFinding/v1": .string(fingerprint(f, uri))],
                 ]
-                if let i = ruleIndex[f.rule] { entry["ruleIndex"] = i }
+                if let i = ruleIndex[f.rule] { entry.set("ruleIndex", .int(i)) }
                 if !f.related.isEmpty {
-                    entry["relatedLocations"] = f.related.enumerated().map { k, r in
-                        var loc = location(uri, r.line)
-                        loc["id"] = k + 1
-                        loc["message"] = ["text": r.note]
-                        return loc
-                    }
+                    entry.set(
+                        "relatedLocations",
+                        .array(
+                            f.related.enumerated().map { k, r in
+                                var loc = location(uri, r.line)
+                                loc.set("id", .int(k + 1))
+                                loc.set("message", ["text": .string(r.note)])
+                                return loc
+                            }))
                 }
                 results.append(entry)
             }
         }
-        let document: [String: Any] = [
+        let document: RealtimeRecording.JSON = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
             "runs": [
                 [
                     "tool": [
                         "driver": [
-                            "name": "rtscope", "version": RecordingFormat.toolVersion, "rules": rules,
+                            "name": "rtscope", "version": .string(RecordingFormat.toolVersion), "rules": .array(rules),
                             "informationUri": "https://github.com/rtscope/rtscope",
                         ]
                     ],
-                    "results": results,
+                    "results": .array(results),
                 ]
             ],
         ]
-        let data = try JSONSerialization.data(
-            withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return document.encoded(.init(pretty: true, sortedKeys: true)) + "\n"
     }
 
     static func level(_ severity: Severity) -> String {
@@ -68,8 +71,8 @@ public enum SARIFReporter {
         }
     }
 
-    static func location(_ uri: String, _ line: Int) -> [String: Any] {
-        ["physicalLocation": ["artifactLocation": ["uri": uri], "region": ["startLine": max(1, line)]]]
+    static func location(_ uri: String, _ line: Int) -> RealtimeRecording.JSON {
+        ["physicalLocation": ["artifactLocation": ["uri": .string(uri)], "region": ["startLine": .int(max(1, line))]]]
     }
 
     /// `path` relative to `directory` when it lies inside it; otherwise as given.

@@ -280,7 +280,7 @@ extension SessionValidator {
                 expected: expected,
                 actual: name, subject: output.itemID)
         }
-        if (try? JSONSerialization.jsonObject(with: Data(arguments.utf8), options: .fragmentsAllowed)) == nil {
+        if !RealtimeRecording.JSON.isValid(arguments) {
             emit(
                 .argumentsNotJSON, "The final function-call arguments are not valid JSON.", expected: "JSON text",
                 actual: JSON.render(arguments), subject: output.itemID)
