@@ -126,7 +126,8 @@ extension DiffTimelineModel {
 /// The fields of two events that differ, path by path: `path: a → b`.
 ///
 /// Ids (`event_id`, `id`, `*_id`) differ between any two runs; they are counted on one line, not listed. Values are
-/// shown cut to `cut` characters (audio payloads are long); they are compared whole.
+/// shown cut to `cut` characters (audio payloads are long), from a little before where two long values part; they are
+/// compared whole.
 enum FieldDiff {
     static let cut = 60
     /// At most this many fields are listed (then "… and N more").
@@ -150,7 +151,11 @@ enum FieldDiff {
                 ids += 1
                 continue
             }
-            out.append("field \(path): \(shown(valuesA[path])) → \(shown(valuesB[path]))")
+            let (a, b) = (valuesA[path], valuesB[path])
+            // Long values that start alike are shown from a little before where they part.
+            let common = a.flatMap { a in b.map { b in zip(a, b).prefix { $0 == $1 }.count } } ?? 0
+            let skip = max(0, common - 20)
+            out.append("field \(path): \(shown(a, skipping: skip)) → \(shown(b, skipping: skip))")
         }
         if out.count > limit { out = Array(out.prefix(limit)) + ["… and \(out.count - limit) more fields"] }
         if ids > 0 { out.append("\(ids) id field\(ids == 1 ? "" : "s") differ (ids are new in every run)") }
@@ -158,9 +163,10 @@ enum FieldDiff {
         return out
     }
 
-    static func shown(_ value: String?) -> String {
+    static func shown(_ value: String?, skipping skip: Int = 0) -> String {
         guard let value else { return "(absent)" }
-        return value.count > cut ? String(value.prefix(cut)) + "…" : value
+        let rest = skip > 0 ? "…" + value.dropFirst(skip) : value
+        return rest.count > cut ? String(rest.prefix(cut)) + "…" : rest
     }
 
     /// Every leaf (and empty container) of `value` with its path (`a.b[2].c`) and JSON text.

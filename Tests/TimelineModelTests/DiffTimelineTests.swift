@@ -282,3 +282,28 @@ struct DiffTimelineViewTests {
         #expect(screen.text.contains("text"))
     }
 }
+
+struct FieldDiffTests {
+    static func value(_ text: String) throws -> JSONValue { try #require(JSONTape.parse(Array(text.utf8))) }
+
+    @Test func listsChangedAndAbsentFieldsAndCountsIds() throws {
+        let a = try Self.value(#"{"type":"x","event_id":"e1","item":{"id":"i1","n":1,"tags":["a","b"]},"gone":true}"#)
+        let b = try Self.value(#"{"type":"x","event_id":"e2","item":{"id":"i2","n":2,"tags":["a","c"]},"new":null}"#)
+        #expect(
+            FieldDiff.lines(a, b) == [
+                "field item.n: 1 → 2", #"field item.tags[1]: "b" → "c""#, "field gone: true → (absent)",
+                "field new: (absent) → null", "2 id fields differ (ids are new in every run)",
+            ])
+        #expect(FieldDiff.lines(a, a) == ["no field differs"])
+    }
+
+    /// Two long values that part late are shown from shortly before where they part, so the difference is on screen.
+    @Test func longValuesAreShownWhereTheyPart() throws {
+        let head = String(repeating: "same words ", count: 20)
+        let lines = FieldDiff.lines(
+            try Self.value(#"{"text":"\#(head)Paris and more"}"#), try Self.value(#"{"text":"\#(head)Lyon and more"}"#))
+        #expect(lines.count == 1)
+        #expect(lines[0].contains("Paris") && lines[0].contains("Lyon"))
+        #expect(lines[0].hasPrefix("field text: …"))
+    }
+}
