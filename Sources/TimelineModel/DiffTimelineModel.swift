@@ -1,3 +1,4 @@
+import RealtimeRecording
 public import RealtimeSession
 
 /// The side-by-side timeline's state: a value, changed only by `DiffTimelineModel.press`.
@@ -69,6 +70,14 @@ public struct DiffTimelineModel {
         let rows = timeline.rows
         differences = rows.indices.filter { r in
             rows[r].mark != .same && (r == 0 || !Self.sameDifference(rows[r - 1], rows[r]))
+        }
+        let empty = [("A", timeline.a), ("B", timeline.b)].filter { $0.1.index.entries.isEmpty }
+        if !empty.isEmpty {
+            // Said on screen too: a line on standard error is hidden behind the terminal UI until it quits.
+            state.message =
+                empty.map { "\($0.0) (\($0.1.name))" }.joined(separator: " and ")
+                + (empty.count == 1 ? " holds" : " hold")
+                + " no events: everything on the other side shows as a difference"
         }
         frame = DiffFrame.empty(state)
         prepare()

@@ -307,3 +307,14 @@ struct FieldDiffTests {
         #expect(lines[0].hasPrefix("field text: …"))
     }
 }
+
+struct DiffTimelineEmptySideTests {
+    /// An empty B (hand-made: no bytes at all) is said in the footer, where the interactive screen shows it.
+    @Test func aSideWithNoEventsIsNamedInTheFooter() throws {
+        let t = try DiffPair.timeline(DiffPair.text("A", [.text("hi")]), "")
+        let m = DiffTimelineModel(timeline: t, width: 160, height: 30)
+        #expect(t.rows.allSatisfy { $0.mark == .onlyA })
+        let footer = DiffTimelineView.render(m).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(footer.contains("B (b.jsonl) holds no events: everything on the other side shows as a difference"))
+    }
+}
