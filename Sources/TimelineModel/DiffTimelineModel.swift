@@ -129,7 +129,7 @@ public struct DiffTimelineModel {
             guard let target, let k = differences.firstIndex(of: target) else {
                 state.message =
                     differences.isEmpty
-                    ? "no differences: every row is the same"
+                    ? "no row differs (latency and usage are session-wide: see the summary line)"
                     : "no difference \(forward ? "below" : "above") this row"
                 return
             }

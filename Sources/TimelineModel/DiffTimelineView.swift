@@ -39,7 +39,8 @@ public enum DiffTimelineView {
     static func header(_ frame: DiffFrame, _ area: Area, into screen: inout ScreenBuffer) {
         screen.fill(y: area.y, style: .header)
         let position = frame.rowCount == 0 ? "no rows" : "row \(frame.state.cursor + 1)/\(frame.rowCount)"
-        let differences = frame.differenceCount == 1 ? "1 difference" : "\(frame.differenceCount) differences"
+        let differences =
+            frame.differenceCount == 1 ? "1 row difference" : "\(frame.differenceCount) row differences"
         let right = " \(differences) · \(position) "
         let x = screen.put(" rtscope diff view", x: area.x, y: area.y, style: .header)
         screen.put(right, x: max(x + 1, area.width - DisplayWidth.of(right)), y: area.y, style: .header)

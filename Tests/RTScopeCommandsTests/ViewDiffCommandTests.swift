@@ -64,7 +64,7 @@ struct ViewDiffCommandTests {
     @Test func identicalRecordingsHaveNoMarkedRow() throws {
         let result = try CLI.run(["view", Self.baseline, "--diff", Self.baseline, "--headless", "--size", "160x70"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains(" 0 differences "))
+        #expect(result.stdout.contains(" 0 row differences "))
         #expect(
             Self.rows(result.stdout).allSatisfy { row in
                 ["~", "<", ">"].allSatisfy { !row.dropFirst().hasPrefix(" " + $0) }
@@ -107,6 +107,6 @@ struct ViewDiffCommandTests {
         let result = try CLI.run(
             ["view", Self.baseline, "--diff", "-", "--headless", "--size", "160x40"], stdin: bytes)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains(" 0 differences "))
+        #expect(result.stdout.contains(" 0 row differences "))
     }
 }

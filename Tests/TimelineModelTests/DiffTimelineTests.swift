@@ -115,8 +115,14 @@ struct DiffTimelineAlignmentTests {
         #expect(t.rows.allSatisfy { $0.mark == .same && $0.classes.isEmpty && $0.a != nil && $0.b != nil })
         // The text deltas are folded (one row per side), and the responses are numbered as the diff numbers them.
         #expect(Set(t.rows.compactMap(\.response)) == [1, 2])
-        let model = DiffTimelineModel(timeline: t, width: 140, height: 30)
+        var model = DiffTimelineModel(timeline: t, width: 140, height: 30)
         #expect(model.differences.isEmpty)
+        model.press(.char("n"))
+        #expect(model.state.cursor == 0)
+        #expect(model.state.message == "no row differs (latency and usage are session-wide: see the summary line)")
+        #expect(
+            DiffTimelineView.render(model).text.split(separator: "\n")[0].hasSuffix(
+                "0 row differences · row 1/\(t.rows.count)"))
     }
 
     /// The hand-made pair of the issue: one tool call whose arguments differ (as JSON: key order is not a difference).
