@@ -324,3 +324,20 @@ struct DiffTimelineEmptySideTests {
         #expect(footer.contains("B (b.jsonl) holds no events: everything on the other side shows as a difference"))
     }
 }
+
+struct DiffTimelineUnreadableLineTests {
+    /// A line B's reader cannot read (hand-made: a broken JSON line between two responses) is shown, never dropped.
+    @Test func anUnreadableLineIsARowOfItsOwn() throws {
+        var lines = DiffPair.text("B", [.text("one"), .text("two")]).split(separator: "\n").map(String.init)
+        let second = try #require(lines.firstIndex { $0.contains(#""event_id":"evc_B1""#) })
+        lines.insert(#"{"seq":99,"t_us":5,"dir":"s2c","op":"text","event":{"type":"#, at: second)
+        let t = try DiffPair.timeline(
+            DiffPair.text("A", [.text("one"), .text("two")]), lines.joined(separator: "\n") + "\n")
+        let broken = try #require(t.rows.first { $0.b?.issue != nil })
+        #expect(broken.mark == .onlyB && broken.response == nil)
+        let m = DiffTimelineModel(timeline: t, width: 160, height: 60)
+        #expect(DiffTimelineView.render(m).text.contains("! line \(second + 1)"))
+        // Both responses still pair up, every other row the same.
+        #expect(t.rows.filter { $0.mark != .same }.count == 1)
+    }
+}
