@@ -102,6 +102,12 @@ struct ViewDiffCommandTests {
         #expect(result.stderr.contains("--follow and --diff cannot be combined"))
     }
 
+    @Test func bothFromStandardInputIsAUsageError() throws {
+        let result = try CLI.run(["view", "-", "--diff", "-", "--headless"], stdin: Data())
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Only one of FILE and --diff can be standard input (-)."))
+    }
+
     @Test func theSecondRecordingCanComeFromStandardInput() throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.baseline))
         let result = try CLI.run(

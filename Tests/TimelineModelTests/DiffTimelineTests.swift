@@ -341,3 +341,20 @@ struct DiffTimelineUnreadableLineTests {
         #expect(t.rows.filter { $0.mark != .same }.count == 1)
     }
 }
+
+struct DiffTimelineTinyScreenTests {
+    /// A terminal may be resized to almost nothing: every screen still draws (clipped), list and details alike.
+    @Test(arguments: [(1, 1), (2, 3), (7, 4), (20, 6), (39, 9), (300, 12)])
+    func tinyScreensRender(_ size: (Int, Int)) throws {
+        let t = try DiffPair.timeline(
+            DiffPair.text("A", [.call(name: "f", arguments: #"{"a":1}"#)]),
+            DiffPair.text("B", [.call(name: "f", arguments: #"{"a":2}"#), .text("more")]))
+        var m = DiffTimelineModel(timeline: t, width: 160, height: 40)
+        for key in Key.script("n<enter>jjjjNG") {
+            m.resize(width: size.0, height: size.1)
+            m.press(key)
+            let screen = DiffTimelineView.render(m)
+            #expect(screen.width == max(1, size.0) && screen.height == max(1, size.1))
+        }
+    }
+}
