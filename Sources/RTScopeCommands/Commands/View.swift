@@ -18,10 +18,19 @@ extension RTScope {
                 final screen is printed as text, e.g. --keys "jjj/error<enter>". \
                 FILE may be - (standard input) or a pipe: it is read to the end into a private temporary copy first \
                 (with -, the keys come from the terminal).
+                With --diff B, A and B are shown side by side, rows aligned as `rtscope diff` aligns them and marked \
+                (~ changed, < only in A, > only in B) with the difference class: j/k move, n/N next/previous difference, \
+                Enter both events' details, q quit.
                 """)
 
         @Argument(help: "A recording, or any log `rtscope import` reads; - for standard input.")
         var file: String
+
+        @Option(
+            name: .customLong("diff"),
+            help: "A second recording to show beside FILE, aligned and with the differences marked (as `rtscope diff`)."
+        )
+        var diffWith: String?
 
         @Flag(help: "Print the final screen as text instead of opening the terminal UI.")
         var headless = false
@@ -41,6 +50,12 @@ extension RTScope {
         func validate() throws {
             guard Self.parse(size) != nil else {
                 throw ValidationError("--size must look like 100x30 (at least 40x10, at most 1000x1000).")
+            }
+            if follow, diffWith != nil {
+                throw ValidationError("--follow and --diff cannot be combined: the diff needs both recordings whole.")
+            }
+            if file == "-", diffWith == "-" {
+                throw ValidationError("Only one of FILE and --diff can be standard input (-).")
             }
             if follow, Self.isStream(file) {
                 throw ValidationError(
@@ -64,14 +79,21 @@ extension RTScope {
         }
 
         func run() async throws {
-            if file == "-", isatty(0) == 1 {
+            let stdinRecording = file == "-" || diffWith == "-"
+            if stdinRecording, isatty(0) == 1 {
                 Diagnostics.print("rtscope: standard input is a terminal; pipe a recording in or name a file.")
                 throw ExitCode.validationFailure
             }
             // With `-`, standard input carries the recording: the keys come from the terminal (/dev/tty), as in less.
-            let keysFromTTY = file == "-" && Self.hasControllingTerminal()
-            let interactive = !headless && isatty(1) == 1 && (file == "-" ? keysFromTTY : isatty(0) == 1)
+            let keysFromTTY = stdinRecording && Self.hasControllingTerminal()
+            let interactive = !headless && isatty(1) == 1 && (stdinRecording ? keysFromTTY : isatty(0) == 1)
             do {
+                if let diffWith {
+                    try await DiffViewFrontend.run(
+                        a: file, b: diffWith, size: Self.parse(size) ?? (100, 30), keys: keys,
+                        interactive: interactive, keysFromTTY: keysFromTTY)
+                    return
+                }
                 let source = try TimelineSource.load(file, follow: follow)
                 let (width, height) = Self.parse(size) ?? (100, 30)
                 if !interactive { try source.readToEnd() }  // what is there now, for a followed file
