@@ -23,6 +23,8 @@ public struct VirtualTiming: Sendable {
     public var clientReactUs: Int64 = 6_000
     /// Between two client events sent together.
     public var clientGapUs: Int64 = 3_000
+    /// How long the client takes to run a tool: a `function_call_output` item goes out this much later.
+    public var toolRunUs: Int64 = 400_000
 
     public init() {}
 }
@@ -100,7 +102,8 @@ public enum VirtualLoop {
             for text in texts {
                 let audioUs = Self.appendedAudioUs(text)
                 let lane = audioUs == nil ? Self.control : Self.audio
-                let at = max(floor, free[lane])
+                let toolUs = text.contains(#""type":"function_call_output""#) ? timing.toolRunUs : 0
+                let at = max(floor + toolUs, free[lane])
                 lanes[lane].append(TimedFrame(direction: .clientToServer, tUs: at, text: text))
                 free[lane] = at + max(audioUs ?? 0, timing.clientGapUs)
                 floor = at + timing.clientGapUs
