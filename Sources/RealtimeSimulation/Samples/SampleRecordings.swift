@@ -39,7 +39,8 @@ public enum SampleRecordings {
         steps: [
             update(o(["modalities": ["text"], "instructions": "You are a terse assistant.", "turn_detection": nil])),
             .waitFor("session.updated"),
-            say("What is the capital of Sweden?", id: "item_U001"), .send(respond), .waitFor("response.done"),
+            say("What is the capital of Sweden?", id: "item_U001"), .waitFor("conversation.item.created"),
+            .send(respond), .waitFor("response.done"),
         ])
 
     /// An audio turn with server VAD and an audio answer.
@@ -91,14 +92,14 @@ public enum SampleRecordings {
                 "item": ["item_U301", "item_A301", "item_U302", "item_A302"],
             ], tag: "BRG",
             replies: [
-                .message(["Sure", ",", " here", " is", " a", " long", " story"], audioMs: 700),
+                .message(["Sure", ",", " here", " is", " a", " long", " story"], audioMs: 1500),
                 .message(["Okay", ",", " stopping", "."], audioMs: 280),
-            ], deltaIntervalMs: 60),
+            ], deltaIntervalMs: 30),
         steps: [
             update(o(["turn_detection": vad])), .waitFor("session.updated"),
             .appendAudio(Tone.pcm(ms: 500, hz: 220, level: 0.25) + Tone.silence(ms: 300)),
             .waitFor("response.audio.delta"),
-            .appendAudio(Tone.silence(ms: 400) + Tone.pcm(ms: 300, hz: 250, level: 0.25) + Tone.silence(ms: 300)),
+            .appendAudio(Tone.silence(ms: 300) + Tone.pcm(ms: 300, hz: 250, level: 0.25) + Tone.silence(ms: 300)),
             .waitFor("response.done"), .truncateLastAnswer(ms: 320), .waitFor("conversation.item.truncated"),
             .waitFor("response.done"),
         ])
