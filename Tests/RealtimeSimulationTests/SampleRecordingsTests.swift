@@ -32,8 +32,9 @@ struct SampleRecordingsTests {
                 contentsOfFile: Self.root.appendingPathComponent("recordings/\(name)").path, encoding: .utf8
             ).split(separator: "\n")
             let line = Array(zip(ours, theirs)).firstIndex { $0.0 != $0.1 }.map { $0 + 1 }
+            let same = ours == theirs  // not inside #expect, which would print both files
             #expect(
-                ours == theirs,
+                same,
                 "recordings/\(name) differs from what rtscope-samples writes (first at line \(line ?? min(ours.count, theirs.count) + 1)); run `swift run rtscope-samples`"
             )
         }
