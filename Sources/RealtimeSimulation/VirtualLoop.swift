@@ -31,8 +31,10 @@ public struct VirtualTiming: Sendable {
 
 /// Runs a `ClientScript` against a server session on virtual time and returns every frame, stamped.
 ///
-/// Sans-I/O: the server's clock is the virtual one (milliseconds), its answers to a client event go
-/// out `serverLatencyUs` later, and its paced deltas when `nextDue` says. The client streams
+/// Sans-I/O: the server's clock is the virtual one (milliseconds); a client event reaches it when sent,
+/// and everything it sends (answers, and paced deltas when `nextDue` says) is delivered
+/// `serverLatencyUs` later. Frames come out in time order, and the script sees a server event when it
+/// is delivered. The client streams
 /// `input_audio_buffer.append` events in real time (each waits for the audio before it to have been
 /// "spoken", as a microphone does) on a lane of their own, so a control event the script sends after
 /// an earlier batch of audio (a truncate during a barge-in) is not queued behind that audio; within
@@ -47,10 +49,12 @@ public enum VirtualLoop {
         state.queue(session.open(now: 0), at: timing.openUs)
         state.schedule(script.start(), after: timing.openUs + timing.clientReactUs)
         while !state.closed {
-            let due = session.nextDue.map { max($0 * 1000, state.serverFree) }
+            // The server's paced events are produced at `due` on its clock and delivered `serverLatencyUs` later,
+            // like its answers to client events: one delay for everything it sends.
+            let due = session.nextDue.map { $0 * 1000 }
             guard let (lane, at) = state.next, at <= due ?? .max else {
                 guard let due, due <= limitUs else { break }
-                state.queue(session.due(now: due / 1000), at: due)
+                state.queue(session.due(now: due / 1000), at: due + timing.serverLatencyUs)
                 continue
             }
             guard at <= limitUs else { break }

@@ -97,9 +97,9 @@ struct StatsPaneTests {
         let screen = result.stdout
         #expect(screen.contains("── stats (s: back to the event)"))
         #expect(screen.contains("response resp_B002: completed"))
-        #expect(screen.contains("turn_latency 152 ms"))  // the selected response's own turn
+        #expect(screen.contains("turn_latency 190 ms"))  // the selected response's own turn
         #expect(screen.contains("2 responses · 2 voice turns · 0 tool calls · 1 barge-in"))
-        #expect(screen.contains("turn_latency                     2    152.0    152.0    152.0 ms"))
+        #expect(screen.contains("turn_latency                     2    190.0    190.0    190.0 ms"))
         #expect(screen.contains("barge_in.yield                   1      5.0      5.0      5.0 ms"))
         // s again: back to the detail pane.
         let back = try CLI.run(["view", "--headless", "--size", "130x40", "--keys", "Gss", "recordings/barge-in.jsonl"])

@@ -37,7 +37,7 @@ struct PresentationTests {
         // created, item added, part added, 7 deltas, text done, part done, item done, done
         #expect(response.count == 14)
         #expect(try select(Self.sample, FrameFilter(itemID: "item_U001")) == [6, 7])
-        #expect(try select(Self.sample, FrameFilter(sinceMs: 340, untilMs: 400)).count == 4)
+        #expect(try select(Self.sample, FrameFilter(sinceMs: 380, untilMs: 440)).count == 4)
         #expect(try select(Self.sample, FrameFilter(types: [TypeGlob("nothing")])).isEmpty)
     }
 

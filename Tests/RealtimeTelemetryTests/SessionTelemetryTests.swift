@@ -36,7 +36,7 @@ import Testing
         let root = spans[0]
         #expect(root.name == "realtime.session")
         #expect(root.startNanos == Self.nine)
-        #expect(root.endNanos == Self.nine + 1_042_000_000)  // line 39, response.done
+        #expect(root.endNanos == Self.nine + 1_118_000_000)  // line 39, response.done
         #expect(root.attribute("gen_ai.provider.name") == .string("azure.ai.openai"))
         #expect(root.attribute("server.address") == .string("example-resource.openai.azure.com"))
         #expect(root.attribute("gen_ai.request.model") == .string("gpt-4o-realtime-preview"))
@@ -45,18 +45,18 @@ import Testing
         let first = spans[1]
         #expect(first.attribute("gen_ai.response.id") == .string("resp_F001"))
         #expect(first.startNanos == Self.nine + 138_000_000)  // line 7, response.create
-        #expect(first.endNanos == Self.nine + 357_000_000)  // line 19, response.done
+        #expect(first.endNanos == Self.nine + 395_000_000)  // line 19, response.done
         #expect(first.attribute("gen_ai.usage.input_tokens") == .int(3))
-        #expect(first.attribute("rtscope.metric.response.total_ms") == .double(219))
+        #expect(first.attribute("rtscope.metric.response.total_ms") == .double(257))
         #expect(first.events.map(\.name) == ["rtscope.first_delta"])
         let tool = spans[3]
         #expect(tool.name == "execute_tool get_weather")
-        #expect(tool.startNanos == Self.nine + 355_000_000)  // arguments.done
-        #expect(tool.endNanos == Self.nine + 763_000_000)  // function_call_output
+        #expect(tool.startNanos == Self.nine + 393_000_000)  // arguments.done
+        #expect(tool.endNanos == Self.nine + 801_000_000)  // function_call_output
         #expect(tool.attribute("rtscope.metric.tool.time_ms") == .double(408))
         let second = spans[2]
         #expect(second.events.map(\.name) == ["rtscope.first_delta", "rtscope.first_text"])
-        #expect(second.events[1].timeNanos == Self.nine + 926_000_000)
+        #expect(second.events[1].timeNanos == Self.nine + 1_002_000_000)
         #expect(second.events[1].attribute("rtscope.recording.line") == .int(27))
     }
 
@@ -66,7 +66,7 @@ import Testing
         #expect(spans.map(\.parent) == [nil, 0, 1])
         let turn = spans[1]
         #expect(turn.startNanos == Self.nine + 173_000_000)  // speech_started
-        #expect(turn.endNanos == Self.nine + 1_082_000_000)  // response.done (the transcription completed before it)
+        #expect(turn.endNanos == Self.nine + 1_120_000_000)  // response.done (the transcription completed before it)
         #expect(turn.attribute("rtscope.turn.item_id") == .string("item_U101"))
         #expect(spans[2].events.contains { $0.name == "rtscope.first_audio" })
         let latency = try #require(turn.attribute("rtscope.metric.turn_latency_ms"))

@@ -33,7 +33,7 @@ struct OddTimesTests {
         defer { unlink(path) }
         for (width, height) in [(100, 30), (80, 24), (140, 40)] {
             var m = TimelineModel(source: try TimelineSource.load(path), width: width, height: height)
-            #expect(m.source.index.entries.count == 68 + 33)
+            #expect(m.source.index.entries.count == 69 + 33)
             let screens = renderAll(&m, keys: String(repeating: "j", count: m.rows.count) + "G<space>.")
             #expect(
                 screens.allSatisfy { $0.text.split(separator: "\n", omittingEmptySubsequences: false).count == height })

@@ -185,7 +185,7 @@ struct TimelineScreenTests {
 
     @Test func wideScreensShowTheConversationBesideTheDetail() throws {
         let screen = TimelineView.render(try model("barge-in.jsonl", width: 120, height: 30, keys: "G")).text
-        #expect(screen.contains("── conversation at line 69: 4 items"))
+        #expect(screen.contains("── conversation at line 70: 4 items"))
         #expect(screen.contains("2 assistant ✂320ms \"\""))
         #expect(screen.contains("\"type\": \"response.done\""))
         let narrow = TimelineView.render(try model("barge-in.jsonl", width: 80, height: 24, keys: "Gc")).text
@@ -330,7 +330,7 @@ struct ConversationTests {
 
     @Test func snapshotsGiveTheSameAnswerAsAFullReplay() throws {
         let source = try TimelineSource.load(Paths.sample("barge-in.jsonl"))
-        source.snapshotInterval = 8  // 68 events: snapshots at 8, 16, …, 64
+        source.snapshotInterval = 8  // 69 events: snapshots at 8, 16, …, 64
         var replay = ConversationState()
         for i in source.index.entries.indices {
             if let event = source.event(i) { replay.apply(event) }
