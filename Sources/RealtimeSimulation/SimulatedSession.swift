@@ -26,9 +26,11 @@ public struct SimulationOptions: Sendable {
     public var expiresAt: Int?
     /// What the model answers, in order, before it falls back to its echo (`ScriptedReply`).
     public var replies: [ScriptedReply] = []
-    /// Sends `rate_limits.updated` after each `response.done` when set.
+    /// Sends `rate_limits.updated` after each `response.done` of a response streamed to its end (not after a
+    /// cancel) when set.
     public var rateLimits: RateLimits?
-    /// How long the model takes from `response.created` to its first delta, in milliseconds (paced sessions only).
+    /// How long the model takes from starting a response (`response.created`) to its first delta, in
+    /// milliseconds on the session's clock (paced sessions only).
     public var firstDeltaMs = 0
     /// Pads GA text and transcript deltas with an `obfuscation` field, as the GA service does.
     public var obfuscation = false
@@ -42,9 +44,6 @@ public struct SimulationOptions: Sendable {
         self.deltaIntervalMs = deltaIntervalMs
         self.faults = faults
         self.idTag = idTag
-        self.ids = nil
-        self.expiresAt = nil
-        self.rateLimits = nil
     }
 }
 
