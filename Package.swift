@@ -17,7 +17,8 @@ let hotPathSettings =
 let package = Package(
     name: "rtscope",
     products: [
-        .executable(name: "rtscope", targets: ["rtscope"])
+        .executable(name: "rtscope", targets: ["rtscope"]),
+        .executable(name: "rtscope-samples", targets: ["rtscope-samples"]),
     ],
     // OTLP export (`rtscope export otlp`, `record --otlp`) needs swift-otel, whose first build takes minutes:
     // it is compiled only with `--traits OTLP` (docs/observability.md). The span/metric mapping is always built.
@@ -124,6 +125,9 @@ let package = Package(
             dependencies: ["RealtimeRecording"],
             swiftSettings: strictSettings
         ),
+        // Writes (or with --check compares) recordings/*.jsonl from the simulator and scripted clients.
+        .executableTarget(
+            name: "rtscope-samples", dependencies: ["RealtimeSimulation"], swiftSettings: strictSettings),
         // Fuzz target: libFuzzer entry point with -sanitize=fuzzer -DFUZZING (scripts/fuzz.sh), else a
         // replay runner over saved inputs (Tests/Fuzz/corpus and its crash fixtures).
         .executableTarget(

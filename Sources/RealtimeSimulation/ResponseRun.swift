@@ -50,7 +50,7 @@ final class ResponseRun {
 
     init(
         id: String, dialect: Dialect, outputs: [(id: String, output: PlannedOutput, callID: String?)],
-        previousItemID: String?, inputTokens: Int, metadata: JSON
+        previousItemID: String?, inputTokens: Int, metadata: JSON, shapes: [ReplyShape?] = []
     ) {
         self.id = id
         self.dialect = dialect
@@ -60,14 +60,16 @@ final class ResponseRun {
         self.metadata = metadata
         steps = [.created]
         for (i, item) in items.enumerated() {
+            let shape = i < shapes.count ? shapes[i] : nil
             steps += [.itemAdded(i), .itemAnnounced(i)]
             switch item.output {
             case .message(let text, let audio):
                 steps.append(.partAdded(i))
-                let words = Self.chunks(text)
+                let words = shape?.pieces ?? Self.chunks(text)
                 if audio {
                     // 24 kHz PCM16: about 250 ms of audio per word, sent in 100 ms deltas.
-                    let pcm = Tone.pcm(ms: Self.audioMs(of: item.output), hz: 220 + Double(i) * 110, level: 0.2)
+                    let ms = shape?.audioMs ?? Self.audioMs(of: item.output)
+                    let pcm = Tone.pcm(ms: ms, hz: 220 + Double(i) * 110, level: 0.2)
                     let audioChunks = stride(from: 0, to: pcm.count, by: 4800).map {
                         Array(pcm[$0..<min($0 + 4800, pcm.count)])
                     }
@@ -81,7 +83,7 @@ final class ResponseRun {
                 if audio { steps.append(.audioDone(i)) }
                 steps += [.streamDone(i), .partDone(i)]
             case .functionCall(_, let arguments):
-                steps += Self.chunks(arguments, size: 8).map { .argumentsDelta(i, $0) }
+                steps += (shape?.pieces ?? Self.chunks(arguments, size: 8)).map { .argumentsDelta(i, $0) }
                 steps.append(.streamDone(i))
             }
             steps.append(.itemDone(i))
@@ -316,15 +318,23 @@ final class ResponseRun {
 }
 
 /// Deterministic ids: `event_1`, `resp_1`, `item_1`, … (counted per prefix, per session).
+///
+/// `names` injects ids: the n-th id of a prefix is `names[prefix][n - 1]` while the list lasts, then
+/// the counted form (the sample generator names its items and responses this way).
 public struct IDSource: Sendable {
     private var counters: [String: Int] = [:]
     let tag: String
+    private let names: [String: [String]]
 
-    public init(tag: String = "") { self.tag = tag }
+    public init(tag: String = "", names: [String: [String]] = [:]) {
+        self.tag = tag
+        self.names = names
+    }
 
     public mutating func next(_ prefix: String) -> String {
         let n = (counters[prefix] ?? 0) + 1
         counters[prefix] = n
+        if let given = names[prefix], n <= given.count { return given[n - 1] }
         return "\(prefix)_\(tag)\(String(format: "%04d", n))"
     }
 }

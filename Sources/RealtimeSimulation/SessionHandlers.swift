@@ -263,21 +263,22 @@ extension SimulatedSession {
     func startResponse(_ request: JSON?, now: Int64) {
         let audio = request.flatMap { SessionConfig.audio(in: $0, dialect: dialect) } ?? config.audioOutput
         let tools = (request?["tools"]?.array).flatMap { $0.isEmpty ? nil : $0 } ?? config.tools
-        let output = plan(audio: audio, tools: tools)
+        let (output, shape) = scriptedReply(audio: audio) ?? (plan(audio: audio, tools: tools), nil)
         let itemID = ids.next("item")
         let callID: String? = if case .functionCall = output { ids.next("call") } else { nil }
         let words = conversation.reduce(0) { $0 + $1.text.split(separator: " ").count + $1.audioMs / 100 }
         let run = ResponseRun(
             id: ids.next("resp"), dialect: dialect, outputs: [(itemID, output, callID)],
-            previousItemID: conversation.last?.id, inputTokens: words, metadata: request?["metadata"] ?? nil)
+            previousItemID: conversation.last?.id, inputTokens: words, metadata: request?["metadata"] ?? nil,
+            shapes: [shape])
         var stored: JSON = run.itemObject(0)
         stored.set("status", "completed")
         conversation.append(
             ConversationItem(
                 id: itemID, type: callID == nil ? "message" : "function_call", role: callID == nil ? "assistant" : nil,
-                text: "", callID: callID, audioMs: ResponseRun.audioMs(of: output), object: stored))
+                text: "", callID: callID, audioMs: shape?.audioMs ?? ResponseRun.audioMs(of: output), object: stored))
         active = run
-        nextDeltaAt = now
+        nextDeltaAt = now + Int64(options.firstDeltaMs)
     }
 
     private func plan(audio: Bool, tools: [JSON]) -> PlannedOutput {

@@ -21,6 +21,20 @@ public struct SimulationOptions: Sendable {
     public var faults: Set<Fault>
     /// Distinguishes ids between sessions (for example a connection id).
     public var idTag: String
+    /// Injected ids (nil: counted ids tagged with `idTag`); see `IDSource`.
+    public var ids: IDSource?
+    /// The session's `expires_at`, seconds since 1970 (nil: half an hour from now).
+    public var expiresAt: Int?
+    /// What the model answers, in order, before it falls back to its echo (`ScriptedReply`).
+    public var replies: [ScriptedReply] = []
+    /// Sends `rate_limits.updated` after each `response.done` of a response streamed to its end (not after a
+    /// cancel) when set.
+    public var rateLimits: RateLimits?
+    /// How long the model takes from starting a response (`response.created`) to its first delta, in
+    /// milliseconds on the session's clock (paced sessions only).
+    public var firstDeltaMs = 0
+    /// Pads GA text and transcript deltas with an `obfuscation` field, as the GA service does.
+    public var obfuscation = false
 
     public init(
         dialect: Dialect = .beta, model: String = "gpt-realtime", deltaIntervalMs: Int = 20, faults: Set<Fault> = [],
@@ -57,6 +71,8 @@ public final class SimulatedSession {
     var bufferedBytes = 0
     var speechItemID: String?
     var closed = false
+    /// Scripted replies given so far, and the usage that rate limits count down from.
+    var scripted = ScriptedModelState()
 
     struct ConversationItem {
         var id: String
@@ -70,10 +86,10 @@ public final class SimulatedSession {
 
     public init(options: SimulationOptions) {
         self.options = options
-        var ids = IDSource(tag: options.idTag)
+        var ids = options.ids ?? IDSource(tag: options.idTag)
         config = SessionConfig(
             dialect: options.dialect, id: ids.next("sess"), model: options.model,
-            expiresAt: Int(Date().timeIntervalSince1970) + 1800)
+            expiresAt: options.expiresAt ?? Int(Date().timeIntervalSince1970) + 1800)
         self.ids = ids
         faults = FaultInjector(options.faults)
     }
@@ -177,7 +193,7 @@ public final class SimulatedSession {
     private func emit(_ events: [JSON]) -> [ServerAction] {
         var out: [ServerAction] = []
         for event in events where !closed {
-            let (sent, close) = faults.apply(event)
+            let (sent, close) = faults.apply(options.obfuscation ? obfuscated(event) : event)
             out += sent.map { .send($0.encoded) }
             if close {
                 closed = true
@@ -199,7 +215,10 @@ public final class SimulatedSession {
                 return
             }
             out.append(next)
-            if run.finished { active = nil }
+            if run.finished {
+                active = nil
+                if let limits = rateLimitsUpdate(after: next) { out.append(limits) }
+            }
         }
     }
 }

@@ -6,9 +6,9 @@ struct CatCommandTests {
         let result = try CLI.run(["cat", "recordings/text-in-text-out.jsonl"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 22)
+        #expect(lines.count == 23)
         #expect(lines[0].contains("0.000") && lines[0].contains("←  session.created"))
-        #expect(lines[1].contains("+12.000 →  session.update"))
+        #expect(lines[2].contains("+5.000 →  session.update"))  // after beta's conversation.created
         #expect(
             lines.contains {
                 $0.contains("response.text.done") && $0.contains("\"The capital of Sweden is Stockholm.\"")
@@ -25,7 +25,7 @@ struct CatCommandTests {
 
     @Test func countsAndFiltersLikeTheReaderDoes() throws {
         #expect(try CLI.run(["cat", "--count", "recordings/audio-vad.jsonl"]).stdout == "41\n")  // 42 lines - header
-        #expect(try CLI.run(["cat", "--count", "--dir", "client", "recordings/audio-vad.jsonl"]).stdout == "10\n")
+        #expect(try CLI.run(["cat", "--count", "--dir", "client", "recordings/audio-vad.jsonl"]).stdout == "9\n")
         #expect(
             try CLI.run(["cat", "--count", "--type", "response.*.delta", "recordings/audio-vad.jsonl"]).stdout == "14\n"
         )

@@ -134,7 +134,7 @@ struct ExitCodeTests {
             toFile: path, atomically: true, encoding: .utf8)
         let result = try CLI.run(["cat", "--count", path])
         #expect(result.status == 0)
-        #expect(result.stdout == "60\n")  // every frame line of the 61-line sample
+        #expect(result.stdout == "69\n")  // every frame line of the 70-line sample
     }
 }
 

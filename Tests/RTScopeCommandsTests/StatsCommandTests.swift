@@ -97,10 +97,10 @@ struct StatsPaneTests {
         let screen = result.stdout
         #expect(screen.contains("── stats (s: back to the event)"))
         #expect(screen.contains("response resp_B002: completed"))
-        #expect(screen.contains("turn_latency 256 ms"))  // the selected response's own turn
+        #expect(screen.contains("turn_latency 190 ms"))  // the selected response's own turn
         #expect(screen.contains("2 responses · 2 voice turns · 0 tool calls · 1 barge-in"))
-        #expect(screen.contains("turn_latency                     2    256.0    256.0    256.0 ms"))
-        #expect(screen.contains("barge_in.yield                   1      6.0      6.0      6.0 ms"))
+        #expect(screen.contains("turn_latency                     2    190.0    190.0    190.0 ms"))
+        #expect(screen.contains("barge_in.yield                   1      5.0      5.0      5.0 ms"))
         // s again: back to the detail pane.
         let back = try CLI.run(["view", "--headless", "--size", "130x40", "--keys", "Gss", "recordings/barge-in.jsonl"])
         #expect(!back.stdout.contains("── stats"))
@@ -115,8 +115,8 @@ struct GoToLineTests {
     /// `stats` and `validate` name places as FILE:LINE; `:` in the timeline goes there.
     @Test func colonGoesToTheLineAReportNames() throws {
         #expect(try Self.screen(":33<enter>").contains("── line 33 · seq 32"))
-        // Line 17 is a delta folded into the run that starts at line 14: the cursor lands on that row.
-        #expect(try Self.screen(":17<enter>").contains("── line 14 · seq 13"))
+        // Line 17 is a delta folded into the run that starts at line 15: the cursor lands on that row.
+        #expect(try Self.screen(":17<enter>").contains("── line 15 · seq 14"))
         #expect(try Self.screen(":1<enter>").contains("line 1 is before the first event"))
         #expect(try Self.screen(":x1<enter>").contains("not a line number: x1"))
     }

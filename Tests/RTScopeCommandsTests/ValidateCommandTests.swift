@@ -44,9 +44,9 @@ struct ValidateCommandTests {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let result = try CLI.run(["validate", path])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("\(path):8: error [response-not-done]"))
+        #expect(result.stdout.contains("\(path):9: error [response-not-done]"))
         let github = try CLI.run(["validate", "--format", "github", path])
-        #expect(github.stdout.contains("::error file=\(path),line=8,title=rtscope response-not-done::"))
+        #expect(github.stdout.contains("::error file=\(path),line=9,title=rtscope response-not-done::"))
     }
 
     @Test func validatesImportableLogsAndReportsUnreadableFiles() throws {
@@ -81,7 +81,7 @@ struct ValidateCommandTests {
         #expect(process.status == 0)
         #expect(
             try String(contentsOfFile: summary, encoding: .utf8).contains(
-                "| `recordings/errors.jsonl` | 32 | 0 | 3 | 0 | ✅ |"))
+                "| `recordings/errors.jsonl` | 33 | 0 | 3 | 0 | ✅ |"))
     }
 
     /// `-o` writes in place like a shell's `>`: a link stays a link (Foundation's atomic write

@@ -11,7 +11,7 @@ struct ViewCommandTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.sample))
         let result = try CLI.run(["view", "--headless", "-"], stdin: bytes)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("32 events"))
+        #expect(result.stdout.contains("33 events"))
         #expect(result.stdout.contains("session.created"))
     }
 
@@ -27,7 +27,7 @@ struct ViewCommandTests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        #expect(text.contains("32 events"))
+        #expect(text.contains("33 events"))
     }
 
     @Test func followingAStreamIsRefusedWithOneSentence() throws {

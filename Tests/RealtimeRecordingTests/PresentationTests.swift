@@ -32,12 +32,12 @@ struct PresentationTests {
 
     @Test func filtersByTypeDirectionIDsAndTime() throws {
         #expect(try select(Self.sample, FrameFilter(types: [TypeGlob("response.*.delta")])).count == 7)
-        #expect(try select(Self.sample, FrameFilter(direction: .clientToServer)) == [3, 5, 7])
+        #expect(try select(Self.sample, FrameFilter(direction: .clientToServer)) == [4, 6, 8])
         let response = try select(Self.sample, FrameFilter(responseID: "resp_T001"))
         // created, item added, part added, 7 deltas, text done, part done, item done, done
         #expect(response.count == 14)
-        #expect(try select(Self.sample, FrameFilter(itemID: "item_U001")) == [5, 6])
-        #expect(try select(Self.sample, FrameFilter(sinceMs: 500, untilMs: 530)).count == 5)
+        #expect(try select(Self.sample, FrameFilter(itemID: "item_U001")) == [6, 7])
+        #expect(try select(Self.sample, FrameFilter(sinceMs: 380, untilMs: 440)).count == 4)
         #expect(try select(Self.sample, FrameFilter(types: [TypeGlob("nothing")])).isEmpty)
     }
 

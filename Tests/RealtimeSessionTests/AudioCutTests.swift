@@ -45,14 +45,14 @@ struct AudioCutTests {
         let (folder, _, frames) = try Self.export(edit: { lines in
             var out: [String] = []
             for line in lines {
-                if line.contains(#""seq":19,"#) {  // the first audio delta, at 1,083,000 µs
+                if line.contains(#""seq":22,"#) {  // the first audio delta, at 963,000 µs
                     out.append(
-                        #"{"seq":1019,"t_us":1083000,"conn":"c0a1","dir":"s2c","op":"text","event":{"type":"output_audio_buffer.started","event_id":"e_s","response_id":"resp_B001"}}"#
+                        #"{"seq":1022,"t_us":963000,"conn":"c0a1","dir":"s2c","op":"text","event":{"type":"output_audio_buffer.started","event_id":"e_s","response_id":"resp_B001"}}"#
                     )
                 }
-                if line.contains(#""seq":34,"#) {  // the client's truncate: the server clears instead
+                if line.contains(#""seq":44,"#) {  // the client's truncate: the server clears instead
                     out.append(
-                        #"{"seq":1034,"t_us":1221000,"conn":"c0a1","dir":"s2c","op":"text","event":{"type":"output_audio_buffer.cleared","event_id":"e_c","response_id":"resp_B001"}}"#
+                        #"{"seq":1044,"t_us":1101000,"conn":"c0a1","dir":"s2c","op":"text","event":{"type":"output_audio_buffer.cleared","event_id":"e_c","response_id":"resp_B001"}}"#
                     )
                 }
                 if !line.contains("conversation.item.truncate") { out.append(line) }
@@ -106,10 +106,10 @@ struct AudioCutTests {
         let (folder, result, _) = try Self.export(edit: { lines in
             lines.map { line in
                 var line = line
-                if line.contains(#""seq":21,"#) {
-                    line = line.replacingOccurrences(of: "1113000", with: "9223372036854775000")
+                if line.contains(#""seq":25,"#) {  // the second audio delta
+                    line = line.replacingOccurrences(of: "1023000", with: "9223372036854775000")
                 }
-                if line.contains(#""seq":22,"#) {
+                if line.contains(#""seq":26,"#) {
                     line = line.replacingOccurrences(of: #""t_us":"#, with: #""t_us":-"#)
                 }
                 return line.replacingOccurrences(

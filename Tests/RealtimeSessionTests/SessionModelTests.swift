@@ -138,7 +138,10 @@ struct SessionModelTests {
         let truncate = try #require(raw.first { $0.client && $0.type == "conversation.item.truncate" })
         #expect(barge.truncate?.line == truncate.line)
         #expect(barge.audioEndMs == truncate.event["audio_end_ms"] as? Int)
-        #expect(barge.yielded?.line == truncate.line)  // the cancel's response.done came before the speech
+        // The server cancelled the answer right after the speech started: its response.done is the yield.
+        let cancelled = raw.first(after: second.line) { $0.type == "response.done" }
+        #expect(barge.yielded?.line == cancelled?.line)
+        #expect(cancelled?.string("response.status") == "cancelled")
 
         // Talk-over: from the speech to the first of the yield, the user's stop and the end of the
         // interrupted answer's audio played from its first chunk (computed from the raw frames).
@@ -148,7 +151,7 @@ struct SessionModelTests {
         }
         let bytes = deltas.reduce(0) { $0 + (Data(base64Encoded: $1.string("delta") ?? "")?.count ?? 0) }
         let audioEnd = Double(try #require(deltas.first).tUs) + Double(bytes) / 48 * 1000
-        let end = min(Double(truncate.tUs), Double(stop.tUs), audioEnd)
+        let end = min(Double(try #require(cancelled).tUs), Double(truncate.tUs), Double(stop.tUs), audioEnd)
         let talkOver = try #require(model.metricSamples().first { $0.metric == "barge_in.talk_over" })
         #expect(talkOver.value == (end - Double(second.tUs)) / 1000)
     }

@@ -94,21 +94,21 @@ struct ConsoleLineTests {
 
     @Test func aVoiceTurnNamesTheUserPerceivedLatency() throws {
         let model = try Self.model("barge-in.jsonl")
-        // Sample: speech_stopped at 827 ms, first audio delta at 1083 ms; response 901 → 1210 ms, cancelled;
-        // usage 40 text + 38 audio in, 6 text + 40 audio out at the preview's 5/40/20/80 $ per 1M = $0.00504.
+        // Sample: speech_stopped at 773 ms, first audio delta at 963 ms; response 776 → 1312 ms, cancelled;
+        // usage 7 text in, 6 text + 6 audio out at the preview's 5/40/20/80 $ per 1M = $0.000635.
         #expect(
             model.turnLine(response: 0, prices: .bundled)
-                == "turn 1 resp_B001: 256 ms from the user's stop to first audio, response 309 ms, cancelled (turn_detected), $0.0050"
+                == "turn 1 resp_B001: 190 ms from the user's stop to first audio, response 536 ms, cancelled (turn_detected), $0.0006"
         )
     }
 
     @Test func aRequestedResponseNamesItsToolTime() throws {
         let model = try Self.model("function-call.jsonl")
         let line = model.turnLine(response: 1, prices: .bundled)
-        #expect(line.hasPrefix("response 2 resp_F002: 256 ms to first text, 375 ms in all, tool get_weather 415 ms, $"))
+        #expect(line.hasPrefix("response 2 resp_F002: 198 ms to first text, 314 ms in all, tool get_weather 408 ms, $"))
         let summary = try #require(model.summaryLine(prices: .bundled))
         #expect(
             summary.hasPrefix(
-                "2 responses; 0 voice turns; response.first_text p50 256 p95 256 ms; tool.time p50 415 p95 415 ms; $"))
+                "2 responses; 0 voice turns; response.first_text p50 198 p95 198 ms; tool.time p50 408 p95 408 ms; $"))
     }
 }

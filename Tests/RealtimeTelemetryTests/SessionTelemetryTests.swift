@@ -36,7 +36,7 @@ import Testing
         let root = spans[0]
         #expect(root.name == "realtime.session")
         #expect(root.startNanos == Self.nine)
-        #expect(root.endNanos == Self.nine + 1_350_000_000)  // line 38, response.done
+        #expect(root.endNanos == Self.nine + 1_118_000_000)  // line 39, response.done
         #expect(root.attribute("gen_ai.provider.name") == .string("azure.ai.openai"))
         #expect(root.attribute("server.address") == .string("example-resource.openai.azure.com"))
         #expect(root.attribute("gen_ai.request.model") == .string("gpt-4o-realtime-preview"))
@@ -44,20 +44,20 @@ import Testing
         #expect(root.attribute("rtscope.dialect") == .string("beta"))
         let first = spans[1]
         #expect(first.attribute("gen_ai.response.id") == .string("resp_F001"))
-        #expect(first.startNanos == Self.nine + 165_000_000)  // line 7, response.create
-        #expect(first.endNanos == Self.nine + 531_000_000)  // line 18, response.done
-        #expect(first.attribute("gen_ai.usage.input_tokens") == .int(180))
-        #expect(first.attribute("rtscope.metric.response.total_ms") == .double(366))
+        #expect(first.startNanos == Self.nine + 138_000_000)  // line 7, response.create
+        #expect(first.endNanos == Self.nine + 395_000_000)  // line 19, response.done
+        #expect(first.attribute("gen_ai.usage.input_tokens") == .int(3))
+        #expect(first.attribute("rtscope.metric.response.total_ms") == .double(257))
         #expect(first.events.map(\.name) == ["rtscope.first_delta"])
         let tool = spans[3]
         #expect(tool.name == "execute_tool get_weather")
-        #expect(tool.startNanos == Self.nine + 528_000_000)  // arguments.done
-        #expect(tool.endNanos == Self.nine + 943_000_000)  // function_call_output
-        #expect(tool.attribute("rtscope.metric.tool.time_ms") == .double(415))
+        #expect(tool.startNanos == Self.nine + 393_000_000)  // arguments.done
+        #expect(tool.endNanos == Self.nine + 801_000_000)  // function_call_output
+        #expect(tool.attribute("rtscope.metric.tool.time_ms") == .double(408))
         let second = spans[2]
         #expect(second.events.map(\.name) == ["rtscope.first_delta", "rtscope.first_text"])
-        #expect(second.events[1].timeNanos == Self.nine + 1_231_000_000)
-        #expect(second.events[1].attribute("rtscope.recording.line") == .int(26))
+        #expect(second.events[1].timeNanos == Self.nine + 1_002_000_000)
+        #expect(second.events[1].attribute("rtscope.recording.line") == .int(27))
     }
 
     @Test func voiceTurnHoldsItsResponse() throws {
@@ -65,13 +65,13 @@ import Testing
         #expect(spans.map(\.kind) == [.session, .turn, .response])
         #expect(spans.map(\.parent) == [nil, 0, 1])
         let turn = spans[1]
-        #expect(turn.startNanos == Self.nine + 374_000_000)  // speech_started
-        #expect(turn.endNanos == Self.nine + 1_452_000_000)  // transcription completed, after response.done
+        #expect(turn.startNanos == Self.nine + 173_000_000)  // speech_started
+        #expect(turn.endNanos == Self.nine + 1_120_000_000)  // response.done (the transcription completed before it)
         #expect(turn.attribute("rtscope.turn.item_id") == .string("item_U101"))
         #expect(spans[2].events.contains { $0.name == "rtscope.first_audio" })
         let latency = try #require(turn.attribute("rtscope.metric.turn_latency_ms"))
         let firstAudio = try #require(spans[2].events.first { $0.name == "rtscope.first_audio" })
-        #expect(latency == .double(Double(firstAudio.timeNanos - (Self.nine + 979_000_000)) / 1_000_000))
+        #expect(latency == .double(Double(firstAudio.timeNanos - (Self.nine + 773_000_000)) / 1_000_000))
         #expect(spans[2].attribute("rtscope.usage.input_audio_tokens") != nil)
     }
 
@@ -80,10 +80,10 @@ import Testing
         let spans = SessionTelemetry.spans(source)
         let errors = spans.flatMap { span in span.events.filter { $0.name == "rtscope.error" } }
         #expect(errors.count == 2)
-        // Line 10 falls inside resp_E001 (lines 7-28); line 31 only inside the session.
+        // Line 14 falls inside resp_E001 (lines 7-29); line 32 only inside the session.
         #expect(
             spans[1].events.contains {
-                $0.name == "rtscope.error" && $0.attribute("rtscope.recording.line") == .int(10)
+                $0.name == "rtscope.error" && $0.attribute("rtscope.recording.line") == .int(14)
             })
         #expect(spans[1].isError)
         #expect(spans[0].events.contains { $0.attribute("error.type") == .string("input_audio_buffer_commit_empty") })

@@ -47,10 +47,10 @@ let faultCorpus: [Mutation] = [
         $0.edit("response.text.done") { $0["event_id"] = nil }
     },
     Mutation(name: "duplicate server event_id", sample: text, rule: "server-event-id-duplicate") {
-        $0.edit("response.text.delta", 3) { $0["event_id"] = "event_TXT001" }
+        $0.edit("response.text.delta", 3) { $0["event_id"] = "event_TXT0001" }
     },
     Mutation(name: "duplicate client event_id", sample: text, rule: "client-event-id-invalid") {
-        $0.edit("response.create") { $0["event_id"] = "evt_c001" }
+        $0.edit("response.create") { $0["event_id"] = "evt_client_1" }
     },
     Mutation(name: "remove session.created", sample: text, rule: "session-created-first") {
         $0.remove("session.created")
@@ -143,7 +143,7 @@ let faultCorpus: [Mutation] = [
             "item_id": "item_U101",
             "content_index": 0, "delta": "Hello",
         ]
-        $0.insert(.serverToClient, delta, after: "response.done")
+        $0.insert(.serverToClient, delta, after: "input_audio_buffer.committed")
     },
     Mutation(name: "previous_item_id unknown", sample: text, rule: "previous-item-unknown") {
         $0.edit("conversation.item.created", 1) { $0["previous_item_id"] = "item_nope" }
@@ -158,7 +158,7 @@ let faultCorpus: [Mutation] = [
         $0.edit("conversation.item.create", 1) { $0.set("item.call_id", "call_unknown") }
     },
     Mutation(name: "no response after the function output", sample: fn, rule: "function-output-without-response") {
-        $0.truncate(after: "conversation.item.created", 2)
+        $0.truncate(after: "conversation.item.create", 1)
     },
     Mutation(name: "truncate the user's item", sample: barge, rule: "truncate-target-invalid") {
         $0.edit("conversation.item.truncate") { $0["item_id"] = "item_U301" }

@@ -80,7 +80,7 @@ struct IncompleteCaptureTests {
         #expect(imported.allSatisfy { $0.severity == .note })
         // Strictness stays for everything else: an unknown previous_item_id after session.created is still an error.
         var broken = lines
-        broken[4] = broken[4].replacingOccurrences(
+        broken[5] = broken[5].replacingOccurrences(
             of: #""previous_item_id":null"#, with: #""previous_item_id":"item_X""#)
         #expect(try Self.validate(broken).contains { $0.rule == "previous-item-unknown" && $0.severity == .error })
         let recorded = try Self.validate(lines, asRecording: true)

@@ -28,6 +28,8 @@ struct MachineWalk {
     /// Steps every instance `event` concerns; `nil` when the table accepts it.
     mutating func step(_ type: String, _ event: [String: Any]) -> String? {
         let name = EventCatalog.standard.canonicalName(of: type)
+        // Beta's announcement of the conversation (the simulator sends it, as the service does) moves no instance.
+        if name == "conversation.created" { return nil }
         if let response = event["response"] as? [String: Any], let id = response["id"] as? String {
             return move(.response, "response \(id)", name)
         }

@@ -32,7 +32,7 @@ struct ValidatorBasicsTests {
         }
         let errors = try ValidationRun.validate(path: Samples.path("errors.jsonl"))
         #expect(errors.findings.map(\.rule) == ["response-create-while-active", "server-error", "server-error"])
-        #expect(errors.findings[1].related.first?.line == 9)  // the error names the response.create it answers
+        #expect(errors.findings[1].related.first?.line == 13)  // the error names the response.create it answers
     }
 
     @Test func consumeReturnsFindingsAsTheyHappen() {

@@ -8,11 +8,11 @@ import Testing
 /// `r` with the stats pane open visits the selected response's metric events in turn.
 struct StatsPaneVisitTests {
     @Test func rVisitsEachMetricEventOfTheSelectedResponseThenCycles() throws {
-        // Line 46 of the bundled barge-in sample is resp_B002's response.created.
-        var m = try model("barge-in.jsonl", keys: "s:46<enter>")
+        // Line 54 of the bundled barge-in sample is resp_B002's response.created.
+        var m = try model("barge-in.jsonl", keys: "s:54<enter>")
         let index = m.source.index
         func line() -> Int? { m.rows[m.state.cursor].folded.first.map { Int(index.entries[$0].line) } }
-        #expect(line() == 46)
+        #expect(line() == 54)
         let session = m.source.sessionModel
         let response = try #require(session.response("resp_B002"))
         let turnItem = response.turn.map { session.turns[$0].itemID ?? "turn" }

@@ -124,7 +124,7 @@ struct TimelineReducerTests {
         #expect(type(m) == "conversation.item.created")
         for key in Key.script("fclient<enter>") { m.press(key) }
         #expect(m.rows.allSatisfy { m.source.index.entries[$0.entry].direction == .clientToServer })
-        #expect(m.state.message == "7 of 32 events match “client”")
+        #expect(m.state.message == "7 of 33 events match “client”")
         m.press(.char("F"))
         #expect(m.rows.count > 7)
         for key in Key.script("fresp_E001<enter>") { m.press(key) }
@@ -185,7 +185,7 @@ struct TimelineScreenTests {
 
     @Test func wideScreensShowTheConversationBesideTheDetail() throws {
         let screen = TimelineView.render(try model("barge-in.jsonl", width: 120, height: 30, keys: "G")).text
-        #expect(screen.contains("── conversation at line 61: 4 items"))
+        #expect(screen.contains("── conversation at line 70: 4 items"))
         #expect(screen.contains("2 assistant ✂320ms \"\""))
         #expect(screen.contains("\"type\": \"response.done\""))
         let narrow = TimelineView.render(try model("barge-in.jsonl", width: 80, height: 24, keys: "Gc")).text
@@ -235,15 +235,15 @@ struct ReplayTests {
         var m = try model("text-in-text-out.jsonl", keys: "<space>")
         #expect(m.state.playing)
         #expect(m.state.clockUs == 85_000)  // session.created
-        m.tick(elapsedUs: 98_000)  // clock 183 ms: update 97, updated 138, create 143, created 181 (not 184)
+        m.tick(elapsedUs: 90_000)  // clock 175 ms: update 91, updated 129, create 135, created 173 (not 179)
         #expect(type(m) == "conversation.item.created")
         m.press(.char("+"))
         #expect(m.state.speedLabel == "×2")
-        m.tick(elapsedUs: 31_000)  // ×2: clock 245 ms → response.create 184, response.created 244
-        #expect(type(m) == "response.created")
+        m.tick(elapsedUs: 20_000)  // ×2: clock 215 ms → response.create 179 (not response.created 217)
+        #expect(type(m) == "response.create")
         m.press(.char(" "))
         m.tick(elapsedUs: 1_000_000)
-        #expect(type(m) == "response.created")  // paused: nothing moves
+        #expect(type(m) == "response.create")  // paused: nothing moves
     }
 
     @Test func maximumSpeedMovesOneEventPerTickAndStopsAtTheEnd() throws {
@@ -268,7 +268,7 @@ struct ReplayTests {
     @Test func relatedJumpsToTheRequestAnErrorAnswers() throws {
         let m = try model("errors.jsonl", keys: "wwr")
         #expect(type(m) == "response.create")
-        #expect(m.state.message == "related: line 9")
+        #expect(m.state.message == "related: line 13")
         let delta = try model("text-in-text-out.jsonl", keys: "/Stockholm<enter>r")
         #expect(type(delta) == "response.created")  // the response a delta belongs to
     }
@@ -330,13 +330,13 @@ struct ConversationTests {
 
     @Test func snapshotsGiveTheSameAnswerAsAFullReplay() throws {
         let source = try TimelineSource.load(Paths.sample("barge-in.jsonl"))
-        source.snapshotInterval = 8  // 60 events: snapshots at 8, 16, …, 56
+        source.snapshotInterval = 8  // 69 events: snapshots at 8, 16, …, 64
         var replay = ConversationState()
         for i in source.index.entries.indices {
             if let event = source.event(i) { replay.apply(event) }
             #expect(source.conversation(at: i) == replay, "entry \(i)")
         }
-        #expect(source.snapshots.count == 7)
+        #expect(source.snapshots.count == 8)
     }
 }
 
@@ -367,14 +367,14 @@ struct FollowTests {
         let grew = try m.refresh()
         #expect(grew)
         let middle = m.source.index.entries.count
-        #expect(middle > 11 && middle < 32)
+        #expect(middle > 11 && middle < 33)
         #expect(m.state.cursor == m.rows.count - 1)  // the cursor followed
         handle.write(Data(full[(full.count - 200)...]))
         try handle.close()
         let grewAgain = try m.refresh()
         #expect(grewAgain)
-        #expect(m.source.index.entries.count == 32)
-        #expect(m.source.index.entries.map(\.line) == Array(2...33).map(Int32.init))
+        #expect(m.source.index.entries.count == 33)
+        #expect(m.source.index.entries.map(\.line) == Array(2...34).map(Int32.init))
         #expect(
             m.source.findings.map(\.rule).sorted() == ["response-create-while-active", "server-error", "server-error"])
     }

@@ -27,7 +27,7 @@ struct FittingTests {
             #expect(footer.contains("? help"))
         }
         let wide = try Self.lines("errors.jsonl", width: 160)
-        #expect(wide.header.contains("32 events (→7 ←25) · 0 errors 3 warnings · row 4/22 · folded"))
+        #expect(wide.header.contains("33 events (→7 ←26) · 0 errors 3 warnings · row 4/23 · folded"))
         #expect(wide.footer.contains("r related"))
     }
 
@@ -53,7 +53,7 @@ struct RelatedAndTimingTests {
         var related = m
         related.press(.char("r"))
         #expect(type(related) == "session.update")
-        #expect(related.state.message == "related: line 3")
+        #expect(related.state.message == "related: line 4")  // after beta's conversation.created
     }
 
     /// A log imported without timestamps (this fixture has none) says so instead of showing zeros.
