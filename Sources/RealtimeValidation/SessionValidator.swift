@@ -176,6 +176,9 @@ public struct SessionValidator {
             checkClientIdentity(object)
             client(canonical, object, spec)
         }
+        // The input turn moves after its checks, which ask where it was (`ProtocolStateMachine`'s turn table).
+        let turn = currentMoves.next(.turn, from: state.turnPhase)
+        if turn >= 0 { state.turnPhase = turn }
         for check in info.checks where check.direction == event.direction && runs(check.rule) {
             check.check(&self, object)
         }

@@ -22,7 +22,7 @@ extension SessionValidator {
     /// speech_stopped of a started turn (the turn table lets it continue the turn's phase): the same item, and an end
     /// not before the start.
     mutating func checkVADIDMismatch(speechStopped object: JSONValue) {
-        guard let speech = state.speechItem else { return }
+        guard let speech = state.speechItem, currentMoves.allows(.turn, from: state.turnPhase) else { return }
         if let id = JSON.string(object, "item_id"), id != speech.id {
             emit(
                 .vadIDMismatch, "speech_stopped names item \(id), speech_started named \(speech.id).",
@@ -40,7 +40,7 @@ extension SessionValidator {
     /// item, unless the client committed by hand.
     mutating func checkVADIDMismatch(committed id: String) {
         let manual = state.pending.contains { $0.type == EventNames.commit }
-        guard let speech = state.speechItem, speech.id != id, !manual
+        guard let speech = state.speechItem, speech.id != id, !manual, currentMoves.allows(.turn, from: state.turnPhase)
         else { return }
         emit(
             .vadIDMismatch, "The committed item \(id) does not match the VAD turn's item \(speech.id).",
