@@ -10,8 +10,14 @@
 ///
 /// Invariant the validator relies on: for `.response`, `.item` and `.part` phase 0 is "not created yet", 1 is
 /// "open" and 2 is "finished"; for `.session` phase 0 is "before session.created" and 1 is "ready". Instances track
-/// responses, items and parts by id at once (they interleave), each in its own phase; the turn machine is drawn and
-/// walked by tests but no rule checks turn order (VAD findings come from `vad-id-mismatch`).
+/// responses, items and parts by id at once (they interleave), each in its own phase. The session has one input turn
+/// at a time: speech_started → speech_stopped → committed → (the user item) → response.created, or a typed/manual turn
+/// (conversation.item.create, input_audio_buffer.commit). The validator walks it (`SessionState.turnPhase`), and
+/// `vad-id-mismatch` compares a speech_stopped or committed with its turn's speech_started only where the table lets
+/// that event continue the turn's phase. The turn's table also holds the legal surprises of real traffic
+/// (realtime-protocol.md §4.5): a new speech start in any phase (barge-in, a turn cut short), a manual commit while
+/// speaking (V1), a response without a user turn; no finding comes from an event the turn table refuses (a capture
+/// may start mid-turn), the turn just stays where it is.
 public struct ProtocolStateMachine: Sendable {
     /// A kind of thing with a lifecycle.
     public enum Machine: String, Sendable, CaseIterable {
@@ -88,7 +94,19 @@ public struct ProtocolStateMachine: Sendable {
             Transition(.turn, "stopped", "input_audio_buffer.committed", "committed", by: server),
             Transition(.turn, "idle", "input_audio_buffer.commit", "stopped", by: client),
             Transition(.turn, "idle", "conversation.item.create", "committed", by: client),
-            Transition(.turn, "committed", "conversation.item.created", "idle", by: server),
+            Transition(.turn, "committed", "conversation.item.created", "committed", by: server),
+            Transition(.turn, "committed", "response.created", "idle", by: server),
+            // Legal surprises (§4.5): a response without a user turn (out-of-band, tool follow-up), a new speech start
+            // in any phase (barge-in, a turn cut short), a manual commit while speaking (V1), a commit after an
+            // idle timeout (V4), audio appended after the stop.
+            Transition(.turn, "idle", "response.created", "idle", by: server),
+            Transition(.turn, "speaking", "input_audio_buffer.speech_started", "speaking", by: server),
+            Transition(.turn, "stopped", "input_audio_buffer.speech_started", "speaking", by: server),
+            Transition(.turn, "committed", "input_audio_buffer.speech_started", "speaking", by: server),
+            Transition(.turn, "speaking", "input_audio_buffer.commit", "stopped", by: client),
+            Transition(.turn, "speaking", "input_audio_buffer.committed", "committed", by: server),
+            Transition(.turn, "idle", "input_audio_buffer.timeout_triggered", "stopped", by: server),
+            Transition(.turn, "stopped", "input_audio_buffer.append", "stopped", by: client),
             Transition(.response, "none", "response.created", "in_progress", by: server),
             Transition(.response, "in_progress", Self.anyEvent, "in_progress", by: server),
             Transition(.response, "in_progress", "response.done", "done", by: server),
@@ -159,6 +177,11 @@ public struct ProtocolStateMachine: Sendable {
         /// Whether the event may move an instance of `machine` on from phase index `phase`.
         public func allows(_ machine: Machine, from phase: Int) -> Bool {
             next[Self.index(machine) * Self.width + phase] >= 0
+        }
+
+        /// The phase index the event moves an instance of `machine` to from phase index `phase` (-1: not allowed).
+        public func next(_ machine: Machine, from phase: Int) -> Int {
+            Int(next[Self.index(machine) * Self.width + phase])
         }
 
         private static func index(_ machine: Machine) -> Int {

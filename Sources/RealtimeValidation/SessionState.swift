@@ -181,6 +181,9 @@ struct SessionState {
     var functionOutputsAwaitingResponse: [(line: Int, index: Int, callID: String)] = []
     var cancels: [(line: Int, index: Int, responseID: String?)] = []
 
+    /// The input turn's phase index in `ProtocolStateMachine`'s turn table (0: idle), moved by every event the table
+    /// names; `speechItem` is the data of a turn that speech_started opened.
+    var turnPhase = 0
     var speechItem: (id: String, line: Int, startMs: Int)?
     var lastSpeechStartMs = -1
     var lastCommittedItem: String?

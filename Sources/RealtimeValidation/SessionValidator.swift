@@ -135,9 +135,7 @@ public struct SessionValidator {
             findings = []
             current = event
             defer { current = nil }
-            emit(
-                .transportError,
-                "A transport error is recorded here: \(event.note.map { String($0.prefix(300)) } ?? "(no detail)").")
+            if runs(.transportError) { checkTransportError(event) }
             return findings
         }
         guard event.opcode == .text else { return [] }
@@ -154,34 +152,19 @@ public struct SessionValidator {
         defer { current = nil }  // holds no value of the event afterwards, so a reader can reuse its tape
         currentType = nil
         guard let object = parsed, let info else {
-            emit(
-                .eventNotJSONObject,
-                "The \(event.direction.word) text frame is not a JSON object with a string type.",
-                expected: "{\"type\": \"…\", …}", actual: parsed == nil ? "not a JSON object" : "no string type")
+            if runs(.eventNotJSONObject) { checkEventNotJSONObject(event, parsed) }
             return findings
         }
         let type = info.type
         let spec = info.spec
         currentType = type
-        if let key = object.repeatedKey {
-            emit(
-                .duplicateKey,
-                "The key \(JSON.render(key)) appears twice in one object of the event; rtscope reads the last, as most JSON parsers do, but a peer may read the first.",
-                expected: "unique keys in every object", actual: "\(JSON.render(key)) repeated")
-        }
+        if object.hasRepeatedKeys, runs(.duplicateKey) { checkDuplicateKey(object) }
         if let spec {
             checkSchema(object, spec, info)
-            if spec.direction != event.direction {
-                emit(
-                    .unknownEventType,
-                    "\(type) is a \(spec.direction.word) event but was sent by the \(event.direction.word).",
-                    expected: "sent by the \(spec.direction.word)", actual: "sent by the \(event.direction.word)")
-            }
+            if runs(.unknownEventType) { checkUnknownEventType(type, spec, event.direction) }
             checkDialect(type, spec, object)
-        } else {
-            emit(
-                .unknownEventType, "The event type \(type) is not in the catalog.", expected: "a known event type",
-                actual: type)
+        } else if runs(.unknownEventType) {
+            checkUnknownEventType(type, nil, event.direction)
         }
         let canonical = info.canonical
         currentRole = info.role
@@ -193,6 +176,9 @@ public struct SessionValidator {
             checkClientIdentity(object)
             client(canonical, object, spec)
         }
+        // The input turn moves after its checks, which ask where it was (`ProtocolStateMachine`'s turn table).
+        let turn = currentMoves.next(.turn, from: state.turnPhase)
+        if turn >= 0 { state.turnPhase = turn }
         for check in info.checks where check.direction == event.direction && runs(check.rule) {
             check.check(&self, object)
         }

@@ -63,14 +63,26 @@ public enum ValidationRun {
         readerOptions: RecordingReader.Options = .init(), excerpts policy: ExcerptPolicy = .all,
         observe: ((ValidatorEvent) -> Void)? = nil
     ) throws -> FileReport {
+        try run(
+            path: path, dialect: dialect, selection: selection, readerOptions: readerOptions, excerpts: policy,
+            observe: observe, probe: nil)
+    }
+
+    /// `validate(path:…)`, with `probe` called with each rule whose check is about to run (tests: reader and
+    /// recording rules as well as the validator's).
+    static func run(
+        path: String, dialect: Dialect?, selection: RuleSelection, readerOptions: RecordingReader.Options,
+        excerpts policy: ExcerptPolicy, observe: ((ValidatorEvent) -> Void)?, probe: ((String) -> Void)?
+    ) throws -> FileReport {
         let opened = try RecordingInput.open(path, options: readerOptions)
         let reader = opened.reader
         var validator: SessionValidator?
         var findings: [Finding] = []
-        let filtered = !selection.disabled.isEmpty || !selection.enabled.isEmpty || selection.minimumSeverity > .note
+        // Disabled rules do not run (reader and recording rules included), so only the severity floor filters here.
+        let filtered = selection.minimumSeverity > .note
         func keep(_ new: [Finding]) {
             if filtered {
-                findings += new.filter { selection.runs($0.rule) && $0.severity >= selection.minimumSeverity }
+                findings += new.filter { $0.severity >= selection.minimumSeverity }
             } else {
                 findings += new
             }
@@ -81,12 +93,13 @@ public enum ValidationRun {
         while let batch = try readAhead.next() {
             let before = findings.count
             for issue in batch.issues {
-                if let finding = finding(for: issue) { keep([finding]) }
+                if let finding = finding(for: issue, selection: selection, probe: probe) { keep([finding]) }
             }
             if validator == nil, !batch.events.isEmpty {
                 validator = SessionValidator(
                     declaredDialect: dialect ?? batch.headerDialect,
                     capture: batch.headerSource == "import" ? .imported : .complete, selection: selection)
+                validator?.ruleProbe = probe
                 collector.headerLine = reader.header != nil
             }
             for i in batch.events.indices {
@@ -99,7 +112,7 @@ public enum ValidationRun {
         let frames = readAhead.frames
         let before = findings.count
         if let final = validator?.finish() { keep(final) }
-        keep(RecordingChecks.findings(header: reader.header, frames: frames))
+        keep(RecordingChecks.findings(header: reader.header, frames: frames, selection: selection, probe: probe))
         collector.want(findings[before...], atEnd: true)
         for var done in collector.finish() { readAhead.recycle(&done) }
         findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
@@ -110,20 +123,28 @@ public enum ValidationRun {
         return report
     }
 
-    /// The finding for a reader issue (`nil` for notes such as a BOM or CRLF).
-    public static func finding(for issue: ReaderIssue) -> Finding? {
-        let rule: String
-        switch issue.code {
-        case .invalidJSON: rule = "reader.invalid-json"
-        case .truncatedLine: rule = "reader.truncated-line"
-        case .notAFrame: rule = "reader.not-a-frame"
-        case .lineTooLong: rule = "reader.line-too-long"
-        case .missingHeader, .badHeader, .newerVersion: rule = "reader.header"
-        case .bom, .crlf, .blankLine, .extraHeader: return nil
-        }
+    /// The finding for a reader issue (`nil` for notes such as a BOM or CRLF, and when its rule is not selected: a
+    /// disabled reader rule builds no finding).
+    public static func finding(
+        for issue: ReaderIssue, selection: RuleSelection = RuleSelection(), probe: ((String) -> Void)? = nil
+    ) -> Finding? {
+        guard let rule = rule(for: issue.code), selection.runs(rule.id) else { return nil }
+        probe?(rule.id)
         return Finding(
-            rule: rule, severity: issue.severity == .error ? .error : .warning, message: issue.message,
+            rule: rule.id, severity: issue.severity == .error ? .error : .warning, message: issue.message,
             line: issue.line,
             eventIndex: 0)
+    }
+
+    /// The rule that reports a reader issue (`nil` for notes such as a BOM or CRLF).
+    static func rule(for code: ReaderIssue.Code) -> RuleInfo? {
+        switch code {
+        case .invalidJSON: .readerInvalidJSON
+        case .truncatedLine: .readerTruncatedLine
+        case .notAFrame: .readerNotAFrame
+        case .lineTooLong: .readerLineTooLong
+        case .missingHeader, .badHeader, .newerVersion: .readerHeader
+        case .bom, .crlf, .blankLine, .extraHeader: nil
+        }
     }
 }

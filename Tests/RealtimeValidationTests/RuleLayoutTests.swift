@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 import Testing
 
 @testable import RealtimeValidation
@@ -102,5 +103,36 @@ struct RuleLayoutTests {
         mutation.apply(&session)
         let findings = session.validate(selection: RuleSelection(disabled: [mutation.rule]))
         #expect(!findings.contains { $0.rule == mutation.rule })
+    }
+}
+
+/// `--disable` stops the reader's and the whole-recording rules from running too, not only the validator's.
+struct ReaderRuleSelectionTests {
+    /// The rules whose checks ran, and the findings, for `path` under `selection`.
+    static func run(_ path: String, _ selection: RuleSelection) throws -> (ran: Set<String>, findings: [Finding]) {
+        var ran: Set<String> = []
+        let report = try ValidationRun.run(
+            path: path, dialect: nil, selection: selection, readerOptions: .init(), excerpts: .all, observe: nil,
+            probe: { ran.insert($0) })
+        return (ran, report.findings)
+    }
+
+    @Test func aDisabledReaderOrRecordingRuleDoesNotRun() throws {
+        // Hand-made input: a recording header, then a line that is not JSON, and no frame.
+        let header =
+            #"{"format":"rtscope-recording","version":1,"created":"2026-01-01T00:00:00.000000Z","tool":"t","#
+            + #""source":"proxy"}"#
+        let path = RecordingInputFindingTests.temporary(Array((header + "\n{not json\n").utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let all = try Self.run(path, RuleSelection())
+        let rules: Set<String> = [RuleInfo.readerInvalidJSON.id, RuleInfo.recordingEmpty.id]
+        #expect(Set(all.findings.map(\.rule)).isSuperset(of: rules), "\(all.findings.map(\.rule))")
+        #expect(all.ran.isSuperset(of: rules))
+        let off = try Self.run(path, RuleSelection(disabled: rules))
+        #expect(off.ran.isDisjoint(with: rules), "ran although disabled: \(off.ran.intersection(rules))")
+        #expect(!off.findings.contains { rules.contains($0.rule) })
+        let only = try Self.run(path, RuleSelection(enabled: [RuleInfo.recordingEmpty.id]))
+        #expect(only.ran == [RuleInfo.recordingEmpty.id])
+        #expect(only.findings.map(\.rule) == [RuleInfo.recordingEmpty.id])
     }
 }

@@ -31,7 +31,9 @@ struct MachineWalk {
         // Beta's announcement of the conversation (the simulator sends it, as the service does) moves no instance.
         if name == "conversation.created" { return nil }
         if let response = event["response"] as? [String: Any], let id = response["id"] as? String {
-            return move(.response, "response \(id)", name)
+            // response.created also ends the input turn it answers.
+            let turn = machine.names(.turn, name) ? move(.turn, "turn", name) : nil
+            return move(.response, "response \(id)", name) ?? turn
         }
         if let rid = event["response_id"] as? String {
             var refusals: [String?] = [move(.response, "response \(rid)", name)]
@@ -135,5 +137,61 @@ struct StateMachineTests {
         for t in ProtocolStateMachine.standard.transitions {
             #expect(t.machine.phases.contains(t.from) && t.machine.phases.contains(t.to), "\(t)")
         }
+    }
+}
+
+/// The input turn in the table: the voice sample's turn is one accepted path, and the validator runs the table.
+struct TurnMachineTests {
+    /// The phases the input turn goes through in `sample`, walking every event the turn table names (a response's
+    /// own output items, whose conversation.item.created belongs to the item table, aside).
+    static func turnPhases(_ sample: String) throws -> [String] {
+        let session = try Session.load(sample)
+        let machine = ProtocolStateMachine.standard
+        var walk = MachineWalk(machine)
+        var outputItems: Set<String> = []
+        var visited = ["idle"]
+        for rec in session.recs {
+            let event = try #require(rec.obj)
+            let name = EventCatalog.standard.canonicalName(of: try #require(event["type"] as? String))
+            let item = (event["item"] as? [String: Any])?["id"] as? String
+            if name == "response.output_item.added", let item { outputItems.insert(item) }
+            guard machine.names(.turn, name), !(item.map(outputItems.contains) ?? false) else { continue }
+            #expect(walk.move(.turn, "turn", name) == nil, "\(sample): \(name)")
+            let phase = walk.phase("turn", .turn)
+            if visited.last != phase { visited.append(phase) }
+        }
+        return visited
+    }
+
+    /// speech_started → speech_stopped → committed → the user item → response.created: each step is in the turn
+    /// table, and the turn ends idle.
+    @Test func theVoiceTurnIsAnAcceptedPath() throws {
+        #expect(try Self.turnPhases("audio-vad.jsonl") == ["idle", "speaking", "stopped", "committed", "idle"])
+    }
+
+    /// The typed turn of the text sample (conversation.item.create → created → response.created) ends idle too.
+    @Test func theTypedTurnIsAnAcceptedPath() throws {
+        #expect(try Self.turnPhases("text-in-text-out.jsonl") == ["idle", "committed", "idle"])
+    }
+
+    /// The validator executes the turn table: speech_stopped is compared with its turn's speech_started only where the
+    /// table lets it continue the turn, so without the speaking → stopped step the mismatch is not checked.
+    @Test func theValidatorRunsTheTurnTable() throws {
+        var session = try Session.load("audio-vad.jsonl")
+        #expect(session.validate().isEmpty)
+        session.edit("input_audio_buffer.speech_stopped") { $0["item_id"] = "item_other" }
+        let mismatch = session.validate().filter { $0.rule == "vad-id-mismatch" }
+        let started = try Self.startedItem(session)
+        #expect(mismatch.map(\.message) == ["speech_stopped names item item_other, speech_started named \(started)."])
+        let noStop = ProtocolStateMachine.standard.removing(.turn, "speaking", "input_audio_buffer.speech_stopped")
+        #expect(!session.validate(machine: noStop).contains { $0.rule == "vad-id-mismatch" })
+        // A speech_stopped that the table refuses (no turn started: a capture that begins mid-turn) is no finding.
+        var midTurn = try Session.load("audio-vad.jsonl")
+        midTurn.remove("input_audio_buffer.speech_started")
+        #expect(!midTurn.validate().contains { $0.rule == "vad-id-mismatch" })
+    }
+
+    static func startedItem(_ session: Session) throws -> String {
+        try #require(session.recs[session.at("input_audio_buffer.speech_started")].obj?["item_id"] as? String)
     }
 }

@@ -1,8 +1,9 @@
 import RealtimeProtocol
 import RealtimeRecording
 
-// Rules: required-field-missing, field-type-mismatch, field-value-not-allowed, server-event-id-*,
-// client-event-id-invalid, session-created-first, dialect-mixed.
+// Dispatch for the identity rules (required-field-missing, field-type-mismatch, field-value-not-allowed,
+// server-event-id-*, client-event-id-invalid, session-created-first): the one-pass schema walk and the event-id
+// bookkeeping; each rule's condition and message are in its file under Identity/.
 
 extension SessionValidator {
     /// Required fields, JSON kinds, nullability and enums, straight from the catalog.
@@ -19,28 +20,13 @@ extension SessionValidator {
                 let node = fastNodes[info.topLevelSlot[f]]
                 found = node >= 0 ? object.member(node) : nil
             }
-            let kinds = field.kinds.map(\.rawValue).joined(separator: " | ")
             switch info.fieldRules[f].problem(found?.kind) {
             case .missing:
-                emit(
-                    .requiredFieldMissing, "\(spec.name) has no \(field.path).", expected: "\(field.path): \(kinds)",
-                    actual: "absent")
-                continue
-            case .unexpectedNull:
-                emit(.fieldTypeMismatch, "\(spec.name).\(field.path) is null.", expected: kinds, actual: "null")
-                continue
-            case .wrongKind:
-                emit(
-                    .fieldTypeMismatch, "\(spec.name).\(field.path) has the wrong JSON type.", expected: kinds,
-                    actual: "\(found?.kind.rawValue ?? "") \(JSON.render(found))")
-                continue
+                if runs(.requiredFieldMissing) { reportRequiredFieldMissing(spec, field) }
+            case .unexpectedNull, .wrongKind:
+                if runs(.fieldTypeMismatch) { reportFieldTypeMismatch(spec, field, found) }
             case nil:
-                guard let value = found, !value.isNull else { continue }
-                if let allowed = field.allowed, let text = value.string, !allowed.contains(text) {
-                    emit(
-                        .fieldValueNotAllowed, "\(spec.name).\(field.path) has an undocumented value.",
-                        expected: "one of \(allowed.joined(separator: ", "))", actual: JSONText.quoted(text))
-                }
+                if field.allowed != nil, runs(.fieldValueNotAllowed) { checkFieldValueNotAllowed(spec, field, found) }
             }
         }
     }
@@ -78,48 +64,30 @@ extension SessionValidator {
         }
     }
 
+    /// Server event ids (remembered for every rule that looks back) and the session's first server event.
     mutating func checkServerIdentity(_ object: JSONValue, _ type: String) {
         if let idValue = object["event_id"], idValue.kind == .string, idValue.byteCount > 0 {
-            if let first = state.serverEventIDs.firstUse(of: idValue.bytesHash, line: line) {
-                let id = idValue.string ?? ""
-                emit(
-                    .serverEventIDDuplicate, "The server event_id \(id) was already used.",
-                    expected: "a new event_id", actual: id, related: [RelatedLine(line: first.line, note: "first use")])
-            }
-        } else if catalog.spec(for: type)?.requiredFields.contains(where: { $0.path == "event_id" }) == true {
-            emit(
-                .serverEventIDMissing, "The server event \(type) has no event_id.",
-                expected: "a non-empty event_id", actual: "absent or empty")
+            let first = state.serverEventIDs.firstUse(of: idValue.bytesHash, line: line)
+            if let first, runs(.serverEventIDDuplicate) { reportServerEventIDDuplicate(idValue, first: first.line) }
+        } else if runs(.serverEventIDMissing) {
+            checkServerEventIDMissing(type)
         }
         if !state.sawServerEvent {
-            if !currentMoves.allows(.session, from: ProtocolStateMachine.Phase.start) {
-                emit(
-                    .sessionCreatedFirst, "The first server event is \(type), not session.created.",
-                    expected: "session.created", actual: type)
-            }
+            if runs(.sessionCreatedFirst) { checkSessionCreatedFirst(type) }
             state.sawServerEvent = true
         }
     }
 
+    /// Client event ids, remembered (errors point back at them) and checked.
     mutating func checkClientIdentity(_ object: JSONValue) {
         guard let idValue = object["event_id"], idValue.kind == .string else { return }
         let repeated = state.recordClientEvent(idValue.bytesHash, line: line, type: currentType ?? "")
-        guard idValue.byteCount > 512 || repeated != nil, let id = idValue.string else { return }
-        if id.count > 512 {
-            emit(
-                .clientEventIDInvalid, "A client event_id is longer than 512 characters.",
-                expected: "≤ 512 characters", actual: "\(id.count) characters")
-        }
-        if let first = repeated {
-            emit(
-                .clientEventIDInvalid,
-                "The client event_id \(id) was already used, so errors cannot be traced to one event.",
-                expected: "a unique event_id", actual: id,
-                related: [RelatedLine(line: first.line, note: "first use by \(first.type)")])
-        }
+        guard idValue.byteCount > 512 || repeated != nil, runs(.clientEventIDInvalid) else { return }
+        checkClientEventIDInvalid(idValue, repeated: repeated)
     }
 
-    /// Dialect from events that exist in one dialect only, and from `session.type` (GA).
+    /// Dialect from events that exist in one dialect only, and from `session.type` (GA): the first evidence is kept
+    /// (the delta fast path relies on it), a contradiction goes to `dialect-mixed`.
     mutating func checkDialect(_ type: String, _ spec: EventSpec, _ object: JSONValue) {
         var dialect: Dialect? = spec.dialects == .beta ? .beta : spec.dialects == .ga ? .ga : nil
         if dialect == nil, type == EventNames.sessionCreated || type == EventNames.sessionUpdated {
@@ -131,17 +99,7 @@ extension SessionValidator {
             state.dialectEvidence = (dialect, line)
             return
         }
-        guard evidence.dialect != dialect, !state.reportedDialectMix else { return }
-        state.reportedDialectMix = true
-        let origin = evidence.line == 0 ? "the recording header or --dialect" : "line \(evidence.line)"
-        emit(
-            .dialectMixed,
-            "\(type) is a \(dialect.rawValue) event in a session that speaks \(evidence.dialect.rawValue) (from \(origin)).",
-            expected: "\(evidence.dialect.rawValue) event names"
-                + (catalog.counterpart(of: type).map { " (\($0))" } ?? ""),
-            actual: type,
-            related: evidence.line > 0
-                ? [RelatedLine(line: evidence.line, note: "\(evidence.dialect.rawValue) evidence")] : [])
+        if evidence.dialect != dialect, runs(.dialectMixed) { checkDialectMixed(type, dialect, evidence) }
     }
 }
 

@@ -1,21 +1,16 @@
 import RealtimeProtocol
 import RealtimeRecording
 
-// Server events about the session, the conversation, the input buffer, errors and limits.
-// Rules: session-created-once, session-update-not-reflected, previous-item-unknown,
-// item-reference-unknown, item-ack-id-mismatch, vad-*, input-transcript-accumulation,
-// server-error, rate-limits-invalid, client-event-unanswered (resolution).
+// Server events about the session, the conversation, the input buffer, errors and limits: which rule checks each
+// server event role calls (each rule's condition is in its file) and the bookkeeping (items, answers awaited, VAD
+// turn, transcripts, cancels).
 
 extension SessionValidator {
     mutating func server(_ type: String, _ object: JSONValue, _ spec: EventSpec?) {
         switch currentRole {
         case .sessionCreated:
             if let first = state.sessionCreatedLine {
-                guard !currentMoves.allows(.session, from: ProtocolStateMachine.Phase.open) else { break }
-                emit(
-                    .sessionCreatedOnce, "A second \(type) arrived.", expected: "exactly one",
-                    actual: "another at line \(line)",
-                    related: [RelatedLine(line: first, note: "first \(type)")])
+                if runs(.sessionCreatedOnce) { checkSessionCreatedOnce(type, first: first) }
             } else {
                 state.sessionCreatedLine = line
             }
@@ -85,16 +80,8 @@ extension SessionValidator {
         state.earlyTranscriptionItems.removeValue(forKey: id)
     }
 
-    /// Checks that `previous_item_id` is null or an item of the conversation (invariant 20).
-    mutating func checkPreviousItem(_ object: JSONValue) {
-        guard let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil else { return }
-        emit(
-            .previousItemUnknown, "previous_item_id \(previous) is not an item of the conversation.",
-            expected: "null or an existing item id", actual: previous, subject: previous, priorID: true)
-    }
-
     mutating func itemCreated(_ object: JSONValue) {
-        checkPreviousItem(object)
+        if runs(.previousItemUnknown) { checkPreviousItemUnknown(object) }
         guard let id = JSON.string(object, "item.id") else { return }
         addItem(object)
         // An output item of an open response: now part of the conversation.
@@ -104,11 +91,7 @@ extension SessionValidator {
         }
         // The item of a commit or a VAD turn.
         if state.bufferItems.contains(id) || state.lastCommittedItem == id {
-            if let speech = state.speechItem, speech.id != id, state.lastCommittedItem == nil {
-                emit(
-                    .vadIDMismatch, "The user item \(id) does not match the VAD turn's item \(speech.id).",
-                    expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
-            }
+            if runs(.vadIDMismatch) { checkVADIDMismatch(userItem: id) }
             state.lastCommittedItem = nil
             return
         }
@@ -118,20 +101,7 @@ extension SessionValidator {
             ?? state.pending.firstIndex { $0.type == EventNames.itemCreate }
         guard let ackIndex else { return }
         let request = state.pending.remove(at: ackIndex)
-        if let wanted = request.itemID, wanted != id {
-            emit(
-                .itemAckIDMismatch, "The client created item \(wanted) but the server acknowledged \(id).",
-                expected: wanted, actual: id, subject: wanted,
-                related: [RelatedLine(line: request.line, note: "conversation.item.create")])
-        }
-    }
-
-    mutating func requireItem(_ id: String?, what: String) {
-        guard let id, state.items[id] == nil else { return }
-        let deleted = state.deletedItems.contains(id)
-        emit(
-            .itemReferenceUnknown, "The \(what) \(id) \(deleted ? "was deleted" : "is not in the conversation").",
-            expected: "an existing item", actual: id, subject: id, priorID: !deleted)
+        if runs(.itemAckIDMismatch) { checkItemAckIDMismatch(request, acknowledged: id) }
     }
 
     mutating func inputTranscription(_ type: String, _ object: JSONValue) {
@@ -147,71 +117,34 @@ extension SessionValidator {
         if currentRole == .transcriptionDelta {
             state.inputTranscripts[key, default: ""] += JSON.string(object, "delta") ?? ""
         } else if type == EventNames.transcriptionCompleted,
-            let deltas = state.inputTranscripts.removeValue(forKey: key),
-            let transcript = JSON.string(object, "transcript"), deltas != transcript
+            let deltas = state.inputTranscripts.removeValue(forKey: key), runs(.inputTranscriptAccumulation)
         {
-            emit(
-                .inputTranscriptAccumulation, "Input transcription deltas of \(id) do not add up to the transcript.",
-                expected: JSON.render(transcript), actual: JSON.render(deltas), subject: id)
+            checkInputTranscriptAccumulation(object, deltas: deltas, id)
         }
     }
 
     // MARK: - Input audio buffer and VAD
 
     mutating func committed(_ object: JSONValue) {
-        checkPreviousItem(object)
+        if runs(.previousItemUnknown) { checkPreviousItemUnknown(object) }
         guard let id = JSON.string(object, "item_id") else { return }
         state.bufferItems.insert(id)
-        let manual = state.pending.contains { $0.type == EventNames.commit }
-        if let speech = state.speechItem, speech.id != id, !manual {
-            emit(
-                .vadIDMismatch, "The committed item \(id) does not match the VAD turn's item \(speech.id).",
-                expected: speech.id, actual: id, subject: id,
-                related: [RelatedLine(line: speech.line, note: "speech_started")])
-        }
+        if runs(.vadIDMismatch) { checkVADIDMismatch(committed: id) }
         state.speechItem = nil
         resolve(answer: EventNames.committed)
     }
 
-    var turnDetectionOff: Bool {
-        if let ga = JSON.value(state.config, "audio.input.turn_detection") { return ga.isNull }
-        return JSON.value(state.config, "turn_detection")?.isNull ?? false
-    }
-
     mutating func speechStarted(_ object: JSONValue) {
-        if turnDetectionOff {
-            emit(
-                .vadWithoutTurnDetection, "speech_started arrived while turn_detection is null.",
-                expected: "no VAD events", actual: "input_audio_buffer.speech_started")
-        }
+        if runs(.vadWithoutTurnDetection) { checkVADWithoutTurnDetection(EventNames.speechStarted) }
         let start = JSON.int(object, "audio_start_ms") ?? 0
-        if start < state.lastSpeechStartMs {
-            emit(
-                .vadIDMismatch, "audio_start_ms went backwards.", expected: "≥ \(state.lastSpeechStartMs)",
-                actual: "\(start)")
-        }
+        if runs(.vadIDMismatch) { checkVADIDMismatch(audioStart: start) }
         state.lastSpeechStartMs = max(state.lastSpeechStartMs, start)
         if let id = JSON.string(object, "item_id") { state.speechItem = (id, line, start) }
     }
 
     mutating func speechStopped(_ object: JSONValue) {
-        if turnDetectionOff {
-            emit(
-                .vadWithoutTurnDetection, "speech_stopped arrived while turn_detection is null.",
-                expected: "no VAD events", actual: "input_audio_buffer.speech_stopped")
-        }
-        guard let speech = state.speechItem else { return }
-        if let id = JSON.string(object, "item_id"), id != speech.id {
-            emit(
-                .vadIDMismatch, "speech_stopped names item \(id), speech_started named \(speech.id).",
-                expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
-        }
-        if let end = JSON.int(object, "audio_end_ms"), end < speech.startMs {
-            emit(
-                .vadIDMismatch, "audio_end_ms is before the turn's audio_start_ms.",
-                expected: "≥ \(speech.startMs)", actual: "\(end)",
-                related: [RelatedLine(line: speech.line, note: "speech_started")])
-        }
+        if runs(.vadWithoutTurnDetection) { checkVADWithoutTurnDetection(EventNames.speechStopped) }
+        if runs(.vadIDMismatch) { checkVADIDMismatch(speechStopped: object) }
     }
 
     // MARK: - Errors and limits
@@ -234,9 +167,7 @@ extension SessionValidator {
             state.pending.remove(at: last)
         }
         if code == "response_cancel_not_active" { state.cancels.removeAll() }
-        emit(
-            .serverError, "The server rejected a request: \(code)\(message.isEmpty ? "" : " — \(message)")",
-            expected: "no error", actual: code, related: related)
+        if runs(.serverError) { reportServerError(code: code, message: message, related: related) }
     }
 
     // MARK: - Answers to client events

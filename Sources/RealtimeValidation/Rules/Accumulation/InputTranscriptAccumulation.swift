@@ -1,3 +1,4 @@
+import RealtimeProtocol
 import RealtimeRecording
 
 extension RuleInfo {
@@ -5,4 +6,14 @@ extension RuleInfo {
     public static let inputTranscriptAccumulation = RuleInfo(
         "input-transcript-accumulation", .warning, "Input transcription deltas do not add up to the transcript.",
         requirement: "concat(input transcription deltas) = ….completed.transcript.", source: "§4.7 T3, inv. 19")
+}
+
+extension SessionValidator {
+    /// Input transcription deltas of an item add up to its `completed.transcript`.
+    mutating func checkInputTranscriptAccumulation(_ object: JSONValue, deltas: String, _ id: String) {
+        guard let transcript = JSON.string(object, "transcript"), deltas != transcript else { return }
+        emit(
+            .inputTranscriptAccumulation, "Input transcription deltas of \(id) do not add up to the transcript.",
+            expected: JSON.render(transcript), actual: JSON.render(deltas), subject: id)
+    }
 }

@@ -1,3 +1,4 @@
+import RealtimeProtocol
 import RealtimeRecording
 
 extension RuleInfo {
@@ -7,4 +8,17 @@ extension RuleInfo {
         requirement: "concat(transcript deltas) = audio_transcript.done.transcript = part.transcript = item "
             + "content transcript.",
         source: "inv. 16")
+}
+
+extension SessionValidator {
+    /// A final transcript value (`final`: of a done event, a finished part or item) equals the concatenated deltas
+    /// (`buffer`); `checkAccumulated` (StreamChecks.swift) picks this rule by the field's name.
+    mutating func checkTranscriptAccumulation(
+        _ final: String, _ buffer: String, _ output: SessionState.Output, _ message: @autoclosure () -> String
+    ) {
+        guard final != buffer else { return }
+        emit(
+            .transcriptAccumulation, message(), expected: JSON.render(buffer), actual: JSON.render(final),
+            subject: output.itemID)
+    }
 }

@@ -20,3 +20,14 @@ extension SessionValidator {
         }
     }
 }
+
+extension SessionValidator {
+    /// An event naming item `id` (`what` it is to the event) needs the item in the conversation.
+    mutating func requireItem(_ id: String?, what: String) {
+        guard let id, state.items[id] == nil, runs(.itemReferenceUnknown) else { return }
+        let deleted = state.deletedItems.contains(id)
+        emit(
+            .itemReferenceUnknown, "The \(what) \(id) \(deleted ? "was deleted" : "is not in the conversation").",
+            expected: "an existing item", actual: id, subject: id, priorID: !deleted)
+    }
+}

@@ -1,3 +1,4 @@
+import RealtimeProtocol
 import RealtimeRecording
 
 extension RuleInfo {
@@ -7,4 +8,51 @@ extension RuleInfo {
         requirement: "speech_started, speech_stopped, committed and the created item share one item_id; "
             + "times never go backwards.",
         source: "§4.5 V1–V2, inv. 25")
+}
+
+extension SessionValidator {
+    /// speech_started: `audio_start_ms` never goes backwards on the session's clock.
+    mutating func checkVADIDMismatch(audioStart start: Int) {
+        guard start < state.lastSpeechStartMs else { return }
+        emit(
+            .vadIDMismatch, "audio_start_ms went backwards.", expected: "≥ \(state.lastSpeechStartMs)",
+            actual: "\(start)")
+    }
+
+    /// speech_stopped of a started turn (the turn table lets it continue the turn's phase): the same item, and an end
+    /// not before the start.
+    mutating func checkVADIDMismatch(speechStopped object: JSONValue) {
+        guard let speech = state.speechItem, currentMoves.allows(.turn, from: state.turnPhase) else { return }
+        if let id = JSON.string(object, "item_id"), id != speech.id {
+            emit(
+                .vadIDMismatch, "speech_stopped names item \(id), speech_started named \(speech.id).",
+                expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
+        }
+        if let end = JSON.int(object, "audio_end_ms"), end < speech.startMs {
+            emit(
+                .vadIDMismatch, "audio_end_ms is before the turn's audio_start_ms.",
+                expected: "≥ \(speech.startMs)", actual: "\(end)",
+                related: [RelatedLine(line: speech.line, note: "speech_started")])
+        }
+    }
+
+    /// input_audio_buffer.committed of a VAD turn (the turn table lets it continue the turn's phase) names the turn's
+    /// item, unless the client committed by hand.
+    mutating func checkVADIDMismatch(committed id: String) {
+        let manual = state.pending.contains { $0.type == EventNames.commit }
+        guard let speech = state.speechItem, speech.id != id, !manual, currentMoves.allows(.turn, from: state.turnPhase)
+        else { return }
+        emit(
+            .vadIDMismatch, "The committed item \(id) does not match the VAD turn's item \(speech.id).",
+            expected: speech.id, actual: id, subject: id,
+            related: [RelatedLine(line: speech.line, note: "speech_started")])
+    }
+
+    /// The user item created for a commit or a VAD turn is the turn's item.
+    mutating func checkVADIDMismatch(userItem id: String) {
+        guard let speech = state.speechItem, speech.id != id, state.lastCommittedItem == nil else { return }
+        emit(
+            .vadIDMismatch, "The user item \(id) does not match the VAD turn's item \(speech.id).",
+            expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
+    }
 }

@@ -1,3 +1,4 @@
+import RealtimeProtocol
 import RealtimeRecording
 
 extension RuleInfo {
@@ -6,4 +7,14 @@ extension RuleInfo {
         "server-event-id-duplicate", .warning,
         "Two server events share an `event_id` (found within the last 65,536 to 131,072 ids, so memory stays flat).",
         requirement: "Server event ids are unique within a session.", source: "inv. 2")
+}
+
+extension SessionValidator {
+    /// A server `event_id` seen before (within the recent-id window; `IdentityChecks` remembers them).
+    mutating func reportServerEventIDDuplicate(_ idValue: JSONValue, first: Int) {
+        let id = idValue.string ?? ""
+        emit(
+            .serverEventIDDuplicate, "The server event_id \(id) was already used.",
+            expected: "a new event_id", actual: id, related: [RelatedLine(line: first, note: "first use")])
+    }
 }
