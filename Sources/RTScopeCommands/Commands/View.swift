@@ -82,6 +82,7 @@ extension RTScope {
                     return
                 }
                 for key in Key.script(keys) where !model.state.quit { model.press(key) }
+                while model.advanceLevels() {}  // the level strip (l) complete before the screen is printed
                 let out = Output()
                 out.line(TimelineView.render(model).text)
                 try out.finish()
