@@ -1,6 +1,6 @@
 import Foundation
 import RealtimeSession
-import TimelineModel
+public import TimelineModel
 
 /// A WAV file's format chunk and its sample data (the chunks `rtscope audio` writes; others are skipped).
 struct WAVData: Equatable {
@@ -93,4 +93,28 @@ enum PlaybackAudio {
 struct PlaybackError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Playback without a terminal (`view --headless --keys …a`): nothing can be heard, so each
+/// requested WAV is written (synchronously) and the footer says where, as with no player.
+public enum HeadlessPlayback {
+    /// Carries out the model's pending effects: a play request writes its WAV into a new temporary
+    /// folder (kept) and reports the path; a stop does nothing (nothing plays).
+    public static func run(_ model: inout TimelineModel) {
+        for effect in model.takeEffects() {
+            guard case .play(let request) = effect else { continue }
+            guard let directory = PlaybackRunner.temporaryDirectory() else {
+                model.playbackEnded("cannot write \(request.label): no temporary directory")
+                continue
+            }
+            do {
+                let (path, seconds) = try PlaybackAudio.make(request, in: directory)
+                model.playbackEnded(
+                    "no terminal to play \(request.label) (\(String(format: "%.1f", seconds)) s); wrote \(path)")
+            } catch {
+                PlaybackRunner.remove(directory)
+                model.playbackEnded("cannot play \(request.label): \(error)")
+            }
+        }
+    }
 }

@@ -171,7 +171,7 @@ final class PlaybackRunner {
         return pid
     }
 
-    static func temporaryDirectory() -> String? {
+    nonisolated static func temporaryDirectory() -> String? {
         let pattern = (NSTemporaryDirectory() as NSString).appendingPathComponent("rtscope-play.XXXXXX")
         var template = Array(pattern.utf8CString)
         return template.withUnsafeMutableBufferPointer { buffer in

@@ -142,3 +142,32 @@ extension ViewTerminalTests {
         }
     }
 }
+
+/// `a` with `--headless`: no terminal to play in, so the WAV is written and the footer says where.
+struct HeadlessPlaybackTests {
+    @Test func aWritesTheTurnsWAVAndSaysWhere() throws {
+        let folder = CLI.temporaryPath("headless-play")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let view = try CLI.run(
+            ["view", "recordings/audio-vad.jsonl", "--headless", "--size", "200x12", "--keys", ":23<enter>a"],
+            environment: ["TMPDIR": folder])
+        #expect(view.status == 0)
+        let footer = view.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(footer.contains("no terminal to play turn 1 ("), "\(footer)")
+        let path = try #require(footer.components(separatedBy: "; wrote ").last)
+        #expect(path.hasPrefix(folder + "/rtscope-play."))
+        let out = folder + "/export"
+        #expect(
+            try CLI.run(["audio", "recordings/audio-vad.jsonl", "--turn", "1", "--as-heard", "-o", out]).status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        let input = try #require(files.first { $0.contains(".input.") })
+        let output = try #require(files.first { $0.contains(".output.") })
+        let played = try ViewTerminalTests.wavParts(path)
+        #expect(played.format == (try ViewTerminalTests.wavParts(out + "/" + input)).format)
+        #expect(
+            played.data
+                == (try ViewTerminalTests.wavParts(out + "/" + input)).data
+                + (try ViewTerminalTests.wavParts(out + "/" + output)).data)
+    }
+}

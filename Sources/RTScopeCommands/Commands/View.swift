@@ -85,6 +85,7 @@ extension RTScope {
                 }
                 for key in Key.script(keys) where !model.state.quit { model.press(key) }
                 while model.advanceLevels() {}  // the level strip (l) complete before the screen is printed
+                HeadlessPlayback.run(&model)  // a/A: the WAV is written and the footer says where
                 let out = Output()
                 out.line(TimelineView.render(model).text)
                 try out.finish()
