@@ -56,7 +56,8 @@ final class AudioLevelScan {
     private var responseItems: [String: [Int]] = [:]
     private var playing: (response: String, sinceUs: Int64)?
     private var scratch: [UInt8] = []
-    private var kinds: [String: Kind] = [:]
+    /// What each event type (the index's interned type number) means to the scan.
+    private var kinds: [Int32: Kind] = [:]
     private var cache: (width: Int, chunks: Int, range: ClosedRange<Int64>?, frame: LevelStripFrame)?
 
     private enum Kind { case none, session, input, output, truncate, truncated, started, stopped, cleared }
@@ -73,7 +74,7 @@ final class AudioLevelScan {
         while next < entries.count, read < budget {
             let i = next
             next += 1
-            let kind = kind(source.index.type(of: i), source.catalog)
+            let kind = kind(entries[i].type, source)
             guard kind != .none else { continue }
             read += Int(entries[i].length)
             guard let event = source.lineValue(i)?["event"] else { continue }
@@ -82,11 +83,11 @@ final class AudioLevelScan {
         return true
     }
 
-    private func kind(_ type: String?, _ catalog: EventCatalog) -> Kind {
-        guard let type else { return .none }
-        if let known = kinds[type] { return known }
+    private func kind(_ typeNumber: Int32, _ source: TimelineSource) -> Kind {
+        if let known = kinds[typeNumber] { return known }
+        guard let type = source.index.string(typeNumber) else { return .none }
         let kind: Kind =
-            switch catalog.canonicalName(of: type) {
+            switch source.catalog.canonicalName(of: type) {
             case "session.update", "session.created", "session.updated": .session
             case "input_audio_buffer.append": .input
             case "response.audio.delta": .output
@@ -97,7 +98,7 @@ final class AudioLevelScan {
             case "output_audio_buffer.cleared": .cleared
             default: .none
             }
-        kinds[type] = kind
+        kinds[typeNumber] = kind
         return kind
     }
 
