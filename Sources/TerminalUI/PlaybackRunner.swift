@@ -86,7 +86,10 @@ final class PlaybackRunner {
             let directory = preparing.directory
             let box = preparing.box
             self.preparing = nil
-            box.onArrival { _ in Self.remove(directory) }  // the export may still be writing there
+            // Removed now (quitting does not wait for the export), and again when the export, still writing there,
+            // ends.
+            Self.remove(directory)
+            box.onArrival { _ in Self.remove(directory) }
         }
         guard let running = child else { return }
         kill(-running.pid, SIGTERM)
