@@ -95,7 +95,9 @@ let package = Package(
             swiftSettings: strictSettings),
         // Layer 5: paints a ScreenBuffer with ncursesw and reads keys.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
-        .target(name: "TerminalUI", dependencies: ["TimelineModel", "CNcursesw"], swiftSettings: strictSettings),
+        .target(
+            name: "TerminalUI", dependencies: ["TimelineModel", "RealtimeSession", "CNcursesw"],
+            swiftSettings: strictSettings),
         // Command-line layer: one subcommand per file; the executable is a one-line main.
         .target(
             name: "RTScopeCommands",

@@ -1,6 +1,7 @@
 import Foundation
 import RealtimeProtocol
 public import RealtimeRecording
+import RealtimeValidation
 
 /// `rtscope audio`: the session's audio as WAV files, in one streaming pass over the recording.
 ///
@@ -31,6 +32,11 @@ public struct AudioExport {
         public var mixOnly = false
         /// A voice turn: its user item's input and its response's output (see `turn(_:in:)`).
         public var turn: (item: String?, response: String?)?
+        /// A voice turn by number (1-based, as `SessionModel.turns` counts them).
+        ///
+        /// It is found during the export's one pass: its item and response are known (speech_started / commit,
+        /// response.created) before its audio is written. Replaces `turn`.
+        public var turnNumber: Int?
         /// Only what the user heard: a truncated item's cut replaces its full output.
         public var asHeard = false
         public init(outDir: String) { self.outDir = outDir }
@@ -56,9 +62,11 @@ public struct AudioExport {
         public var files: [String] = []
         /// One sentence each, with the line.
         public var warnings: [String] = []
+        /// How many voice turns the recording holds (counted only with `turnNumber`).
+        public var turns = 0
     }
 
-    let options: Options
+    var options: Options
     let stem: String
     let catalog = EventCatalog.standard
     /// Whether any audio was seen (without it, no mix is left behind).
@@ -97,10 +105,24 @@ public struct AudioExport {
         let reader = try RecordingInput.open(path).reader
         var tape: JSONTape?
         var failure: (any Error)?
+        // `--turn N`: the session model's turns, built as the events stream by (no second read).
+        var turns = options.turnNumber.map { _ in SessionModelBuilder(keepsAudioChunks: false) }
+        if options.turnNumber != nil { export.options.turn = (nil, nil) }  // nothing until turn N is known
+        var frames = 0
         try reader.read { event in
             guard case .line(let line) = event, line.kind == .frame, line.opcode == .text,
                 let object = line.eventValue(reusing: &tape), let raw = object["type"]?.string
             else { return true }
+            if let n = options.turnNumber, let direction = line.direction {
+                frames += 1
+                turns?.consume(
+                    ValidatorEvent(
+                        line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: .text,
+                        object: object))
+                if let turn = turns?.current.turns.dropFirst(n - 1).first {
+                    export.options.turn = (turn.itemID, turn.responseID)
+                }
+            }
             let type = export.catalog.canonicalName(of: raw)
             do {
                 try export.consume(type, object, line: line.number, tUs: line.tUs)
@@ -111,6 +133,7 @@ public struct AudioExport {
             return true
         }
         if let failure { throw failure }
+        export.result.turns = turns?.current.turns.count ?? 0
         try export.finish()
         return export.result
     }

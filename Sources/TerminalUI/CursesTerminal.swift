@@ -42,10 +42,12 @@ public final class CursesTerminal {
             for (pair, fg) in Self.palette.enumerated() { init_pair(Int16(pair + 1), fg, -1) }
         }
         signal(SIGINT) { _ in
+            stopPlayerFromSignal()
             endwin()
             exit(130)
         }
         signal(SIGTERM) { _ in
+            stopPlayerFromSignal()
             endwin()
             exit(143)
         }
@@ -163,6 +165,8 @@ public enum TimelineApp {
         let terminal = CursesTerminal(color: color, keysFromTTY: keysFromTTY)
         try terminal.start()
         defer { terminal.end() }
+        let player = PlaybackRunner()
+        defer { player.stop() }  // the player never outlives the timeline
         let size = terminal.size
         model.resize(width: size.width, height: size.height)
         terminal.paint(TimelineView.render(model))
@@ -204,6 +208,9 @@ public enum TimelineApp {
                 }
                 terminal.paint(TimelineView.render(model))
             }
+            // Audio: effects of the keys (a/A/Esc), the player's progress, the level strip's next step.
+            for effect in model.takeEffects() { player.perform(effect, &model) }
+            if player.poll(&model) || model.advanceLevels() { terminal.paint(TimelineView.render(model)) }
             if model.source.caughtUp { try? await Task.sleep(for: .milliseconds(33)) }
         }
     }

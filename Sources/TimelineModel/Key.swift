@@ -60,6 +60,7 @@ public enum TimelineAction: Sendable, Hashable {
     case toggleFold, switchPane, toggleHelp, related, toggleConversation, toggleStats
     case playPause, faster, slower, stepForward, stepBack
     case beginSearch, searchNext, searchPrevious, beginFilter, clearFilter, goToLine
+    case toggleLevels, playSelection, playMix, stopPlayback
     case quit
 }
 
@@ -101,6 +102,10 @@ public enum Keymap {
         KeyBinding(keys: [.char("f")], action: .beginFilter, help: "filter: glob, dir or id"),
         KeyBinding(keys: [.char("F")], action: .clearFilter, help: "clear the filter"),
         KeyBinding(keys: [.char(":")], action: .goToLine, help: "go to a JSONL line (as reports name it)"),
+        KeyBinding(keys: [.char("l")], action: .toggleLevels, help: "audio level strip: input, output"),
+        KeyBinding(keys: [.char("a")], action: .playSelection, help: "play this turn's audio as heard"),
+        KeyBinding(keys: [.char("A")], action: .playMix, help: "play the session mix from here"),
+        KeyBinding(keys: [.escape], action: .stopPlayback, help: "stop playback"),
         KeyBinding(keys: [.char("?")], action: .toggleHelp, help: "this help"),
         KeyBinding(keys: [.char("q")], action: .quit, help: "quit"),
     ]

@@ -24,6 +24,8 @@ public struct TimelineFrame: Sendable {
     public let detail: Detail?
     public let conversation: Conversation?
     public let stats: [StyledLine]?
+    /// The audio level strip (`l`), nil when hidden.
+    public var levels: LevelStripFrame? = nil
 
     /// The title line's facts.
     public struct Header: Sendable {
@@ -133,12 +135,14 @@ extension TimelineModel {
         let layout = PaneLayout(state)
         let width = max(1, state.width)
         let marks = source.ruler(width: width)
-        return TimelineFrame(
+        var frame = TimelineFrame(
             state: state, listHeight: listHeight, rowCount: rows.count, header: headerFacts(), ruler: marks,
             rulerCursor: currentEntry.map { source.rulerColumn($0, width: width) }, list: listLines(),
             detail: layout.showsDetail ? detailPane() : nil,
             conversation: layout.showsConversation ? conversationPane() : nil,
             stats: state.showStats ? statsLines() : nil)
+        frame.levels = levelStrip()
+        return frame
     }
 
     private func headerFacts() -> TimelineFrame.Header {

@@ -20,6 +20,10 @@ public struct TimelineModel {
     public private(set) var frame: TimelineFrame
     /// Whether the state or the rows changed since the frame was prepared.
     private var stale = false
+    /// The level strip's measurements (a cache, filled by `advanceLevels`).
+    let levelScan = AudioLevelScan()
+    /// Effects for the runner (`takeEffects`): playback to start or stop (see AudioPlayback.swift).
+    var effects: [TimelineEffect] = []
 
     public init(source: TimelineSource, width: Int, height: Int) {
         self.source = source
@@ -149,6 +153,7 @@ public struct TimelineModel {
         case .clearFilter:
             state.filter = nil
             applyFilter()
+        case .toggleLevels, .playSelection, .playMix, .stopPlayback: audioAction(action)
         case .quit:
             if state.showHelp { state.showHelp = false } else { state.quit = true }
         }

@@ -31,6 +31,10 @@ public struct TimelineState: Sendable, Equatable {
     public var playing = false
     public var speedIndex = TimelineState.speeds.firstIndex(of: 1) ?? 2
     public var clockUs: Int64 = 0
+    /// The audio level strip under the ruler (`l`; see AudioLevels.swift).
+    public var showLevels = false
+    /// What an external player is playing (`a`/`A`), as the footer names it; nil when nothing plays.
+    public var playback: String?
 
     /// Replay speeds; 0 means "as fast as possible" (one event per tick).
     public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16, 0]

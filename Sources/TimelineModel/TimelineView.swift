@@ -35,8 +35,13 @@ public enum TimelineView {
         let full = screen.width
         header(frame, Area(x: 0, y: 0, width: full, height: 1), into: &screen)
         ruler(frame, Area(x: 0, y: 1, width: full, height: 1), into: &screen)
-        list(frame, Area(x: 0, y: TimelineModel.listTop, width: full, height: frame.listHeight), into: &screen)
-        let top = TimelineModel.listTop + frame.listHeight
+        var listTop = TimelineModel.listTop
+        if let levels = frame.levels {  // two rows under the ruler; the panes below give them up
+            LevelStripView.render(levels, Area(x: 0, y: listTop, width: full, height: 2), into: &screen)
+            listTop += 2
+        }
+        list(frame, Area(x: 0, y: listTop, width: full, height: frame.listHeight), into: &screen)
+        let top = listTop + frame.listHeight
         let height = state.height - 1 - top
         func area(_ x0: Int, _ width: Int) -> Area { Area(x: x0, y: top, width: width, height: height) }
         switch PaneLayout(state) {
@@ -108,7 +113,7 @@ public enum TimelineView {
             let room = max(2, area.width - 2 - DisplayWidth.of(label))
             let input = String(Fitting.cut(String(state.input.reversed()), to: room).reversed())
             text = label + input + "▏"
-        } else if let message = state.message {
+        } else if let message = state.message ?? state.playback {
             text = message
         } else {
             text = Fitting.line(hints, shrink: hintShrink, width: area.width - 1)

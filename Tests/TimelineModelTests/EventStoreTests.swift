@@ -132,7 +132,7 @@ struct RenderReadsNothingTests {
 
     /// Even with every cache emptied, drawing reads nothing: the frame already holds what the screen shows.
     @Test func drawingNeedsNoCache() throws {
-        for (width, keys) in [(120, "jjjjj"), (80, "jjjjjc"), (120, "jjjs"), (80, "Gz<tab>")] {
+        for (width, keys) in [(120, "jjjjj"), (80, "jjjjjc"), (120, "jjjs"), (80, "Gz<tab>"), (100, "ljj")] {
             var (store, m) = try MemorySession.model(width: width)
             for key in Key.script(keys) { m.press(key) }
             let first = TimelineView.render(m)

@@ -44,10 +44,12 @@ extension RTScope {
             options.response = response
             options.mixOnly = mix
             options.asHeard = asHeard
+            options.turnNumber = turn
             let result: AudioExport.Result
             do {
-                if let turn { options.turn = try Self.turn(turn, in: file) }
+                if let turn, turn < 1 { throw Self.noTurn(turn, in: file, count: nil) }
                 result = try AudioExport.run(file, options: options)
+                if let turn, turn > result.turns { throw Self.noTurn(turn, in: file, count: result.turns) }
             } catch let error as ExitCode {
                 throw error
             } catch let error as RecordingError {
@@ -62,16 +64,14 @@ extension RTScope {
             if result.files.isEmpty { Diagnostics.print("rtscope audio: \(file) holds no audio.") }
         }
 
-        /// The user item and the response of voice turn `n` (1-based), or a usage error naming
-        /// how many turns the file has.
-        static func turn(_ n: Int, in file: String) throws -> (item: String?, response: String?) {
-            let turns = try SessionModel.load(file).model.turns
-            guard n >= 1, n <= turns.count else {
-                Diagnostics.print(
-                    "rtscope audio: --turn \(n): \(file) has \(turns.count) voice turns (1…\(turns.count)).")
-                throw ExitCodes.usage
-            }
-            return (turns[n - 1].itemID, turns[n - 1].responseID)
+        /// The usage error for a turn the file does not have (`count`: how many it has, when read).
+        ///
+        /// The export finds the turn in its one pass over the file (`AudioExport.Options.turnNumber`), so the count is
+        /// known only afterwards; nothing was written for a turn that is not there.
+        static func noTurn(_ n: Int, in file: String, count: Int?) -> ExitCode {
+            let has = count.map { " \(file) has \($0) voice turns (1…\($0))." } ?? " turns count from 1."
+            Diagnostics.print("rtscope audio: --turn \(n):\(has)")
+            return ExitCodes.usage
         }
     }
 }

@@ -13,7 +13,9 @@ extension RTScope {
             discussion: """
                 Keys: j/k move, e/E next/previous error, w/W warnings, o/O same response, r related event, \
                 z fold deltas, c conversation, s stats (latency, turns, cost), Space replay (+ and - speed, . and , step), / search, n/N next/previous hit, \
-                f filter (F clears), : go to a JSONL line, Tab detail pane, ? help, q quit. \
+                f filter (F clears), : go to a JSONL line, Tab detail pane, l audio level strip, \
+                a play the turn's audio as heard, A play the session mix from here (Esc stops; the player is \
+                RTSCOPE_PLAYER, else paplay, aplay, play, ffplay or afplay), ? help, q quit. \
                 With --headless (or without a terminal) the keys given by --keys are applied and the \
                 final screen is printed as text, e.g. --keys "jjj/error<enter>". \
                 FILE may be - (standard input) or a pipe: it is read to the end into a private temporary copy first \
@@ -104,6 +106,8 @@ extension RTScope {
                     return
                 }
                 for key in Key.script(keys) where !model.state.quit { model.press(key) }
+                while model.advanceLevels() {}  // the level strip (l) complete before the screen is printed
+                HeadlessPlayback.run(&model)  // a/A: the WAV is written and the footer says where
                 let out = Output()
                 out.line(TimelineView.render(model).text)
                 try out.finish()
