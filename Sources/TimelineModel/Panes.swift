@@ -1,6 +1,7 @@
 import Foundation
 import RealtimeProtocol
 import RealtimeRecording
+import RealtimeSession
 import RealtimeValidation
 
 /// The widgets below the header: the ruler, the event list and the panes under it (detail, conversation, stats).
