@@ -47,6 +47,7 @@ enum ValueSummary {
         case .boolean: return value.bool == true ? "true" : "false"
         case .integer:
             if let n = value.int { return String(n) }
+            if let n = UInt64(value.rawText) { return String(n) }  // Foundation keeps these exact too
             return value.double.map { NSNumber(value: $0).stringValue }
         case .number: return value.double.map { NSNumber(value: $0).stringValue }
         default: return nil
