@@ -98,10 +98,13 @@ extension TimelineSource {
     /// `conversation(at:)`, with the last answer kept (the cursor often stays on one event across key presses).
     func conversationState(at entry: Int) -> ConversationSnapshot {
         if let cached = conversationCache, cached.entry == entry { return cached.state }
-        let state = conversation(at: entry)
+        let state = conversationLog.snapshot(throughEvent: entry, tail: Self.conversationTail)
         conversationCache = (entry, state)
         return state
     }
+
+    /// How many of the last items the conversation pane is given (more than any screen shows).
+    static let conversationTail = 512
 
     /// The conversation as it stands right after entry `entry`, from the session model (no event is read).
     public func conversation(at entry: Int) -> ConversationSnapshot {

@@ -47,6 +47,8 @@ struct ConversationModelTests {
         feed.send(ConversationFeed.created("D", after: "A"))  // between A and B
         feed.send(ConversationFeed.created("E", after: "nowhere"))  // unknown previous: at the end
         #expect(feed.now.items.map(\.id) == ["C", "A", "D", "B", "E"])
+        let tail = feed.log.snapshot(throughEvent: 4, tail: 2)
+        #expect(tail.items.map(\.id) == ["B", "E"] && tail.count == 5)
         feed.send(#"{"type":"conversation.item.deleted","item_id":"A"}"#)
         feed.send(#"{"type":"conversation.item.deleted","item_id":"A"}"#)  // not present: no change
         #expect(feed.now.items.map(\.id) == ["C", "D", "B", "E"])

@@ -3,12 +3,16 @@
 /// Made by `ConversationLog.snapshot(throughEvent:)`; a value (no store, no log), so a view can keep it and draw
 /// from it without reading anything.
 public struct ConversationSnapshot: Sendable, Hashable {
+    /// The items present, or only the last of them when the snapshot was asked for a tail (see `count`).
     public var items: [ConversationItem] = []
+    /// How many items are present (more than `items.count` for a tail).
+    public var count = 0
     /// Responses between their `response.created` and `response.done`, in the order they started.
     public var openResponses: [String] = []
 
     public init(items: [ConversationItem] = [], openResponses: [String] = []) {
         self.items = items
+        self.count = items.count
         self.openResponses = openResponses
     }
 }

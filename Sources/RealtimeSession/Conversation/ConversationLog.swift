@@ -60,7 +60,10 @@ public struct ConversationLog: Sendable {
     }
 
     /// The conversation right after frame `n` (0-based ordinal among frames) was applied.
-    public func snapshot(throughEvent n: Int) -> ConversationSnapshot {
+    ///
+    /// With `tail`, only the last `tail` items present are made (a view showing the end of a long conversation need
+    /// not copy every item); `count` still says how many are present.
+    public func snapshot(throughEvent n: Int, tail: Int = .max) -> ConversationSnapshot {
         // The number of changes made by events up to n.
         var low = 0
         var high = log.count
@@ -69,21 +72,23 @@ public struct ConversationLog: Sendable {
             if Int(log[mid].event) <= n { low = mid + 1 } else { high = mid }
         }
         let count = low
-        if count == log.count { return materialize(live, through: n) }
+        if count == log.count { return materialize(live, through: n, tail: tail) }
         var state = ReplayState()
         var start = 0
         if let k = checkpoints.lastIndex(where: { $0.count <= count }) {
             (start, state) = checkpoints[k]
         }
         for change in log[start..<count] { state.apply(change, records) }
-        return materialize(state, through: n)
+        return materialize(state, through: n, tail: tail)
     }
 
     /// The items present in `state`, with texts as their recorded lengths.
-    private func materialize(_ state: ReplayState, through n: Int) -> ConversationSnapshot {
+    private func materialize(_ state: ReplayState, through n: Int, tail: Int) -> ConversationSnapshot {
         var out = ConversationSnapshot()
-        out.items.reserveCapacity(state.order.count)
-        for slot in state.order {
+        out.count = state.order.count
+        let shown = state.order.suffix(max(0, tail))
+        out.items.reserveCapacity(shown.count)
+        for slot in shown {
             let record = records[Int(slot)]
             var item = ConversationItem(
                 id: record.id, type: record.type, role: record.role,
