@@ -47,11 +47,19 @@ public struct SessionModelBuilder {
     /// `response.done`), else nil: a live view prints one line per finished turn from it.
     public private(set) var finishedResponse: Int?
 
+    /// Whether the conversation is built (`SessionModel.conversation`); off, it stays empty and costs nothing.
+    private let keepsConversation: Bool
+
+    /// - Parameter keepsConversation: true for views that show the conversation (the timeline). It costs memory that
+    ///   grows with items and text deltas (see `ConversationLog`), so the live recorder, stats, diff and export, which
+    ///   do not read it, leave it off.
     public init(
-        catalog: EventCatalog = .standard, timed: Bool = true, dialect: Dialect? = nil, keepsAudioChunks: Bool = true
+        catalog: EventCatalog = .standard, timed: Bool = true, dialect: Dialect? = nil, keepsAudioChunks: Bool = true,
+        keepsConversation: Bool = false
     ) {
         self.catalog = catalog
         self.keepsAudioChunks = keepsAudioChunks
+        self.keepsConversation = keepsConversation
         conversation = ConversationBuilder(catalog: catalog)
         model.timed = timed
         model.dialect = dialect
@@ -84,7 +92,9 @@ public struct SessionModelBuilder {
             type = canonical(raw)
             typeNames[hash] = type
         }
-        conversation.consume(type: type, typeHash: hash, object, event: event.index - 1, at: at)
+        if keepsConversation {
+            conversation.consume(type: type, typeHash: hash, object, event: event.index - 1, at: at)
+        }
         if event.direction == .clientToServer {
             model.clientEvents += 1
             client(type, object, at)

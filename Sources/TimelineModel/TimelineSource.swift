@@ -40,8 +40,8 @@ public final class TimelineSource {
     var rulerCache: (width: Int, marks: [Character])?
     /// The validator, kept across refreshes while following a growing file.
     private var validator: SessionValidator?
-    /// The session model, built from the same events as the validator (no audio chunks kept).
-    private var session = SessionModelBuilder(keepsAudioChunks: false)
+    /// The session model, built from the same events as the validator (no audio chunks kept; the conversation kept).
+    private var session = SessionModelBuilder(keepsAudioChunks: false, keepsConversation: true)
     /// Canonical audio delta fields by a hash of the event type's bytes (nil: not an audio delta).
     private var audioFields: [UInt64: String?] = [:]
 
@@ -173,7 +173,7 @@ public final class TimelineSource {
         var audioLengths = self.audioLengths
         self.index = RecordingIndex()
         self.validator = nil
-        self.session = SessionModelBuilder()
+        self.session = SessionModelBuilder(keepsConversation: true)
         self.audioLengths = []
         var (earliest, latest) = (timeRange?.lowerBound ?? .max, timeRange?.upperBound ?? .min)
         defer {

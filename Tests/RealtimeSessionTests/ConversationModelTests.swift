@@ -6,7 +6,7 @@ import Testing
 
 /// Feeds hand-made server events (in memory, no file) to a `SessionModelBuilder`: event k (0-based) is on line k + 2.
 struct ConversationFeed {
-    var builder = SessionModelBuilder()
+    var builder = SessionModelBuilder(keepsConversation: true)
     /// Every event fed so far, for rebuilding a prefix.
     var fed: [String] = []
 
@@ -134,6 +134,16 @@ struct ConversationModelTests {
         #expect(feed.now.openResponses == ["r2"])
         #expect(feed.log.snapshot(throughEvent: 1).openResponses == ["r1", "r2"])
         #expect(feed.log.snapshot(throughEvent: -1).openResponses.isEmpty)
+    }
+
+    /// Views that do not show the conversation (stats, the live recorder) do not pay for it.
+    @Test func theConversationIsBuiltOnlyWhenAskedFor() {
+        var feed = ConversationFeed()
+        feed.builder = SessionModelBuilder()
+        feed.send(ConversationFeed.created("A", after: nil))
+        feed.send(#"{"type":"response.created","response":{"id":"r1","status":"in_progress","output":[]}}"#)
+        #expect(feed.log.itemsCreated == 0 && feed.log.changes.isEmpty)
+        #expect(feed.builder.current.responses.count == 1)
     }
 
     /// 10 KiB of deltas: 4 KiB kept, the rest counted; past the cap deltas add no change to the log.
