@@ -16,11 +16,13 @@ extension SessionModel {
     /// - Throws: `RecordingError` when the input cannot be opened, read or imported.
     /// - Parameter keepsAudioChunks: false for views that need no audio positions (stats): memory
     ///   then grows only with responses and turns, not with the session's audio.
+    /// - Parameter keepsConversation: true to build `SessionModel.conversation` (see `SessionModelBuilder`).
     public static func load(
         _ path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
-        keepsAudioChunks: Bool = true
+        keepsAudioChunks: Bool = true, keepsConversation: Bool = false
     ) throws -> Loaded {
-        var builder = SessionModelBuilder(dialect: dialect, keepsAudioChunks: keepsAudioChunks)
+        var builder = SessionModelBuilder(
+            dialect: dialect, keepsAudioChunks: keepsAudioChunks, keepsConversation: keepsConversation)
         let report = try ValidationRun.validate(path: path, dialect: dialect, selection: selection) { event in
             builder.consume(event)
         }

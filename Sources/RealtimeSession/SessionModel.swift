@@ -5,8 +5,8 @@ public import RealtimeRecording
 /// audio chunks and usage, every moment on the recording's one clock.
 ///
 /// Built by `SessionModelBuilder` from the same decoded events the validator consumes, in one
-/// pass. It holds positions, timings, ids and counts, never payloads: an audio chunk is a line
-/// number and a byte count, a response's text is not kept. Memory grows with the number of
+/// pass. It holds positions, timings, ids and counts, never audio: an audio chunk is a line
+/// number and a byte count; the conversation keeps each text up to `CappedText.limit` bytes. Memory grows with the number of
 /// responses, turns and audio chunks (about 40 bytes each), not with the bytes of the session.
 ///
 /// Times are microseconds since the recording started (`t_us`). A recording imported from a log
@@ -30,6 +30,8 @@ public struct SessionModel: Sendable {
     public var errors: [ServerError] = []
     /// The sum of every `response.done` usage.
     public var usage = Usage()
+    /// The conversation as it evolves: items, and every change tagged with its event (see `ConversationLog`).
+    public var conversation = ConversationLog()
     /// Frames seen, by direction.
     public var clientEvents = 0
     public var serverEvents = 0

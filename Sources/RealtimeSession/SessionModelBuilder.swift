@@ -37,6 +37,8 @@ public struct SessionModelBuilder {
     private var audioScratch: [UInt8] = []
     /// The response whose audio the client is playing (WebRTC `output_audio_buffer.started`).
     private var bufferPlaying: String?
+    /// The conversation as it evolves (`SessionModel.conversation`).
+    private var conversation: ConversationBuilder
 
     /// Whether every audio chunk is kept (`SessionModel.audio`); a live recorder turns this off so
     /// its memory does not grow with the session's audio (responses still count their bytes).
@@ -45,17 +47,33 @@ public struct SessionModelBuilder {
     /// `response.done`), else nil: a live view prints one line per finished turn from it.
     public private(set) var finishedResponse: Int?
 
+    /// Whether the conversation is built (`SessionModel.conversation`); off, it stays empty and costs nothing.
+    private let keepsConversation: Bool
+
+    /// - Parameter keepsConversation: true for views that show the conversation (the timeline). It costs memory that
+    ///   grows with items and text deltas (see `ConversationLog`), so the live recorder, stats, diff and export, which
+    ///   do not read it, leave it off.
     public init(
-        catalog: EventCatalog = .standard, timed: Bool = true, dialect: Dialect? = nil, keepsAudioChunks: Bool = true
+        catalog: EventCatalog = .standard, timed: Bool = true, dialect: Dialect? = nil, keepsAudioChunks: Bool = true,
+        keepsConversation: Bool = false
     ) {
         self.catalog = catalog
         self.keepsAudioChunks = keepsAudioChunks
+        self.keepsConversation = keepsConversation
+        conversation = ConversationBuilder(catalog: catalog)
         model.timed = timed
         model.dialect = dialect
     }
 
+    /// The conversation as it stands (without copying the rest of the model).
+    public var conversationLog: ConversationLog { conversation.log }
+
     /// The model as it stands (live views read it between events).
-    public var current: SessionModel { model }
+    public var current: SessionModel {
+        var result = model
+        result.conversation = conversation.log
+        return result
+    }
 
     /// Takes one frame.
     ///
@@ -66,12 +84,16 @@ public struct SessionModelBuilder {
         guard let object = event.object, let typeValue = object["type"] else { return }
         let at = Moment(line: event.line, tUs: event.tUs)
         let type: String
-        if let known = typeNames[typeValue.bytesHash] {
+        let hash = typeValue.bytesHash
+        if let known = typeNames[hash] {
             type = known
         } else {
             guard let raw = typeValue.string else { return }
             type = canonical(raw)
-            typeNames[typeValue.bytesHash] = type
+            typeNames[hash] = type
+        }
+        if keepsConversation {
+            conversation.consume(type: type, typeHash: hash, object, event: event.index - 1, at: at)
         }
         if event.direction == .clientToServer {
             model.clientEvents += 1
@@ -94,7 +116,7 @@ public struct SessionModelBuilder {
     /// - Parameter header: the recording's header, when known only after the frames were
     ///   consumed: it says whether the source was timed, and its declared dialect wins.
     public func finish(header: RecordingHeader? = nil) -> SessionModel {
-        var result = model
+        var result = current
         if let header {
             if header.imported?.timed == false { result.timed = false }
             if let dialect = header.dialect { result.dialect = dialect }

@@ -1,6 +1,7 @@
 import Foundation
 import RealtimeProtocol
 import RealtimeRecording
+import RealtimeSession
 import RealtimeValidation
 
 /// The widgets below the header: the ruler, the event list and the panes under it (detail, conversation, stats).
@@ -108,16 +109,17 @@ extension TimelineView {
         guard top < bottom, let pane = frame.conversation else { return }
         let state = pane.state
         let items = state?.items ?? []
+        let total = state?.count ?? 0  // items present; `items` may hold only the last of them
         let open = state?.openResponses ?? []
         let streaming = open.isEmpty ? "" : "· open: \(open.joined(separator: ", ")) "
         screen.fill(y: top, from: x0, to: x0 + width, style: .dim)
         screen.put(
-            "── conversation at \(pane.line): \(Plural.count(items.count, "item")) \(streaming)", x: x0, y: top,
+            "── conversation at \(pane.line): \(Plural.count(total, "item")) \(streaming)", x: x0, y: top,
             style: .dim, maxWidth: width
         )
         let visible = bottom - top - 1
         for (k, item) in items.suffix(visible).enumerated() {
-            let number = items.count - min(items.count, visible) + k + 1
+            let number = total - min(items.count, visible) + k + 1
             let mark = item.truncatedAtMs.map { "✂\($0)ms " } ?? (item.status == "in_progress" ? "… " : "")
             let head =
                 "\(number) \(item.role.isEmpty ? item.type : item.role)\(item.type == "message" ? "" : " \(item.type)") "

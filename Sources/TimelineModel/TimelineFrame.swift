@@ -1,6 +1,7 @@
 import Foundation
 public import RealtimeProtocol
 public import RealtimeRecording
+public import RealtimeSession
 public import RealtimeValidation
 
 /// Everything one screen shows, as values: what the widgets draw, and all they can see.
@@ -72,7 +73,7 @@ public struct TimelineFrame: Sendable {
     /// The conversation pane: the items as they stand at `line`, and the responses still open.
     public struct Conversation: Sendable {
         public let line: String
-        public let state: ConversationState?
+        public let state: ConversationSnapshot?
     }
 
     /// A piece of text in one style.

@@ -14,7 +14,7 @@ extension TimelineModel {
         let index = source.index
         let line = Int(index.entries[entry].line)
         var targets = (source.findingsByLine[line] ?? []).flatMap { $0.related.map(\.line) }
-        if let cause = (source.event(entry)?["error"] as? [String: Any])?["event_id"] as? String,
+        if let cause = source.event(entry)?.string(at: "error.event_id"),
             let client = index.entries.first(where: { $0.eventIDHash == RecordingIndex.hash(cause.utf8) })
         {
             targets.append(Int(client.line))

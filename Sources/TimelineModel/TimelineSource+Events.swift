@@ -1,6 +1,7 @@
 import Foundation
 import RealtimeProtocol
 import RealtimeRecording
+public import RealtimeSession
 import RealtimeValidation
 
 /// Random access to events by entry index: the index gives a line's offset and length, the store gives its bytes.
@@ -11,7 +12,7 @@ import RealtimeValidation
 extension TimelineSource {
     /// How many decoded events, summaries and fold summaries the caches keep at most.
     static let cacheLimit = 4096
-    /// How many decoded events are kept (a conversation replay decodes up to `snapshotInterval` events in a row).
+    /// How many decoded events are kept (a text fold's summary decodes up to 400 in a row).
     static let decodedLimit = 512
 
     /// Empties every cache filled by event reads (tests use it to show that drawing needs none of them).
@@ -21,13 +22,17 @@ extension TimelineSource {
         decodedCache.removeAll()
         detailCache = nil
         conversationCache = nil
-        snapshots.removeAll()
     }
 
-    /// The event object of entry `i` (Foundation values, for summaries and the conversation), cached.
-    func event(_ i: Int) -> [String: Any]? {
+    /// The event of entry `i` as a tape value (for summaries, text folds and "related"), cached.
+    ///
+    /// The line's `event` object, or a `text` payload that is a JSON object (a pretty-printed frame); nil otherwise.
+    func event(_ i: Int) -> JSONValue? {
         if let cached = decodedCache[i] { return cached }
-        guard let event = lineBytes(i).flatMap({ index.eventObject(at: i, line: $0) }) else { return nil }
+        guard let line = lineValue(i) else { return nil }
+        var found = line["event"]
+        if found == nil, let text = line["text"]?.string { found = JSONTape.parse(Array(text.utf8)) }
+        guard let event = found, event.isObject else { return nil }
         if decodedCache.count >= Self.decodedLimit { decodedCache.removeAll(keepingCapacity: true) }
         decodedCache[i] = event
         return event
@@ -46,9 +51,9 @@ extension TimelineSource {
     func summary(_ i: Int) -> String {
         if let cached = summaryCache[i] { return cached }
         var text = ""
-        if let event = event(i), let type = event["type"] as? String {
+        if let event = event(i), let type = event["type"]?.string {
             // Not escaped here: `ScreenBuffer.put` escapes everything it draws, exactly once.
-            text = EventSummary.summarize(event, spec: catalog.spec(for: type), maxText: 200, escaped: false)
+            text = ValueSummary.summarize(event, spec: catalog.spec(for: type), maxText: 200, escaped: false)
         } else {
             text = "[\(index.entries[i].opcode.rawValue)]"
         }
@@ -77,7 +82,7 @@ extension TimelineSource {
             let total = row.folded.reduce(0) { $0 + Int(audioLengths[$1]) }
             return EventSummary.audio(base64Length: total) + over
         }
-        let text = row.folded.prefix(400).map { (event($0)?[stream.deltaField] as? String) ?? "" }.joined()
+        let text = row.folded.prefix(400).map { (event($0)?[stream.deltaField]?.string) ?? "" }.joined()
         return EventSummary.quote(text, max: 300, escaped: false) + over
     }
 
@@ -91,37 +96,19 @@ extension TimelineSource {
     }
 
     /// `conversation(at:)`, with the last answer kept (the cursor often stays on one event across key presses).
-    func conversationState(at entry: Int) -> ConversationState {
+    func conversationState(at entry: Int) -> ConversationSnapshot {
         if let cached = conversationCache, cached.entry == entry { return cached.state }
-        let state = conversation(at: entry)
+        let state = conversationLog.snapshot(throughEvent: entry, tail: Self.conversationTail)
         conversationCache = (entry, state)
         return state
     }
 
-    /// The conversation as it stands right after entry `entry`.
-    public func conversation(at entry: Int) -> ConversationState {
-        let base = (entry / snapshotInterval) * snapshotInterval
-        var state = snapshot(before: base)
-        for i in base...entry { if let event = event(i) { state.apply(event, catalog: catalog) } }
-        return state
-    }
+    /// How many of the last items the conversation pane is given (more than any screen shows).
+    static let conversationTail = 512
 
-    /// The state before entry `base` (a multiple of the interval), built forward from the latest earlier snapshot.
-    ///
-    /// A loop, not a recursion: a first jump to the end of a file with millions of events would otherwise nest one
-    /// call per interval.
-    private func snapshot(before base: Int) -> ConversationState {
-        var start = base
-        while start > 0, snapshots[start] == nil { start -= snapshotInterval }
-        var state = start == 0 ? ConversationState() : snapshots[start] ?? ConversationState()
-        while start < base {
-            for i in start..<(start + snapshotInterval) {
-                if let event = event(i) { state.apply(event, catalog: catalog) }
-            }
-            start += snapshotInterval
-            snapshots[start] = state
-        }
-        return state
+    /// The conversation as it stands right after entry `entry`, from the session model (no event is read).
+    public func conversation(at entry: Int) -> ConversationSnapshot {
+        conversationLog.snapshot(throughEvent: entry)
     }
 }
 

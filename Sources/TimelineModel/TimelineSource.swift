@@ -8,8 +8,8 @@ public import RealtimeValidation
 /// validator's findings and the session model (from the same decoded events), plus what rows and the ruler need.
 ///
 /// It never opens files (`FileEventStore.recording` and `TimelineSource.load` do); it reads its store in chunks
-/// while indexing, and by offset only when a key press asks for an event (a summary, the detail pane, the
-/// conversation), never while a screen is drawn (widgets draw a `TimelineFrame`).
+/// while indexing, and by offset only when a key press asks for an event (a summary, the detail pane), never while a
+/// screen is drawn (widgets draw a `TimelineFrame`). The conversation pane reads the session model, not events.
 ///
 /// Memory: the index (48 bytes per frame plus interned ids), 4 bytes per frame for fold summaries, the findings and
 /// the session model (no payloads); decoded events and summaries live in small bounded caches.
@@ -34,25 +34,21 @@ public final class TimelineSource {
     /// Caches filled by event reads (see TimelineSource+Events.swift); bounded.
     var summaryCache: [Int: String] = [:]
     var foldCache: [FoldKey: String] = [:]
-    var decodedCache: [Int: [String: Any]] = [:]
+    var decodedCache: [Int: JSONValue] = [:]
     var detailCache: (entry: Int, lines: [[TimelineFrame.StyledText]])?
-    var conversationCache: (entry: Int, state: ConversationState)?
+    var conversationCache: (entry: Int, state: ConversationSnapshot)?
     var rulerCache: (width: Int, marks: [Character])?
-    /// Conversation states before every `snapshotInterval`-th entry.
-    var snapshots: [Int: ConversationState] = [:]
-    /// Snapshots every this many events keep `conversation(at:)` from replaying the whole file.
-    ///
-    /// Set it before the first query.
-    public var snapshotInterval = 256
     /// The validator, kept across refreshes while following a growing file.
     private var validator: SessionValidator?
-    /// The session model, built from the same events as the validator (no audio chunks kept).
-    private var session = SessionModelBuilder(keepsAudioChunks: false)
+    /// The session model, built from the same events as the validator (no audio chunks kept; the conversation kept).
+    private var session = SessionModelBuilder(keepsAudioChunks: false, keepsConversation: true)
     /// Canonical audio delta fields by a hash of the event type's bytes (nil: not an audio delta).
     private var audioFields: [UInt64: String?] = [:]
 
     /// The session as read so far: responses, turns, tool calls, barge-ins and their metrics.
     public var sessionModel: SessionModel { session.finish(header: index.header) }
+    /// The conversation as read so far (the session model's, without copying the rest of the model).
+    var conversationLog: ConversationLog { session.conversationLog }
     /// Where the next refresh starts reading: after the last complete line.
     private var nextOffset: Int64 = 0
     private var nextLine = 0
@@ -177,7 +173,7 @@ public final class TimelineSource {
         var audioLengths = self.audioLengths
         self.index = RecordingIndex()
         self.validator = nil
-        self.session = SessionModelBuilder()
+        self.session = SessionModelBuilder(keepsConversation: true)
         self.audioLengths = []
         var (earliest, latest) = (timeRange?.lowerBound ?? .max, timeRange?.upperBound ?? .min)
         defer {

@@ -1,6 +1,7 @@
 import Foundation
 import RealtimeProtocol
 import RealtimeRecording
+import RealtimeSession
 import RealtimeValidation
 import Testing
 
@@ -328,15 +329,24 @@ struct ConversationTests {
         #expect(ga.map(\.text) == ["Say hello in Swedish.", "Hej! Hur mår du?"])
     }
 
-    @Test func snapshotsGiveTheSameAnswerAsAFullReplay() throws {
-        let source = try TimelineSource.load(Paths.sample("barge-in.jsonl"))
-        source.snapshotInterval = 8  // 69 events: snapshots at 8, 16, …, 64
-        var replay = ConversationState()
-        for i in source.index.entries.indices {
-            if let event = source.event(i) { replay.apply(event) }
-            #expect(source.conversation(at: i) == replay, "entry \(i)")
+    /// The pane reads the session model: moving through a recording and asking for the conversation at every event
+    /// reads no event from the store (the old replay decoded up to 256 events per answer).
+    @Test func theConversationReadsNoEvents() throws {
+        let text = try String(contentsOfFile: Paths.sample("barge-in.jsonl"), encoding: .utf8)
+        let store = MemoryEventStore(text: text, name: "barge-in.jsonl")
+        let source = try TimelineSource(store: store)
+        try source.readToEnd()
+        source.clearCaches()
+        let before = store.eventReads
+        let last = source.index.entries.count - 1
+        var counts: [Int] = []
+        for entry in [last, 0, last / 2, last] {
+            source.clearCaches()
+            counts.append(source.conversation(at: entry).items.count)
         }
-        #expect(source.snapshots.count == 8)
+        #expect(counts == [4, 0, counts[2], 4])
+        #expect(source.conversation(at: last).items.last?.text == "Okay, stopping.")
+        #expect(store.eventReads == before)
     }
 }
 
