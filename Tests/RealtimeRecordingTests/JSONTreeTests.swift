@@ -41,8 +41,11 @@ struct JSONTreeTests {
         #expect(tree[0]?.kind == .integer && tree[4]?.kind == .number)
         #expect(tree[4]?.int == nil && tree[4]?.double == 1)
         #expect(tree.encoded == "[9223372036854775807,-9223372036854775808,0,0,1,0.1,2.5e-07,1e+300,-0,123456789012.5]")
-        // Beyond Int: the nearest double (the documented limit).
-        #expect(try JSON(parsing: "12345678901234567890").kind == .number)
+        // Beyond Int: kept exact as its digits, still read as a number.
+        let big = try JSON(parsing: "[12345678901234567890,-99999999999999999999999]")
+        #expect(big[0] == .bigInteger("12345678901234567890") && big[0]?.kind == .integer)
+        #expect(big.encoded == "[12345678901234567890,-99999999999999999999999]")
+        #expect(big[0]?.int == nil && big[0]?.double == 12_345_678_901_234_567_890)
         // Non-finite doubles are never written.
         #expect(JSON.array([.double(.infinity), .double(-.infinity), .double(.nan)]).encoded == "[null,null,null]")
     }

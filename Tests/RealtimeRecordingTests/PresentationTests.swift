@@ -43,9 +43,9 @@ struct PresentationTests {
 
     @Test func summariesComeFromCatalogFieldsAndAreTerminalSafe() {
         let catalog = EventCatalog.standard
-        let delta: [String: Any] = ["type": "response.text.delta", "delta": "hi\u{1B}[2J"]
+        let delta: JSON = ["type": "response.text.delta", "delta": "hi\u{1B}[2J"]
         #expect(EventSummary.summarize(delta, spec: catalog.spec(for: "response.text.delta")) == "\"hi\\e[2J\"")
-        let error: [String: Any] = ["type": "error", "error": ["code": "x", "message": "m", "event_id": "evt_1"]]
+        let error: JSON = ["type": "error", "error": ["code": "x", "message": "m", "event_id": "evt_1"]]
         #expect(EventSummary.summarize(error, spec: catalog.spec(for: "error")) == "code=x \"m\" event_id=evt_1")
         #expect(EventSummary.audio(base64Length: 6400) == "audio 4.7 KB ≈ 100 ms")
         #expect(EventSummary.summarize(["type": "x.y", "a": 1, "b": "s"], spec: nil) == "a=1 b=s")

@@ -127,7 +127,7 @@ struct RecordingReaderTests {
         try reader.read { event in
             if case .line(let line) = event, let frame = line.frame() {
                 frames.append(frame)
-                objects.append(line.eventObject()?["type"] as? String)
+                objects.append(line.event()?.string(at: "type"))
             }
             return true
         }
@@ -189,9 +189,9 @@ struct RecordingIndexTests {
             let lines = (try String(contentsOfFile: path, encoding: .utf8)).split(separator: "\n")
             #expect(index.entries.count == lines.count - 1)
             for (i, entry) in index.entries.enumerated() {
-                let event = try #require(index.eventObject(at: i, path: path))
-                #expect(event["type"] as? String == index.type(of: i))
-                #expect(entry.eventIDHash == RecordingIndex.hash(((event["event_id"] as? String) ?? "").utf8))
+                let event = try #require(index.event(at: i, path: path))
+                #expect(event.string(at: "type") == index.type(of: i))
+                #expect(entry.eventIDHash == RecordingIndex.hash((event.string(at: "event_id") ?? "").utf8))
             }
         }
     }

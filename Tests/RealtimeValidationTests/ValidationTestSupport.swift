@@ -32,7 +32,11 @@ struct Session {
         var recs: [Rec] = []
         try reader.read { event in
             if case .line(let line) = event, line.kind == .frame, let dir = line.direction {
-                recs.append(Rec(dir: dir, obj: line.eventObject()))
+                // Foundation dictionaries: the mutations edit events independently of rtscope's own JSON types.
+                let object = line.event().flatMap {
+                    (try? JSONSerialization.jsonObject(with: Data($0.encoded.utf8))) as? [String: Any]
+                }
+                recs.append(Rec(dir: dir, obj: object))
             }
             return true
         }

@@ -5,18 +5,18 @@ import Testing
 
 @testable import TimelineModel
 
-/// The timeline's summaries moved from Foundation objects to tape values: every event of every sample, and a few
-/// hand-made ones with unusual values, summarize the same both ways.
+/// The timeline's summaries read tape values; `cat` and the reports summarize the `JSON` tree (and before, the
+/// timeline summarized Foundation objects the same way): every event of every sample, and a few hand-made ones with
+/// unusual values, summarize the same both ways.
 struct ValueSummaryTests {
     static func same(_ event: String, _ comment: Comment? = nil) throws {
-        let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any], comment)
+        let tree = try JSON(parsing: event)
         let value = try #require(JSONTape.parse(Array(event.utf8)), comment)
-        let spec = (object["type"] as? String).flatMap { EventCatalog.standard.spec(for: $0) }
+        let spec = tree.string(at: "type").flatMap { EventCatalog.standard.spec(for: $0) }
         for escaped in [false, true] {
             #expect(
                 ValueSummary.summarize(value, spec: spec, maxText: 200, escaped: escaped)
-                    == EventSummary.summarize(object, spec: spec, maxText: 200, escaped: escaped), comment)
+                    == EventSummary.summarize(tree, spec: spec, maxText: 200, escaped: escaped), comment)
         }
     }
 

@@ -112,20 +112,6 @@ public struct RecordingIndex: Sendable {
         return event(at: i, line: Array(data))
     }
 
-    /// `event(at:path:)` as Foundation values (see `JSON.foundationValue`).
-    ///
-    /// Kept for TimelineModel until it moves to JSON.
-    public func eventObject(at i: Int, path: String) -> [String: Any]? {
-        event(at: i, path: path)?.foundationValue as? [String: Any]
-    }
-
-    /// `event(at:line:)` as Foundation values (see `JSON.foundationValue`).
-    ///
-    /// Kept for TimelineModel until it moves to JSON.
-    public func eventObject(at i: Int, line bytes: [UInt8]) -> [String: Any]? {
-        event(at: i, line: bytes)?.foundationValue as? [String: Any]
-    }
-
     /// Decodes the event of entry `i` from its line's bytes (`entries[i].length` bytes at `entries[i].offset`, read by
     /// the caller); nil for non-JSON frames.
     public func event(at i: Int, line bytes: [UInt8]) -> JSON? {

@@ -47,6 +47,7 @@ extension JSON {
         case .string(let s): Self.appendString(s, to: &out, style)
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d): Self.appendDouble(d, to: &out)
+        case .bigInteger(let text): out.append(contentsOf: text.utf8)
         case .bool(let b): out.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
         case .null: out.append(contentsOf: Self.nullBytes)
         case .array(let items):

@@ -2,7 +2,8 @@ public import RealtimeProtocol
 
 /// Building a `JSON` tree from the tape and from text.
 extension JSON {
-    /// The tree of a tape value: strings decoded, integers that fit `Int` as `.int`, other numbers as `.double`,
+    /// The tree of a tape value: strings decoded, integers that fit `Int` as `.int`, larger integers as
+    /// `.bigInteger` (their text), other numbers as `.double`,
     /// object members in order (repeated keys kept; lookups read the last, as on the tape).
     public init(_ value: JSONValue) {
         switch value.kind {
@@ -14,7 +15,7 @@ extension JSON {
         case .array: self = .array(value.children.map(JSON.init))
         case .string: self = .string(value.string ?? "")
         // `Int(rawText)` reads what the tape's fast integer path does not (`Int.min`).
-        case .integer: self = (value.int ?? Int(value.rawText)).map { .int($0) } ?? .double(value.double ?? 0)
+        case .integer: self = (value.int ?? Int(value.rawText)).map { .int($0) } ?? .bigInteger(value.rawText)
         case .number: self = .double(value.double ?? 0)
         case .boolean: self = .bool(value.bool ?? false)
         case .null: self = .null

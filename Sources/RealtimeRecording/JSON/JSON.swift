@@ -9,14 +9,17 @@ public import RealtimeProtocol
 /// Invariants and limits:
 /// - Object members keep their order and, when a parsed object repeats a key, every member: lookups read the last
 ///   member of that name, as the tape, `jq` and JavaScript do; `set` and `merging` replace that member.
-/// - Numbers keep the integer/float distinction: integers that fit `Int` are `.int` (exact); other numbers, including
-///   integers beyond `Int`, are `.double` (then rounded to the nearest double).
+/// - Numbers keep the integer/float distinction: integers that fit `Int` are `.int` (exact); integers beyond `Int` are
+///   `.bigInteger` with their digits as written (exact, so nothing read is lost on the way out); other numbers are
+///   `.double` (rounded to the nearest double).
 /// - Two values are equal when their compact encodings are (so key order counts and `1.0` equals `1`).
 /// - Nesting is bounded by the parser (`LineScanner`'s 512 levels); values built in code should stay within that too.
 public indirect enum JSON: Sendable, Equatable {
     case string(String)
     case int(Int)
     case double(Double)
+    /// An integer outside `Int`'s range, as its decimal text (`-?[0-9]+`); read as a number by `double`.
+    case bigInteger(String)
     case bool(Bool)
     case null
     case array([JSON])
@@ -52,6 +55,7 @@ public indirect enum JSON: Sendable, Equatable {
         switch self {
         case .int(let i): Double(i)
         case .double(let d): d
+        case .bigInteger(let text): Double(text)
         default: nil
         }
     }
@@ -81,7 +85,7 @@ public indirect enum JSON: Sendable, Equatable {
     public var kind: JSONKind {
         switch self {
         case .string: .string
-        case .int: .integer
+        case .int, .bigInteger: .integer
         case .double: .number
         case .bool: .boolean
         case .null: .null

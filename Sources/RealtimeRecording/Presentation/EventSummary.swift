@@ -42,22 +42,6 @@ public enum EventSummary {
         return parts.joined(separator: " ")
     }
 
-    /// The value at a dot-separated path of a Foundation-decoded value, through `JSON.value(at:)` (the one path lookup).
-    ///
-    /// Kept for TimelineModel until it moves to JSON; new code reads `JSON` or `JSONValue` paths directly.
-    public static func value(at path: String, in object: Any) -> Any? {
-        JSON(foundation: object).value(at: path)?.foundationValue
-    }
-
-    /// `summarize` of a Foundation-decoded event.
-    ///
-    /// Kept for TimelineModel until it moves to JSON (it decodes events with `RecordingIndex.eventObject`).
-    public static func summarize(_ event: [String: Any], spec: EventSpec?, maxText: Int = 120, escaped: Bool = true)
-        -> String
-    {
-        summarize(JSON(foundation: event), spec: spec, maxText: maxText, escaped: escaped)
-    }
-
     /// `"text"` escaped for a terminal (unless `escaped` is false) and cut to `max` characters with an ellipsis.
     public static func quote(_ text: String, max: Int, escaped: Bool = true) -> String {
         let safe = escaped ? SafeText.escape(text) : text
@@ -82,7 +66,7 @@ public enum EventSummary {
         case .string(let s)?:
             return s.count > 60 ? quote(s, max: 60, escaped: escaped) : escaped ? SafeText.escape(s) : s
         case .bool(let b)?: return b ? "true" : "false"
-        case .int, .double: return value?.encoded
+        case .int, .double, .bigInteger: return value?.encoded
         default: return nil
         }
     }

@@ -88,13 +88,6 @@ public struct RecordLine {
         return parsed?.object != nil ? parsed : nil
     }
 
-    /// `event()` as Foundation values (see `JSON.foundationValue`).
-    ///
-    /// Kept for TimelineModel until it moves to JSON.
-    public func eventObject() -> [String: Any]? {
-        event()?.foundationValue as? [String: Any]
-    }
-
     /// The event parsed onto a `JSONTape` (the fast path; see `event()` for the tree): the embedded
     /// `event`, or a `text` payload that is JSON.
     ///

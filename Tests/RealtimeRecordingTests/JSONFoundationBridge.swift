@@ -1,13 +1,13 @@
-public import Foundation
+import Foundation
+import RealtimeRecording
 
-/// Bridging to Foundation's decoded values (`[String: Any]`, `NSNumber`, `NSNull`), without `JSONSerialization`.
+/// Test-only bridge to Foundation's decoded values (`[String: Any]`, `NSNumber`, `NSNull`).
 ///
-/// Kept for TimelineModel until it moves to JSON (it reads events as `[String: Any]` through
-/// `RecordingIndex.eventObject` and `RecordLine.eventObject()`), and for callers written against the simulator's old
-/// `JSON(foundation:)`. New code should use `JSON` directly.
+/// The tests use `JSONSerialization` as an independent oracle for the tree's parser and serializer; the library itself
+/// has no Foundation JSON.
 extension JSON {
     /// Converts a Foundation JSON value; object keys are sorted (a dictionary has no order).
-    public init(foundation value: Any?) {
+    init(foundation value: Any?) {
         switch value {
         case let s as String: self = .string(s)
         case let n as NSNumber:
@@ -26,11 +26,12 @@ extension JSON {
 
     /// The value as Foundation objects, shaped as `JSONSerialization` decodes them: `String`, `NSNumber` (numbers and
     /// booleans), `NSNull`, `[Any]`, `[String: Any]` (a repeated key: the last member).
-    public var foundationValue: Any {
+    var foundationValue: Any {
         switch self {
         case .string(let s): s
         case .int(let i): NSNumber(value: i)
         case .double(let d): NSNumber(value: d)
+        case .bigInteger(let text): NSDecimalNumber(string: text)
         case .bool(let b): NSNumber(value: b)
         case .null: NSNull()
         case .array(let items): items.map(\.foundationValue)
@@ -38,9 +39,4 @@ extension JSON {
             Dictionary(pairs.map { ($0.0, $0.1.foundationValue) }, uniquingKeysWith: { _, last in last })
         }
     }
-}
-
-extension JSON: ExpressibleByDictionaryLiteral {
-    /// An object with the members in the order written.
-    public init(dictionaryLiteral elements: (String, JSON)...) { self = .object(elements) }
 }
