@@ -122,7 +122,7 @@ struct ExcerptCollector {
     static func excerpt(_ event: ValidatorEvent) -> String {
         let arrow = event.direction.arrow
         if event.opcode == .text, let object = event.object, object.isObject, let type = object.string(at: "type") {
-            let tree = RealtimeRecording.JSON(object)
+            let tree = JSON(object)
             let summary = EventSummary.summarize(tree, spec: EventCatalog.standard.spec(for: type), maxText: 60)
             return "\(arrow) \(type)\(summary.isEmpty ? "" : " " + summary)"
         }

@@ -31,9 +31,8 @@ public struct ValidatorEvent {
 /// Typed access to a parsed event by dot paths (numeric components index arrays).
 ///
 /// Every lookup goes through `JSONValue`'s path accessors, which walk the one dot-path implementation (`JSONPath`,
-/// shared with the `JSON` tree). This helper shadows the tree type `RealtimeRecording.JSON` inside this module; spell
-/// the tree with its module name here.
-enum JSON {
+/// shared with the `JSON` tree); this only keeps the rules' reads of an optional event short.
+enum Lookup {
     static func value(_ object: JSONValue?, _ path: String) -> JSONValue? { object?.value(at: path) }
 
     static func string(_ object: JSONValue?, _ path: String) -> String? { object?.string(at: path) }

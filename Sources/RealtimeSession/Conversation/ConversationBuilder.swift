@@ -1,5 +1,5 @@
 public import RealtimeProtocol
-public import RealtimeRecording
+import RealtimeRecording
 
 /// Builds a `ConversationLog` from events, one at a time (sans-I/O); `SessionModelBuilder` feeds it every frame.
 ///

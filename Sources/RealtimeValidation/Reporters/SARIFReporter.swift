@@ -8,7 +8,7 @@ import RealtimeRecording
 public enum SARIFReporter {
     public static func render(_ result: ValidationResult, workingDirectory: String) throws -> String {
         let ruleIndex = Dictionary(uniqueKeysWithValues: result.rules.enumerated().map { ($1.id, $0) })
-        let rules: [RealtimeRecording.JSON] = result.rules.map { rule in
+        let rules: [JSON] = result.rules.map { rule in
             [
                 "id": .string(rule.id), "name": .string(rule.id),
                 "shortDescription": ["text": .string(rule.summary)],
@@ -18,14 +18,14 @@ public enum SARIFReporter {
                 "properties": ["source": .string(rule.source)],
             ]
         }
-        var results: [RealtimeRecording.JSON] = []
+        var results: [JSON] = []
         for report in result.reports {
             let uri = relative(report.path, to: workingDirectory)
             for f in report.findings {
                 var message = f.message
                 if let expected = f.expected { message += " Expected: \(expected)." }
                 if let actual = f.actual { message += " Actual: \(actual)." }
-                var entry: RealtimeRecording.JSON = [
+                var entry: JSON = [
                     "ruleId": .string(f.rule), "level": .string(level(f.severity)),
                     "message": ["text": .string(message)],
                     "locations": [location(uri, f.line)],
@@ -46,7 +46,7 @@ public enum SARIFReporter {
                 results.append(entry)
             }
         }
-        let document: RealtimeRecording.JSON = [
+        let document: JSON = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
             "runs": [
                 [
@@ -71,7 +71,7 @@ public enum SARIFReporter {
         }
     }
 
-    static func location(_ uri: String, _ line: Int) -> RealtimeRecording.JSON {
+    static func location(_ uri: String, _ line: Int) -> JSON {
         ["physicalLocation": ["artifactLocation": ["uri": .string(uri)], "region": ["startLine": .int(max(1, line))]]]
     }
 

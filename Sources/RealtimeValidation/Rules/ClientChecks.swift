@@ -8,11 +8,11 @@ extension SessionValidator {
     mutating func client(_ type: String, _ object: JSONValue, _ spec: EventSpec?) {
         switch currentRole {
         case .sessionUpdate:
-            state.pendingSessionUpdates.append((line, JSON.dict(object, "session")))
+            state.pendingSessionUpdates.append((line, Lookup.dict(object, "session")))
         case .itemCreate:
             if runs(.previousItemUnknown) { checkPreviousItemUnknown(inserting: object) }
-            if JSON.string(object, "item.type") == "function_call_output",
-                let call = JSON.string(object, "item.call_id")
+            if Lookup.string(object, "item.type") == "function_call_output",
+                let call = Lookup.string(object, "item.call_id")
             {
                 if runs(.functionOutputUnknownCall) { checkFunctionOutputUnknownCall(call) }
                 state.functionOutputsAwaitingResponse.append((line, index, call))
@@ -20,12 +20,12 @@ extension SessionValidator {
         case .itemTruncate:
             truncate(object)
         case .itemDelete, .itemRetrieve:
-            requireItem(JSON.string(object, "item_id"), what: "item")
+            requireItem(Lookup.string(object, "item_id"), what: "item")
         case .responseCreate:
             if runs(.responseCreateWhileActive) { checkResponseCreateWhileActive(object) }
             state.functionOutputsAwaitingResponse.removeAll()
         case .responseCancel:
-            state.cancels.append((line, index, JSON.string(object, "response_id")))
+            state.cancels.append((line, index, Lookup.string(object, "response_id")))
             return
         default:
             break
@@ -35,19 +35,19 @@ extension SessionValidator {
         state.pending.append(
             SessionState.Pending(
                 type: type, line: line, index: index, eventID: object["event_id"]?.string, answers: answers,
-                itemID: type == EventNames.itemCreate ? JSON.string(object, "item.id") : nil))
+                itemID: type == EventNames.itemCreate ? Lookup.string(object, "item.id") : nil))
     }
 
     /// A truncate names an item (`item-reference-unknown`) that must be assistant audio (`truncate-target-invalid`),
     /// not cut beyond the audio received (`truncate-beyond-audio`).
     mutating func truncate(_ object: JSONValue) {
-        guard let id = JSON.string(object, "item_id") else { return }
+        guard let id = Lookup.string(object, "item_id") else { return }
         guard let item = state.items[id] else {
             requireItem(id, what: "item to truncate")
             return
         }
         guard truncateTargetIsAssistant(item, id) else { return }
-        let ci = JSON.int(object, "content_index") ?? 0
+        let ci = Lookup.int(object, "content_index") ?? 0
         guard let (rid, oi) = item.responseOutput, let part = state.responses[rid]?.outputs[oi]?.parts[ci] else {
             return
         }

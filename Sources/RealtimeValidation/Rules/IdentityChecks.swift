@@ -14,8 +14,8 @@ extension SessionValidator {
         for (f, field) in spec.fields.enumerated() {
             let found: JSONValue?
             if let parent = field.parent {
-                guard let p = JSON.value(object, parent), p.isObject else { continue }
-                found = JSON.value(object, field.path)
+                guard let p = Lookup.value(object, parent), p.isObject else { continue }
+                found = Lookup.value(object, field.path)
             } else {
                 let node = fastNodes[info.topLevelSlot[f]]
                 found = node >= 0 ? object.member(node) : nil
@@ -92,7 +92,7 @@ extension SessionValidator {
         var dialect: Dialect? = spec.dialects == .beta ? .beta : spec.dialects == .ga ? .ga : nil
         if dialect == nil, type == EventNames.sessionCreated || type == EventNames.sessionUpdated {
             dialect =
-                JSON.isSet(object, "session.type") ? .ga : (JSON.isSet(object, "session.modalities") ? .beta : nil)
+                Lookup.isSet(object, "session.type") ? .ga : (Lookup.isSet(object, "session.modalities") ? .beta : nil)
         }
         guard let dialect else { return }
         guard let evidence = state.dialectEvidence else {

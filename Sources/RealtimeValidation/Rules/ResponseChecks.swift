@@ -11,7 +11,7 @@ extension SessionValidator {
         case .responseCreated: responseCreated(object)
         case .responseDone: responseDone(object)
         default:
-            guard let rid = JSON.string(object, "response_id") else { return }
+            guard let rid = Lookup.string(object, "response_id") else { return }
             guard var response = state.responses[rid] else {
                 if let done = state.forgottenDoneLine(rid) {
                     if runs(.responseEventOutsideLifecycle) { checkAfterDone(type, rid, doneLine: done) }
@@ -30,10 +30,10 @@ extension SessionValidator {
     }
 
     mutating func responseCreated(_ object: JSONValue) {
-        guard let rid = JSON.string(object, "response.id") else { return }
+        guard let rid = Lookup.string(object, "response.id") else { return }
         if runs(.responseStatusInvalid) { checkResponseStatusInvalid(created: object, rid) }
         // A null conversation_id marks an out-of-band response; absent means the default conversation.
-        let inDefault = !(JSON.value(object, "response.conversation_id")?.isNull ?? false)
+        let inDefault = !(Lookup.value(object, "response.conversation_id")?.isNull ?? false)
         if inDefault, runs(.responseOverlap) { checkResponseOverlap(rid) }
         let phase =
             state.responses[rid].map { $0.doneLine == nil ? Phase.open : Phase.finished }
@@ -50,7 +50,7 @@ extension SessionValidator {
     }
 
     mutating func responseDone(_ object: JSONValue) {
-        guard let rid = JSON.string(object, "response.id") else { return }
+        guard let rid = Lookup.string(object, "response.id") else { return }
         guard let response = state.responses[rid] else {
             if let done = state.forgottenDoneLine(rid) {
                 if runs(.responseEventOutsideLifecycle) { checkResponseDoneRepeated(rid, firstDone: done) }
@@ -69,7 +69,7 @@ extension SessionValidator {
         if runs(.outputItemNotClosed) { checkOutputItemNotClosed(response) }
         if runs(.responseOutputMismatch) { checkResponseOutputMismatch(object, response) }
         checkFinalContent(object, response, rid)
-        if runs(.usageArithmetic) { checkUsage(JSON.dict(object, "response.usage"), rid) }
+        if runs(.usageArithmetic) { checkUsage(Lookup.dict(object, "response.usage"), rid) }
         response.doneLine = line
         for key in response.outputs.keys { response.outputs[key]?.releaseContent() }
         if state.activeDefaultResponse == rid { state.activeDefaultResponse = nil }
@@ -80,7 +80,7 @@ extension SessionValidator {
 
     /// Items listed in response.done must carry the accumulated text, transcript and arguments.
     mutating func checkFinalContent(_ object: JSONValue, _ response: SessionState.Response, _ rid: String) {
-        for item in JSON.array(object, "response.output") ?? [] where item.isObject {
+        for item in Lookup.array(object, "response.output") ?? [] where item.isObject {
             guard let id = item["id"]?.string, let output = response.outputs.values.first(where: { $0.itemID == id })
             else { continue }
             compareItem(item, output, where: "response.done")

@@ -14,9 +14,9 @@ extension SessionValidator {
             } else {
                 state.sessionCreatedLine = line
             }
-            state.config = JSON.dict(object, "session")
+            state.config = Lookup.dict(object, "session")
         case .sessionUpdated:
-            let session = JSON.dict(object, "session")
+            let session = Lookup.dict(object, "session")
             if !state.pendingSessionUpdates.isEmpty {
                 let request = state.pendingSessionUpdates.removeFirst()
                 if runs(.sessionUpdateNotReflected) {
@@ -28,17 +28,17 @@ extension SessionValidator {
         case .itemCreated:
             itemCreated(object)
         case .itemDone:
-            if let id = JSON.string(object, "item.id"), state.items[id] == nil, !isOutputItem(id) {
+            if let id = Lookup.string(object, "item.id"), state.items[id] == nil, !isOutputItem(id) {
                 addItem(object)
             }
         case .itemRetrieved:
-            requireItem(JSON.string(object, "item.id"), what: "retrieved item")
+            requireItem(Lookup.string(object, "item.id"), what: "retrieved item")
             resolve(answer: type)
         case .itemTruncated:
-            requireItem(JSON.string(object, "item_id"), what: "truncated item")
+            requireItem(Lookup.string(object, "item_id"), what: "truncated item")
             resolve(answer: type)
         case .itemDeleted:
-            if let id = JSON.string(object, "item_id") {
+            if let id = Lookup.string(object, "item_id") {
                 requireItem(id, what: "deleted item")
                 state.items.removeValue(forKey: id)
                 state.deletedItems.insert(id)
@@ -69,10 +69,10 @@ extension SessionValidator {
     func isOutputItem(_ id: String) -> Bool { state.outputItems[id] != nil }
 
     mutating func addItem(_ object: JSONValue) {
-        guard let id = JSON.string(object, "item.id") else { return }
+        guard let id = Lookup.string(object, "item.id") else { return }
         var item = SessionState.Item(
-            id: id, type: JSON.string(object, "item.type"), role: JSON.string(object, "item.role"),
-            callID: JSON.string(object, "item.call_id"), line: line)
+            id: id, type: Lookup.string(object, "item.type"), role: Lookup.string(object, "item.role"),
+            callID: Lookup.string(object, "item.call_id"), line: line)
         if let output = state.outputItems[id] { item.responseOutput = (output.response, output.index) }
         state.items[id] = item
         state.deletedItems.remove(id)
@@ -82,7 +82,7 @@ extension SessionValidator {
 
     mutating func itemCreated(_ object: JSONValue) {
         if runs(.previousItemUnknown) { checkPreviousItemUnknown(object) }
-        guard let id = JSON.string(object, "item.id") else { return }
+        guard let id = Lookup.string(object, "item.id") else { return }
         addItem(object)
         // An output item of an open response: now part of the conversation.
         if let output = state.outputItems[id], state.responses[output.response]?.doneLine == nil {
@@ -105,7 +105,7 @@ extension SessionValidator {
     }
 
     mutating func inputTranscription(_ type: String, _ object: JSONValue) {
-        guard let id = JSON.string(object, "item_id") else { return }
+        guard let id = Lookup.string(object, "item_id") else { return }
         if state.items[id] == nil {
             if state.deletedItems.contains(id) {
                 requireItem(id, what: "transcribed item")
@@ -113,9 +113,9 @@ extension SessionValidator {
                 state.earlyTranscriptionItems[id] = (line, index)  // T2: may precede the item
             }
         }
-        let key = "\(id)#\(JSON.int(object, "content_index") ?? 0)"
+        let key = "\(id)#\(Lookup.int(object, "content_index") ?? 0)"
         if currentRole == .transcriptionDelta {
-            state.inputTranscripts[key, default: ""] += JSON.string(object, "delta") ?? ""
+            state.inputTranscripts[key, default: ""] += Lookup.string(object, "delta") ?? ""
         } else if type == EventNames.transcriptionCompleted,
             let deltas = state.inputTranscripts.removeValue(forKey: key), runs(.inputTranscriptAccumulation)
         {
@@ -127,7 +127,7 @@ extension SessionValidator {
 
     mutating func committed(_ object: JSONValue) {
         if runs(.previousItemUnknown) { checkPreviousItemUnknown(object) }
-        guard let id = JSON.string(object, "item_id") else { return }
+        guard let id = Lookup.string(object, "item_id") else { return }
         state.bufferItems.insert(id)
         if runs(.vadIDMismatch) { checkVADIDMismatch(committed: id) }
         state.speechItem = nil
@@ -136,10 +136,10 @@ extension SessionValidator {
 
     mutating func speechStarted(_ object: JSONValue) {
         if runs(.vadWithoutTurnDetection) { checkVADWithoutTurnDetection(EventNames.speechStarted) }
-        let start = JSON.int(object, "audio_start_ms") ?? 0
+        let start = Lookup.int(object, "audio_start_ms") ?? 0
         if runs(.vadIDMismatch) { checkVADIDMismatch(audioStart: start) }
         state.lastSpeechStartMs = max(state.lastSpeechStartMs, start)
-        if let id = JSON.string(object, "item_id") { state.speechItem = (id, line, start) }
+        if let id = Lookup.string(object, "item_id") { state.speechItem = (id, line, start) }
     }
 
     mutating func speechStopped(_ object: JSONValue) {
@@ -150,10 +150,10 @@ extension SessionValidator {
     // MARK: - Errors and limits
 
     mutating func serverError(_ object: JSONValue) {
-        let code = JSON.string(object, "error.code") ?? JSON.string(object, "error.type") ?? "error"
-        let message = JSON.string(object, "error.message") ?? ""
+        let code = Lookup.string(object, "error.code") ?? Lookup.string(object, "error.type") ?? "error"
+        let message = Lookup.string(object, "error.message") ?? ""
         var related: [RelatedLine] = []
-        if let causeValue = JSON.value(object, "error.event_id"), let cause = causeValue.string {
+        if let causeValue = Lookup.value(object, "error.event_id"), let cause = causeValue.string {
             if let client = state.clientEvent(causeValue.bytesHash) {
                 related.append(RelatedLine(line: client.line, note: "the \(client.type) it answers"))
             }

@@ -14,7 +14,7 @@ extension SessionValidator {
         _ type: String, _ object: JSONValue, _ spec: EventSpec?, _ response: inout SessionState.Response
     ) {
         let rid = response.id
-        let outputIndex = JSON.int(object, "output_index")
+        let outputIndex = Lookup.int(object, "output_index")
         switch currentRole {
         case .outputItemAdded:
             guard let outputIndex else { return }
@@ -22,9 +22,9 @@ extension SessionValidator {
             if runs(.outputItemStatus) { checkOutputItemStatus(added: object) }
             lastPart = nil  // the fast path's cached part may belong to the output replaced here
             response.outputs[outputIndex] = SessionState.Output(
-                itemID: JSON.string(object, "item.id"), itemType: JSON.string(object, "item.type"), addedLine: line,
-                callID: JSON.string(object, "item.call_id"), name: JSON.string(object, "item.name"))
-            if let item = JSON.string(object, "item.id") { state.outputItems[item] = (rid, outputIndex) }
+                itemID: Lookup.string(object, "item.id"), itemType: Lookup.string(object, "item.type"), addedLine: line,
+                callID: Lookup.string(object, "item.call_id"), name: Lookup.string(object, "item.name"))
+            if let item = Lookup.string(object, "item.id") { state.outputItems[item] = (rid, outputIndex) }
             // min(…): an output_index of Int.max must not trap.
             response.nextOutputIndex = max(response.nextOutputIndex, min(outputIndex, .max - 1) + 1)
         case .outputItemDone:
@@ -33,27 +33,27 @@ extension SessionValidator {
             if runs(.outputIndexSequence) { checkOutputIndexSequence(done: object, outputIndex, output, rid) }
             if runs(.outputItemStatus) { checkOutputItemStatus(done: object, output) }
             if runs(.outputItemNotClosed) { checkOutputItemNotClosed(output) }
-            if let item = JSON.dict(object, "item") { compareItem(item, output, where: "output_item.done") }
+            if let item = Lookup.dict(object, "item") { compareItem(item, output, where: "output_item.done") }
             output.doneLine = line
             response.outputs[outputIndex] = output
         case .partAdded:
             guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
             defer { response.outputs[outputIndex] = output }
             requireConversation(&output, response)
-            let ci = JSON.int(object, "content_index") ?? -1
+            let ci = Lookup.int(object, "content_index") ?? -1
             if runs(.contentIndexSequence) { checkContentIndexSequence(added: ci, output) }
             lastPart = nil
-            output.parts[ci] = SessionState.Part(type: JSON.string(object, "part.type"), addedLine: line)
+            output.parts[ci] = SessionState.Part(type: Lookup.string(object, "part.type"), addedLine: line)
             output.nextContentIndex = max(output.nextContentIndex, min(ci, .max - 1) + 1)  // Int.max must not trap
             response.outputs[outputIndex] = output
         case .partDone:
             guard let outputIndex, var output = takeOutput(&response, outputIndex, rid) else { return }
             defer { response.outputs[outputIndex] = output }
-            let ci = JSON.int(object, "content_index") ?? -1
+            let ci = Lookup.int(object, "content_index") ?? -1
             guard let part = takePart(&output, ci) else { return }
             defer { output.parts[ci] = part }
             for (field, buffer) in part.buffers {
-                if let final = JSON.string(object, "part.\(field)") {
+                if let final = Lookup.string(object, "part.\(field)") {
                     checkAccumulated(
                         field, final, buffer, output,
                         "content_part.done.part.\(field) differs from the accumulated deltas.")
@@ -130,30 +130,30 @@ extension SessionValidator {
             if runs(.deltaFamilyMismatch) { checkDeltaFamilyMismatch(arguments: stream, output) }
             requireConversation(&output, response)
             if runs(.argumentsAccumulation) { checkArgumentsCallID(object, output) }
-            output.arguments += JSON.string(object, stream.deltaField) ?? ""
+            output.arguments += Lookup.string(object, stream.deltaField) ?? ""
             return
         }
-        let ci = JSON.int(object, "content_index") ?? -1
+        let ci = Lookup.int(object, "content_index") ?? -1
         if runs(.contentIndexSequence) { checkContentIndexSequence(deltaItem: object, output) }
         guard let part = takePart(&output, ci) else { return }
         defer { output.parts[ci] = part }
         if runs(.deltaFamilyMismatch) { checkDeltaFamilyMismatch(stream, part, output) }
         if stream.payload == .audio {
             // Only the size matters: measure the base64 in place instead of decoding it.
-            if let audio = JSON.value(object, stream.deltaField) {
+            if let audio = Lookup.value(object, stream.deltaField) {
                 let padding = (audio.byte(fromEnd: 0) == 0x3D ? 1 : 0) + (audio.byte(fromEnd: 1) == 0x3D ? 1 : 0)
                 part.audioBytes += max(0, audio.byteCount / 4 * 3 - padding)
             }
         } else if let field = stream.finalField {
-            part.buffers[field, default: ""] += JSON.string(object, stream.deltaField) ?? ""
+            part.buffers[field, default: ""] += Lookup.string(object, stream.deltaField) ?? ""
         }
     }
 
     mutating func streamDone(_ object: JSONValue, _ stream: StreamSpec, _ output: inout SessionState.Output) {
-        let ci = JSON.int(object, "content_index") ?? -1
+        let ci = Lookup.int(object, "content_index") ?? -1
         guard let part = takePart(&output, ci) else { return }
         defer { output.parts[ci] = part }
-        if let field = stream.finalField, let final = JSON.string(object, field) {
+        if let field = stream.finalField, let final = Lookup.string(object, field) {
             let buffer = part.buffers[field] ?? ""
             let event = currentType ?? "done"
             checkAccumulated(field, final, buffer, output, "\(event).\(field) differs from the concatenated deltas.")
@@ -166,14 +166,14 @@ extension SessionValidator {
     }
 
     mutating func argumentsDone(_ object: JSONValue, _ output: inout SessionState.Output) {
-        let arguments = JSON.string(object, "arguments") ?? ""
+        let arguments = Lookup.string(object, "arguments") ?? ""
         if runs(.argumentsAccumulation) {
             checkArgumentsAccumulation(done: object, arguments, output)
         }
-        if !RealtimeRecording.JSON.isValid(arguments) {
+        if !JSON.isValid(arguments) {
             emit(
                 .argumentsNotJSON, "The final function-call arguments are not valid JSON.", expected: "JSON text",
-                actual: JSON.render(arguments), subject: output.itemID)
+                actual: Lookup.render(arguments), subject: output.itemID)
         }
         output.arguments = arguments
         output.argumentsDone = true
@@ -210,8 +210,8 @@ extension SessionValidator {
     }
 
     var isPCM16Output: Bool {
-        let beta = JSON.string(state.config, "output_audio_format")
-        let ga = JSON.string(state.config, "audio.output.format.type")
+        let beta = Lookup.string(state.config, "output_audio_format")
+        let ga = Lookup.string(state.config, "audio.output.format.type")
         return (beta ?? "pcm16") == "pcm16" && (ga ?? "audio/pcm") == "audio/pcm"
     }
 

@@ -18,13 +18,15 @@ extension SessionValidator {
     ) {
         guard final != buffer else { return }
         emit(
-            .argumentsAccumulation, message(), expected: JSON.render(buffer), actual: JSON.render(final),
+            .argumentsAccumulation, message(), expected: Lookup.render(buffer), actual: Lookup.render(final),
             subject: output.itemID)
     }
 
     /// An arguments delta carries the item's call_id.
     mutating func checkArgumentsCallID(_ object: JSONValue, _ output: SessionState.Output) {
-        guard let call = JSON.string(object, "call_id"), let expected = output.callID, call != expected else { return }
+        guard let call = Lookup.string(object, "call_id"), let expected = output.callID, call != expected else {
+            return
+        }
         emit(
             .argumentsAccumulation, "call_id \(call) differs from the item's \(expected).",
             expected: expected,
@@ -38,15 +40,15 @@ extension SessionValidator {
             emit(
                 .argumentsAccumulation,
                 "function_call_arguments.done.arguments differs from the concatenated deltas.",
-                expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
+                expected: Lookup.render(output.arguments), actual: Lookup.render(arguments), subject: output.itemID)
         }
-        if let call = JSON.string(object, "call_id"), let expected = output.callID, call != expected {
+        if let call = Lookup.string(object, "call_id"), let expected = output.callID, call != expected {
             emit(
                 .argumentsAccumulation, "call_id \(call) differs from the item's \(expected).", expected: expected,
                 actual: call,
                 subject: output.itemID)
         }
-        if let name = JSON.string(object, "name"), let expected = output.name, name != expected {
+        if let name = Lookup.string(object, "name"), let expected = output.name, name != expected {
             emit(
                 .argumentsAccumulation, "function name \(name) differs from the item's \(expected).",
                 expected: expected,
@@ -61,6 +63,6 @@ extension SessionValidator {
         else { return }
         emit(
             .argumentsAccumulation, "\(place) item.arguments differs from the streamed arguments.",
-            expected: JSON.render(output.arguments), actual: JSON.render(arguments), subject: output.itemID)
+            expected: Lookup.render(output.arguments), actual: Lookup.render(arguments), subject: output.itemID)
     }
 }

@@ -11,9 +11,9 @@ extension RuleInfo {
 extension SessionValidator {
     /// Input transcription deltas of an item add up to its `completed.transcript`.
     mutating func checkInputTranscriptAccumulation(_ object: JSONValue, deltas: String, _ id: String) {
-        guard let transcript = JSON.string(object, "transcript"), deltas != transcript else { return }
+        guard let transcript = Lookup.string(object, "transcript"), deltas != transcript else { return }
         emit(
             .inputTranscriptAccumulation, "Input transcription deltas of \(id) do not add up to the transcript.",
-            expected: JSON.render(transcript), actual: JSON.render(deltas), subject: id)
+            expected: Lookup.render(transcript), actual: Lookup.render(deltas), subject: id)
     }
 }

@@ -17,7 +17,7 @@ extension SessionValidator {
     ) {
         guard final != buffer else { return }
         emit(
-            .textAccumulation, message(), expected: JSON.render(buffer), actual: JSON.render(final),
+            .textAccumulation, message(), expected: Lookup.render(buffer), actual: Lookup.render(final),
             subject: output.itemID)
     }
 }

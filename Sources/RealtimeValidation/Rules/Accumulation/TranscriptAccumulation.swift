@@ -18,7 +18,7 @@ extension SessionValidator {
     ) {
         guard final != buffer else { return }
         emit(
-            .transcriptAccumulation, message(), expected: JSON.render(buffer), actual: JSON.render(final),
+            .transcriptAccumulation, message(), expected: Lookup.render(buffer), actual: Lookup.render(final),
             subject: output.itemID)
     }
 }

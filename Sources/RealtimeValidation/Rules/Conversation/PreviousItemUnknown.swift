@@ -12,7 +12,7 @@ extension SessionValidator {
     /// A client `conversation.item.create` inserting after an item that is not in the conversation ("root" and null
     /// are fine).
     mutating func checkPreviousItemUnknown(inserting object: JSONValue) {
-        guard let previous = JSON.string(object, "previous_item_id"), previous != "root", state.items[previous] == nil
+        guard let previous = Lookup.string(object, "previous_item_id"), previous != "root", state.items[previous] == nil
         else { return }
         emit(
             .previousItemUnknown,
@@ -23,7 +23,7 @@ extension SessionValidator {
 
     /// A server event's `previous_item_id` is null or an item of the conversation (invariant 20).
     mutating func checkPreviousItemUnknown(_ object: JSONValue) {
-        guard let previous = JSON.string(object, "previous_item_id"), state.items[previous] == nil else { return }
+        guard let previous = Lookup.string(object, "previous_item_id"), state.items[previous] == nil else { return }
         emit(
             .previousItemUnknown, "previous_item_id \(previous) is not an item of the conversation.",
             expected: "null or an existing item id", actual: previous, subject: previous, priorID: true)

@@ -14,7 +14,7 @@ extension SessionValidator {
     mutating func checkTruncateBeyondAudio(_ object: JSONValue, _ part: SessionState.Part, _ id: String) {
         let bytesPerMs = isPCM16Output ? 48.0 : 8.0
         let received = Int((Double(part.audioBytes) / bytesPerMs).rounded(.down))
-        let end = JSON.int(object, "audio_end_ms") ?? 0
+        let end = Lookup.int(object, "audio_end_ms") ?? 0
         if part.audioBytes == 0 {
             emit(
                 .truncateBeyondAudio, "Truncating \(id) before any of its audio arrived.",

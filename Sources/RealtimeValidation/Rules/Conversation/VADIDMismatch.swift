@@ -23,12 +23,12 @@ extension SessionValidator {
     /// not before the start.
     mutating func checkVADIDMismatch(speechStopped object: JSONValue) {
         guard let speech = state.speechItem, currentMoves.allows(.turn, from: state.turnPhase) else { return }
-        if let id = JSON.string(object, "item_id"), id != speech.id {
+        if let id = Lookup.string(object, "item_id"), id != speech.id {
             emit(
                 .vadIDMismatch, "speech_stopped names item \(id), speech_started named \(speech.id).",
                 expected: speech.id, actual: id, related: [RelatedLine(line: speech.line, note: "speech_started")])
         }
-        if let end = JSON.int(object, "audio_end_ms"), end < speech.startMs {
+        if let end = Lookup.int(object, "audio_end_ms"), end < speech.startMs {
             emit(
                 .vadIDMismatch, "audio_end_ms is before the turn's audio_start_ms.",
                 expected: "≥ \(speech.startMs)", actual: "\(end)",

@@ -11,8 +11,8 @@ extension RuleInfo {
 extension SessionValidator {
     /// Whether the effective session turned turn detection off (GA or beta spelling).
     var turnDetectionOff: Bool {
-        if let ga = JSON.value(state.config, "audio.input.turn_detection") { return ga.isNull }
-        return JSON.value(state.config, "turn_detection")?.isNull ?? false
+        if let ga = Lookup.value(state.config, "audio.input.turn_detection") { return ga.isNull }
+        return Lookup.value(state.config, "turn_detection")?.isNull ?? false
     }
 
     /// A VAD event (`event`: speech_started or speech_stopped) while `turn_detection` is null.

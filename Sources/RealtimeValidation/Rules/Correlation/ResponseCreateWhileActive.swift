@@ -12,7 +12,7 @@ extension RuleInfo {
 extension SessionValidator {
     /// A `response.create` in the default conversation while a default-conversation response is active.
     mutating func checkResponseCreateWhileActive(_ object: JSONValue) {
-        let outOfBand = JSON.string(object, "response.conversation") == "none"
+        let outOfBand = Lookup.string(object, "response.conversation") == "none"
         guard !outOfBand, let active = state.activeDefaultResponse, let response = state.responses[active] else {
             return
         }

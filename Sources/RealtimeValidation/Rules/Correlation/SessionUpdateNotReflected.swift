@@ -29,8 +29,8 @@ extension SessionValidator {
             guard !value.isArray, let actual = effective[key], !same(value, actual) else { continue }
             emit(
                 .sessionUpdateNotReflected,
-                "session.updated shows \(path) = \(JSON.render(actual)), not the requested value.",
-                expected: "\(path) = \(JSON.render(value))", actual: "\(path) = \(JSON.render(actual))",
+                "session.updated shows \(path) = \(Lookup.render(actual)), not the requested value.",
+                expected: "\(path) = \(Lookup.render(value))", actual: "\(path) = \(Lookup.render(actual))",
                 related: [RelatedLine(line: requestLine, note: "session.update")])
         }
     }

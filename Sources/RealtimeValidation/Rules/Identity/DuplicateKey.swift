@@ -16,7 +16,7 @@ extension SessionValidator {
         guard let key = object.repeatedKey else { return }
         emit(
             .duplicateKey,
-            "The key \(JSON.render(key)) appears twice in one object of the event; rtscope reads the last, as most JSON parsers do, but a peer may read the first.",
-            expected: "unique keys in every object", actual: "\(JSON.render(key)) repeated")
+            "The key \(Lookup.render(key)) appears twice in one object of the event; rtscope reads the last, as most JSON parsers do, but a peer may read the first.",
+            expected: "unique keys in every object", actual: "\(Lookup.render(key)) repeated")
     }
 }

@@ -18,7 +18,7 @@ extension SessionValidator {
         } else {
             emit(
                 .fieldTypeMismatch, "\(spec.name).\(field.path) has the wrong JSON type.", expected: kinds,
-                actual: "\(found?.kind.rawValue ?? "") \(JSON.render(found))")
+                actual: "\(found?.kind.rawValue ?? "") \(Lookup.render(found))")
         }
     }
 }

@@ -32,10 +32,10 @@ extension SessionValidator {
 
     /// A content delta names the item at its output index.
     mutating func checkContentIndexSequence(deltaItem object: JSONValue, _ output: SessionState.Output) {
-        guard let item = JSON.string(object, "item_id"), item != output.itemID else { return }
+        guard let item = Lookup.string(object, "item_id"), item != output.itemID else { return }
         emit(
             .contentIndexSequence,
-            "\(currentType ?? "delta") names item \(item), but output \(JSON.int(object, "output_index") ?? -1) is \(output.itemID ?? "?").",
+            "\(currentType ?? "delta") names item \(item), but output \(Lookup.int(object, "output_index") ?? -1) is \(output.itemID ?? "?").",
             expected: output.itemID ?? "?", actual: item, subject: item)
     }
 }

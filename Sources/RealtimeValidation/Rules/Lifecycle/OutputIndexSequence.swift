@@ -23,7 +23,7 @@ extension SessionValidator {
     mutating func checkOutputIndexSequence(
         done object: JSONValue, _ outputIndex: Int, _ output: SessionState.Output, _ rid: String
     ) {
-        guard let id = JSON.string(object, "item.id"), id != output.itemID else { return }
+        guard let id = Lookup.string(object, "item.id"), id != output.itemID else { return }
         emit(
             .outputIndexSequence,
             "output_item.done at index \(outputIndex) carries item \(id), not \(output.itemID ?? "?").",

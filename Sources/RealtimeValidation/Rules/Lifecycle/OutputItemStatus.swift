@@ -12,19 +12,19 @@ extension RuleInfo {
 extension SessionValidator {
     /// output_item.added announces an in_progress item with empty content.
     mutating func checkOutputItemStatus(added object: JSONValue) {
-        let status = JSON.string(object, "item.status")
-        let content = JSON.array(object, "item.content") ?? []
+        let status = Lookup.string(object, "item.status")
+        let content = Lookup.array(object, "item.content") ?? []
         guard status != nil && status != "in_progress" || !content.isEmpty else { return }
         emit(
             .outputItemStatus, "output_item.added should announce an in_progress item with empty content.",
             expected: "status in_progress, content []",
             actual: "status \(status ?? "absent"), \(content.count) parts",
-            subject: JSON.string(object, "item.id"))
+            subject: Lookup.string(object, "item.id"))
     }
 
     /// output_item.done ends the item completed or incomplete.
     mutating func checkOutputItemStatus(done object: JSONValue, _ output: SessionState.Output) {
-        guard let status = JSON.string(object, "item.status"), status != "completed", status != "incomplete" else {
+        guard let status = Lookup.string(object, "item.status"), status != "completed", status != "incomplete" else {
             return
         }
         emit(

@@ -12,11 +12,11 @@ extension RuleInfo {
 extension SessionValidator {
     /// A response that ended `failed` or `incomplete`.
     mutating func checkResponseFailed(_ object: JSONValue, _ rid: String) {
-        let status = JSON.string(object, "response.status") ?? "absent"
+        let status = Lookup.string(object, "response.status") ?? "absent"
         guard status == "failed" || status == "incomplete" else { return }
         let why =
-            JSON.string(object, "response.status_details.error.code")
-            ?? JSON.string(object, "response.status_details.reason")
+            Lookup.string(object, "response.status_details.error.code")
+            ?? Lookup.string(object, "response.status_details.reason")
         emit(
             .responseFailed, "Response \(rid) ended \(status)\(why.map { " (\($0))" } ?? "").",
             expected: "completed", actual: status + (why.map { ": \($0)" } ?? ""), subject: rid)

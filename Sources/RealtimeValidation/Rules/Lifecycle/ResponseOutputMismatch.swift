@@ -12,7 +12,7 @@ extension RuleInfo {
 extension SessionValidator {
     /// response.done's `output` lists the items that were added, in order.
     mutating func checkResponseOutputMismatch(_ object: JSONValue, _ response: SessionState.Response) {
-        let outputIDs = (JSON.array(object, "response.output") ?? []).map { $0["id"]?.string }
+        let outputIDs = (Lookup.array(object, "response.output") ?? []).map { $0["id"]?.string }
         let addedIDs = response.outputs.sorted(by: { $0.key < $1.key }).map(\.value.itemID)
         guard outputIDs != addedIDs else { return }
         emit(

@@ -17,7 +17,7 @@ extension SessionValidator {
 
     /// response.created announces an `in_progress` response.
     mutating func checkResponseStatusInvalid(created object: JSONValue, _ rid: String) {
-        let status = JSON.string(object, "response.status")
+        let status = Lookup.string(object, "response.status")
         guard status != "in_progress" else { return }
         emit(
             .responseStatusInvalid, "response.created has status \(status ?? "none").", expected: "in_progress",
@@ -26,19 +26,19 @@ extension SessionValidator {
 
     /// response.done ends with a terminal status whose details agree with it.
     mutating func checkResponseStatusInvalid(done object: JSONValue, _ rid: String) {
-        let status = JSON.string(object, "response.status") ?? "absent"
+        let status = Lookup.string(object, "response.status") ?? "absent"
         guard Self.terminalStatuses.contains(status) else {
             emit(
                 .responseStatusInvalid, "response.done of \(rid) has status \(status).",
                 expected: Self.terminalStatuses.joined(separator: " | "), actual: status, subject: rid)
             return
         }
-        if let detailType = JSON.string(object, "response.status_details.type"), detailType != status {
+        if let detailType = Lookup.string(object, "response.status_details.type"), detailType != status {
             emit(
                 .responseStatusInvalid, "status_details.type \(detailType) contradicts status \(status).",
                 expected: status, actual: detailType, subject: rid)
         }
-        if let reason = JSON.string(object, "response.status_details.reason"),
+        if let reason = Lookup.string(object, "response.status_details.reason"),
             let allowed = Self.reasonsByStatus[status],
             !allowed.contains(reason)
         {

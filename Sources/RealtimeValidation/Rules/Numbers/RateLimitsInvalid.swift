@@ -16,14 +16,16 @@ extension RuleCheck {
 
 extension SessionValidator {
     mutating func rateLimits(_ object: JSONValue) {
-        for limit in JSON.array(object, "rate_limits") ?? [] where limit.isObject {
+        for limit in Lookup.array(object, "rate_limits") ?? [] where limit.isObject {
             let name = limit["name"]?.string ?? "?"
-            if let remaining = JSON.double(limit, "remaining"), let cap = JSON.double(limit, "limit"), remaining > cap {
+            if let remaining = Lookup.double(limit, "remaining"), let cap = Lookup.double(limit, "limit"),
+                remaining > cap
+            {
                 emit(
                     .rateLimitsInvalid, "Rate limit \(name) has more remaining than its limit.",
                     expected: "remaining ≤ \(cap)", actual: "\(remaining)")
             }
-            if let reset = JSON.double(limit, "reset_seconds"), reset < 0 {
+            if let reset = Lookup.double(limit, "reset_seconds"), reset < 0 {
                 emit(
                     .rateLimitsInvalid, "Rate limit \(name) has a negative reset_seconds.", expected: "≥ 0",
                     actual: "\(reset)")

@@ -14,7 +14,7 @@ extension RuleCheck {
     static let sessionUpdateOutOfRange = RuleCheck(
         .sessionUpdateOutOfRange, on: ["session.update"], from: .clientToServer
     ) {
-        $0.checkRanges(JSON.dict($1, "session"))
+        $0.checkRanges(Lookup.dict($1, "session"))
     }
 }
 
@@ -23,13 +23,13 @@ extension SessionValidator {
     mutating func checkRanges(_ session: JSONValue?) {
         func check(_ paths: [String], _ range: ClosedRange<Double>, allowing word: String? = nil) {
             for path in paths {
-                guard let value = JSON.value(session, path), !value.isNull else { continue }
+                guard let value = Lookup.value(session, path), !value.isNull else { continue }
                 if let word, value.string == word { continue }
-                guard let number = JSON.double(session, path), range.contains(number) else {
+                guard let number = Lookup.double(session, path), range.contains(number) else {
                     emit(
                         .sessionUpdateOutOfRange, "session.\(path) is outside its documented range.",
                         expected: "\(range.lowerBound)…\(range.upperBound)" + (word.map { " or \"\($0)\"" } ?? ""),
-                        actual: JSON.render(value))
+                        actual: Lookup.render(value))
                     continue
                 }
             }

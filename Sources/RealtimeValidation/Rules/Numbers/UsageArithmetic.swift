@@ -11,21 +11,21 @@ extension RuleInfo {
 
 extension SessionValidator {
     mutating func checkUsage(_ usage: JSONValue?, _ rid: String) {
-        guard let usage, let total = JSON.int(usage, "total_tokens"), let input = JSON.int(usage, "input_tokens"),
-            let output = JSON.int(usage, "output_tokens")
+        guard let usage, let total = Lookup.int(usage, "total_tokens"), let input = Lookup.int(usage, "input_tokens"),
+            let output = Lookup.int(usage, "output_tokens")
         else { return }
         var problems: [String] = []
         if total != input + output { problems.append("total \(total) ≠ input \(input) + output \(output)") }
-        if let details = JSON.dict(usage, "input_token_details"), let text = JSON.int(details, "text_tokens"),
-            let audio = JSON.int(details, "audio_tokens")
+        if let details = Lookup.dict(usage, "input_token_details"), let text = Lookup.int(details, "text_tokens"),
+            let audio = Lookup.int(details, "audio_tokens")
         {
-            let image = JSON.int(details, "image_tokens") ?? 0
+            let image = Lookup.int(details, "image_tokens") ?? 0
             if input != text + audio + image {
                 problems.append("input \(input) ≠ text \(text) + audio \(audio) + image \(image)")
             }
         }
-        if let details = JSON.dict(usage, "output_token_details"), let text = JSON.int(details, "text_tokens"),
-            let audio = JSON.int(details, "audio_tokens"), output != text + audio
+        if let details = Lookup.dict(usage, "output_token_details"), let text = Lookup.int(details, "text_tokens"),
+            let audio = Lookup.int(details, "audio_tokens"), output != text + audio
         {
             problems.append("output \(output) ≠ text \(text) + audio \(audio)")
         }
