@@ -50,12 +50,12 @@
             config.traces.batchSpanProcessor.scheduleDelay = .milliseconds(200)
             config.metrics.exportInterval = .seconds(3600)
             let timeout = Duration.milliseconds(Int64(settings.timeoutSeconds * 1000))
-            let chosen: OTel.Configuration.OTLPExporterConfiguration.`Protocol` =
-                switch settings.chosenProtocol() {
-                case "grpc": .grpc
-                case "http/json": .httpJSON
-                default: .httpProtobuf
-                }
+            var chosen: OTel.Configuration.OTLPExporterConfiguration.`Protocol` = .httpProtobuf
+            if settings.chosenProtocol() == "http/json" { chosen = .httpJSON }
+            #if OTLPGRPC
+                // swift-otel marks `.grpc` unavailable without its own OTLPGRPC trait (`problem()` refuses it then).
+                if settings.chosenProtocol() == "grpc" { chosen = .grpc }
+            #endif
             for signal in [\OTel.Configuration.traces.otlpExporter, \OTel.Configuration.metrics.otlpExporter] {
                 config[keyPath: signal].protocol = chosen
                 config[keyPath: signal].timeout = timeout

@@ -1,4 +1,4 @@
-public import RealtimeProtocol
+import RealtimeProtocol
 import RealtimeRecording
 
 /// Builds a `ConversationLog` from events, one at a time (sans-I/O); `SessionModelBuilder` feeds it every frame.
