@@ -52,8 +52,9 @@ extension TimelineSource {
         if let cached = summaryCache[i] { return cached }
         var text = ""
         if let event = event(i), let type = event["type"]?.string {
-            // Not escaped here: `ScreenBuffer.put` escapes everything it draws, exactly once.
-            text = ValueSummary.summarize(event, spec: catalog.spec(for: type), maxText: 200, escaped: false)
+            // Not escaped here: `ScreenBuffer.put` escapes everything it draws, exactly once. The same summary as
+            // `cat` prints (one implementation, over the tree of this one event).
+            text = EventSummary.summarize(JSON(event), spec: catalog.spec(for: type), maxText: 200, escaped: false)
         } else {
             text = "[\(index.entries[i].opcode.rawValue)]"
         }

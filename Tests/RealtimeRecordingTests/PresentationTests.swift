@@ -41,6 +41,15 @@ struct PresentationTests {
         #expect(try select(Self.sample, FrameFilter(types: [TypeGlob("nothing")])).isEmpty)
     }
 
+    /// Hand-made: an unknown type's first scalar fields, with an integer beyond 64 bits (kept exact), a negative
+    /// float and a control character (escaped only when asked: the timeline escapes at `ScreenBuffer.put`).
+    @Test func unusualValuesSummarizeExactly() throws {
+        let event = try JSON(parsing: #"{"type":"x.unknown","n":-0.25,"big":12345678901234567890,"s":"\u00e9\u0007"}"#)
+        #expect(EventSummary.summarize(event, spec: nil, escaped: true) == "big=12345678901234567890 n=-0.25 s=é\\x07")
+        #expect(
+            EventSummary.summarize(event, spec: nil, escaped: false) == "big=12345678901234567890 n=-0.25 s=é\u{07}")
+    }
+
     @Test func summariesComeFromCatalogFieldsAndAreTerminalSafe() {
         let catalog = EventCatalog.standard
         let delta: JSON = ["type": "response.text.delta", "delta": "hi\u{1B}[2J"]
