@@ -1,6 +1,10 @@
 import Foundation
 public import RealtimeTelemetry
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `rtscope record --otlp`: exports each connection once its recording is closed, off the event loop.
 ///
 /// `offer` is what the proxy's observer calls (on an event loop): it takes a lock, appends to a
@@ -8,7 +12,9 @@ public import RealtimeTelemetry
 /// waited for. One worker thread reads each closed recording back (the same one-pass load as
 /// `rtscope export otlp`) and hands it to swift-otel, whose own batch queue sends it in the
 /// background. So a slow or unreachable collector costs the proxy one lock and one append per
-/// connection; what fails is reported once (`onProblem`), and counted in the final report.
+/// connection; what fails is reported once (`onProblem`), and counted in the final report. On Linux the
+/// worker runs at nice 10 (`backgroundNice`), so reading back and mapping a closed recording yields the
+/// CPU to the proxy's event loop on a busy machine instead of competing with it.
 public final class OTLPLiveExport: @unchecked Sendable {
     private let sink: OTLPSink
     private let capacity: Int
@@ -64,7 +70,14 @@ public final class OTLPLiveExport: @unchecked Sendable {
         return true
     }
 
+    /// The worker thread's nice value on Linux, where the nice value is per thread: `setpriority(PRIO_PROCESS, 0, …)`
+    /// called on the worker changes only the worker (man 2 setpriority, "Bugs").
+    static let backgroundNice: Int32 = 10
+
     private func work() {
+        #if canImport(Glibc)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.backgroundNice)
+        #endif
         while true {
             condition.lock()
             while queue.isEmpty, !stopping { condition.wait() }
