@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A WAV file written as audio arrives: the header is written first with zero sizes and patched
 /// when the file is closed, so memory holds no audio.
 ///
@@ -57,9 +63,21 @@ final class WAVFile {
 
     /// Reads `count` bytes at a data offset (zeros past the end).
     func read(atDataOffset offset: Int, count: Int) throws -> [UInt8] {
-        try handle.seek(toOffset: UInt64(Self.headerBytes + offset))
-        var out = [UInt8](try handle.read(upToCount: count) ?? Data())
-        if out.count < count { out += [UInt8](repeating: 0, count: count - out.count) }
+        // One pread per call: Foundation's FileHandle.read(upToCount:) reads 4 KiB at a time on Linux (the mix's
+        // interleave made 53,000 read calls for a 256 MiB recording). Past the end reads as zeros (silence).
+        var out = [UInt8](repeating: 0, count: count)
+        let fd = handle.fileDescriptor
+        var done = 0
+        while done < count {
+            let n = out.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return pread(fd, base + done, count - done, off_t(Self.headerBytes + offset + done))
+            }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { throw CocoaError(.fileReadUnknown) }
+            if n == 0 { break }
+            done += n
+        }
         return out
     }
 
