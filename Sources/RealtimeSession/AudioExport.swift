@@ -113,13 +113,14 @@ public struct AudioExport {
             guard case .line(let line) = event, line.kind == .frame, line.opcode == .text,
                 let object = line.eventValue(reusing: &tape), let raw = object["type"]?.string
             else { return true }
-            if let n = options.turnNumber, let direction = line.direction {
+            // Until turn N's response is known; after that the builder is not fed.
+            if let n = options.turnNumber, export.options.turn?.1 == nil, let direction = line.direction {
                 frames += 1
                 turns?.consume(
                     ValidatorEvent(
                         line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: .text,
                         object: object))
-                if let turn = turns?.current.turns.dropFirst(n - 1).first {
+                if let turn = turns?.turns.dropFirst(n - 1).first {
                     export.options.turn = (turn.itemID, turn.responseID)
                 }
             }

@@ -8,12 +8,10 @@ public import RealtimeRecording
 /// 16-bit value (G.711 is decoded first). Levels add up (`add`), so a chunk is measured once and summed into any
 /// number of time buckets.
 ///
-/// Decibels are relative to full scale, 32768: a full-scale sine measures −3.01 dBFS RMS and
-/// 0 dBFS peak. Digital silence has no finite level and reads `-infinity`.
+/// Decibels are relative to full scale, 32768: a full-scale sine measures −3.01 dBFS RMS.
+/// Digital silence has no finite level and reads `-infinity`.
 public struct AudioLevel: Sendable, Hashable {
     public var sumOfSquares: Double = 0
-    /// The largest sample magnitude (0…32768).
-    public var peak = 0
     public var samples = 0
 
     public init() {}
@@ -21,7 +19,6 @@ public struct AudioLevel: Sendable, Hashable {
     /// Adds `other`'s samples to these.
     public mutating func add(_ other: AudioLevel) {
         sumOfSquares += other.sumOfSquares
-        peak = max(peak, other.peak)
         samples += other.samples
     }
 
@@ -31,21 +28,13 @@ public struct AudioLevel: Sendable, Hashable {
         return 10 * log10(sumOfSquares / Double(samples) / (32768 * 32768))
     }
 
-    /// The peak level in dBFS, nil without samples.
-    public var peakDBFS: Double? {
-        guard samples > 0 else { return nil }
-        return 20 * log10(Double(peak) / 32768)
-    }
-
     /// Measures raw audio bytes in `format` (a trailing odd byte of pcm16 is ignored).
     public static func measure(_ bytes: UnsafeBufferPointer<UInt8>, format: AudioFormat) -> AudioLevel {
         var level = AudioLevel()
         var sum: Int64 = 0  // 2^31 per sample: exact for 2^32 samples, far more than one chunk holds
-        var peak = 0
         func add(_ s: Int16) {
             let v = Int64(s)
             sum &+= v * v
-            peak = max(peak, abs(Int(s)))
         }
         switch format.encoding {
         case .pcm16:
@@ -63,7 +52,6 @@ public struct AudioLevel: Sendable, Hashable {
             level.samples = bytes.count
         }
         level.sumOfSquares = Double(sum)
-        level.peak = peak
         return level
     }
 

@@ -68,6 +68,9 @@ public struct SessionModelBuilder {
     /// The conversation as it stands (without copying the rest of the model).
     public var conversationLog: ConversationLog { conversation.log }
 
+    /// The turns so far (without assembling the whole model).
+    public var turns: [VoiceTurn] { model.turns }
+
     /// The model as it stands (live views read it between events).
     public var current: SessionModel {
         var result = model

@@ -181,7 +181,7 @@ public final class ClientReplay {
                 || step.type == "response.cancel"
         else { return step.text }
         guard let parsed = try? JSON(parsing: step.text), case .object = parsed else { return step.text }
-        var event = parsed.keysSorted
+        var event = parsed
         var changed = false
         for key in ["item_id", "previous_item_id"] {
             if let id = event[key]?.string, let mapped = map(id, recorded.items, live.items), mapped != id {

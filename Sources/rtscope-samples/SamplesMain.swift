@@ -37,7 +37,12 @@ struct SamplesMain {
         for path in try SampleRecordings.write(into: scratch) {
             let name = (path as NSString).lastPathComponent
             let committed = (directory as NSString).appendingPathComponent(name)
-            if FileManager.default.contents(atPath: committed) != FileManager.default.contents(atPath: path) {
+            guard let have = FileManager.default.contents(atPath: committed) else {
+                print("\(committed): missing or unreadable (rtscope-samples writes it)")
+                status = 1
+                continue
+            }
+            if have != FileManager.default.contents(atPath: path) {
                 print("\(committed): differs from what rtscope-samples writes")
                 status = 1
             }

@@ -143,6 +143,9 @@ struct JSONTreeTests {
         #expect(JSONEquality.same(#"{"a":1,"b":[1.0,{"c":null}]}"#, #"{ "b":[1,{"c":null}], "a":1.0 }"#))
         #expect(!JSONEquality.same(#"{"a":1}"#, #"{"a":true}"#))
         #expect(!JSONEquality.same(#"{"a":1}"#, #"{"a":1,"b":2}"#))
+        // Integers beyond Int compare by their digits (they were unequal to themselves before).
+        #expect(JSONEquality.same(#"{"n":12345678901234567890}"#, #"{ "n": 12345678901234567890 }"#))
+        #expect(!JSONEquality.same(#"{"n":12345678901234567890}"#, #"{"n":12345678901234567891}"#))
         #expect(JSONEquality.same("not json", "not json"))
     }
 }

@@ -8,23 +8,8 @@
 public enum JSONEquality {
     public static func same(_ a: String, _ b: String) -> Bool {
         guard let va = try? JSON(parsing: a), let vb = try? JSON(parsing: b) else { return a == b }
-        return equal(va, vb)
-    }
-
-    /// Deep equality of two trees, ignoring member order.
-    static func equal(_ a: JSON, _ b: JSON) -> Bool {
-        switch (a, b) {
-        case (.object(let x), .object(let y)):
-            let dx = Dictionary(x, uniquingKeysWith: { _, last in last })
-            let dy = Dictionary(y, uniquingKeysWith: { _, last in last })
-            return dx.count == dy.count && dx.allSatisfy { k, v in dy[k].map { equal(v, $0) } ?? false }
-        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
-        case (.string(let x), .string(let y)): return x == y
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.int(let x), .int(let y)): return x == y
-        case (.int, .double), (.double, .int), (.double, .double): return a.double == b.double
-        case (.null, .null): return true
-        default: return false
-        }
+        // `keysSorted` drops member order and keeps the last of a repeated key; `==` compares compact encodings,
+        // where `1.0` and `1` are both `1` and big integers keep their digits.
+        return va.keysSorted == vb.keysSorted
     }
 }

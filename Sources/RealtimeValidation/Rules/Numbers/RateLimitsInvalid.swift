@@ -9,7 +9,7 @@ extension RuleInfo {
 }
 
 extension RuleCheck {
-    static let rateLimitsInvalid = RuleCheck(.rateLimitsInvalid, on: ["rate_limits.updated"], from: .serverToClient) {
+    static let rateLimitsInvalid = RuleCheck(.rateLimitsInvalid, on: [EventNames.rateLimits], from: .serverToClient) {
         $0.rateLimits($1)
     }
 }

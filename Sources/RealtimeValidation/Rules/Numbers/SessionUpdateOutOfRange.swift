@@ -12,7 +12,7 @@ extension RuleInfo {
 
 extension RuleCheck {
     static let sessionUpdateOutOfRange = RuleCheck(
-        .sessionUpdateOutOfRange, on: ["session.update"], from: .clientToServer
+        .sessionUpdateOutOfRange, on: [EventNames.sessionUpdate], from: .clientToServer
     ) {
         $0.checkRanges(Lookup.dict($1, "session"))
     }
