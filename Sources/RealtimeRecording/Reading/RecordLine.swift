@@ -77,15 +77,8 @@ public struct RecordLine {
     ///
     /// `nil` for non-JSON payloads and for JSON that is not an object.
     public func event() -> JSON? {
-        let parsed: JSON?
-        if let bytes = eventBytes {
-            parsed = try? JSON(parsing: bytes)
-        } else if fields.has(.text), let text = string(.text) {
-            parsed = try? JSON(parsing: text)
-        } else {
-            parsed = nil
-        }
-        return parsed?.object != nil ? parsed : nil
+        // The reader has already checked the line, so the embedded event goes straight onto the tape (no second scan).
+        eventValue().flatMap { $0.isObject ? JSON($0) : nil }
     }
 
     /// The event parsed onto a `JSONTape` (the fast path; see `event()` for the tree): the embedded
