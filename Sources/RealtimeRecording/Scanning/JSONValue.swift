@@ -100,7 +100,10 @@ public struct JSONValue: @unchecked Sendable {
     public var key: String? {
         let n = node
         guard n.keyStart >= 0 else { return nil }
-        return String(decoding: tape.bytes[Int(n.keyStart)..<Int(n.keyEnd)], as: UTF8.self)
+        // Escapes decoded, as `string` does (a key written `"a\u0062"` reads `ab`).
+        return tape.bytes.withUnsafeBytes { raw in
+            JSONText.unescape(UnsafeRawBufferPointer(rebasing: raw[Int(n.keyStart)..<Int(n.keyEnd)]))
+        }
     }
 
     /// The member named `name`.
