@@ -1,5 +1,5 @@
-import Foundation
 public import RealtimeProtocol
+import RealtimeRecording
 
 /// One frame of a session run on virtual time: when the recorder would see it, and its text.
 public struct TimedFrame: Sendable, Equatable {
@@ -41,10 +41,20 @@ public struct VirtualTiming: Sendable {
 /// one batch the script's order is kept. The run ends when the script has finished and the server has
 /// nothing left to send, when the server closes, or at `limitUs`.
 public enum VirtualLoop {
+    /// The frames of a run; see `session` for the close that ended it, if any.
     public static func run(
         _ script: ClientScript, _ session: any ServerSession, timing: VirtualTiming = VirtualTiming(),
         limitUs: Int64 = 600_000_000
     ) -> [TimedFrame] {
+        Self.session(script, session, timing: timing, limitUs: limitUs).frames
+    }
+
+    /// Runs the session as `run` does and also returns the close the server sent (nil when the run
+    /// ended because both sides were done or at `limitUs`).
+    public static func session(
+        _ script: ClientScript, _ session: any ServerSession, timing: VirtualTiming = VirtualTiming(),
+        limitUs: Int64 = 600_000_000
+    ) -> (frames: [TimedFrame], close: (code: Int, reason: String)?) {
         var state = State(script: script, timing: timing)
         state.queue(session.open(now: 0), at: timing.openUs)
         state.schedule(script.start(), after: timing.openUs + timing.clientReactUs)
@@ -68,7 +78,7 @@ public enum VirtualLoop {
             }
         }
         if state.closed { state.frames += state.lanes[State.server] }
-        return state.frames
+        return (state.frames, state.close)
     }
 
     /// The run's frames and queues.
@@ -86,6 +96,8 @@ public enum VirtualLoop {
         /// When the server may send its next event.
         var serverFree: Int64 = 0
         var closed = false
+        /// The server's close, once it sent one.
+        var close: (code: Int, reason: String)?
 
         init(script: ClientScript, timing: VirtualTiming) {
             self.script = script
@@ -104,9 +116,10 @@ public enum VirtualLoop {
         mutating func schedule(_ texts: [String], after: Int64) {
             var floor = after
             for text in texts {
-                let audioUs = Self.appendedAudioUs(text)
+                let event = try? JSON(parsing: text)
+                let audioUs = event.flatMap(Self.appendedAudioUs)
                 let lane = audioUs == nil ? Self.control : Self.audio
-                let toolUs = text.contains(#""type":"function_call_output""#) ? timing.toolRunUs : 0
+                let toolUs = Self.isToolOutput(event) ? timing.toolRunUs : 0
                 let at = max(floor + toolUs, free[lane])
                 lanes[lane].append(TimedFrame(direction: .clientToServer, tUs: at, text: text))
                 free[lane] = at + max(audioUs ?? 0, timing.clientGapUs)
@@ -118,6 +131,7 @@ public enum VirtualLoop {
         mutating func queue(_ actions: [ServerAction], at: Int64) {
             for action in actions {
                 guard case .send(let text) = action else {
+                    if case .close(let code, let reason) = action { close = (code, reason) }
                     closed = true  // what was queued before the close is still delivered
                     return
                 }
@@ -127,16 +141,24 @@ public enum VirtualLoop {
             }
         }
 
-        /// Microseconds of PCM16 24 kHz audio in an `input_audio_buffer.append` frame (nil for others).
-        static func appendedAudioUs(_ text: String) -> Int64? {
-            guard text.contains("\"input_audio_buffer.append\""),
-                let start = text.range(of: "\"audio\":\"")?.upperBound,
-                let end = text[start...].firstIndex(of: "\"")
-            else { return nil }
-            let base64 = text[start..<end].count
-            let bytes =
-                base64 / 4 * 3 - (text[start..<end].hasSuffix("==") ? 2 : text[start..<end].hasSuffix("=") ? 1 : 0)
+        /// Microseconds of PCM16 24 kHz audio in an `input_audio_buffer.append` event (nil for others).
+        ///
+        /// Counts the decoded bytes from the base64 length and its padding, without decoding.
+        static func appendedAudioUs(_ event: JSON) -> Int64? {
+            guard event["type"]?.string == "input_audio_buffer.append", let base64 = event["audio"]?.string else {
+                return nil
+            }
+            let utf8 = base64.utf8
+            let padding = utf8.reversed().prefix(2).prefix { $0 == UInt8(ascii: "=") }.count
+            let bytes = utf8.count / 4 * 3 - padding
             return Int64(bytes) * 1_000_000 / 48_000
+        }
+
+        /// Whether the event hands a tool's result back: a `conversation.item.create` of a
+        /// `function_call_output` item, which the client sends only after running the tool.
+        static func isToolOutput(_ event: JSON?) -> Bool {
+            event?["type"]?.string == "conversation.item.create"
+                && event?["item"]?["type"]?.string == "function_call_output"
         }
     }
 }

@@ -11,34 +11,10 @@ struct Loopback {
     var frames: [(Direction, String)] = []
     var closed: (code: Int, reason: String)?
 
+    /// Runs the script against the session on virtual time (the same loop the samples use).
     static func run(_ script: ClientScript, _ session: any ServerSession, limitMs: Int64 = 120_000) -> Loopback {
-        var loop = Loopback()
-        var now: Int64 = 0
-        var outbox = script.start()
-        func serve(_ actions: [ServerAction]) {
-            for action in actions {
-                switch action {
-                case .send(let text):
-                    loop.frames.append((.serverToClient, text))
-                    outbox += script.received(text)
-                case .close(let code, let reason): loop.closed = (code, reason)
-                }
-            }
-        }
-        serve(session.open(now: now))
-        while loop.closed == nil, now < limitMs {
-            if !outbox.isEmpty {
-                let text = outbox.removeFirst()
-                loop.frames.append((.clientToServer, text))
-                serve(session.receive(text: Array(text.utf8), now: now))
-                continue
-            }
-            if script.finished { break }
-            guard let due = session.nextDue else { break }
-            now = max(now, due)
-            serve(session.due(now: now))
-        }
-        return loop
+        let run = VirtualLoop.session(script, session, limitUs: limitMs * 1000)
+        return Loopback(frames: run.frames.map { ($0.direction, $0.text) }, closed: run.close)
     }
 
     /// Writes the frames as a recording and validates it.
