@@ -78,10 +78,24 @@ public struct FrameEncoder: ~Copyable {
         out.append(contentsOf: ",\"event\":".utf8)
     }
 
+    /// What `appendEmbeddedHead` writes after `{"seq":` and the sequence number, so a caller writing many frames
+    /// that differ only in `seq` makes the rest of their heads once: `{"seq":`, the number, then these bytes.
+    public static func embeddedHeadAfterSeq(for frame: Frame) -> [UInt8] {
+        var out: [UInt8] = []
+        appendEnvelopeAfterSeq(for: frame, to: &out)
+        out.append(contentsOf: ",\"event\":".utf8)
+        return out
+    }
+
     /// Appends the keys before the payload: `{"seq":…` up to `redacted` when set.
     private static func appendEnvelope(for frame: Frame, to out: inout [UInt8]) {
         out.append(contentsOf: "{\"seq\":".utf8)
         Self.appendDecimal(Int64(frame.seq), to: &out)
+        appendEnvelopeAfterSeq(for: frame, to: &out)
+    }
+
+    /// Appends the envelope's keys after `seq`: `,"t_us":…` up to `redacted` when set.
+    private static func appendEnvelopeAfterSeq(for frame: Frame, to out: inout [UInt8]) {
         out.append(contentsOf: ",\"t_us\":".utf8)
         Self.appendDecimal(frame.tUs, to: &out)
         if let wall = frame.wall {

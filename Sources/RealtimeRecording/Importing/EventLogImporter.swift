@@ -20,6 +20,16 @@ final class EventLogImporter {
     /// The one-pass path for bare events (see `addBareEvent`).
     private var bareScanner = LineScanner(mode: .bareEvent)
     private var types = TypeCache()
+    /// The one-pass frames' heads after `seq`, by direction (they differ in nothing else).
+    private let heads = (
+        c2s: FrameEncoder.embeddedHeadAfterSeq(for: EventLogImporter.bareFrame(.clientToServer)),
+        s2c: FrameEncoder.embeddedHeadAfterSeq(for: EventLogImporter.bareFrame(.serverToClient))
+    )
+    /// The frame `add(_:number:)` makes for a bare event with no time and no secret (`payload` aside).
+    private static func bareFrame(_ direction: Direction) -> Frame {
+        Frame(
+            seq: 0, tUs: 0, conn: "import", direction: direction, directionInferred: true, opcode: .text, payload: [])
+    }
     /// Items that took the one-pass path (for tests).
     private(set) var onePassItems = 0
     private var unit: String { kind == .jsonArray ? "item" : "line" }
@@ -67,11 +77,8 @@ final class EventLogImporter {
                 guard fields.kind(.eventID) == .string, let id = fields.span(.eventID) else { return nil }
                 return JSONText.unescape(UnsafeRawBufferPointer(rebasing: item[id.start..<id.end]))
             }
-        try spool.append(
-            Frame(
-                seq: 0, tUs: 0, conn: "import", direction: direction, directionInferred: true, opcode: .text,
-                payload: []),
-            checkedEvent: item)
+        let head = direction == .clientToServer ? heads.c2s : heads.s2c
+        try spool.append(checkedEvent: item, headAfterSeq: head, inferred: true, redacted: false)
         onePassItems += 1
         return true
     }
@@ -174,8 +181,8 @@ final class EventLogImporter {
 
 /// What an event type gives an import (catalog direction, dialect hint), by the type's raw bytes.
 ///
-/// So the common types are decoded and looked up once per import rather than once per event. Holds at most `limit` types; others
-/// are looked up each time.
+/// So the common types are decoded and looked up once per import rather than once per event. Holds at most
+/// `slots` types.
 struct TypeCache {
     struct Entry {
         let type: String
@@ -190,24 +197,21 @@ struct TypeCache {
         }
     }
 
-    static let limit = 512
-    private var entries: [UInt64: [(bytes: [UInt8], entry: Entry)]] = [:]
-    private var count = 0
+    /// Slots of the direct-mapped table: a type whose slot another type took is decoded and looked up again.
+    static let slots = 256
+    private var table: [(bytes: [UInt8], entry: Entry)?] = Array(repeating: nil, count: TypeCache.slots)
 
     mutating func entry(_ bytes: UnsafeRawBufferPointer) -> Entry {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            hash ^= UInt64(b)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        if let bucket = entries[hash] {
-            for candidate in bucket where candidate.bytes.elementsEqual(bytes) { return candidate.entry }
+        // The slot from the length and three bytes: cheap, and distinct for the catalog's types in practice.
+        let n = bytes.count
+        var h = UInt(n) &* 31
+        if n > 0 { h = (h ^ UInt(bytes[n - 1])) &* 31 ^ UInt(bytes[n / 2]) &* 7 ^ UInt(bytes[min(n - 1, 9)]) }
+        let slot = Int(h % UInt(Self.slots))
+        if let hit = table[slot], hit.bytes.elementsEqual(bytes) {
+            return hit.entry
         }
         let entry = Entry(String(decoding: bytes, as: UTF8.self))
-        if count < Self.limit {
-            entries[hash, default: []].append((Array(bytes), entry))
-            count += 1
-        }
+        table[slot] = (Array(bytes), entry)
         return entry
     }
 }

@@ -28,6 +28,8 @@ final class ImportSpool: @unchecked Sendable {
     /// write; `nil` until then.
     private(set) var provisionalHeader: [UInt8]?
     private let makeHeader: (() throws -> [UInt8])?
+    /// For a direct output: the thread that writes the lines while the next ones are made.
+    private let writer: BackgroundWriter?
     /// Bytes in the file before the first frame line.
     var frameOffset: Int64 { Int64(provisionalHeader?.count ?? 0) }
 
@@ -45,6 +47,7 @@ final class ImportSpool: @unchecked Sendable {
         ownsDescriptor = true
         output = nil
         makeHeader = nil
+        writer = nil
         pending.reserveCapacity(Self.flushSize + (64 << 10))
     }
 
@@ -55,10 +58,14 @@ final class ImportSpool: @unchecked Sendable {
         ownsDescriptor = false
         self.output = output
         makeHeader = header
+        writer = BackgroundWriter(fd: output.fd, name: output.path)
         pending.reserveCapacity(Self.flushSize + (64 << 10))
     }
 
-    deinit { if ownsDescriptor { close(fd) } }
+    deinit {
+        try? writer?.finish()
+        if ownsDescriptor { close(fd) }
+    }
 
     /// Appends `frame` (its `seq` is set here, counting from 1).
     func append(_ frame: Frame) throws {
@@ -71,13 +78,23 @@ final class ImportSpool: @unchecked Sendable {
     }
 
     /// Appends a text frame embedding `payload` as its event, which the caller has checked (see
-    /// `FrameEncoder.appendEmbeddedHead`); `frame.payload` is not read.
-    func append(_ frame: Frame, checkedEvent payload: UnsafeRawBufferPointer) throws {
+    /// `FrameEncoder.appendEmbeddedHead`); the frame's head after `seq` is `headAfterSeq`
+    /// (`FrameEncoder.embeddedHeadAfterSeq`), `inferred` and `redacted` say what that head says.
+    func append(checkedEvent payload: UnsafeRawBufferPointer, headAfterSeq: [UInt8], inferred: Bool, redacted: Bool)
+        throws
+    {
         let start = pending.count
-        FrameEncoder.appendEmbeddedHead(for: count(frame), to: &pending)
+        frames += 1
+        if inferred { self.inferred += 1 }
+        if redacted { self.redacted = true }
+        pending.append(contentsOf: Self.seqKey)
+        FrameEncoder.appendDecimal(Int64(frames), to: &pending)
+        pending.append(contentsOf: headAfterSeq)
         pending.append(contentsOf: payload.assumingMemoryBound(to: UInt8.self))  // typed: one memcpy
         try endLine(from: start)
     }
+
+    private static let seqKey: [UInt8] = Array(#"{"seq":"#.utf8)
 
     private func count(_ frame: Frame) -> Frame {
         var frame = frame
@@ -97,7 +114,10 @@ final class ImportSpool: @unchecked Sendable {
     private static let closing: [UInt8] = [UInt8(ascii: "}"), 0x0A]
 
     /// Writes what is held; call once the last frame is in.
-    func finish() throws { try flush() }
+    func finish() throws {
+        try flush()
+        try writer?.finish()
+    }
 
     private func flush() throws {
         if provisionalHeader == nil, let makeHeader {
@@ -107,6 +127,7 @@ final class ImportSpool: @unchecked Sendable {
             try line.withUnsafeBytes { try writeAll(fd, $0, name: output?.path ?? "temporary import file") }
         }
         guard !pending.isEmpty else { return }
+        if let writer { return try writer.submit(&pending) }
         defer { pending.removeAll(keepingCapacity: true) }
         try pending.withUnsafeBytes { try writeAll(fd, $0, name: output?.path ?? "temporary import file") }
     }
