@@ -111,16 +111,19 @@ struct DirectImportTests {
         let mode = try FileManager.default.attributesOfItem(atPath: output)[.posixPermissions] as? Int
         #expect(mode == 0o600)
 
-        try Data("old\n".utf8).write(to: URL(fileURLWithPath: output))
-        let input = dir + "/none.jsonl"
-        try Data(#"{"no":"type"}"#.utf8).write(to: URL(fileURLWithPath: input))
-        #expect(throws: RecordingError.self) {
-            _ = try LogImporter.importFile(input, output: ImportOutput(path: output))
+        // A JSONL log with no typed event, and a JSON array cut after its first event (a frame already written).
+        let failing = [("none.jsonl", #"{"event":{"a":1}}"#), ("cut.json", #"[{"type":"session.created"},{"type""#)]
+        for (name, text) in failing {
+            try Data("old\n".utf8).write(to: URL(fileURLWithPath: output))
+            try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
+            #expect(throws: RecordingError.self) {
+                _ = try LogImporter.importFile(dir + "/" + name, output: ImportOutput(path: output))
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == Data("old\n".utf8))
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == Data("old\n".utf8))
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [
-                "in.jsonl", "none.jsonl", "out.jsonl",
+                "cut.json", "in.jsonl", "none.jsonl", "out.jsonl",
             ])
     }
 
