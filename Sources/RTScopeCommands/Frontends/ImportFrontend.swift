@@ -15,7 +15,9 @@ enum ImportFrontend {
     static func run(input: String, output: String, overwrite: Bool) throws -> [String] {
         let found: (kind: LogImporter.Kind?, recordings: [ImportedRecording])
         do {
-            found = try LogImporter.importFile(input)
+            // Written straight to the output when it may be replaced (see ImportOutput); else spooled, then written.
+            let direct = overwrite || !FileManager.default.fileExists(atPath: output) ? ImportOutput(path: output) : nil
+            found = try LogImporter.importFile(input, output: direct)
         } catch let error as RecordingError {
             throw Failure(message: error.description, exitCode: ExitCodes.code(for: error))
         }

@@ -40,27 +40,7 @@ public struct FrameEncoder: ~Copyable {
     /// next, then `}`), so a writer can send a large event from its own buffer instead of copying it.
     public mutating func appendHead(for frame: Frame, payload: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
         lastEmbedded = false
-        out.append(contentsOf: "{\"seq\":".utf8)
-        Self.appendDecimal(Int64(frame.seq), to: &out)
-        out.append(contentsOf: ",\"t_us\":".utf8)
-        Self.appendDecimal(frame.tUs, to: &out)
-        if let wall = frame.wall {
-            out.append(contentsOf: ",\"wall\":".utf8)
-            JSONText.appendQuoted(wall.utf8, to: &out)
-        }
-        if let conn = frame.conn {
-            out.append(contentsOf: ",\"conn\":".utf8)
-            JSONText.appendQuoted(conn.utf8, to: &out)
-        }
-        out.append(contentsOf: ",\"dir\":\"".utf8)
-        out.append(contentsOf: frame.direction.rawValue.utf8)
-        out.append(UInt8(ascii: "\""))
-        if frame.directionInferred { out.append(contentsOf: ",\"dir_inferred\":true".utf8) }
-        out.append(contentsOf: ",\"op\":\"".utf8)
-        out.append(contentsOf: frame.opcode.rawValue.utf8)
-        out.append(UInt8(ascii: "\""))
-        if !frame.fin { out.append(contentsOf: ",\"fin\":false".utf8) }
-        if frame.redacted { out.append(contentsOf: ",\"redacted\":true".utf8) }
+        Self.appendEnvelope(for: frame, to: &out)
         switch frame.opcode {
         case .text, .error:
             if embeddable(payload) {
@@ -85,6 +65,56 @@ public struct FrameEncoder: ~Copyable {
             appendBase64(payload, to: &out)
         }
         return false
+    }
+
+    /// Appends the head of a text frame whose payload the caller has already found embeddable, up to and
+    /// including `"event":`; the caller appends the payload and `}` next.
+    ///
+    /// For a caller that scanned the payload itself (an importer's one pass): the payload must be non-empty and
+    /// one valid JSON value with no raw CR or LF, i.e. `LineScanner.scan` returned `nil` with `sawLineBreak`
+    /// false. The bytes are then the same `appendHead` writes, without scanning the payload a second time.
+    public static func appendEmbeddedHead(for frame: Frame, to out: inout [UInt8]) {
+        appendEnvelope(for: frame, to: &out)
+        out.append(contentsOf: ",\"event\":".utf8)
+    }
+
+    /// What `appendEmbeddedHead` writes after `{"seq":` and the sequence number, so a caller writing many frames
+    /// that differ only in `seq` makes the rest of their heads once: `{"seq":`, the number, then these bytes.
+    public static func embeddedHeadAfterSeq(for frame: Frame) -> [UInt8] {
+        var out: [UInt8] = []
+        appendEnvelopeAfterSeq(for: frame, to: &out)
+        out.append(contentsOf: ",\"event\":".utf8)
+        return out
+    }
+
+    /// Appends the keys before the payload: `{"seq":…` up to `redacted` when set.
+    private static func appendEnvelope(for frame: Frame, to out: inout [UInt8]) {
+        out.append(contentsOf: "{\"seq\":".utf8)
+        Self.appendDecimal(Int64(frame.seq), to: &out)
+        appendEnvelopeAfterSeq(for: frame, to: &out)
+    }
+
+    /// Appends the envelope's keys after `seq`: `,"t_us":…` up to `redacted` when set.
+    private static func appendEnvelopeAfterSeq(for frame: Frame, to out: inout [UInt8]) {
+        out.append(contentsOf: ",\"t_us\":".utf8)
+        Self.appendDecimal(frame.tUs, to: &out)
+        if let wall = frame.wall {
+            out.append(contentsOf: ",\"wall\":".utf8)
+            JSONText.appendQuoted(wall.utf8, to: &out)
+        }
+        if let conn = frame.conn {
+            out.append(contentsOf: ",\"conn\":".utf8)
+            JSONText.appendQuoted(conn.utf8, to: &out)
+        }
+        out.append(contentsOf: ",\"dir\":\"".utf8)
+        out.append(contentsOf: frame.direction.rawValue.utf8)
+        out.append(UInt8(ascii: "\""))
+        if frame.directionInferred { out.append(contentsOf: ",\"dir_inferred\":true".utf8) }
+        out.append(contentsOf: ",\"op\":\"".utf8)
+        out.append(contentsOf: frame.opcode.rawValue.utf8)
+        out.append(UInt8(ascii: "\""))
+        if !frame.fin { out.append(contentsOf: ",\"fin\":false".utf8) }
+        if frame.redacted { out.append(contentsOf: ",\"redacted\":true".utf8) }
     }
 
     /// Appends `value` in decimal (no intermediate String: this runs twice per recorded frame).

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A pull reader over one large JSON document (or a JSONL file) that hands out one value at a time, so importers
 /// hold one event, never the whole input.
 ///
@@ -172,24 +178,38 @@ final class JSONCursor {
 
     /// The next line without its `\n` (and a CR before it); `nil` at the end of input.
     func line() throws -> [UInt8]? {
+        try withLine { Array($0) }
+    }
+
+    /// Calls `body` with the next line (without its `\n`, and a CR before it) in place in the read buffer.
+    ///
+    /// A caller that only reads the line copies nothing; `nil` at the end of input. The bytes are valid only inside `body`.
+    func withLine<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         mark = position
         defer { mark = nil }
         while true {
-            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+            let found: Int? = buffer.withUnsafeBytes { raw in
+                guard position < raw.count, let base = raw.baseAddress,
+                    let hit = memchr(base + position, 0x0A, raw.count - position)
+                else { return nil }
+                return base.distance(to: UnsafeRawPointer(hit))
+            }
+            if let newline = found {
                 let start = mark ?? position
                 position = newline + 1
-                var line = Array(buffer[start..<newline])
-                if line.last == 0x0D { line.removeLast() }
-                return line
+                return try lineBody(start, newline, body)
             }
             position = buffer.count  // searched up to here; `more` keeps the line from `mark`
             guard try more() else {
                 let start = mark ?? position
                 guard start < buffer.count else { return nil }
-                var line = Array(buffer[start...])
-                if line.last == 0x0D { line.removeLast() }
-                return line
+                return try lineBody(start, buffer.count, body)
             }
         }
+    }
+
+    private func lineBody<R>(_ start: Int, _ end: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let end = end > start && buffer[end - 1] == 0x0D ? end - 1 : end
+        return try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 }

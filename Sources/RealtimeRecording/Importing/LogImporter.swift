@@ -70,12 +70,15 @@ public enum LogImporter {
     ///
     /// Memory stays at about one item (an event, a HAR message) plus a read chunk whatever the input's size: items
     /// are decoded one at a time and frame lines go to unlinked temporary files (`ImportedRecording` reads them back).
-    /// - Parameter name: the source's file name, recorded in the header.
+    /// - Parameters:
+    ///   - name: the source's file name, recorded in the header.
+    ///   - output: for a JSON array or JSONL log (one recording), the file to write the frames into directly; the
+    ///     recording's `write(to:)` with its path then puts it in place (see `ImportOutput`). Ignored for HAR.
     /// - Throws: `RecordingError.importFailed` with a one-sentence reason; `RecordingError.cannotRead`/`cannotWrite`
     ///   when the input cannot be read or no temporary file can be written.
-    public static func importSource(_ source: any ByteSource, kind: Kind, name: String, created: Date = Date()) throws
-        -> [ImportedRecording]
-    {
+    public static func importSource(
+        _ source: any ByteSource, kind: Kind, name: String, output: ImportOutput? = nil, created: Date = Date()
+    ) throws -> [ImportedRecording] {
         let fileName = (name as NSString).lastPathComponent
         let cursor = JSONCursor(source)
         switch kind {
@@ -85,13 +88,13 @@ public enum LogImporter {
             return try HARImporter.importHAR(cursor, name: name, fileName: fileName, created: created)
         case .jsonArray:
             let invalid = "the file starts with '[' but is not a valid JSON array"
-            let importer = try EventLogImporter(kind: .jsonArray)
+            let importer = try EventLogImporter(kind: .jsonArray, output: output, fileName: fileName, created: created)
             do {
                 try cursor.elements(invalid) { k in
                     guard let item = try cursor.value(keep: true) else { throw cursor.failure(invalid) }
                     // Valid items minified (keys and numbers as written); anything else as is, for `add` to report.
                     let minified = item.withUnsafeBytes { (try? JSON.tape($0))?.minified }
-                    try importer.add(minified ?? item, number: k + 1)
+                    try (minified ?? item).withUnsafeBytes { try importer.add($0, number: k + 1) }
                 }
                 guard try cursor.peek() == nil else { throw cursor.failure(invalid) }
             } catch RecordingError.importFailed(_, let detail) where !detail.hasPrefix(invalid) {
@@ -99,14 +102,17 @@ public enum LogImporter {
             }
             return [try importer.finish(name: name, fileName: fileName, created: created)]
         case .jsonlEvents:
-            let importer = try EventLogImporter(kind: .jsonlEvents)
+            let importer = try EventLogImporter(
+                kind: .jsonlEvents, output: output, fileName: fileName, created: created)
             var number = 0
-            while var line = try cursor.line() {
+            // Each line is read in place in the cursor's buffer (no copy unless the general path needs one).
+            while try cursor.withLine({ line in
                 number += 1
-                if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                var line = line
+                if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = UnsafeRawBufferPointer(rebasing: line[3...]) }
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
                 try importer.add(line, number: number)
-            }
+            }) != nil {}
             return [try importer.finish(name: name, fileName: fileName, created: created)]
         }
     }
@@ -115,7 +121,8 @@ public enum LogImporter {
     ///
     /// Returns the kind found (`nil`: not something rtscope reads; `.recording`: nothing was imported) and the
     /// recordings. - Throws: `RecordingError` as `importSource` does, or `cannotOpen` when the file cannot be opened.
-    public static func importFile(_ path: String, created: Date = Date()) throws -> (
+    /// With `output`, a one-recording log is written into it as it is read (see `importSource`).
+    public static func importFile(_ path: String, output: ImportOutput? = nil, created: Date = Date()) throws -> (
         kind: Kind?, recordings: [ImportedRecording]
     ) {
         let file = try FileSource(path: path)
@@ -123,6 +130,6 @@ public enum LogImporter {
         let kind = detect(prefix: prefix, complete: eof)
         guard let kind, kind != .recording else { return (kind, []) }
         let source = PrefixedSource(prefix, then: eof ? nil : file, name: path)
-        return (kind, try importSource(source, kind: kind, name: path, created: created))
+        return (kind, try importSource(source, kind: kind, name: path, output: output, created: created))
     }
 }
