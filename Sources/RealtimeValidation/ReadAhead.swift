@@ -35,9 +35,15 @@ final class ReadAhead: @unchecked Sendable {
     private var failure: (any Error)?
     /// Frames read (valid once `next()` has returned `nil`).
     private(set) var frames = 0
+    /// Called on the reading thread with each event, in file order, once it is parsed and before it is queued.
+    private let observe: (@Sendable (ValidatorEvent) -> Void)?
 
     /// Starts reading `reader` on a new thread.
-    init(reader: RecordingReader) {
+    ///
+    /// - Parameter observe: a second consumer run on the reading thread (it uses the slack the reader has while
+    ///   the rules set the pace). Its last call happens before `next()` returns `nil` or throws.
+    init(reader: RecordingReader, observe: (@Sendable (ValidatorEvent) -> Void)? = nil) {
+        self.observe = observe
         let box = ReaderBox(reader)
         let thread = Thread { [self] in self.produce(box.reader) }
         thread.stackSize = 1 << 20
@@ -124,6 +130,7 @@ final class ReadAhead: @unchecked Sendable {
                         line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
                         object: object)
                     if opcode == .error { event.note = line.string(.text) }
+                    observe?(event)
                     batch.events.append(event)
                     if batch.events.count == batchSize {
                         send(batch)

@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 import Testing
 
 @testable import RealtimeValidation
@@ -30,5 +31,39 @@ struct ReadAheadTests {
         #expect(unknown.map(\.line) == (2...2001).filter { $0 != 1501 })
         #expect(unknown.map(\.eventIndex) == Array(1...1999))
         #expect(report.findings.filter { $0.rule == "reader.invalid-json" }.map(\.line) == [1501])
+    }
+}
+
+/// `observeWhileReading` (what `SessionModel.load` builds the model with) sees what `observe` sees, in the same
+/// order, on the reading thread, and has seen everything when `validate` returns.
+struct ObserveWhileReadingTests {
+    /// Written by the reading thread, read by the test after `validate` returns (which orders the two).
+    final class Seen: @unchecked Sendable {
+        var lines: [Int] = []
+        var types: [String] = []
+        var onCallingThread = 0
+    }
+
+    @Test func seesEveryFrameInFileOrderOnTheReadingThreadBeforeValidateReturns() throws {
+        let seen = Seen()
+        let caller = ObjectIdentifier(Thread.current)
+        var observed: [Int] = []
+        var observedTypes: [String] = []
+        let report = try ValidationRun.validate(
+            path: Samples.path("barge-in.jsonl"),
+            observe: { event in
+                observed.append(event.line)
+                observedTypes.append(event.object?["type"]?.string ?? "")
+            },
+            observeWhileReading: { event in
+                seen.lines.append(event.line)
+                seen.types.append(event.object?["type"]?.string ?? "")
+                if ObjectIdentifier(Thread.current) == caller { seen.onCallingThread += 1 }
+            })
+        #expect(seen.lines.count == report.frames)
+        #expect(seen.lines == observed)
+        #expect(seen.types == observedTypes)
+        #expect(seen.lines == seen.lines.sorted())
+        #expect(seen.onCallingThread == 0)
     }
 }
