@@ -13,8 +13,9 @@ extension SessionModel {
     /// model builder consume the same decoded frames as they stream by (nothing is buffered, so
     /// memory stays that of the validator plus the model).
     ///
-    /// The builder runs on the validator's reading thread (`observeWhileReading`), so on small events, where the
-    /// rules set the pace and the reader has slack, building the model costs no extra wall time.
+    /// The builder runs where there is slack (`observeWhileReading`): on the validator's reading thread while the
+    /// rules set the pace (small events), so building the model there costs no extra wall time; on the calling
+    /// thread after the rules while the reader sets the pace (big audio events).
     ///
     /// - Throws: `RecordingError` when the input cannot be opened, read or imported.
     /// - Parameter keepsAudioChunks: false for views that need no audio positions (stats): memory
@@ -34,10 +35,10 @@ extension SessionModel {
     }
 }
 
-/// The builder `SessionModel.load` feeds from the reading thread.
+/// The builder `SessionModel.load` feeds from either validation thread.
 ///
-/// Only that thread touches it until `ValidationRun.validate` returns (its read-ahead queue's lock orders the last call before the return), then
-/// only the caller: never two threads at once.
+/// `ValidationRun.validate` calls it from one thread at a time, ordered by its read-ahead queue's lock, and the
+/// last call before it returns: never two threads at once.
 private final class BuilderBox: @unchecked Sendable {
     var builder: SessionModelBuilder
     init(_ builder: SessionModelBuilder) { self.builder = builder }

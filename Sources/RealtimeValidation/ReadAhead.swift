@@ -22,6 +22,8 @@ final class ReadAhead: @unchecked Sendable {
         var headerDialect: Dialect?
         /// The header's `source` (`proxy`, `import`, …), as known when the first frame was read.
         var headerSource: String?
+        /// Whether `observe` saw these events on the reading thread (else `observeIfNeeded` shows them).
+        var observed = false
     }
 
     let batchSize = 128
@@ -35,13 +37,20 @@ final class ReadAhead: @unchecked Sendable {
     private var failure: (any Error)?
     /// Frames read (valid once `next()` has returned `nil`).
     private(set) var frames = 0
-    /// Called on the reading thread with each event, in file order, once it is parsed and before it is queued.
+    /// A second consumer of the events (see `init`).
     private let observe: (@Sendable (ValidatorEvent) -> Void)?
+    /// Batches queued or being validated whose events `observe` has not seen yet.
+    private var unobserved = 0
+    /// Whether the reading thread is ahead of the consumer: its last batch found the queue at least half full.
+    private var ahead = false
 
     /// Starts reading `reader` on a new thread.
     ///
-    /// - Parameter observe: a second consumer run on the reading thread (it uses the slack the reader has while
-    ///   the rules set the pace). Its last call happens before `next()` returns `nil` or throws.
+    /// - Parameter observe: a second consumer of every event, in file order, never on two threads at once. While the
+    ///   reading thread is ahead of the consumer (the rules set the pace) it calls `observe` as it parses a batch;
+    ///   otherwise the consumer calls it through `observeIfNeeded` (the reader sets the pace: big events). The
+    ///   choice is made per batch, and the reader takes over only once every earlier batch has been observed. The
+    ///   last call happens before `next()` returns `nil` or throws.
     init(reader: RecordingReader, observe: (@Sendable (ValidatorEvent) -> Void)? = nil) {
         self.observe = observe
         let box = ReaderBox(reader)
@@ -64,6 +73,16 @@ final class ReadAhead: @unchecked Sendable {
         }
         if let failure { throw failure }
         return nil
+    }
+
+    /// On the consumer's thread, once per batch: `observe` sees the batch's events unless the reading thread showed
+    /// them already.
+    func observeIfNeeded(_ batch: Batch) {
+        guard let observe, !batch.observed else { return }
+        for i in batch.events.indices { observe(batch.events[i]) }
+        condition.lock()
+        unobserved -= 1
+        condition.unlock()
     }
 
     /// Hands back a batch the consumer has finished with: its tapes that nothing else holds go back to the pool.
@@ -92,6 +111,7 @@ final class ReadAhead: @unchecked Sendable {
         // Per direction (c2s, s2c): a text message fragmented into `"fin":false` + `cont` lines, put
         // together so the rules see one event (at its last line); at most 64 MiB, then given up.
         var fragments: [[UInt8]?] = [nil, nil]
+        var observing = observesNext()
         do {
             try reader.read { event in
                 switch event {
@@ -130,27 +150,42 @@ final class ReadAhead: @unchecked Sendable {
                         line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
                         object: object)
                     if opcode == .error { event.note = line.string(.text) }
-                    observe?(event)
+                    if observing { observe?(event) }
                     batch.events.append(event)
                     if batch.events.count == batchSize {
+                        batch.observed = observing
                         send(batch)
                         batch = Batch()
+                        observing = observesNext()
                     }
                 }
                 return true
             }
-            if !batch.events.isEmpty || !batch.issues.isEmpty { send(batch) }
+            if !batch.events.isEmpty || !batch.issues.isEmpty {
+                batch.observed = observing
+                send(batch)
+            }
             finish(frames: frames, failure: nil)
         } catch {
             finish(frames: frames, failure: error)
         }
     }
 
+    /// Whether the reading thread shows the batch it starts now to `observe` (see `init`).
+    private func observesNext() -> Bool {
+        guard observe != nil else { return false }
+        condition.lock()
+        defer { condition.unlock() }
+        return ahead && unobserved == 0
+    }
+
     /// Waits for room in the queue, then queues `batch`.
     private func send(_ batch: Batch) {
         condition.lock()
         defer { condition.unlock() }
+        ahead = queue.count >= depth / 2
         while queue.count >= depth { condition.wait() }
+        if observe != nil, !batch.observed { unobserved += 1 }
         queue.append(batch)
         condition.broadcast()
     }

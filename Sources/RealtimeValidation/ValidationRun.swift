@@ -57,9 +57,10 @@ public enum ValidationRun {
     ///   stream by, see `ExcerptCollector`; a related line far behind its finding gets none).
     /// - Parameter observe: called with every decoded frame after the validator has seen it, on
     ///   the calling thread, so another sans-I/O consumer (the session model) is built in the same pass.
-    /// - Parameter observeWhileReading: like `observe`, but called on the reading thread, before the validator sees
-    ///   the frame, so the consumer overlaps the rules instead of adding to them; every call has returned (and its
-    ///   effects are visible to the caller) when `validate` returns.
+    /// - Parameter observeWhileReading: like `observe` (every frame, in file order, never on two threads at once),
+    ///   but on whichever thread has slack: the reading thread while the rules set the pace (small events), so the
+    ///   consumer overlaps the rules instead of adding to them, else the calling thread (see `ReadAhead`). Every
+    ///   call has returned, and its effects are visible to the caller, when `validate` returns.
     /// - Throws: `RecordingError` when the input cannot be opened or read.
     public static func validate(
         path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
@@ -111,6 +112,7 @@ public enum ValidationRun {
                 if let new = validator?.consume(batch.events[i]), !new.isEmpty { keep(new) }
                 observe?(batch.events[i])
             }
+            readAhead.observeIfNeeded(batch)
             if findings.count > before { collector.want(findings[before...]) }
             for var done in collector.hold(batch) { readAhead.recycle(&done) }
         }
