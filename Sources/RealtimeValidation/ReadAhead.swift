@@ -41,16 +41,18 @@ final class ReadAhead: @unchecked Sendable {
     private let observe: (@Sendable (ValidatorEvent) -> Void)?
     /// Batches queued or being validated whose events `observe` has not seen yet.
     private var unobserved = 0
-    /// Whether the reading thread is ahead of the consumer: its last batch found the queue at least half full.
-    private var ahead = false
+    /// Whether the reading thread calls `observe`.
+    ///
+    /// It does from when it finds the queue full until it finds it empty. Reading thread only.
+    private var readerObserves = false
 
     /// Starts reading `reader` on a new thread.
     ///
     /// - Parameter observe: a second consumer of every event, in file order, never on two threads at once. While the
-    ///   reading thread is ahead of the consumer (the rules set the pace) it calls `observe` as it parses a batch;
-    ///   otherwise the consumer calls it through `observeIfNeeded` (the reader sets the pace: big events). The
-    ///   choice is made per batch, and the reader takes over only once every earlier batch has been observed. The
-    ///   last call happens before `next()` returns `nil` or throws.
+    ///   reading thread is ahead of the consumer (the rules set the pace: it found the queue full, until it finds it
+    ///   empty) it calls `observe` on each batch before queueing it; otherwise the consumer calls it through
+    ///   `observeIfNeeded` (the reader sets the pace: big events). To take over, the reader first waits until
+    ///   every earlier batch has been observed. The last call happens before `next()` returns `nil` or throws.
     init(reader: RecordingReader, observe: (@Sendable (ValidatorEvent) -> Void)? = nil) {
         self.observe = observe
         let box = ReaderBox(reader)
@@ -82,6 +84,7 @@ final class ReadAhead: @unchecked Sendable {
         for i in batch.events.indices { observe(batch.events[i]) }
         condition.lock()
         unobserved -= 1
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -111,7 +114,6 @@ final class ReadAhead: @unchecked Sendable {
         // Per direction (c2s, s2c): a text message fragmented into `"fin":false` + `cont` lines, put
         // together so the rules see one event (at its last line); at most 64 MiB, then given up.
         var fragments: [[UInt8]?] = [nil, nil]
-        var observing = observesNext()
         do {
             try reader.read { event in
                 switch event {
@@ -150,40 +152,40 @@ final class ReadAhead: @unchecked Sendable {
                         line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
                         object: object)
                     if opcode == .error { event.note = line.string(.text) }
-                    if observing { observe?(event) }
                     batch.events.append(event)
                     if batch.events.count == batchSize {
-                        batch.observed = observing
-                        send(batch)
+                        send(&batch)
                         batch = Batch()
-                        observing = observesNext()
                     }
                 }
                 return true
             }
-            if !batch.events.isEmpty || !batch.issues.isEmpty {
-                batch.observed = observing
-                send(batch)
-            }
+            if !batch.events.isEmpty || !batch.issues.isEmpty { send(&batch) }
             finish(frames: frames, failure: nil)
         } catch {
             finish(frames: frames, failure: error)
         }
     }
 
-    /// Whether the reading thread shows the batch it starts now to `observe` (see `init`).
-    private func observesNext() -> Bool {
-        guard observe != nil else { return false }
+    /// Shows `batch` to `observe` while the reading thread is ahead (see `init`), waits for room in the queue,
+    /// then queues it.
+    private func send(_ batch: inout Batch) {
+        if let observe {
+            condition.lock()
+            if queue.isEmpty {
+                readerObserves = false
+            } else if queue.count >= depth, !readerObserves {
+                while unobserved > 0 { condition.wait() }
+                readerObserves = true
+            }
+            condition.unlock()
+            if readerObserves {
+                for i in batch.events.indices { observe(batch.events[i]) }
+                batch.observed = true
+            }
+        }
         condition.lock()
         defer { condition.unlock() }
-        return ahead && unobserved == 0
-    }
-
-    /// Waits for room in the queue, then queues `batch`.
-    private func send(_ batch: Batch) {
-        condition.lock()
-        defer { condition.unlock() }
-        ahead = queue.count >= depth / 2
         while queue.count >= depth { condition.wait() }
         if observe != nil, !batch.observed { unobserved += 1 }
         queue.append(batch)
