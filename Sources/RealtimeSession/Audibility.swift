@@ -19,6 +19,9 @@ public struct LeadingSilence: Sendable {
     public static let threshold = 327.68
 
     let format: AudioFormat
+    /// `format`'s encoding and sample rate, worked out once (each is a switch over the format's name).
+    private let encoding: WAVFile.Encoding
+    private let sampleRate: Int
     /// Samples judged silent so far.
     private var silentSamples = 0
     /// Squared sum and count of the frame under way.
@@ -29,9 +32,13 @@ public struct LeadingSilence: Sendable {
     /// The leading silence in milliseconds, once an audible frame was found.
     public private(set) var audibleAfterMs: Double?
 
-    public init(format: AudioFormat) { self.format = format }
+    public init(format: AudioFormat) {
+        self.format = format
+        encoding = format.encoding
+        sampleRate = format.sampleRate
+    }
 
-    private var frameSamples: Int { max(1, format.sampleRate / 100) }
+    private var frameSamples: Int { max(1, sampleRate / 100) }
 
     /// Feeds the next chunk of the response's audio (raw bytes in `format`); returns the leading
     /// silence in milliseconds when this chunk holds the first audible frame, else nil.
@@ -43,12 +50,12 @@ public struct LeadingSilence: Sendable {
     private mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         let frame = frameSamples
         var k = 0
-        let step = format.encoding == .pcm16 ? 2 : 1
+        let step = encoding == .pcm16 ? 2 : 1
         var pending = carry
         carry = nil
         while k < bytes.count {
             let sample: Int16
-            switch format.encoding {
+            switch encoding {
             case .pcm16:
                 if let low = pending {
                     sample = Int16(bitPattern: UInt16(low) | UInt16(bytes[k]) << 8)
@@ -72,7 +79,7 @@ public struct LeadingSilence: Sendable {
             frameCount += 1
             guard frameCount == frame else { continue }
             if (Double(frameEnergy) / Double(frame)).squareRoot() >= Self.threshold {
-                let ms = Double(silentSamples) * 1000 / Double(format.sampleRate)
+                let ms = Double(silentSamples) * 1000 / Double(sampleRate)
                 audibleAfterMs = ms
                 return ms
             }

@@ -119,6 +119,17 @@ public struct MetricSample: Sendable, Hashable {
     public let line: Int
     /// What it is about: a response id, a turn's item id, a call id.
     public let subject: String
+    /// The JSONL line of the event the span starts at (the timeline's `r` visits it); nil when the start is no
+    /// single event.
+    public let startLine: Int?
+
+    public init(metric: String, value: Double, line: Int, subject: String, startLine: Int? = nil) {
+        self.metric = metric
+        self.value = value
+        self.line = line
+        self.subject = subject
+        self.startLine = startLine
+    }
 }
 
 extension SessionModel {
@@ -129,7 +140,10 @@ extension SessionModel {
         var out: [MetricSample] = []
         func add(_ id: String, _ from: Moment?, _ to: Moment?, _ subject: String) {
             guard let from, let to else { return }
-            out.append(MetricSample(metric: id, value: from.milliseconds(to: to), line: to.line, subject: subject))
+            out.append(
+                MetricSample(
+                    metric: id, value: from.milliseconds(to: to), line: to.line, subject: subject, startLine: from.line)
+            )
         }
         let bytesPerMs = outputBytesPerMs
         for r in responses {
@@ -140,19 +154,24 @@ extension SessionModel {
             add("response.first_audible", r.requested, r.firstAudible, r.id)
             if let silence = r.leadingSilenceMs, let audible = r.firstAudible {
                 out.append(
-                    MetricSample(metric: "response.leading_silence", value: silence, line: audible.line, subject: r.id))
+                    MetricSample(
+                        metric: "response.leading_silence", value: silence, line: audible.line, subject: r.id,
+                        startLine: r.firstAudio?.line))
             }
             add("response.first_transcript", r.requested, r.firstTranscript, r.id)
             add("response.total", r.requested, r.done, r.id)
             if r.audioBytes > 0, let first = r.firstAudio, let last = r.lastAudio {
                 let duration = Double(r.audioBytes) / bytesPerMs
                 out.append(
-                    MetricSample(metric: "response.audio_duration", value: duration, line: last.line, subject: r.id))
+                    MetricSample(
+                        metric: "response.audio_duration", value: duration, line: last.line, subject: r.id,
+                        startLine: first.line))
                 let wall = first.milliseconds(to: last)
                 if wall > 0 {
                     out.append(
                         MetricSample(
-                            metric: "response.audio_speed", value: duration / wall, line: last.line, subject: r.id))
+                            metric: "response.audio_speed", value: duration / wall, line: last.line, subject: r.id,
+                            startLine: first.line))
                 }
             }
             if let tokens = r.usage?.outputTokens, let first = r.firstDelta, let done = r.done,
@@ -162,7 +181,7 @@ extension SessionModel {
                     MetricSample(
                         metric: "response.tokens_per_second",
                         value: Double(tokens) / (first.milliseconds(to: done) / 1000),
-                        line: done.line, subject: r.id))
+                        line: done.line, subject: r.id, startLine: first.line))
             }
         }
         var byID: [String: Int] = [:]
@@ -188,7 +207,7 @@ extension SessionModel {
                 out.append(
                     MetricSample(
                         metric: "barge_in.unheard", value: max(0, received - Double(heard)), line: truncate.line,
-                        subject: b.responseID))
+                        subject: b.responseID, startLine: r.firstAudio?.line))
             }
         }
         for c in toolCalls {
@@ -214,7 +233,7 @@ extension SessionModel {
         guard let end = ends.min(by: { $0.tUs < $1.tUs }) else { return nil }
         return MetricSample(
             metric: "barge_in.talk_over", value: max(0, b.speechStarted.milliseconds(to: end)), line: end.line,
-            subject: b.responseID)
+            subject: b.responseID, startLine: b.speechStarted.line)
     }
 
     /// Bytes per millisecond of the session's last output format (pcm16 at 24 kHz when none was named).

@@ -21,8 +21,9 @@ public struct SessionModelBuilder {
     private var model = SessionModel()
     private var pendingCreates: [Moment] = []
     private var responseIndex: [String: Int] = [:]
-    /// Canonical type names by a hash of the type's bytes (a session uses a few dozen types).
-    private var typeNames: [UInt64: String] = [:]
+    /// Canonical type names by a hash of the type's bytes (a session uses a few dozen types), with the output
+    /// delta each names (nil for the rest), so the deltas, most of a session's events, skip the switch over names.
+    private var typeNames: [UInt64: (name: String, delta: Delta?)] = [:]
     /// The response the last delta named, by a hash of its id's bytes (deltas come in runs).
     private var lastResponse: (hash: UInt64, index: Int)?
     /// Index of the first input chunk not yet assigned to a committed item.
@@ -81,24 +82,30 @@ public struct SessionModelBuilder {
     /// Takes one frame.
     ///
     /// Cost: one hash of the type's bytes and one dictionary hit per event once its type has been
-    /// seen (the catalog is asked once per distinct type), plus the ids an event of interest carries.
+    /// seen (the catalog is asked once per distinct type), plus the ids an event of interest carries; output
+    /// deltas then go straight to `outputDelta`, without comparing type names.
     public mutating func consume(_ event: ValidatorEvent) {
         finishedResponse = nil
         guard let object = event.object, let typeValue = object["type"] else { return }
         let at = Moment(line: event.line, tUs: event.tUs)
         let type: String
+        let delta: Delta?
         let hash = typeValue.bytesHash
         if let known = typeNames[hash] {
-            type = known
+            (type, delta) = known
         } else {
             guard let raw = typeValue.string else { return }
             type = canonical(raw)
-            typeNames[hash] = type
+            delta = Delta(type)
+            typeNames[hash] = (type, delta)
         }
         if keepsConversation {
             conversation.consume(type: type, typeHash: hash, object, event: event.index - 1, at: at)
         }
-        if event.direction == .clientToServer {
+        if let delta, event.direction == .serverToClient {
+            model.serverEvents += 1
+            outputDelta(delta, object, at)
+        } else if event.direction == .clientToServer {
             model.clientEvents += 1
             client(type, object, at)
         } else {
@@ -157,17 +164,32 @@ public struct SessionModelBuilder {
 
     // MARK: - Server events
 
+    /// The server's output deltas (canonical, beta names), told apart once per distinct type.
+    enum Delta {
+        case text, transcript, arguments, audio
+
+        init?(_ type: String) {
+            switch type {
+            case "response.text.delta": self = .text
+            case "response.audio_transcript.delta": self = .transcript
+            case "response.function_call_arguments.delta": self = .arguments
+            case "response.audio.delta": self = .audio
+            default: return nil
+            }
+        }
+    }
+
+    private mutating func outputDelta(_ delta: Delta, _ event: JSONValue, _ at: Moment) {
+        if delta == .audio { return audioDelta(event, at) }
+        guard let k = response(value: event["response_id"]) else { return }
+        if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
+        if delta == .text, model.responses[k].firstText == nil { model.responses[k].firstText = at }
+        if delta == .transcript, model.responses[k].firstTranscript == nil { model.responses[k].firstTranscript = at }
+    }
+
     private mutating func server(_ type: String, _ event: JSONValue, _ at: Moment) {
         switch type {
-        // Deltas first: they are most events, and a switch over strings compares in order.
-        case "response.text.delta", "response.audio_transcript.delta", "response.function_call_arguments.delta":
-            guard let k = response(value: event["response_id"]) else { return }
-            if model.responses[k].firstDelta == nil { model.responses[k].firstDelta = at }
-            if type == "response.text.delta", model.responses[k].firstText == nil { model.responses[k].firstText = at }
-            if type == "response.audio_transcript.delta", model.responses[k].firstTranscript == nil {
-                model.responses[k].firstTranscript = at
-            }
-        case "response.audio.delta": audioDelta(event, at)
+        // The output deltas went to `outputDelta` (see `consume`).
         case "session.created", "session.updated":
             if let name = event.string(at: "session.model") { model.model = name }
             formats(event["session"], at)
@@ -261,7 +283,8 @@ public struct SessionModelBuilder {
     }
 
     private mutating func audioDelta(_ event: JSONValue, _ at: Moment) {
-        let length = event["delta"]?.byteCount ?? 0
+        let audio = event["delta"]
+        let length = audio?.byteCount ?? 0
         if keepsAudioChunks {
             model.audio.append(
                 AudioChunk(
@@ -274,8 +297,8 @@ public struct SessionModelBuilder {
         model.responses[k].lastAudio = at
         let before = model.responses[k].audioBytes
         model.responses[k].audioBytes += length / 4 * 3
-        if model.responses[k].firstAudible == nil, let delta = event["delta"] {
-            probeAudibility(k, delta, before: before, at)
+        if model.responses[k].firstAudible == nil, let audio {
+            probeAudibility(k, audio, before: before, at)
         }
     }
 

@@ -57,7 +57,7 @@ public enum TimelineAction: Sendable, Hashable {
     case down, up, pageDown, pageUp, top, bottom
     case nextError, previousError, nextWarning, previousWarning
     case nextInResponse, previousInResponse
-    case toggleFold, switchPane, toggleHelp, related, toggleConversation, toggleStats
+    case toggleFold, switchPane, toggleHelp, related, previousRelated, toggleConversation, toggleStats
     case playPause, faster, slower, stepForward, stepBack
     case beginSearch, searchNext, searchPrevious, beginFilter, clearFilter, goToLine
     case toggleLevels, playSelection, playMix, stopPlayback
@@ -86,7 +86,8 @@ public enum Keymap {
         KeyBinding(keys: [.char("W")], action: .previousWarning, help: "previous warning finding"),
         KeyBinding(keys: [.char("o")], action: .nextInResponse, help: "next in same response"),
         KeyBinding(keys: [.char("O")], action: .previousInResponse, help: "previous in same response"),
-        KeyBinding(keys: [.char("r")], action: .related, help: "go to the related event"),
+        KeyBinding(keys: [.char("r")], action: .related, help: "related event; stats pane: next metric event"),
+        KeyBinding(keys: [.char("R")], action: .previousRelated, help: "related event; stats: previous metric event"),
         KeyBinding(keys: [.char(" "), .char("p")], action: .playPause, help: "replay: play / pause"),
         KeyBinding(keys: [.char("+"), .char("=")], action: .faster, help: "replay faster"),
         KeyBinding(keys: [.char("-")], action: .slower, help: "replay slower"),

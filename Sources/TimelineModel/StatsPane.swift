@@ -21,7 +21,7 @@ extension TimelineModel {
             let parts = ordered.map { "\($0.metric) \(Self.format($0))" }
             add(
                 "response \(id): \(response.status ?? "open")"
-                    + (ordered.isEmpty ? "" : "  (r: visit each metric's event)"), .plain)
+                    + (ordered.isEmpty ? "" : "  (r/R: each metric's start and end events)"), .plain)
             add("  " + (parts.isEmpty ? "no timings for it" : parts.joined(separator: " · ")), .plain)
         }
         let cost = session.model.flatMap { PriceTable.bundled.prices(for: $0) }.map { priced in
@@ -67,24 +67,54 @@ extension TimelineModel {
         return (id, response, ordered)
     }
 
-    /// `r` with the stats pane open: moves to the event where the selected response's next metric
-    /// ends (its line in `MetricSample`), cycling through them; false when there is none, so `r`
-    /// falls back to the related event.
-    mutating func visitMetricEvent() -> Bool {
+    /// One place `r`/`R` visit with the stats pane open: the event where a metric starts or where it ends.
+    struct MetricStop: Equatable {
+        let sample: MetricSample
+        let line: Int
+        let isStart: Bool
+    }
+
+    /// Each metric's start event (when it is a single event other than its end), then its end event, in the order
+    /// the pane lists the metrics.
+    static func metricStops(_ ordered: [MetricSample]) -> [MetricStop] {
+        ordered.flatMap { sample in
+            var stops: [MetricStop] = []
+            if let start = sample.startLine, start != sample.line {
+                stops.append(MetricStop(sample: sample, line: start, isStart: true))
+            }
+            stops.append(MetricStop(sample: sample, line: sample.line, isStart: false))
+            return stops
+        }
+    }
+
+    /// `r` (`forward`) or `R` with the stats pane open: moves to the next (previous) metric event.
+    ///
+    /// The selected response's metric events are each metric's start then its end (`metricStops`), visited in
+    /// turn, cycling; false when there is none, so the key falls back to the related event. Stops whose event the
+    /// filter hides are skipped.
+    mutating func visitMetricEvent(forward: Bool = true) -> Bool {
         let session = source.sessionModel
-        guard let (id, _, ordered) = selectedResponseMetrics(session, session.metricSamples()), !ordered.isEmpty
-        else { return false }
-        let k = state.metricVisit?.response == id ? (state.metricVisit?.next ?? 0) % ordered.count : 0
-        let sample = ordered[k]
+        guard let (id, _, ordered) = selectedResponseMetrics(session, session.metricSamples()) else { return false }
+        let stops = Self.metricStops(ordered)
+        guard !stops.isEmpty else { return false }
+        let n = stops.count
         let index = source.index
-        guard let row = rows.firstIndex(where: { $0.folded.contains { Int(index.entries[$0].line) == sample.line } })
-        else { return false }
-        move(to: row)
-        // The target may be an event of another response (a turn's speech_stopped): keep visiting this one's.
-        state.metricVisit = MetricVisit(response: id, next: k + 1, row: row)
-        state.message =
-            "\(sample.metric) \(Self.format(sample)) ends at line \(sample.line) (\(k + 1) of \(ordered.count))"
-        return true
+        var k = state.metricVisit.flatMap { $0.response == id ? $0.current : nil } ?? (forward ? -1 : n)
+        for _ in 0..<n {
+            k = ((forward ? k + 1 : k - 1) % n + n) % n
+            let stop = stops[k]
+            guard
+                let row = rows.firstIndex(where: { $0.folded.contains { Int(index.entries[$0].line) == stop.line } })
+            else { continue }
+            move(to: row)
+            // The target may be an event of another response (a turn's speech_stopped): keep visiting this one's.
+            state.metricVisit = MetricVisit(response: id, current: k, row: row)
+            state.message =
+                "\(stop.sample.metric) \(Self.format(stop.sample)) \(stop.isStart ? "starts" : "ends") at line "
+                + "\(stop.line) (\(k + 1) of \(n))"
+            return true
+        }
+        return false
     }
 
     private static func format(_ sample: MetricSample) -> String {

@@ -127,8 +127,8 @@ public struct TimelineModel {
         case .toggleConversation:
             state.showConversation.toggle()
             state.message = state.width >= TimelineView.sideBySideWidth ? "the conversation is on the right" : nil
-        case .related:
-            if !(state.showStats && visitMetricEvent()) { goToRelated() }
+        case .related, .previousRelated:
+            if !(state.showStats && visitMetricEvent(forward: action == .related)) { goToRelated() }
         case .playPause:
             state.playing.toggle()
             if state.playing, let entry = currentEntry { state.clockUs = source.index.entries[entry].tUs }

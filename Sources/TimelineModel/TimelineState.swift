@@ -18,8 +18,8 @@ public struct TimelineState: Sendable, Equatable {
     public var showConversation = false
     /// Show the session's latency and cost numbers instead of the detail pane (`s`).
     public var showStats = false
-    /// With the stats pane open, `r` visits the selected response's metric events in turn: the
-    /// response and how many of its metrics were visited.
+    /// With the stats pane open, `r` and `R` visit the selected response's metric events in turn: the
+    /// response and the event visited last.
     public var metricVisit: MetricVisit?
     public var prompt: Prompt?
     public var input = ""
@@ -51,10 +51,11 @@ public struct TimelineState: Sendable, Equatable {
     }
 }
 
-/// Where `r` in the stats pane is: the response whose metrics it visits, and the next one.
+/// Where `r`/`R` in the stats pane are: the response whose metric events they visit, and the one visited last
+/// (an index into its start and end events, see `TimelineModel.metricStops`).
 public struct MetricVisit: Sendable, Equatable {
     public var response: String
-    public var next: Int
+    public var current: Int
     /// The row `r` moved to: while the cursor stays there, the next `r` continues this response.
     public var row: Int
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 import Testing
 
 @testable import RealtimeValidation
@@ -30,5 +31,56 @@ struct ReadAheadTests {
         #expect(unknown.map(\.line) == (2...2001).filter { $0 != 1501 })
         #expect(unknown.map(\.eventIndex) == Array(1...1999))
         #expect(report.findings.filter { $0.rule == "reader.invalid-json" }.map(\.line) == [1501])
+    }
+}
+
+/// `observeWhileReading` (what `SessionModel.load` builds the model with) sees what `observe` sees, in the same
+/// order, whichever thread runs it, and has seen everything when `validate` returns.
+struct ObserveWhileReadingTests {
+    /// Written by one thread at a time (`ReadAhead` orders them), read by the test after `validate` returns.
+    final class Seen: @unchecked Sendable {
+        var lines: [Int] = []
+        var types: [String] = []
+        var threads: Set<ObjectIdentifier> = []
+    }
+
+    func check(_ path: String) throws {
+        let seen = Seen()
+        var observed: [Int] = []
+        var observedTypes: [String] = []
+        let report = try ValidationRun.validate(
+            path: path,
+            observe: { event in
+                observed.append(event.line)
+                observedTypes.append(event.object?["type"]?.string ?? "")
+            },
+            observeWhileReading: { event in
+                seen.lines.append(event.line)
+                seen.types.append(event.object?["type"]?.string ?? "")
+                seen.threads.insert(ObjectIdentifier(Thread.current))
+            })
+        #expect(seen.lines.count == report.frames)
+        #expect(seen.lines == observed)
+        #expect(seen.types == observedTypes)
+        #expect(seen.lines == seen.lines.sorted())
+        #expect(seen.threads.count <= 2)
+    }
+
+    @Test func seesEveryFrameInFileOrderBeforeValidateReturns() throws {
+        try check(Samples.path("barge-in.jsonl"))
+        // Many batches (128 events each), so the reading thread and the caller can both take turns.
+        let header = try #require(
+            String(contentsOfFile: Samples.path("text-in-text-out.jsonl"), encoding: .utf8).split(separator: "\n").first
+        )
+        var lines = [String(header)]
+        for i in 1...5000 {
+            lines.append(
+                #"{"seq":\#(i),"t_us":\#(i * 10),"dir":"s2c","op":"text","event":{"type":"x.unknown\#(i % 7)","event_id":"e\#(i)"}}"#
+            )
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-observe-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        for _ in 0..<5 { try check(path) }
     }
 }

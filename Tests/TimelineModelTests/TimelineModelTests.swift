@@ -430,7 +430,7 @@ struct EveryBindingTests {
         case .nextInResponse: ("barge-in.jsonl", "jjjj")
         case .searchNext, .searchPrevious: ("barge-in.jsonl", "jjjjjj/delta<enter>")
         case .clearFilter: ("barge-in.jsonl", "fresponse.*<enter>")
-        case .related: ("errors.jsonl", "e")
+        case .related, .previousRelated: ("errors.jsonl", "e")
         case .faster, .slower: ("barge-in.jsonl", " ")
         default: ("errors.jsonl", "jjj")
         }
