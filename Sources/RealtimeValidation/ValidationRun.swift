@@ -115,12 +115,63 @@ public enum ValidationRun {
         keep(RecordingChecks.findings(header: reader.header, frames: frames, selection: selection, probe: probe))
         collector.want(findings[before...], atEnd: true)
         for var done in collector.finish() { readAhead.recycle(&done) }
-        findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
+        // Findings arrive nearly in line order; sorting (stable, so the same order) only when they are not saves
+        // moving every finding (a copy of each retains its strings).
+        sortByLine(&findings)
         var report = FileReport(
             path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, findings: findings)
         report.header = reader.header
         report.excerpts = collector.excerpts
         return report
+    }
+
+    /// Whether finding `a` goes after `b` in a report: a later line, or the same line and a later rule.
+    @inline(__always)
+    static func after(_ a: borrowing Finding, _ b: borrowing Finding) -> Bool {
+        a.line > b.line || (a.line == b.line && a.rule > b.rule)
+    }
+
+    /// The length of the longest prefix of `findings` sorted by line, then rule.
+    static func sortedPrefix(_ findings: [Finding]) -> Int {
+        findings.withUnsafeBufferPointer { all in
+            guard all.count > 1 else { return all.count }
+            for i in 1..<all.count where after(all[i - 1], all[i]) { return i }
+            return all.count
+        }
+    }
+
+    /// Sorts `findings` by line, then rule, keeping the order of equal ones (what a stable sort gives).
+    ///
+    /// Findings arrive in line order but for a few at the end (the end-of-session checks, whole-recording ones): the
+    /// sorted prefix stays where it is, the rest is sorted by position and merged in from the back by swapping, so no
+    /// finding is copied (a copy retains each of its strings) and the work is linear in the common case.
+    static func sortByLine(_ findings: inout [Finding]) {
+        let p = sortedPrefix(findings)
+        guard p < findings.count else { return }
+        // The unsorted rest, sorted stably through its positions.
+        let tail = Array(findings[p...])
+        var order = Array(0..<tail.count)
+        order.sort { after(tail[$1], tail[$0]) || (!after(tail[$0], tail[$1]) && $0 < $1) }
+        var rest = order.map { tail[$0] }
+        let filler = Finding(rule: "", severity: .note, message: "", line: 0, eventIndex: 0)
+        findings.replaceSubrange(p..., with: repeatElement(filler, count: rest.count))
+        // Backward merge: the largest of the two runs' last elements goes to the end; on a tie the rest's goes
+        // later (it came after the prefix).
+        var (i, j, to) = (p - 1, rest.count - 1, findings.count - 1)
+        findings.withUnsafeMutableBufferPointer { all in
+            rest.withUnsafeMutableBufferPointer { rest in
+                while j >= 0 {
+                    if i >= 0, after(all[i], rest[j]) {
+                        all.swapAt(to, i)
+                        i -= 1
+                    } else {
+                        swap(&all[to], &rest[j])
+                        j -= 1
+                    }
+                    to -= 1
+                }
+            }
+        }
     }
 
     /// The finding for a reader issue (`nil` for notes such as a BOM or CRLF, and when its rule is not selected: a
