@@ -140,24 +140,43 @@ public enum ValidationRun {
         }
     }
 
-    /// Sorts `findings` by line, then rule, keeping the order of equal ones (what a stable sort gives).
+    /// Sorts `findings` by line, then rule, keeping the order of equal ones (what a stable sort gives), without
+    /// copying findings (a copy retains each of its strings) or a buffer of their size.
     ///
-    /// Findings arrive in line order but for a few at the end (the end-of-session checks, whole-recording ones): the
-    /// sorted prefix stays where it is, the rest is sorted by position and merged in from the back by swapping, so no
-    /// finding is copied (a copy retains each of its strings) and the work is linear in the common case.
-    static func sortByLine(_ findings: inout [Finding]) {
-        let p = sortedPrefix(findings)
-        guard p < findings.count else { return }
-        // The unsorted rest, sorted stably through its positions.
-        let tail = Array(findings[p...])
-        var order = Array(0..<tail.count)
-        order.sort { after(tail[$1], tail[$0]) || (!after(tail[$0], tail[$1]) && $0 < $1) }
-        var rest = order.map { tail[$0] }
+    /// Findings arrive nearly in line order: a few rules on one line out of rule order, and a few end-of-session
+    /// findings far behind. One pass keeps a sorted prefix, moving each finding into place by swaps when its place is
+    /// at most `reach` back; one whose place is further back (a straggler: every finding that ties with it is one too)
+    /// is set aside, and the stragglers, sorted, are merged in from the back.
+    static func sortByLine(_ findings: inout [Finding], reach: Int = 64) {
+        guard sortedPrefix(findings) < findings.count else { return }
         let filler = Finding(rule: "", severity: .note, message: "", line: 0, eventIndex: 0)
-        findings.replaceSubrange(p..., with: repeatElement(filler, count: rest.count))
-        // Backward merge: the largest of the two runs' last elements goes to the end; on a tie the rest's goes
-        // later (it came after the prefix).
-        var (i, j, to) = (p - 1, rest.count - 1, findings.count - 1)
+        var stragglers: [Finding] = []
+        var kept = 0
+        findings.withUnsafeMutableBufferPointer { all in
+            // [0, kept) sorted; [kept, i) vacated (fillers); [i, count) not seen yet.
+            for i in all.indices {
+                if kept >= reach, after(all[kept - reach], all[i]) {
+                    stragglers.append(filler)
+                    swap(&all[i], &stragglers[stragglers.count - 1])
+                    continue
+                }
+                if kept != i { all.swapAt(kept, i) }
+                var k = kept
+                while k > 0, after(all[k - 1], all[k]) {
+                    all.swapAt(k - 1, k)
+                    k -= 1
+                }
+                kept += 1
+            }
+        }
+        guard !stragglers.isEmpty else { return }
+        // Stragglers in order (stable through their positions), then a backward merge: on a tie the straggler goes
+        // later (it came after every kept finding it ties with).
+        var order = Array(stragglers.indices)
+        order.sort { after(stragglers[$1], stragglers[$0]) || (!after(stragglers[$0], stragglers[$1]) && $0 < $1) }
+        var rest = order.map { stragglers[$0] }
+        stragglers = []
+        var (i, j, to) = (kept - 1, rest.count - 1, findings.count - 1)
         findings.withUnsafeMutableBufferPointer { all in
             rest.withUnsafeMutableBufferPointer { rest in
                 while j >= 0 {

@@ -97,6 +97,11 @@ struct FindingStorageTests {
         ValidationRun.sortByLine(&sorted)
         #expect(sorted == expected)
         #expect(ValidationRun.sortedPrefix(sorted) == sorted.count)
+        for reach in [1, 4, 5000] {
+            var again = findings
+            ValidationRun.sortByLine(&again, reach: reach)
+            #expect(again == expected, "reach \(reach)")
+        }
         // The common case: a sorted stream, then a few end-of-session findings on earlier lines (and ties).
         var stream = expected
         let late = [
