@@ -28,7 +28,7 @@ struct ExcerptCollector {
     let maxEvents = 1024
     let maxBytes = 16 << 20
     private(set) var excerpts: [Int: String] = [:]
-    private var shown: [String: Int] = [:]
+    private var shown = RuleTally()
     /// Wanted lines not summarised yet.
     private var pending: Set<Int> = []
     /// Batches held back from recycling, oldest first, with their tape bytes.
@@ -45,9 +45,7 @@ struct ExcerptCollector {
         guard policy != .none else { return }
         for f in findings {
             if case .firstPerRule(let n) = policy, !atEnd {
-                let seen = shown[f.rule, default: 0]
-                guard seen < n else { continue }
-                shown[f.rule] = seen + 1
+                guard shown.add(f.rule) < n else { continue }
             }
             for line in [f.line - 1, f.line, f.line + 1] where line > 0 && excerpts[line] == nil {
                 pending.insert(line)

@@ -122,12 +122,82 @@ public enum ValidationRun {
         keep(RecordingChecks.findings(header: reader.header, frames: frames, selection: selection, probe: probe))
         collector.want(findings[before...], atEnd: true)
         for var done in collector.finish() { readAhead.recycle(&done) }
-        findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
+        // Findings arrive nearly in line order; sorting (stable, so the same order) only when they are not saves
+        // moving every finding (a copy of each retains its strings).
+        sortByLine(&findings)
         var report = FileReport(
             path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, findings: findings)
         report.header = reader.header
         report.excerpts = collector.excerpts
         return report
+    }
+
+    /// Whether finding `a` goes after `b` in a report: a later line, or the same line and a later rule.
+    @inline(__always)
+    static func after(_ a: borrowing Finding, _ b: borrowing Finding) -> Bool {
+        a.line > b.line || (a.line == b.line && a.rule > b.rule)
+    }
+
+    /// The length of the longest prefix of `findings` sorted by line, then rule.
+    static func sortedPrefix(_ findings: [Finding]) -> Int {
+        findings.withUnsafeBufferPointer { all in
+            guard all.count > 1 else { return all.count }
+            for i in 1..<all.count where after(all[i - 1], all[i]) { return i }
+            return all.count
+        }
+    }
+
+    /// Sorts `findings` by line, then rule, keeping the order of equal ones (what a stable sort gives), without
+    /// copying findings (a copy retains each of its strings) or a buffer of their size.
+    ///
+    /// Findings arrive nearly in line order: a few rules on one line out of rule order, and a few end-of-session
+    /// findings far behind. One pass keeps a sorted prefix, moving each finding into place by swaps when its place is
+    /// at most `reach` back; one whose place is further back (a straggler: every finding that ties with it is one too)
+    /// is set aside, and the stragglers, sorted, are merged in from the back.
+    static func sortByLine(_ findings: inout [Finding], reach: Int = 64) {
+        guard sortedPrefix(findings) < findings.count else { return }
+        let filler = Finding(rule: "", severity: .note, message: "", line: 0, eventIndex: 0)
+        var stragglers: [Finding] = []
+        var kept = 0
+        findings.withUnsafeMutableBufferPointer { all in
+            // [0, kept) sorted; [kept, i) vacated (fillers); [i, count) not seen yet.
+            for i in all.indices {
+                if kept >= reach, after(all[kept - reach], all[i]) {
+                    stragglers.append(filler)
+                    swap(&all[i], &stragglers[stragglers.count - 1])
+                    continue
+                }
+                if kept != i { all.swapAt(kept, i) }
+                var k = kept
+                while k > 0, after(all[k - 1], all[k]) {
+                    all.swapAt(k - 1, k)
+                    k -= 1
+                }
+                kept += 1
+            }
+        }
+        guard !stragglers.isEmpty else { return }
+        // Stragglers in order (stable through their positions), then a backward merge: on a tie the straggler goes
+        // later (it came after every kept finding it ties with).
+        var order = Array(stragglers.indices)
+        order.sort { after(stragglers[$1], stragglers[$0]) || (!after(stragglers[$0], stragglers[$1]) && $0 < $1) }
+        var rest = order.map { stragglers[$0] }
+        stragglers = []
+        var (i, j, to) = (kept - 1, rest.count - 1, findings.count - 1)
+        findings.withUnsafeMutableBufferPointer { all in
+            rest.withUnsafeMutableBufferPointer { rest in
+                while j >= 0 {
+                    if i >= 0, after(all[i], rest[j]) {
+                        all.swapAt(to, i)
+                        i -= 1
+                    } else {
+                        swap(&all[to], &rest[j])
+                        j -= 1
+                    }
+                    to -= 1
+                }
+            }
+        }
     }
 
     /// The finding for a reader issue (`nil` for notes such as a BOM or CRLF, and when its rule is not selected: a

@@ -91,7 +91,7 @@ public struct DiffTimeline {
         }
         return DiffSide(
             path: source.name, model: source.sessionModel, digest: digest.finish(),
-            findings: source.findings.map(\.rule))
+            findings: source.findingLog.rules)
     }
 
     /// The key rows are aligned by: direction and canonical type (an unreadable line: its own key).
@@ -228,7 +228,9 @@ struct Marker {
         let source = side.source
         if !rules.isEmpty {
             let lines = row.entry >= 0 ? row.folded.map { Int(source.index.entries[$0].line) } : [row.issue?.line ?? -1]
-            if lines.contains(where: { source.findingsByLine[$0]?.contains { rules.contains($0.rule) } == true }) {
+            if lines.contains(where: { line in
+                source.findingLog.positions(line: line).contains { rules.contains(source.findingLog.rule(at: $0)) }
+            }) {
                 out.insert(.findings)
             }
         }

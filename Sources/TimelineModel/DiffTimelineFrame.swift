@@ -98,7 +98,7 @@ extension DiffTimelineModel {
             for (name, side, source) in [("A", row.a, timeline.a), ("B", row.b, timeline.b)] {
                 guard let side, side.entry >= 0 else { continue }
                 let lines = side.folded.map { Int(source.index.entries[$0].line) }
-                for finding in lines.flatMap({ source.findingsByLine[$0] ?? [] }) {
+                for finding in lines.flatMap({ source.findings(line: $0) }) {
                     differences.append("findings in \(name): \(finding.rule): \(finding.message)")
                 }
             }

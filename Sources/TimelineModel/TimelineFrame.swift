@@ -191,7 +191,7 @@ extension TimelineModel {
         let title =
             "── line \(entry.line) · seq \(current + 1) · \(entry.direction.word) · \(entry.opcode.rawValue)\(focus) "
         return .event(
-            title: title, findings: source.findingsByLine[Int(entry.line)] ?? [], json: source.detailLines(current))
+            title: title, findings: source.findings(line: Int(entry.line)), json: source.detailLines(current))
     }
 
     private func conversationPane() -> TimelineFrame.Conversation {

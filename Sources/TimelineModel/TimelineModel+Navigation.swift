@@ -13,7 +13,7 @@ extension TimelineModel {
         guard let entry = currentEntry else { return }
         let index = source.index
         let line = Int(index.entries[entry].line)
-        var targets = (source.findingsByLine[line] ?? []).flatMap { $0.related.map(\.line) }
+        var targets = source.findings(line: line).flatMap { $0.related.map(\.line) }
         if let cause = source.event(entry)?.string(at: "error.event_id"),
             let client = index.entries.first(where: { $0.eventIDHash == RecordingIndex.hash(cause.utf8) })
         {

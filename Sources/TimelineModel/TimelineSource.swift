@@ -11,20 +11,24 @@ public import RealtimeValidation
 /// while indexing, and by offset only when a key press asks for an event (a summary, the detail pane), never while a
 /// screen is drawn (widgets draw a `TimelineFrame`). The conversation pane reads the session model, not events.
 ///
-/// Memory: the index (48 bytes per frame plus interned ids), 4 bytes per frame for fold summaries, the findings and
-/// the session model (no payloads); decoded events and summaries live in small bounded caches.
+/// Memory: the index (48 bytes per frame plus interned ids), 4 bytes per frame for fold summaries, the findings (about
+/// 30 bytes each, `CompactFindings`) and the session model (no payloads); decoded events and summaries live in small bounded caches.
 public final class TimelineSource {
     /// The recording's bytes: a file (held open for the source's life) or memory (tests).
     public let store: any EventStore
     /// The recording the user named (what the title shows).
     public var name: String { store.name }
     public private(set) var index = RecordingIndex()
-    public private(set) var findings: [Finding] = []
-    /// Findings by JSONL line.
-    public private(set) var findingsByLine: [Int: [Finding]] = [:]
-    /// Error- and warning-level findings (counted once per chunk, for the header).
-    public private(set) var errorCount = 0
-    public private(set) var warningCount = 0
+    /// The validator's findings, compact (a few dozen bytes each; see `CompactFindings`): decoded one line at a time
+    /// when a screen or a key needs them.
+    public private(set) var findingLog = CompactFindings()
+    /// Every finding, in the order the validator made them (decoded whole: tests and small files).
+    public var findings: [Finding] { findingLog.all }
+    /// The findings on one JSONL line, in the order the validator made them.
+    public func findings(line: Int) -> [Finding] { findingLog.findings(line: line) }
+    /// Error- and warning-level findings (for the header).
+    public var errorCount: Int { findingLog.errors }
+    public var warningCount: Int { findingLog.warnings }
     /// Events sent by the client (counted while indexing, for the header).
     public private(set) var sentCount = 0
     /// For each entry, the length of an audio delta's base64 payload (0 for other events): fold summaries add these
@@ -155,28 +159,38 @@ public final class TimelineSource {
     private func reserveForTheRest(size: Int64) {
         guard !reserved, nextOffset > 0, nextOffset < size else { return }
         reserved = true
-        let expected = Double(index.entries.count) * Double(size) / Double(nextOffset) * 1.02
+        let scale = Double(size) / Double(nextOffset) * 1.02
+        let expected = Double(index.entries.count) * scale
         if expected > Double(index.entries.count) {
             index.reserveCapacity(Int(expected))
             audioLengths.reserveCapacity(Int(expected))
+        }
+        // The findings too (a file where most events have one holds hundreds of thousands).
+        if scale > 1, !findingLog.isEmpty {
+            findingLog.reserveCapacity(
+                findings: Int(Double(findingLog.count) * (scale - 1)),
+                textBytes: Int(Double(findingLog.textBytes) * (scale - 1)))
         }
     }
 
     /// Indexes and validates what `reader` yields; with `final`, runs the end-of-session checks.
     private func ingest(_ reader: RecordingReader?, final: Bool) throws {
-        var found: [Finding] = []
-        // Take the index and the validator out of `self` so they are uniquely referenced while they
+        // Take the index, the findings and the validator out of `self` so they are uniquely referenced while they
         // grow (otherwise the first append of every chunk copies them whole); put them back after.
+        var found = self.findingLog
         var index = self.index
         var validator = self.validator
         var session = self.session
         var audioLengths = self.audioLengths
         self.index = RecordingIndex()
+        self.findingLog = CompactFindings()
         self.validator = nil
         self.session = SessionModelBuilder(keepsConversation: true)
         self.audioLengths = []
         var (earliest, latest) = (timeRange?.lowerBound ?? .max, timeRange?.upperBound ?? .min)
         defer {
+            found.seal()
+            self.findingLog = found
             self.index = index
             self.validator = validator
             self.session = session
@@ -204,19 +218,13 @@ public final class TimelineSource {
                 let input = ValidatorEvent(
                     line: line.number, index: index.entries.count, tUs: line.tUs, direction: direction, opcode: opcode,
                     object: opcode == .text ? line.eventValue(reusing: &tape) : nil)
-                if let new = validator?.consume(input) { found += new }
+                if let new = validator?.consume(input) { for finding in new { found.append(finding) } }
                 session.consume(input)
                 audioLengths.append(input.object.map(audioLength) ?? 0)
             }
             return true
         }
-        if final, let last = validator?.finish() { found += last }
-        if !found.isEmpty {
-            findings += found
-            findingsByLine = Dictionary(grouping: findings, by: \.line)
-            errorCount = findings.count { $0.severity == .error }
-            warningCount = findings.count { $0.severity == .warning }
-        }
+        if final, let last = validator?.finish() { for finding in last { found.append(finding) } }
         rulerCache = nil
     }
 
@@ -241,7 +249,7 @@ public final class TimelineSource {
 
     /// The worst finding severity on entry `i`'s line.
     func severity(_ i: Int) -> Severity? {
-        findingsByLine[Int(index.entries[i].line)]?.map(\.severity).max()
+        findingLog.worstSeverity(line: Int(index.entries[i].line))
     }
 
     /// Whether entry `i` is "an error" to a user: it has an error-level finding, or it is the server's `error` event

@@ -41,7 +41,43 @@ enum ValidateFrontend {
         let result = ValidationResult(
             reports: reports, rules: selection.activeRules, failAt: failAt, unreadable: unreadable)
         let color = output == nil && format == .text && Terminal.colorAllowed()
-        let text: String
+        // The report goes out in pieces: json is written as it is rendered (its text for hundreds of thousands of
+        // findings would be hundreds of megabytes); the other formats are rendered whole, then written.
+        let render: ((UnsafeRawBufferPointer) -> Void) -> Void
+        switch format {
+        case .json: render = { JSONReporter.write(result, to: $0) }
+        default: render = try Self.whole(format, result, color: color, all: all)
+        }
+        if let output {
+            do {
+                try OutputFile.write(to: output, mode: .replace) { fd in
+                    var failure: (any Error)?
+                    render { piece in
+                        guard failure == nil else { return }
+                        do { try writeAll(fd, piece, name: output) } catch { failure = error }
+                    }
+                    if let failure { throw failure }
+                }
+            } catch {
+                Diagnostics.print("rtscope: \(error)")
+                throw ExitCodes.cannotWrite
+            }
+            // The report went to a file: the terminal still gets the verdict, in one line.
+            Diagnostics.print(oneLineSummary(result, reportPath: output))
+        } else {
+            let out = Output()
+            render { out.write(bytes: $0) }
+            try out.finish()
+        }
+        if !unreadable.isEmpty { return .unreadable(unreadableCode) }
+        return result.failed ? .failed : .passed
+    }
+
+    /// A report rendered whole (every format but json), as a writer of its bytes.
+    private static func whole(
+        _ format: ReportFormat, _ result: ValidationResult, color: Bool, all: Bool
+    ) throws -> ((UnsafeRawBufferPointer) -> Void) -> Void {
+        var text: String
         switch format {
         case .text: text = TextReporter.render(result, color: color, limit: all ? nil : TextReporter.defaultLimit)
         case .json: text = try JSONReporter.render(result)
@@ -57,22 +93,7 @@ enum ValidateFrontend {
                 }
             }
         }
-        if let output {
-            do {
-                try OutputFile.write(Array(text.utf8), to: output)
-            } catch {
-                Diagnostics.print("rtscope: \(error)")
-                throw ExitCodes.cannotWrite
-            }
-            // The report went to a file: the terminal still gets the verdict, in one line.
-            Diagnostics.print(oneLineSummary(result, reportPath: output))
-        } else {
-            let out = Output()
-            out.write(text)
-            try out.finish()
-        }
-        if !unreadable.isEmpty { return .unreadable(unreadableCode) }
-        return result.failed ? .failed : .passed
+        return { sink in text.withUTF8 { sink(UnsafeRawBufferPointer($0)) } }
     }
 
     /// The verdict in one line, e.g. `rtscope validate: 1 of 2 files failed (3 errors, 1 warning, 0 notes); report: out.xml.`

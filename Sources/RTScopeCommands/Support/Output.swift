@@ -46,9 +46,15 @@ public final class Output {
         buffer.append(0x0A)
     }
 
+    /// Writes `bytes`; a piece of the buffer's size or more goes out directly, not through a copy in the buffer.
     public func write(bytes: UnsafeRawBufferPointer) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= limit { flush() }
+        guard bytes.count >= limit else {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= limit { flush() }
+            return
+        }
+        flush()
+        send(bytes)
     }
 
     public func write(bytes: [UInt8]) {
@@ -58,26 +64,29 @@ public final class Output {
 
     public func flush() {
         defer { buffer.removeAll(keepingCapacity: true) }
+        buffer.withUnsafeBytes { send($0) }
+    }
+
+    /// Writes `raw` to the descriptor (or the capture), all of it unless a write fails.
+    private func send(_ raw: UnsafeRawBufferPointer) {
         if captured != nil {
-            captured?.append(contentsOf: buffer)
+            captured?.append(contentsOf: raw)
             return
         }
         guard !closed else { return }
-        buffer.withUnsafeBytes { raw in
-            var p = raw.baseAddress
-            var left = raw.count
-            while left > 0, let base = p {
-                let n = Glibc.write(fd, base, left)
-                if n < 0 {
-                    let code = errno
-                    if code == EINTR { continue }
-                    closed = true
-                    if code != EPIPE { writeError = code }
-                    return
-                }
-                p = base + n
-                left -= n
+        var p = raw.baseAddress
+        var left = raw.count
+        while left > 0, let base = p {
+            let n = Glibc.write(fd, base, left)
+            if n < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                closed = true
+                if code != EPIPE { writeError = code }
+                return
             }
+            p = base + n
+            left -= n
         }
     }
 

@@ -7,6 +7,9 @@ import RealtimeRecording
 /// The text is what `JSONEncoder` writes for `Document` with `[.prettyPrinted, .sortedKeys,
 /// .withoutEscapingSlashes]` (a test compares them), written directly: the encoder took about 10 µs
 /// per finding, which dominated `validate --format json` on files with hundreds of thousands of findings.
+///
+/// `write(_:to:)` streams the text in pieces of about `PrettyJSON.pieceBytes` (64 KiB), so a report of
+/// hundreds of megabytes never exists in memory: `validate --format json` holds the findings, not their text.
 public enum JSONReporter {
     struct Document: Encodable {
         struct File: Encodable {
@@ -37,156 +40,345 @@ public enum JSONReporter {
             }, rules: result.rules)
     }
 
+    /// The whole report as one string (tests, small reports); `write(_:to:)` streams it.
     public static func render(_ result: ValidationResult) throws -> String {
-        var w = PrettyJSON()
-        let d = document(result)
-        w.open("{")
-        w.member("failAt") { $0.string(d.failAt) }
-        w.member("files") { w in
-            w.array(d.files) { w, file in
-                w.open("{")
-                if let dialect = file.dialect { w.member("dialect") { $0.string(dialect) } }
-                w.member("errors") { $0.int(file.errors) }
-                w.member("findings") { w in w.array(file.findings) { w, f in finding(&w, f) } }
-                w.member("frames") { $0.int(file.frames) }
-                w.member("notes") { $0.int(file.notes) }
-                w.member("passed") { $0.bool(file.passed) }
-                w.member("path") { $0.string(file.path) }
-                w.member("warnings") { $0.int(file.warnings) }
-                w.close("}")
-            }
-        }
-        w.member("passed") { $0.bool(d.passed) }
-        w.member("rules") { w in
-            w.array(d.rules) { w, rule in
-                w.open("{")
-                w.member("id") { $0.string(rule.id) }
-                w.member("requirement") { $0.string(rule.requirement) }
-                w.member("severity") { $0.string(rule.severity.rawValue) }
-                w.member("source") { $0.string(rule.source) }
-                w.member("summary") { $0.string(rule.summary) }
-                w.close("}")
-            }
-        }
-        w.member("tool") { $0.string(d.tool) }
-        w.close("}")
-        return String(decoding: w.out, as: UTF8.self) + "\n"
+        var bytes: [UInt8] = []
+        write(result) { bytes.append(contentsOf: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func finding(_ w: inout PrettyJSON, _ f: Finding) {
-        w.open("{")
-        if let actual = f.actual { w.member("actual") { $0.string(actual) } }
-        if let eventID = f.eventID { w.member("eventID") { $0.string(eventID) } }
-        w.member("eventIndex") { $0.int(f.eventIndex) }
-        if let eventType = f.eventType { w.member("eventType") { $0.string(eventType) } }
-        if let expected = f.expected { w.member("expected") { $0.string(expected) } }
-        w.member("line") { $0.int(f.line) }
-        w.member("message") { $0.string(f.message) }
-        w.member("related") { w in
-            w.array(f.related) { w, r in
-                w.open("{")
-                w.member("line") { $0.int(r.line) }
-                w.member("note") { $0.string(r.note) }
-                w.close("}")
+    /// Writes the report (ending in a newline) to `sink` in pieces of about 64 KiB, in order; a piece is only valid
+    /// during the call.
+    public static func write(_ result: ValidationResult, to sink: (UnsafeRawBufferPointer) -> Void) {
+        withoutActuallyEscaping(sink) { sink in
+            var w = PrettyJSON(sink: sink)
+            let d = document(result)
+            w.open(0x7B)
+            w.key("failAt")
+            w.string(d.failAt)
+            w.key("files")
+            w.open(0x5B)
+            for file in d.files {
+                w.element()
+                w.open(0x7B)
+                if let dialect = file.dialect {
+                    w.key("dialect")
+                    w.string(dialect)
+                }
+                w.key("errors")
+                w.int(file.errors)
+                w.key("findings")
+                w.open(0x5B)
+                file.findings.withUnsafeBufferPointer { all in
+                    for i in all.indices {
+                        w.element()
+                        finding(&w, all, i)
+                        w.drainIfFull()
+                    }
+                }
+                w.close(0x5D)
+                w.key("frames")
+                w.int(file.frames)
+                w.key("notes")
+                w.int(file.notes)
+                w.key("passed")
+                w.bool(file.passed)
+                w.key("path")
+                w.string(file.path)
+                w.key("warnings")
+                w.int(file.warnings)
+                w.close(0x7D)
             }
+            w.close(0x5D)
+            w.key("passed")
+            w.bool(d.passed)
+            w.key("rules")
+            w.open(0x5B)
+            for rule in d.rules {
+                w.element()
+                w.open(0x7B)
+                w.key("id")
+                w.string(rule.id)
+                w.key("requirement")
+                w.string(rule.requirement)
+                w.key("severity")
+                w.string(rule.severity.rawValue)
+                w.key("source")
+                w.string(rule.source)
+                w.key("summary")
+                w.string(rule.summary)
+                w.close(0x7D)
+                w.drainIfFull()
+            }
+            w.close(0x5D)
+            w.key("tool")
+            w.string(d.tool)
+            w.close(0x7D)
+            w.newline()
+            w.drain()
         }
-        w.member("rule") { $0.string(f.rule) }
-        w.member("severity") { $0.string(f.severity.rawValue) }
-        if let subject = f.subject { w.member("subject") { $0.string(subject) } }
-        w.close("}")
+    }
+
+    /// Writes `all[i]` (read in place: a copy of the finding would retain each of its strings).
+    private static func finding(_ w: inout PrettyJSON, _ all: UnsafeBufferPointer<Finding>, _ i: Int) {
+        w.open(0x7B)
+        if let actual = all[i].actual {
+            w.key("actual")
+            w.string(actual)
+        }
+        if let eventID = all[i].eventID {
+            w.key("eventID")
+            w.string(eventID)
+        }
+        w.key("eventIndex")
+        w.int(all[i].eventIndex)
+        if let eventType = all[i].eventType {
+            w.key("eventType")
+            w.string(eventType)
+        }
+        if let expected = all[i].expected {
+            w.key("expected")
+            w.string(expected)
+        }
+        w.key("line")
+        w.int(all[i].line)
+        w.key("message")
+        w.string(all[i].message)
+        w.key("related")
+        w.open(0x5B)
+        for r in all[i].related {
+            w.element()
+            w.open(0x7B)
+            w.key("line")
+            w.int(r.line)
+            w.key("note")
+            w.string(r.note)
+            w.close(0x7D)
+        }
+        w.close(0x5D)
+        w.key("rule")
+        w.string(all[i].rule)
+        w.key("severity")
+        w.severity(all[i].severity)
+        if let subject = all[i].subject {
+            w.key("subject")
+            w.string(subject)
+        }
+        w.close(0x7D)
     }
 }
 
 /// Writes pretty-printed JSON the way `JSONEncoder` does (two-space indent, `"key" : value`, empty
-/// containers as `[\n\n<indent>]`, `/` unescaped, control characters as `\uXXXX` or their short escapes).
-struct PrettyJSON {
-    var out: [UInt8] = []
+/// containers as `[\n\n<indent>]`, `/` unescaped, control characters as `\uXXXX` or their short escapes),
+/// into a buffer that `drainIfFull()` hands to the sink whenever it holds `pieceBytes` or more.
+///
+/// The buffer is raw memory (each write checks room once, then stores bytes), not an array: appending to an array
+/// checks uniqueness and capacity per byte group, which made the writer cost about 1.4 µs a finding.
+struct PrettyJSON: ~Copyable {
+    /// How full the buffer gets before `drainIfFull()` passes it on.
+    static let pieceBytes = 64 << 10
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes in the buffer, not yet passed on.
+    private(set) var count = 0
+    private let sink: (UnsafeRawBufferPointer) -> Void
     private var depth = 0
-    /// Whether the container open at each depth has a member or element yet.
-    private var started: [Bool] = []
+    /// Whether the container open at each depth (bit `depth`) has a member or element yet; JSON reports nest
+    /// six deep at most, far below 64.
+    private var started: UInt64 = 0
 
-    init() { out.reserveCapacity(1 << 16) }
-
-    mutating func open(_ bracket: Character) {
-        out.append(bracket == "{" ? 0x7B : 0x5B)
-        out.append(0x0A)
-        depth += 1
-        started.append(false)
+    init(sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.sink = sink
+        capacity = 2 * Self.pieceBytes
+        base = .allocate(capacity: capacity)
     }
 
-    mutating func close(_ bracket: Character) {
-        out.append(0x0A)
+    deinit { base.deallocate() }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ need: Int) {
+        let bigger = max(need, 2 * capacity)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        p.update(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = bigger
+    }
+
+    /// Stores one byte; room was reserved.
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// Stores `bytes`; room was reserved.
+    @inline(__always)
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress else { return }
+        (base + count).update(from: from, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Passes the buffer on once it holds a piece's worth.
+    mutating func drainIfFull() {
+        if count >= Self.pieceBytes { drain() }
+    }
+
+    /// Passes whatever the buffer holds on.
+    mutating func drain() {
+        guard count > 0 else { return }
+        sink(UnsafeRawBufferPointer(start: base, count: count))
+        count = 0
+    }
+
+    /// Ends the document's last line.
+    mutating func newline() {
+        reserve(1)
+        put(0x0A)
+    }
+
+    /// Opens an object (`{`, 0x7B) or array (`[`, 0x5B).
+    mutating func open(_ bracket: UInt8) {
+        reserve(2)
+        put(bracket)
+        put(0x0A)
+        depth += 1
+        started &= ~(1 << UInt64(depth & 63))
+    }
+
+    /// Closes what `open` opened (`}` 0x7D or `]` 0x5D).
+    mutating func close(_ bracket: UInt8) {
         depth -= 1
-        started.removeLast()
+        reserve(2 + 2 * depth)
+        put(0x0A)
         indent()
-        out.append(bracket == "}" ? 0x7D : 0x5D)
+        put(bracket)
     }
 
     /// Starts the next member or element: a comma after the previous one, then the indent.
-    private mutating func next() {
-        if started[started.count - 1] {
-            out.append(0x2C)
-            out.append(0x0A)
+    mutating func element() {
+        let bit: UInt64 = 1 << UInt64(depth & 63)
+        reserve(2 + 2 * depth)
+        if started & bit != 0 {
+            put(0x2C)
+            put(0x0A)
         }
-        started[started.count - 1] = true
+        started |= bit
         indent()
     }
 
+    /// The indent of the current depth; room was reserved.
+    @inline(__always)
     private mutating func indent() {
-        for _ in 0..<depth {
-            out.append(0x20)
-            out.append(0x20)
-        }
+        let n = 2 * depth
+        (base + count).update(repeating: 0x20, count: n)
+        count += n
     }
 
-    mutating func member(_ key: String, _ value: (inout PrettyJSON) -> Void) {
-        next()
-        string(key)
-        out.append(contentsOf: [0x20, 0x3A, 0x20])
-        value(&self)
+    /// Starts a member: `"key" : ` (keys are plain ASCII literals, never escaped).
+    mutating func key(_ key: StaticString) {
+        element()
+        reserve(key.utf8CodeUnitCount + 5)
+        put(0x22)
+        key.withUTF8Buffer { put($0) }
+        put(0x22)
+        put(0x20)
+        put(0x3A)
+        put(0x20)
     }
 
-    mutating func array<T>(_ items: [T], _ element: (inout PrettyJSON, T) -> Void) {
-        open("[")
-        for item in items {
-            next()
-            element(&self, item)
-        }
-        close("]")
-    }
-
-    mutating func int(_ n: Int) { out.append(contentsOf: String(n).utf8) }
-
-    mutating func bool(_ b: Bool) { out.append(contentsOf: (b ? "true" : "false").utf8) }
-
-    mutating func string(_ s: String) {
-        out.append(0x22)
-        var s = s
-        let plain = s.withUTF8 { bytes in
-            // Most strings need no escape: one scan, one copy.
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
-            out.append(contentsOf: bytes)
-            return true
-        }
-        if plain {
-            out.append(0x22)
+    mutating func int(_ n: Int) {
+        reserve(21)
+        if n >= 0, n < 10 {
+            put(0x30 + UInt8(n))
             return
         }
-        for byte in s.utf8 {
-            switch byte {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case 0x08: out.append(contentsOf: [0x5C, 0x62])
-            case 0x0C: out.append(contentsOf: [0x5C, 0x66])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: out.append(byte)
-            }
+        if n < 0 { put(0x2D) }
+        var m = n.magnitude
+        var digits = 1
+        var rest = m / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
-        out.append(0x22)
+        var at = count + digits - 1
+        repeat {
+            base[at] = 0x30 + UInt8(m % 10)
+            m /= 10
+            at -= 1
+        } while m > 0
+        count += digits
+    }
+
+    mutating func bool(_ b: Bool) {
+        reserve(5)
+        for byte in (b ? "true" : "false").utf8 { put(byte) }
+    }
+
+    mutating func severity(_ s: Severity) {
+        switch s {
+        case .error: string("error")
+        case .warning: string("warning")
+        case .note: string("note")
+        }
+    }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes in
+            // Most strings need no escape: one scan, one copy.
+            var plain = true
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                plain = false
+                break
+            }
+            if plain {
+                reserve(bytes.count + 2)
+                put(0x22)
+                put(bytes)
+                put(0x22)
+                return
+            }
+            reserve(6 * bytes.count + 2)  // the longest escape, \u00XX, for every byte
+            put(0x22)
+            let hex: StaticString = "0123456789abcdef"
+            for byte in bytes {
+                switch byte {
+                case 0x22, 0x5C:
+                    put(0x5C)
+                    put(byte)
+                case 0x0A:
+                    put(0x5C)
+                    put(0x6E)
+                case 0x0D:
+                    put(0x5C)
+                    put(0x72)
+                case 0x09:
+                    put(0x5C)
+                    put(0x74)
+                case 0x08:
+                    put(0x5C)
+                    put(0x62)
+                case 0x0C:
+                    put(0x5C)
+                    put(0x66)
+                case 0..<0x20:
+                    put(0x5C)
+                    put(0x75)
+                    put(0x30)
+                    put(0x30)
+                    put(hex.utf8Start[Int(byte >> 4)])
+                    put(hex.utf8Start[Int(byte & 15)])
+                default: put(byte)
+                }
+            }
+            put(0x22)
+        }
     }
 }

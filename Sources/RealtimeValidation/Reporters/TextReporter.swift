@@ -25,13 +25,15 @@ public enum TextReporter {
         }
         var out = ""
         for report in result.reports {
-            var shown: [String: Int] = [:]
-            for finding in report.findings {
+            var shown = RuleTally()
+            // Read in place: most findings are only counted, and a copy of each would retain its strings.
+            let all = report.findings
+            for k in all.indices {
                 if let limit {
-                    let count = shown[finding.rule, default: 0]
-                    shown[finding.rule] = count + 1
+                    let count = shown.add(all[k].rule)
                     if count >= limit { continue }
                 }
+                let finding = all[k]
                 out +=
                     "\(safe(report.path)):\(finding.line): \(severity(finding.severity)) [\(finding.rule)] \(safe(finding.message))\n"
                 if let info = RuleCatalog.info(finding.rule) {
@@ -52,12 +54,13 @@ public enum TextReporter {
                 out += "\n"
             }
             if let limit {
-                for (rule, count) in shown.sorted(by: { $0.key < $1.key }) where count > limit {
+                let counts = shown.totals
+                for (rule, count) in counts.sorted(by: { $0.key < $1.key }) where count > limit {
                     out +=
                         "\(safe(report.path)): \(Plural.count(count - limit, "more finding")) of [\(rule)] not shown "
                         + "(the first \(limit) are; --all shows every one)\n"
                 }
-                if shown.values.contains(where: { $0 > limit }) { out += "\n" }
+                if counts.values.contains(where: { $0 > limit }) { out += "\n" }
             }
         }
         out += summary(result)
@@ -76,7 +79,12 @@ public enum TextReporter {
                 "\(verdict)  \(safe(report.path)): \(Plural.count(report.frames, "frame")), \(Plural.count(e, "error")), "
                 + "\(Plural.count(w, "warning")), \(Plural.count(n, "note"))"
                 + (report.dialect.map { " (\($0.rawValue))" } ?? "") + "\n"
-            for f in report.findings { byRule[f.rule, default: [:]][f.severity, default: 0] += 1 }
+            var tally = RuleTally()
+            let all = report.findings
+            for k in all.indices { tally.add(all[k].rule, all[k].severity) }
+            for (rule, counts) in tally.bySeverity {
+                for (severity, n) in counts { byRule[rule, default: [:]][severity, default: 0] += n }
+            }
         }
         if !byRule.isEmpty {
             out += "\nby rule:\n"

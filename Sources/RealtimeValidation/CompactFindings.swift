@@ -1,0 +1,323 @@
+public import RealtimeRecording
+
+/// Findings kept in a few dozen bytes each, for holders of hundreds of thousands of them (the timeline).
+///
+/// A `Finding` costs about 430 bytes (its struct and a heap copy of each string). Here each finding is a 24-byte
+/// record (line, severity, rule number, where its text starts) plus its text: every string field coded against the
+/// same field of the previous finding of the same rule, as the length of the prefix and suffix they share and the
+/// bytes in between. Findings of one rule differ in an id or two ("The server event_id event_B…0002 was already
+/// used."), so a finding's text takes a few bytes; every 32nd finding of a rule is coded whole (a keyframe), so
+/// rebuilding one finding decodes at most 32.
+///
+/// Invariants: the text is lossless (`finding(at:)` equals what `append` was given); lookups by line
+/// (`positions(line:)`) see what was appended before the last `seal()`; at most 2³¹ findings and 1 TiB of text. Rule ids are interned (at most 65,536 distinct:
+/// they come from the rule catalog). Not thread-safe; a value type whose copies are independent.
+public struct CompactFindings: Sendable {
+    /// 12 bytes: the line (clamped to 32 bits; the text holds the difference), where the text starts (40 bits), the
+    /// rule's number, the severity and whether the text is coded against nothing (a keyframe).
+    struct Record {
+        let storedLine: Int32
+        let offsetLow: UInt32
+        let rule: UInt16
+        /// Bits 0–1: severity (0 note, 1 warning, 2 error); bit 2: keyframe.
+        let flags: UInt8
+        let offsetHigh: UInt8
+
+        init(line: Int, offset: Int, rule: UInt16, severity: Severity, keyframe: Bool) {
+            storedLine = Int32(clamping: line)
+            offsetLow = UInt32(truncatingIfNeeded: offset)
+            offsetHigh = UInt8(truncatingIfNeeded: offset >> 32)
+            self.rule = rule
+            let s: UInt8 = severity == .error ? 2 : severity == .warning ? 1 : 0
+            flags = s | (keyframe ? 4 : 0)
+        }
+
+        var line: Int { Int(storedLine) }
+        var offset: Int { Int(offsetHigh) << 32 | Int(offsetLow) }
+        var keyframe: Bool { flags & 4 != 0 }
+        var severity: Severity {
+            switch flags & 3 {
+            case 2: .error
+            case 1: .warning
+            default: .note
+            }
+        }
+    }
+
+    /// The reference the next finding of a rule is coded against: the last one's fields.
+    struct Reference {
+        var sinceKeyframe = 0
+        /// The string fields: message, expected, actual, eventType, eventID, subject.
+        var fields: [[UInt8]] = Array(repeating: [], count: 6)
+        var notes: [[UInt8]] = []
+    }
+
+    /// How many findings of a rule share one keyframe.
+    static let keyframeEvery = 32
+    private var records: [Record] = []
+    private var text: [UInt8] = []
+    private var ruleIDs: [String] = []
+    private var ruleNumbers: [String: UInt16] = [:]
+    private var lastRule = 0
+    private var references: [Reference] = []
+    /// Positions in `records` sorted by line (stable), when records were appended out of line order.
+    private var order: [Int32] = []
+    /// Whether every record was appended at or after the previous one's line.
+    private var inLineOrder = true
+    public private(set) var errors = 0
+    public private(set) var warnings = 0
+
+    public init() {}
+
+    public var count: Int { records.count }
+    public var isEmpty: Bool { records.isEmpty }
+    /// Bytes held (records, text and order), for tests and measurements.
+    public var storedBytes: Int {
+        records.capacity * MemoryLayout<Record>.stride + text.capacity + order.capacity * 4
+    }
+
+    /// Stores `finding` after the others.
+    public mutating func append(_ finding: Finding) {
+        let rule = number(finding.rule)
+        let r = Int(rule)
+        if let last = records.last, Int32(clamping: finding.line) < last.storedLine { inLineOrder = false }
+        switch finding.severity {
+        case .error: errors += 1
+        case .warning: warnings += 1
+        case .note: break
+        }
+        // The rule's reference is taken out while it changes, so it stays uniquely referenced (no copy of its bytes).
+        var reference = references[r]
+        references[r] = Reference()
+        defer { references[r] = reference }
+        let keyframe = reference.sinceKeyframe == 0 || reference.sinceKeyframe >= Self.keyframeEvery
+        if keyframe {
+            reference.sinceKeyframe = 0
+            for f in 0..<6 { reference.fields[f].removeAll(keepingCapacity: true) }
+            reference.notes.removeAll(keepingCapacity: true)
+        }
+        records.append(
+            Record(line: finding.line, offset: text.count, rule: rule, severity: finding.severity, keyframe: keyframe))
+        reference.sinceKeyframe += 1
+        var present: UInt8 = 0
+        if finding.expected != nil { present |= 1 }
+        if finding.actual != nil { present |= 2 }
+        if finding.eventType != nil { present |= 4 }
+        if finding.eventID != nil { present |= 8 }
+        if finding.subject != nil { present |= 16 }
+        text.append(present)
+        varint(zigzag(finding.line &- Int(Int32(clamping: finding.line))))
+        varint(zigzag(finding.eventIndex &- finding.line))
+        code(finding.message, against: &reference.fields[0])
+        if let value = finding.expected { code(value, against: &reference.fields[1]) }
+        if let value = finding.actual { code(value, against: &reference.fields[2]) }
+        if let value = finding.eventType { code(value, against: &reference.fields[3]) }
+        if let value = finding.eventID { code(value, against: &reference.fields[4]) }
+        if let value = finding.subject { code(value, against: &reference.fields[5]) }
+        varint(UInt64(finding.related.count))
+        for (k, related) in finding.related.enumerated() {
+            varint(zigzag(related.line &- finding.line))
+            if k == reference.notes.count { reference.notes.append([]) }
+            code(related.note, against: &reference.notes[k])
+        }
+        if reference.notes.count > finding.related.count {
+            reference.notes.removeLast(reference.notes.count - finding.related.count)
+        }
+    }
+
+    /// Makes everything appended so far visible to lookups by line.
+    public mutating func seal() {
+        guard !inLineOrder, order.count != records.count else { return }
+        let all = records
+        var sorted = Array(0..<Int32(all.count))
+        sorted.sort { all[Int($0)].line != all[Int($1)].line ? all[Int($0)].line < all[Int($1)].line : $0 < $1 }
+        order = sorted
+    }
+
+    /// Positions (for `finding(at:)`, `severity(at:)`, `rule(at:)`) of the findings on `line`, in the order they
+    /// were appended.
+    public func positions(line: Int) -> [Int] {
+        let n = records.count
+        let line32 = Int(Int32(clamping: line))
+        func lineAt(_ k: Int) -> Int { inLineOrder ? records[k].line : records[Int(order[k])].line }
+        let end = inLineOrder ? n : min(n, order.count)
+        var lo = 0
+        var hi = end
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lineAt(mid) < line32 { lo = mid + 1 } else { hi = mid }
+        }
+        var out: [Int] = []
+        var k = lo
+        while k < end, lineAt(k) == line32 {
+            let position = inLineOrder ? k : Int(order[k])
+            // A line beyond 32 bits shares its stored value with others: the text holds the exact one.
+            if line == line32 || exactLine(position) == line { out.append(position) }
+            k += 1
+        }
+        return out
+    }
+
+    public func severity(at position: Int) -> Severity { records[position].severity }
+    public func rule(at position: Int) -> String { ruleIDs[Int(records[position].rule)] }
+    public func line(at position: Int) -> Int { exactLine(position) }
+
+    /// The exact line of the finding at `position` (the record's, plus the difference the text holds).
+    private func exactLine(_ position: Int) -> Int {
+        let record = records[position]
+        var at = record.offset + 1
+        return record.line &+ Self.unzigzag(Self.varint(text, &at))
+    }
+
+    /// Reads a varint from `bytes` at `at`, moving `at` past it.
+    private static func varint(_ bytes: [UInt8], _ at: inout Int) -> UInt64 {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = bytes[at]
+            at += 1
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+    }
+
+    /// Makes room for `findings` more findings and `textBytes` more bytes of their text in one allocation each (a
+    /// holder that can estimate the total avoids the slack of growing by doubling).
+    public mutating func reserveCapacity(findings: Int, textBytes: Int) {
+        records.reserveCapacity(records.count + findings)
+        text.reserveCapacity(text.count + textBytes)
+    }
+
+    /// The bytes of text stored so far (for estimating the rest).
+    public var textBytes: Int { text.count }
+
+    /// The worst severity of the findings on `line`.
+    public func worstSeverity(line: Int) -> Severity? { positions(line: line).map { records[$0].severity }.max() }
+
+    /// The findings on `line`, in the order they were appended.
+    public func findings(line: Int) -> [Finding] { positions(line: line).map(finding(at:)) }
+
+    /// Every rule id, in the order the findings were appended.
+    public var rules: [String] { records.map { ruleIDs[Int($0.rule)] } }
+
+    /// The finding at `position` (append order), decoded from its keyframe on.
+    public func finding(at position: Int) -> Finding {
+        // The findings of the same rule back to the keyframe (at most `keyframeEvery`).
+        var chain: [Int] = [position]
+        var k = position
+        let rule = records[position].rule
+        while !records[k].keyframe {
+            k -= 1
+            while records[k].rule != rule { k -= 1 }
+            chain.append(k)
+        }
+        var reference = Reference()
+        for k in chain.dropFirst().reversed() { _ = decode(k, &reference) }
+        return decode(position, &reference)
+    }
+
+    /// Every finding, in the order they were appended (decoded in one pass).
+    public var all: [Finding] {
+        var references = Array(repeating: Reference(), count: ruleIDs.count)
+        return records.indices.map { decode($0, &references[Int(records[$0].rule)]) }
+    }
+
+    private mutating func number(_ rule: String) -> UInt16 {
+        if lastRule < ruleIDs.count, ruleIDs[lastRule] == rule { return UInt16(lastRule) }
+        if let n = ruleNumbers[rule] {
+            lastRule = Int(n)
+            return n
+        }
+        let n = UInt16(truncatingIfNeeded: ruleIDs.count)
+        ruleIDs.append(rule)
+        ruleNumbers[rule] = n
+        references.append(Reference())
+        lastRule = Int(n)
+        return n
+    }
+
+    // MARK: - Coding
+
+    private func zigzag(_ n: Int) -> UInt64 { UInt64(bitPattern: Int64((n << 1) ^ (n >> 63))) }
+    private static func unzigzag(_ u: UInt64) -> Int { Int(Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))) }
+
+    private mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            text.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        text.append(UInt8(v))
+    }
+
+    /// Appends `value` coded against `reference` (shared prefix and suffix lengths, then the bytes between), and
+    /// makes `value` the new reference.
+    private mutating func code(_ value: String, against reference: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { bytes in
+            let n = min(bytes.count, reference.count)
+            var prefix = 0
+            while prefix < n, bytes[prefix] == reference[prefix] { prefix += 1 }
+            var suffix = 0
+            while suffix < n - prefix, bytes[bytes.count - 1 - suffix] == reference[reference.count - 1 - suffix] {
+                suffix += 1
+            }
+            if prefix == bytes.count, bytes.count == reference.count {
+                text.append(0)  // the same as the reference
+                return
+            }
+            varint(UInt64(bytes.count - prefix - suffix + 1))
+            varint(UInt64(prefix))
+            varint(UInt64(suffix))
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[prefix..<(bytes.count - suffix)]))
+            reference.removeAll(keepingCapacity: true)
+            reference.append(contentsOf: bytes)
+        }
+    }
+
+    /// Decodes record `k` against `reference` (the previous finding of its rule) and makes it the reference.
+    private func decode(_ k: Int, _ reference: inout Reference) -> Finding {
+        let record = records[k]
+        if record.keyframe { reference = Reference() }
+        var at = record.offset
+        func byte() -> UInt8 {
+            defer { at += 1 }
+            return text[at]
+        }
+        func varint() -> UInt64 { Self.varint(text, &at) }
+        func string(_ reference: inout [UInt8]) -> String {
+            let marker = Int(varint())
+            guard marker > 0 else { return String(decoding: reference, as: UTF8.self) }
+            let middle = marker - 1
+            let prefix = Int(varint())
+            let suffix = Int(varint())
+            var bytes = Array(reference[0..<prefix])
+            bytes += text[at..<(at + middle)]
+            at += middle
+            bytes += reference[(reference.count - suffix)...]
+            reference = bytes
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let present = byte()
+        let line = record.line &+ Self.unzigzag(varint())
+        let eventIndex = line &+ Self.unzigzag(varint())
+        let message = string(&reference.fields[0])
+        var optional: [String?] = []
+        for bit in 0..<5 {
+            optional.append(present & (1 << UInt8(bit)) != 0 ? string(&reference.fields[bit + 1]) : nil)
+        }
+        let relatedCount = Int(varint())
+        var related: [RelatedLine] = []
+        for n in 0..<relatedCount {
+            let relatedLine = line &+ Self.unzigzag(varint())
+            if n == reference.notes.count { reference.notes.append([]) }
+            related.append(RelatedLine(line: relatedLine, note: string(&reference.notes[n])))
+        }
+        if reference.notes.count > relatedCount { reference.notes.removeLast(reference.notes.count - relatedCount) }
+        return Finding(
+            rule: ruleIDs[Int(record.rule)], severity: record.severity, message: message, expected: optional[0],
+            actual: optional[1], line: line, eventIndex: eventIndex, eventType: optional[2],
+            eventID: optional[3], subject: optional[4], related: related)
+    }
+}

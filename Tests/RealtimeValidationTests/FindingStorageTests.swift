@@ -1,0 +1,137 @@
+import Foundation
+import RealtimeProtocol
+import RealtimeRecording
+import Testing
+
+@testable import RealtimeValidation
+
+/// How findings are stored and written when there are hundreds of thousands: compactly (`CompactFindings`), sorted
+/// without moving them, and as JSON in bounded pieces.
+struct FindingStorageTests {
+    /// Hand-made findings that exercise every field: nil and present optionals, escapes and non-ASCII text, related
+    /// lines before and after, a varying number of related lines, and more findings of one rule than a keyframe
+    /// covers.
+    static func handMade() -> [Finding] {
+        var out: [Finding] = []
+        for i in 0..<100 {
+            out.append(
+                Finding(
+                    rule: "server-event-id-duplicate", severity: .warning,
+                    message: "The server event_id event_B\(String(repeating: "0", count: 20))\(i) was already used.",
+                    expected: "a new event_id", actual: "event_B\(i)", line: 10 + i * 3, eventIndex: 9 + i * 3,
+                    eventType: i % 2 == 0 ? "response.done" : "input_audio_buffer.speech_started",
+                    eventID: "event_B\(i)", related: [RelatedLine(line: 3 + i, note: "first use")]))
+            if i % 7 == 0 {
+                out.append(
+                    Finding(
+                        rule: "server-error", severity: i % 14 == 0 ? .error : .note,
+                        message: "quote \" tab \t nl \n esc \u{1B} nul \u{00} — 日本 🎧 \(i)", line: 10 + i * 3,
+                        eventIndex: -i, subject: i % 3 == 0 ? nil : "resp_\(i)",
+                        related: Array(
+                            (0..<(i % 4)).map { RelatedLine(line: 10 + i * 3 + $0 * 1000 - 1500, note: "note \($0) ✓") }
+                        )))
+            }
+        }
+        out.append(Finding(rule: "recording-empty", severity: .error, message: "", line: 0, eventIndex: 0))
+        out.append(
+            Finding(rule: "server-error", severity: .warning, message: "late", expected: "", line: 5, eventIndex: 4))
+        return out
+    }
+
+    @Test func compactFindingsGiveBackWhatWasStored() throws {
+        var findings = Self.handMade()
+        for name in Samples.all {
+            findings += try ValidationRun.validate(path: Samples.path(name), excerpts: .none).findings
+        }
+        var store = CompactFindings()
+        for f in findings { store.append(f) }
+        store.seal()
+        #expect(store.count == findings.count)
+        #expect(store.all == findings)
+        for k in findings.indices where k % 5 == 0 || k > findings.count - 5 {
+            #expect(store.finding(at: k) == findings[k])
+        }
+        #expect(store.errors == findings.count { $0.severity == .error })
+        #expect(store.warnings == findings.count { $0.severity == .warning })
+        #expect(store.rules == findings.map(\.rule))
+        // Lookups by line see every finding of the line, in the order they were stored (the last two came late).
+        for line in Set(findings.map(\.line)) {
+            #expect(store.findings(line: line) == findings.filter { $0.line == line })
+            #expect(store.worstSeverity(line: line) == findings.filter { $0.line == line }.map(\.severity).max())
+        }
+        #expect(store.findings(line: 1) == [])
+        #expect(store.worstSeverity(line: 1) == nil)
+    }
+
+    /// Findings of one rule that differ in an id take a few bytes each, not the ~430 of a `Finding`.
+    @Test func findingsOfOneRuleTakeFewBytes() {
+        var store = CompactFindings()
+        let n = 10_000
+        for i in 0..<n {
+            let id = "event_B\(String(format: "%020d", i))"
+            store.append(
+                Finding(
+                    rule: "server-event-id-duplicate", severity: .warning,
+                    message: "The server event_id \(id) was already used.", expected: "a new event_id", actual: id,
+                    line: 100 + i, eventIndex: 99 + i, eventType: "response.output_audio_transcript.delta", eventID: id,
+                    related: [RelatedLine(line: 50 + i, note: "first use")]))
+        }
+        #expect(store.storedBytes / n < 64, "\(store.storedBytes / n) bytes per finding")
+        #expect(store.finding(at: n - 1).eventID == "event_B\(String(format: "%020d", n - 1))")
+    }
+
+    /// Sorting by line then rule without moving findings gives what a stable sort gives; findings already in order are
+    /// recognised as such.
+    @Test func sortingByLineKeepsTheOrderOfEqualFindings() {
+        var rng = SystemRandomNumberGenerator()
+        let findings = (0..<2000).map { i in
+            Finding(
+                rule: ["a", "b", "c"][Int.random(in: 0..<3, using: &rng)], severity: .note, message: "\(i)",
+                line: Int.random(in: 0..<50, using: &rng), eventIndex: i)
+        }
+        let expected = findings.enumerated().sorted {
+            ($0.element.line, $0.element.rule, $0.offset) < ($1.element.line, $1.element.rule, $1.offset)
+        }.map(\.element)
+        #expect(ValidationRun.sortedPrefix(findings) < findings.count)
+        var sorted = findings
+        ValidationRun.sortByLine(&sorted)
+        #expect(sorted == expected)
+        #expect(ValidationRun.sortedPrefix(sorted) == sorted.count)
+        for reach in [1, 4, 5000] {
+            var again = findings
+            ValidationRun.sortByLine(&again, reach: reach)
+            #expect(again == expected, "reach \(reach)")
+        }
+        // The common case: a sorted stream, then a few end-of-session findings on earlier lines (and ties).
+        var stream = expected
+        let late = [
+            Finding(rule: "b", severity: .error, message: "late 1", line: 3, eventIndex: 0),
+            Finding(rule: "a", severity: .error, message: "late 2", line: 0, eventIndex: 0),
+            Finding(rule: "b", severity: .error, message: "late 3", line: 3, eventIndex: 0),
+            Finding(rule: "z", severity: .error, message: "late 4", line: 99, eventIndex: 0),
+        ]
+        stream += late
+        let stable = stream.enumerated().sorted {
+            ($0.element.line, $0.element.rule, $0.offset) < ($1.element.line, $1.element.rule, $1.offset)
+        }.map(\.element)
+        ValidationRun.sortByLine(&stream)
+        #expect(stream == stable)
+    }
+
+    /// `JSONReporter.write` hands the report over in pieces of about 64 KiB (never the whole text at once), and the
+    /// pieces together are `render`'s text.
+    @Test func jsonReportIsWrittenInBoundedPieces() throws {
+        let path = try FindingVolumeTests.manyFindings(3000)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let report = try ValidationRun.validate(path: path, excerpts: .none)
+        let result = ValidationResult(reports: [report, report], rules: RuleCatalog.all, failAt: .error)
+        var pieces: [[UInt8]] = []
+        JSONReporter.write(result) { pieces.append(Array($0)) }
+        let whole = try JSONReporter.render(result)
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == whole)
+        #expect(whole.utf8.count > 4 * PrettyJSON.pieceBytes)
+        #expect(pieces.count >= 4)
+        // A piece ends at the first finding that fills it: at most one finding beyond the piece size.
+        #expect(pieces.allSatisfy { $0.count < PrettyJSON.pieceBytes + 2048 })
+    }
+}
