@@ -106,7 +106,7 @@ struct ProxyBench {
         print("\n## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
         try await Comparison.latency(
             direct: direct, rtscope: proxied, mitmdump: mitm.map { Comparison.url(port: $0.port) },
-            floor: floor.map { Comparison.url(port: $0.port) }, sizes: sizes, rounds: rounds)
+            floor: floor.map { Comparison.url(port: $0.port) }, sizes: sizes, rounds: rounds, proxyPID: proxy.pid)
         print("\n## Throughput (pipelined echo) and proxy CPU per forwarded frame\n")
         print(
             "| frame | round | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame (kernel share) | client + upstream CPU µs per direct echo |"
