@@ -11,7 +11,7 @@ import RealtimeProxy
 /// runs `rtscope record --quiet` (the binary next to this one) in front of it as a child process,
 /// and measures, direct and through the proxy: round-trip times for 200 B and 100 KB frames (one
 /// in flight), pipelined throughput, the proxy's CPU time per forwarded frame (from
-/// /proc/PID/stat), and its RSS while forwarding at least `--gib` GiB. With mitmdump installed,
+/// /proc/PID/stat; in the latency rounds also its thread wake-ups per frame, `ProcessCounters`), and its RSS while forwarding at least `--gib` GiB. With mitmdump installed,
 /// `mitmdump --mode reverse:… -w FLOWS` runs in the same rounds (`Comparison`, `MitmdumpProcess`).
 ///
 /// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]`.

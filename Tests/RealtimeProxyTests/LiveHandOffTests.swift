@@ -1,5 +1,6 @@
 import Foundation
 import RealtimeProtocol
+import RealtimeRecording
 import Testing
 
 @testable import RealtimeProxy
