@@ -10,13 +10,19 @@ enum Comparison {
 
     /// Per-hop added latency, p50 / p99, of each proxy; `mitmdump` nil measures rtscope alone, and
     /// `floor` (a `SocatRelay`) adds the relay that does no user-space work, in the same rounds.
+    ///
+    /// With `proxyPID`, also rtscope's CPU time and thread wake-ups per forwarded frame in its rounds.
     static func latency(
         direct: WebSocketURL, rtscope: WebSocketURL, mitmdump: WebSocketURL?, floor: WebSocketURL? = nil,
-        sizes: Set<Int>, rounds: Int
+        sizes: Set<Int>, rounds: Int, proxyPID: Int32? = nil
     ) async throws {
         var header =
             "| frame | round | direct RTT p50 / p99 µs | rtscope RTT p50 / p99 µs | rtscope added per hop p50 / p99 µs |"
         var rule = "| --- | --- | --- | --- | --- |"
+        if proxyPID != nil {
+            header += " rtscope CPU µs / wake-ups / preemptions per forwarded frame |"
+            rule += " --- |"
+        }
         if mitmdump != nil {
             header +=
                 " mitmdump RTT p50 / p99 µs | mitmdump added per hop p50 / p99 µs | mitmdump / rtscope added p50 / p99 |"
@@ -36,11 +42,18 @@ enum Comparison {
             var added: [(r50: Double, r99: Double, m50: Double, m99: Double, s50: Double)] = []
             for round in 1...rounds {
                 let d = try await Client.rtts(direct, size: size, count: count)
+                let before = proxyPID.map { ProcessCounters.read(pid: $0) }
                 let p = try await Client.rtts(rtscope, size: size, count: count)
+                let after = proxyPID.map { ProcessCounters.read(pid: $0) }
                 let (d50, d99) = (d.percentile(50), d.percentile(99))
                 let (r50, r99) = ((p.percentile(50) - d50) / 2, (p.percentile(99) - d99) / 2)
                 var row =
                     "| \(label) | \(round) | \(f(d50)) / \(f(d99)) | \(f(p.percentile(50))) / \(f(p.percentile(99))) | \(f(r50)) / \(f(r99)) |"
+                if let before, let after {
+                    // Each echo crosses the proxy twice (warm-up included): two forwarded frames.
+                    let per = before.perFrame(until: after, frames: 2 * (count + Client.warmUp))
+                    row += String(format: " %.1f / %.2f / %.2f |", per.cpuUs, per.wakeUps, per.preempted)
+                }
                 var (m50, m99, s50) = (0.0, 0.0, 0.0)
                 if let mitmdump {
                     let m = try await Client.rtts(mitmdump, size: size, count: count)
@@ -66,7 +79,7 @@ enum Comparison {
                 let (r50, r99, m50, m99, s50) = (
                     median(\.r50), median(\.r99), median(\.m50), median(\.m99), median(\.s50)
                 )
-                var row = "| \(label) | median | | | \(f(r50)) / \(f(r99)) |"
+                var row = "| \(label) | median | | | \(f(r50)) / \(f(r99)) |\(proxyPID == nil ? "" : " |")"
                 if mitmdump != nil { row += " | \(f(m50)) / \(f(m99)) | \(ratio(m50, r50)) / \(ratio(m99, r99)) |" }
                 if floor != nil {
                     row += " \(f(s50)) | \(f(r50 - s50)) |"

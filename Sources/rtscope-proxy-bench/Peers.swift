@@ -89,6 +89,8 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
         process.waitUntilExit()
     }
 
+    var pid: Int32 { process.processIdentifier }
+
     /// utime + stime of the proxy, in seconds.
     func cpuSeconds() -> Double { Self.cpuSeconds(of: "\(process.processIdentifier)") }
 
@@ -132,8 +134,11 @@ enum Client {
         WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(bytes: bytes))
     }
 
-    /// Round-trip times in µs with one frame in flight (after `warmUp` frames, 200 by default).
-    static func rtts(_ url: WebSocketURL, size: Int, count: Int, warmUp: Int = 200) async throws -> [Double] {
+    /// Frames echoed before the round-trip times are taken.
+    static let warmUp = 200
+
+    /// Round-trip times in µs with one frame in flight (after `warmUp` frames).
+    static func rtts(_ url: WebSocketURL, size: Int, count: Int, warmUp: Int = Client.warmUp) async throws -> [Double] {
         let ws = try await connect(url)
         let payload = Event.client(size: size)
         return try await ws.executeThenClose { inbound, outbound in

@@ -11,7 +11,7 @@ import RealtimeProxy
 /// runs `rtscope record --quiet` (the binary next to this one) in front of it as a child process,
 /// and measures, direct and through the proxy: round-trip times for 200 B and 100 KB frames (one
 /// in flight), pipelined throughput, the proxy's CPU time per forwarded frame (from
-/// /proc/PID/stat), and its RSS while forwarding at least `--gib` GiB. With mitmdump installed,
+/// /proc/PID/stat; in the latency rounds also its thread wake-ups per frame, `ProcessCounters`), and its RSS while forwarding at least `--gib` GiB. With mitmdump installed,
 /// `mitmdump --mode reverse:… -w FLOWS` runs in the same rounds (`Comparison`, `MitmdumpProcess`).
 ///
 /// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]`.
@@ -106,7 +106,7 @@ struct ProxyBench {
         print("\n## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
         try await Comparison.latency(
             direct: direct, rtscope: proxied, mitmdump: mitm.map { Comparison.url(port: $0.port) },
-            floor: floor.map { Comparison.url(port: $0.port) }, sizes: sizes, rounds: rounds)
+            floor: floor.map { Comparison.url(port: $0.port) }, sizes: sizes, rounds: rounds, proxyPID: proxy.pid)
         print("\n## Throughput (pipelined echo) and proxy CPU per forwarded frame\n")
         print(
             "| frame | round | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame (kernel share) | client + upstream CPU µs per direct echo |"
