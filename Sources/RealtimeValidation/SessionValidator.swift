@@ -30,8 +30,13 @@ public struct SessionValidator {
     /// A direct-mapped first level in front of `typeCache` (a session uses a few dozen types), so the common case
     /// costs one hash of the type's bytes and one comparison.
     var typeSlots: [TypeInfo?] = Array(repeating: nil, count: 128)
-    /// Scratch for the delta fast path: node numbers of the plan's fields in the current event (reused).
+    /// Scratch for the delta fast path: node numbers of the plan's fields in the current event (reused; the schema
+    /// check has its own, so neither resizes it for the other).
     var fastNodes: [Int32] = []
+    /// Scratch for the schema check: the node of each field of the current event's spec, and member lookups by key
+    /// count (see `findSchemaNodes`).
+    var schemaNodes: [Int32] = []
+    var schemaScratch: [[Int32]] = []
     /// The response the last fast-path delta named, with its id's byte hash.
     var lastResponse: (hash: UInt64, response: SessionState.Response)?
     /// The part the last fast-path delta wrote to; `nil` whenever the rules add an output or a part.
@@ -78,14 +83,10 @@ public struct SessionValidator {
         /// Set for content-part delta types the fast path can take (only those the state machine allows in an open
         /// response, item and part).
         let deltaPlan: DeltaPlan?
-        /// The key bytes of the spec's top-level fields, and for each field of the spec its index in them (-1 for
-        /// nested fields), so the schema check finds them all in one pass.
-        let topLevelKeys: [[UInt8]]
-        let topLevelSlot: [Int]
+        /// Where the schema check finds each of the spec's fields, with their presence and kind rules.
+        let schema: SchemaPlan
         /// The rules' own checks (`RuleCheck`) on this event type, in catalog order (usually none).
         let checks: [RuleCheck]
-        /// The presence and kind rules of the spec's fields, in the spec's order.
-        let fieldRules: [FieldRule]
 
         init(
             type: String, spec: EventSpec?, canonical: String, role: EventRole, moves: ProtocolStateMachine.Moves,
@@ -98,19 +99,7 @@ public struct SessionValidator {
             self.canonical = canonical
             self.role = role
             self.deltaPlan = deltaPlan
-            var keys: [[UInt8]] = []
-            var slots: [Int] = []
-            for field in spec?.fields ?? [] {
-                if field.parent == nil {
-                    slots.append(keys.count)
-                    keys.append(Array(field.path.utf8))
-                } else {
-                    slots.append(-1)
-                }
-            }
-            topLevelKeys = keys
-            topLevelSlot = slots
-            fieldRules = (spec?.fields ?? []).map(FieldRule.init)
+            schema = SchemaPlan(spec?.fields ?? [])
         }
     }
 
