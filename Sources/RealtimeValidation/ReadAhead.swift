@@ -60,8 +60,23 @@ final class ReadAhead: @unchecked Sendable {
         return nil
     }
 
-    /// Hands back a batch the consumer has finished with: its tapes that nothing else holds go back to the pool.
-    func recycle(_ batch: inout Batch) {
+    /// Hands back batches the consumer has finished with, taking them; returns how many tapes went back to the pool.
+    ///
+    /// Taking matters: a copy of a batch left anywhere (a loop variable, the array it came in) would hold its events
+    /// and so every tape, and nothing would be pooled.
+    @discardableResult
+    func recycle(_ batches: consuming [Batch]) -> Int {
+        var batches = batches
+        var pooled = 0
+        for i in batches.indices { pooled += recycle(&batches[i]) }
+        return pooled
+    }
+
+    /// Hands back a batch the consumer has finished with; returns how many of its tapes went back to the pool.
+    ///
+    /// Its tapes that nothing else holds go back.
+    @discardableResult
+    func recycle(_ batch: inout Batch) -> Int {
         var tapes = batch.events.compactMap { $0.object?.document }
         batch = Batch()  // the batch's own references go first
         var reusable: [JSONTape] = []
@@ -69,10 +84,11 @@ final class ReadAhead: @unchecked Sendable {
             reusable.append(tapes[i])
         }
         tapes = []
-        guard !reusable.isEmpty else { return }
+        guard !reusable.isEmpty else { return 0 }
         condition.lock()
         pool += reusable
         condition.unlock()
+        return reusable.count
     }
 
     // MARK: - Reading thread

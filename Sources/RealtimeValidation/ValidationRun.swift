@@ -107,14 +107,14 @@ public enum ValidationRun {
                 observe?(batch.events[i])
             }
             if findings.count > before { collector.want(findings[before...]) }
-            for var done in collector.hold(batch) { readAhead.recycle(&done) }
+            readAhead.recycle(collector.hold(consume batch))  // `consume`: no copy left here to keep the tapes
         }
         let frames = readAhead.frames
         let before = findings.count
         if let final = validator?.finish() { keep(final) }
         keep(RecordingChecks.findings(header: reader.header, frames: frames, selection: selection, probe: probe))
         collector.want(findings[before...], atEnd: true)
-        for var done in collector.finish() { readAhead.recycle(&done) }
+        readAhead.recycle(collector.finish())
         findings.sort { ($0.line, $0.rule) < ($1.line, $1.rule) }
         var report = FileReport(
             path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, findings: findings)
