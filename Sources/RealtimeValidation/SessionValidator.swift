@@ -54,6 +54,8 @@ public struct SessionValidator {
     let selection: RuleSelection
     /// Whether every rule runs (the common case: `runs(_:)` is one load).
     let everyRuleRuns: Bool
+    /// The statuses a response may end with, from the catalog (`response-status-invalid`).
+    let terminalStatuses: [String]
     /// Tests only: called with each rule whose check is about to run.
     var ruleProbe: ((String) -> Void)?
 
@@ -108,6 +110,7 @@ public struct SessionValidator {
         selection: RuleSelection = RuleSelection(), machine: ProtocolStateMachine = .standard
     ) {
         self.catalog = catalog
+        terminalStatuses = Self.terminalStatuses(catalog)
         self.machine = machine
         currentMoves = machine.moves(for: "")
         self.selection = selection
