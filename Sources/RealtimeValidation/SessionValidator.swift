@@ -215,10 +215,13 @@ public struct SessionValidator {
 
     /// Whether `rule`'s check runs: every check is guarded by this, so a disabled rule costs nothing.
     mutating func runs(_ rule: RuleInfo) -> Bool {
-        guard everyRuleRuns || selection.runs(rule.id) else { return false }
+        guard selects(rule) else { return false }
         ruleProbe?(rule.id)
         return true
     }
+
+    /// Whether the selection has `rule` (one load when every rule runs); `runs(_:)` and `emit` both ask this.
+    func selects(_ rule: RuleInfo) -> Bool { everyRuleRuns || selection.runs(rule.id) }
 
     /// Records a finding on the current frame (or the given line).
     ///
@@ -228,7 +231,7 @@ public struct SessionValidator {
         related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil,
         priorID: Bool = false
     ) {
-        guard everyRuleRuns || selection.runs(rule.id) else { return }  // a check that shares its work with others
+        guard selects(rule) else { return }  // a check that shares its work with others (no probe: it ran already)
         var severity = rule.severity
         var message = message
         if let why = incompleteCapture(rule, priorID: priorID) {
