@@ -141,26 +141,27 @@ final class ReadAhead: @unchecked Sendable {
                         object: object)
                     if opcode == .error { event.note = line.string(.text) }
                     batch.events.append(event)
-                    if batch.events.count == batchSize {
-                        send(batch)
-                        batch = Batch()
-                    }
+                    if batch.events.count == batchSize { send(&batch) }
                 }
                 return true
             }
-            if !batch.events.isEmpty || !batch.issues.isEmpty { send(batch) }
+            if !batch.events.isEmpty || !batch.issues.isEmpty { send(&batch) }
             finish(frames: frames, failure: nil)
         } catch {
             finish(frames: frames, failure: error)
         }
     }
 
-    /// Waits for room in the queue, then queues `batch`.
-    private func send(_ batch: Batch) {
+    /// Waits for room in the queue, then moves `batch` into it (leaving it empty).
+    ///
+    /// Moved, not copied: a copy left on this thread would hold the batch's events, so the consumer could not recycle
+    /// their tapes.
+    private func send(_ batch: inout Batch) {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= depth { condition.wait() }
         queue.append(batch)
+        batch = Batch()
         condition.broadcast()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 import Testing
 
 @testable import RealtimeValidation
