@@ -158,30 +158,35 @@ public struct ProtocolStateMachine: Sendable {
     ///
     /// Computed once per event type, so the validator's per-event question is an array read.
     public func moves(for event: String) -> Moves {
-        var next = [Int8](repeating: -1, count: Machine.allCases.count * Moves.width)
+        let width = Moves.width
+        var next = [Int8](repeating: -1, count: Machine.allCases.count * width)
         for (m, machine) in Machine.allCases.enumerated() {
             for (p, phase) in machine.phases.enumerated() {
                 if let to = self.next(machine, phase, event), let index = machine.phases.firstIndex(of: to) {
-                    next[m * Moves.width + p] = Int8(index)
+                    next[m * width + p] = Int8(index)
                 }
             }
         }
-        return Moves(next: next)
+        return Moves(next: next, width: width)
     }
 
     /// Where one event type may move each machine (see `moves(for:)`).
     public struct Moves: Sendable {
-        static let width = 4
+        /// Phases per machine in the table: the most any machine has (derived, so a machine given another phase
+        /// cannot overrun into the next machine's row).
+        static let width = Machine.allCases.map(\.phases.count).max() ?? 0
         let next: [Int8]
+        /// `Moves.width`, kept with the table so the per-event reads need no global.
+        let width: Int
 
         /// Whether the event may move an instance of `machine` on from phase index `phase`.
         public func allows(_ machine: Machine, from phase: Int) -> Bool {
-            next[Self.index(machine) * Self.width + phase] >= 0
+            next[Self.index(machine) * width + phase] >= 0
         }
 
         /// The phase index the event moves an instance of `machine` to from phase index `phase` (-1: not allowed).
         public func next(_ machine: Machine, from phase: Int) -> Int {
-            Int(next[Self.index(machine) * Self.width + phase])
+            Int(next[Self.index(machine) * width + phase])
         }
 
         private static func index(_ machine: Machine) -> Int {

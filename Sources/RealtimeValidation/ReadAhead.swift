@@ -88,8 +88,23 @@ final class ReadAhead: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Hands back a batch the consumer has finished with: its tapes that nothing else holds go back to the pool.
-    func recycle(_ batch: inout Batch) {
+    /// Hands back batches the consumer has finished with, taking them; returns how many tapes went back to the pool.
+    ///
+    /// Taking matters: a copy of a batch left anywhere (a loop variable, the array it came in) would hold its events
+    /// and so every tape, and nothing would be pooled.
+    @discardableResult
+    func recycle(_ batches: consuming [Batch]) -> Int {
+        var batches = batches
+        var pooled = 0
+        for i in batches.indices { pooled += recycle(&batches[i]) }
+        return pooled
+    }
+
+    /// Hands back a batch the consumer has finished with; returns how many of its tapes went back to the pool.
+    ///
+    /// Its tapes that nothing else holds go back.
+    @discardableResult
+    func recycle(_ batch: inout Batch) -> Int {
         var tapes = batch.events.compactMap { $0.object?.document }
         batch = Batch()  // the batch's own references go first
         var reusable: [JSONTape] = []
@@ -97,10 +112,11 @@ final class ReadAhead: @unchecked Sendable {
             reusable.append(tapes[i])
         }
         tapes = []
-        guard !reusable.isEmpty else { return }
+        guard !reusable.isEmpty else { return 0 }
         condition.lock()
         pool += reusable
         condition.unlock()
+        return reusable.count
     }
 
     // MARK: - Reading thread
@@ -153,10 +169,7 @@ final class ReadAhead: @unchecked Sendable {
                         object: object)
                     if opcode == .error { event.note = line.string(.text) }
                     batch.events.append(event)
-                    if batch.events.count == batchSize {
-                        send(&batch)
-                        batch = Batch()
-                    }
+                    if batch.events.count == batchSize { send(&batch) }
                 }
                 return true
             }
@@ -167,8 +180,11 @@ final class ReadAhead: @unchecked Sendable {
         }
     }
 
-    /// Shows `batch` to `observe` while the reading thread is ahead (see `init`), waits for room in the queue,
-    /// then queues it.
+    /// Shows `batch` to `observe` while the reading thread is ahead (see `init`), waits for room in the queue, then
+    /// moves `batch` into it (leaving it empty).
+    ///
+    /// Moved, not copied: a copy left on this thread would hold the batch's events, so the consumer could not recycle
+    /// their tapes.
     private func send(_ batch: inout Batch) {
         if let observe {
             condition.lock()
@@ -189,6 +205,7 @@ final class ReadAhead: @unchecked Sendable {
         while queue.count >= depth { condition.wait() }
         if observe != nil, !batch.observed { unobserved += 1 }
         queue.append(batch)
+        batch = Batch()
         condition.broadcast()
     }
 

@@ -30,8 +30,13 @@ public struct SessionValidator {
     /// A direct-mapped first level in front of `typeCache` (a session uses a few dozen types), so the common case
     /// costs one hash of the type's bytes and one comparison.
     var typeSlots: [TypeInfo?] = Array(repeating: nil, count: 128)
-    /// Scratch for the delta fast path: node numbers of the plan's fields in the current event (reused).
+    /// Scratch for the delta fast path: node numbers of the plan's fields in the current event (reused; the schema
+    /// check has its own, so neither resizes it for the other).
     var fastNodes: [Int32] = []
+    /// Scratch for the schema check: the node of each field of the current event's spec, and member lookups by key
+    /// count (see `findSchemaNodes`).
+    var schemaNodes: [Int32] = []
+    var schemaScratch: [[Int32]] = []
     /// The response the last fast-path delta named, with its id's byte hash.
     var lastResponse: (hash: UInt64, response: SessionState.Response)?
     /// The part the last fast-path delta wrote to; `nil` whenever the rules add an output or a part.
@@ -49,6 +54,8 @@ public struct SessionValidator {
     let selection: RuleSelection
     /// Whether every rule runs (the common case: `runs(_:)` is one load).
     let everyRuleRuns: Bool
+    /// The statuses a response may end with, from the catalog (`response-status-invalid`).
+    let terminalStatuses: [String]
     /// Tests only: called with each rule whose check is about to run.
     var ruleProbe: ((String) -> Void)?
 
@@ -78,14 +85,10 @@ public struct SessionValidator {
         /// Set for content-part delta types the fast path can take (only those the state machine allows in an open
         /// response, item and part).
         let deltaPlan: DeltaPlan?
-        /// The key bytes of the spec's top-level fields, and for each field of the spec its index in them (-1 for
-        /// nested fields), so the schema check finds them all in one pass.
-        let topLevelKeys: [[UInt8]]
-        let topLevelSlot: [Int]
+        /// Where the schema check finds each of the spec's fields, with their presence and kind rules.
+        let schema: SchemaPlan
         /// The rules' own checks (`RuleCheck`) on this event type, in catalog order (usually none).
         let checks: [RuleCheck]
-        /// The presence and kind rules of the spec's fields, in the spec's order.
-        let fieldRules: [FieldRule]
 
         init(
             type: String, spec: EventSpec?, canonical: String, role: EventRole, moves: ProtocolStateMachine.Moves,
@@ -98,19 +101,7 @@ public struct SessionValidator {
             self.canonical = canonical
             self.role = role
             self.deltaPlan = deltaPlan
-            var keys: [[UInt8]] = []
-            var slots: [Int] = []
-            for field in spec?.fields ?? [] {
-                if field.parent == nil {
-                    slots.append(keys.count)
-                    keys.append(Array(field.path.utf8))
-                } else {
-                    slots.append(-1)
-                }
-            }
-            topLevelKeys = keys
-            topLevelSlot = slots
-            fieldRules = (spec?.fields ?? []).map(FieldRule.init)
+            schema = SchemaPlan(spec?.fields ?? [])
         }
     }
 
@@ -119,6 +110,7 @@ public struct SessionValidator {
         selection: RuleSelection = RuleSelection(), machine: ProtocolStateMachine = .standard
     ) {
         self.catalog = catalog
+        terminalStatuses = Self.terminalStatuses(catalog)
         self.machine = machine
         currentMoves = machine.moves(for: "")
         self.selection = selection
@@ -223,10 +215,13 @@ public struct SessionValidator {
 
     /// Whether `rule`'s check runs: every check is guarded by this, so a disabled rule costs nothing.
     mutating func runs(_ rule: RuleInfo) -> Bool {
-        guard everyRuleRuns || selection.runs(rule.id) else { return false }
+        guard selects(rule) else { return false }
         ruleProbe?(rule.id)
         return true
     }
+
+    /// Whether the selection has `rule` (one load when every rule runs); `runs(_:)` and `emit` both ask this.
+    func selects(_ rule: RuleInfo) -> Bool { everyRuleRuns || selection.runs(rule.id) }
 
     /// Records a finding on the current frame (or the given line).
     ///
@@ -236,7 +231,7 @@ public struct SessionValidator {
         related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil,
         priorID: Bool = false
     ) {
-        guard everyRuleRuns || selection.runs(rule.id) else { return }  // a check that shares its work with others
+        guard selects(rule) else { return }  // a check that shares its work with others (no probe: it ran already)
         var severity = rule.severity
         var message = message
         if let why = incompleteCapture(rule, priorID: priorID) {

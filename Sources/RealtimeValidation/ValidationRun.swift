@@ -114,14 +114,14 @@ public enum ValidationRun {
             }
             readAhead.observeIfNeeded(batch)
             if findings.count > before { collector.want(findings[before...]) }
-            for var done in collector.hold(batch) { readAhead.recycle(&done) }
+            readAhead.recycle(collector.hold(consume batch))  // `consume`: no copy left here to keep the tapes
         }
         let frames = readAhead.frames
         let before = findings.count
         if let final = validator?.finish() { keep(final) }
         keep(RecordingChecks.findings(header: reader.header, frames: frames, selection: selection, probe: probe))
         collector.want(findings[before...], atEnd: true)
-        for var done in collector.finish() { readAhead.recycle(&done) }
+        readAhead.recycle(collector.finish())
         // Findings arrive nearly in line order; sorting (stable, so the same order) only when they are not saves
         // moving every finding (a copy of each retains its strings).
         sortByLine(&findings)

@@ -32,6 +32,28 @@ struct ReadAheadTests {
         #expect(unknown.map(\.eventIndex) == Array(1...1999))
         #expect(report.findings.filter { $0.rule == "reader.invalid-json" }.map(\.line) == [1501])
     }
+
+    /// Batches handed back as `ValidationRun` hands them back (through the excerpt window, taken) return their tapes to
+    /// the pool, so the reading thread parses into recycled tapes instead of allocating one per event.
+    @Test(arguments: [ExcerptPolicy.none, .all])
+    func finishedBatchesReturnTheirTapesToThePool(_ policy: ExcerptPolicy) throws {
+        let path = Samples.path("audio-vad.jsonl")
+        let reader = try RecordingInput.open(path, options: .init()).reader
+        let readAhead = ReadAhead(reader: reader)
+        var collector = ExcerptCollector(policy: policy)
+        var events = 0
+        var pooled = 0
+        var sessionEvents = 0
+        while let batch = try readAhead.next() {
+            events += batch.events.filter { $0.object != nil }.count
+            sessionEvents += batch.events.filter { $0.object?["type"]?.string?.hasPrefix("session.") == true }.count
+            pooled += readAhead.recycle(collector.hold(consume batch))
+        }
+        pooled += readAhead.recycle(collector.finish())
+        #expect(events > 0)
+        // Nothing holds the tapes here (no validator keeps a session event), so every one comes back.
+        #expect(pooled == events, "\(pooled) of \(events) tapes pooled (\(sessionEvents) session events)")
+    }
 }
 
 /// `observeWhileReading` (what `SessionModel.load` builds the model with) sees what `observe` sees, in the same

@@ -25,4 +25,24 @@ struct RecentIDsTests {
         #expect(ids.firstUse(of: 0, line: 5) == nil)
         #expect(ids.firstUse(of: 0, line: 6)?.line == 5)
     }
+
+    /// A long session cycles through many generations, each reusing the storage of the one it forgets: repeats within
+    /// the window are still found with their first line and tag, older ids are forgotten, and a repeat is never
+    /// recorded again.
+    @Test func manyGenerationsReuseTheirTablesAndKeepTheWindow() {
+        var ids = RecentIDs(generation: 100)
+        for i in 1...1_050 { #expect(ids.firstUse(of: UInt64(i) &* 0x9E37_79B9_7F4A_7C15, line: i, tag: 2) == nil) }
+        // 1001...1050 are the current generation, 901...1000 the previous one; 900 and older are forgotten.
+        for i in [901, 950, 1000, 1001, 1050] {
+            let seen = ids.firstUse(of: UInt64(i) &* 0x9E37_79B9_7F4A_7C15, line: 5_000)
+            #expect(seen?.line == i)
+            #expect(seen?.tag == 2)
+        }
+        for i in [1, 500, 899, 900] { #expect(ids.entry(of: UInt64(i) &* 0x9E37_79B9_7F4A_7C15) == nil) }
+        // Forgotten ids are new again; the next generation switch then forgets 901...1000.
+        for i in 1...60 { #expect(ids.firstUse(of: UInt64(i) &* 0x9E37_79B9_7F4A_7C15, line: 6_000 + i) == nil) }
+        #expect(ids.entry(of: 950 &* 0x9E37_79B9_7F4A_7C15) == nil)
+        #expect(ids.entry(of: 1050 &* 0x9E37_79B9_7F4A_7C15)?.line == 1050)
+        #expect(ids.entry(of: 60 &* 0x9E37_79B9_7F4A_7C15)?.line == 6060)
+    }
 }

@@ -8,25 +8,24 @@ import RealtimeRecording
 extension SessionValidator {
     /// Required fields, JSON kinds, nullability and enums, straight from the catalog.
     ///
-    /// Top-level fields are found in one pass over the event's members (`TypeInfo.topLevelKeys`), nested ones by path.
+    /// Fields are found in one pass over each object of the event (`SchemaPlan`); a nested field is checked only when
+    /// its parent is an object.
     mutating func checkSchema(_ object: JSONValue, _ spec: EventSpec, _ info: TypeInfo) {
-        _ = object.memberNodes(info.topLevelKeys, into: &fastNodes)
-        for (f, field) in spec.fields.enumerated() {
-            let found: JSONValue?
-            if let parent = field.parent {
-                guard let p = Lookup.value(object, parent), p.isObject else { continue }
-                found = Lookup.value(object, field.path)
-            } else {
-                let node = fastNodes[info.topLevelSlot[f]]
-                found = node >= 0 ? object.member(node) : nil
-            }
-            switch info.fieldRules[f].problem(found?.kind) {
+        let plan = info.schema
+        Self.findSchemaNodes(object, plan, into: &schemaNodes, scratch: &schemaScratch)
+        for f in plan.rules.indices {
+            let node = schemaNodes[f]
+            guard node >= -1 else { continue }  // the parent is absent or not an object
+            let rule = plan.rules[f]
+            switch rule.problem(node >= 0 ? object.kind(ofNode: node) : nil) {
             case .missing:
-                if runs(.requiredFieldMissing) { reportRequiredFieldMissing(spec, field) }
+                if runs(.requiredFieldMissing) { reportRequiredFieldMissing(spec, spec.fields[f]) }
             case .unexpectedNull, .wrongKind:
-                if runs(.fieldTypeMismatch) { reportFieldTypeMismatch(spec, field, found) }
+                if runs(.fieldTypeMismatch) { reportFieldTypeMismatch(spec, spec.fields[f], object.member(node)) }
             case nil:
-                if field.allowed != nil, runs(.fieldValueNotAllowed) { checkFieldValueNotAllowed(spec, field, found) }
+                guard rule.enumerated, node >= 0, !rule.allows(object.member(node)), runs(.fieldValueNotAllowed)
+                else { continue }
+                checkFieldValueNotAllowed(spec, spec.fields[f], object.member(node))
             }
         }
     }
@@ -43,11 +42,14 @@ extension SessionValidator {
         let enumerated: Bool
         /// Bit `ordinal` set for each accepted kind.
         let accepts: UInt8
+        /// The allowed values' UTF-8, when `enumerated`.
+        let allowedBytes: [[UInt8]]
 
         init(_ field: FieldSpec) {
             required = field.required
             nullable = field.nullable
             enumerated = field.allowed != nil
+            allowedBytes = (field.allowed ?? []).map { Array($0.utf8) }
             accepts = JSONKind.allCases.reduce(0) { bits, kind in
                 field.kinds.contains { $0.accepts(kind) } ? bits | 1 << kind.ordinal : bits
             }
@@ -61,6 +63,14 @@ extension SessionValidator {
             guard let kind else { return required ? .missing : nil }
             if kind == .null { return nullable || required ? nil : .unexpectedNull }
             return accepts & 1 << kind.ordinal != 0 ? nil : .wrongKind
+        }
+
+        /// Whether `value` is one of the allowed strings as written (no escape, no decoding).
+        ///
+        /// Then `field-value-not-allowed` has nothing to say; `false` leaves the decision to its check.
+        func allows(_ value: JSONValue) -> Bool {
+            guard value.kind == .string else { return false }
+            return value.withRawBytes { raw in allowedBytes.contains { $0.elementsEqual(raw) } }
         }
     }
 

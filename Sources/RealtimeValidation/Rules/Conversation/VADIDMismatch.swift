@@ -39,8 +39,9 @@ extension SessionValidator {
     /// input_audio_buffer.committed of a VAD turn (the turn table lets it continue the turn's phase) names the turn's
     /// item, unless the client committed by hand.
     mutating func checkVADIDMismatch(committed id: String) {
-        let manual = state.pending.contains { $0.type == EventNames.commit }
-        guard let speech = state.speechItem, speech.id != id, !manual, currentMoves.allows(.turn, from: state.turnPhase)
+        // The scan of the pending requests comes last: only a mismatch asks whether the client committed by hand.
+        guard let speech = state.speechItem, speech.id != id, currentMoves.allows(.turn, from: state.turnPhase),
+            !state.pending.contains(where: { $0.type == EventNames.commit })
         else { return }
         emit(
             .vadIDMismatch, "The committed item \(id) does not match the VAD turn's item \(speech.id).",

@@ -10,7 +10,13 @@ extension RuleInfo {
 }
 
 extension SessionValidator {
-    static let terminalStatuses = ["completed", "cancelled", "incomplete", "failed"]
+    /// The statuses a response may end with: the catalog's values of `response.status_details.type` (one per way a
+    /// response ends), in the catalog's order.
+    static func terminalStatuses(_ catalog: EventCatalog) -> [String] {
+        catalog.spec(for: EventNames.responseDone)?.fields.first { $0.path == "response.status_details.type" }?
+            .allowed ?? []
+    }
+
     static let reasonsByStatus = [
         "cancelled": ["turn_detected", "client_cancelled"], "incomplete": ["max_output_tokens", "content_filter"],
     ]
@@ -27,10 +33,10 @@ extension SessionValidator {
     /// response.done ends with a terminal status whose details agree with it.
     mutating func checkResponseStatusInvalid(done object: JSONValue, _ rid: String) {
         let status = Lookup.string(object, "response.status") ?? "absent"
-        guard Self.terminalStatuses.contains(status) else {
+        guard terminalStatuses.contains(status) else {
             emit(
                 .responseStatusInvalid, "response.done of \(rid) has status \(status).",
-                expected: Self.terminalStatuses.joined(separator: " | "), actual: status, subject: rid)
+                expected: terminalStatuses.joined(separator: " | "), actual: status, subject: rid)
             return
         }
         if let detailType = Lookup.string(object, "response.status_details.type"), detailType != status {
