@@ -84,14 +84,10 @@ public struct AudioExport {
     var playCursor: [String: Int64] = [:]
     /// Where the next input chunk goes in the mix, in microseconds.
     var inputCursor: Int64 = 0
-    var truncates: [(item: String, ms: Int, line: Int)] = []
-    /// Cuts the server made (`conversation.item.truncated`), used when the client made none.
-    var serverTruncates: [(item: String, ms: Int, line: Int)] = []
-    /// Each output item's span in the mix (microseconds), and each response's items.
+    /// Where the user stopped hearing each output item.
+    var cuts = AudioCuts()
+    /// Each output item's span in the mix (microseconds).
     var itemSpan: [String: (start: Int64, end: Int64)] = [:]
-    var responseItems: [String: [String]] = [:]
-    /// The response whose audio the client plays (`output_audio_buffer.started`) and since when.
-    var playing: (response: String, sinceUs: Int64)?
     var mix: SessionMix?
     /// Runs the file writes on a second thread (nil: written inline).
     var writer: WriteBehind?
@@ -160,12 +156,12 @@ public struct AudioExport {
 
     mutating func consume(_ type: String, _ event: JSONValue, line: Int, tUs: Int64) throws {
         switch type {
-        case "session.update", "session.created", "session.updated":
+        case AudioEvents.sessionUpdate, AudioEvents.sessionCreated, AudioEvents.sessionUpdated:
             guard let session = event["session"] else { return }
             let (input, output) = AudioFormat.named(in: session)
             inputFormat = input ?? inputFormat
             outputFormat = output ?? outputFormat
-        case "input_audio_buffer.append":
+        case AudioEvents.append:
             guard decode(event["audio"], line: line, format: inputFormat) else { return }
             let bytes = chunk
             if pendingStart == nil { pendingStart = tUs }
@@ -173,10 +169,10 @@ public struct AudioExport {
             try place(bytes, format: inputFormat, atUs: start, right: false)
             inputCursor = start.plusMilliseconds(Double(bytes.count) / inputFormat.bytesPerMs)
             pending += bytes
-        case "input_audio_buffer.cleared":
+        case AudioEvents.inputCleared:
             pending = []
             pendingStart = nil
-        case "input_audio_buffer.committed":
+        case AudioEvents.committed:
             let item = event["item_id"]?.string ?? "unnamed"
             if options.wantsInput(item), !pending.isEmpty {
                 let wav = try WAVFile(
@@ -188,8 +184,12 @@ public struct AudioExport {
             }
             pending = []
             pendingStart = nil
-        case "response.audio.delta":
-            guard decode(event["delta"], line: line, format: outputFormat) else { return }
+        case _ where AudioEvents.cuts.contains(type):
+            cuts.consume(type, event, line: line, tUs: tUs)
+        default:
+            // Output audio: a stream of the catalog whose payload is audio (`response.audio.delta` and its GA name).
+            guard let stream = catalog.spec(for: type)?.stream, stream.payload == .audio else { return }
+            guard decode(event[stream.deltaField], line: line, format: outputFormat) else { return }
             let bytes = chunk
             let item = event["item_id"]?.string ?? "unnamed"
             let response = event["response_id"]?.string ?? ""
@@ -197,7 +197,7 @@ public struct AudioExport {
             try place(bytes, format: outputFormat, atUs: start, right: true)
             let ms = Double(bytes.count) / outputFormat.bytesPerMs
             playCursor[response] = start.plusMilliseconds(ms)
-            if itemSpan[item] == nil { responseItems[response, default: []].append(item) }
+            if itemSpan[item] == nil { cuts.firstOutput(item: item, response: response) }
             itemSpan[item] = (itemSpan[item]?.start ?? start, start.plusMilliseconds(ms))
             guard options.wantsOutput(item, response: response) else { return }
             let key = item + "#" + String(event["content_index"]?.int ?? 0)
@@ -210,23 +210,6 @@ public struct AudioExport {
                 outputItemFormat[key] = outputFormat
             }
             try outputs[key]?.append(bytes)
-        case "conversation.item.truncate", "conversation.item.truncated":
-            guard let item = event["item_id"]?.string, let ms = event["audio_end_ms"]?.int else { return }
-            if type.hasSuffix("truncate") {
-                truncates.append((item, ms, line))
-            } else {
-                serverTruncates.append((item, ms, line))
-            }
-        case "output_audio_buffer.started":
-            if let response = event["response_id"]?.string { playing = (response, tUs) }
-        case "output_audio_buffer.stopped":
-            playing = nil
-        case "output_audio_buffer.cleared":
-            guard let playing else { return }
-            let ms = Int(max(0, min(Double(tUs) - Double(playing.sinceUs), 1e12)) / 1000)
-            for item in responseItems[playing.response] ?? [] { serverTruncates.append((item, ms, line)) }
-            self.playing = nil
-        default: break
         }
     }
 
@@ -313,15 +296,10 @@ public struct AudioExport {
         }
     }
 
-    /// Where the user stopped hearing `item`: the client's cut, else the server's.
-    func cut(of item: String) -> (item: String, ms: Int, line: Int)? {
-        truncates.last { $0.item == item } ?? serverTruncates.last { $0.item == item }
-    }
-
     /// Zeroes the assistant channel of the mix after each cut item's heard part.
     func silenceUnheard(in mix: SessionMix) throws {
         for (item, span) in itemSpan {
-            guard let cut = cut(of: item) else { continue }
+            guard let cut = cuts.cut(of: item) else { continue }
             let from = Int(min(span.start.plusMilliseconds(Double(cut.ms)), Self.mixLimitUs)) * 24 / 1000
             let to = Int(min(span.end, Self.mixLimitUs)) * 24 / 1000
             guard to > from else { continue }
@@ -335,7 +313,7 @@ public struct AudioExport {
     mutating func finish() throws {
         for (key, wav) in outputs.sorted(by: { $0.key < $1.key }) {
             let item = String(key.split(separator: "#").first ?? "")
-            guard let cut = cut(of: item) else {
+            guard let cut = cuts.cut(of: item) else {
                 try wav.close()
                 result.files.append(wav.path)
                 continue

@@ -7,7 +7,7 @@ import Testing
 /// back before what was written out, writes across the rings' end, chunks longer than a ring) leaves the stereo file
 /// holding exactly the two arrays interleaved.
 struct SessionMixTests {
-    @Test(arguments: [(UInt64(1), 4000), (2, 4000), (3, 4000), (4, SessionMix.capacity), (5, 6)] as [(UInt64, Int)])
+    @Test(arguments: [(UInt64(1), 4000), (2, 4000), (3, 4000), (4, SessionMix.capacity), (5, 64)] as [(UInt64, Int)])
     func randomWritesEndInTheFileAsInMemory(seed: UInt64, capacity: Int) throws {
         var rng = Lehmer(state: seed)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sessionmix-\(UUID()).wav").path
