@@ -96,11 +96,7 @@ public struct LeadingSilence: Sendable {
     /// the event's bytes into `scratch`, which is reused.
     public mutating func feed(base64 value: JSONValue, scratch: inout [UInt8]) -> Double? {
         guard audibleAfterMs == nil else { return nil }
-        if value.isEscapedString {  // `\/` and the like: rare, take the slow road
-            guard let text = value.string, let data = Data(base64Encoded: text) else { return nil }
-            return feed([UInt8](data))
-        }
-        guard value.withRawBytes({ Base64.decode($0, into: &scratch) }) else { return nil }
+        guard Base64.decode(value, into: &scratch) else { return nil }
         return feed(scratch)
     }
 }
@@ -114,57 +110,5 @@ extension Int64 {
         if sum >= 9.2e18 { return .max }
         if sum <= -9.2e18 { return .min }
         return Int64(sum)
-    }
-}
-
-/// A base64 decoder over raw bytes (standard alphabet, `=` padding, no line breaks), for audio
-/// deltas read in place; Foundation's needs a `String` first.
-enum Base64 {
-    static let table: [UInt8] = {
-        var t = [UInt8](repeating: 0xFF, count: 256)
-        for (k, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            t[Int(c)] = UInt8(k)
-        }
-        return t
-    }()
-
-    /// Decodes `text` into `out` (replacing its contents); false for anything that is not base64.
-    static func decode(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Bool {
-        var n = text.count
-        guard n % 4 == 0 else { return false }
-        out.removeAll(keepingCapacity: true)
-        if n == 0 { return true }
-        var pad = 0
-        if text[n - 1] == UInt8(ascii: "=") { pad += 1 }
-        if text[n - 2] == UInt8(ascii: "=") { pad += 1 }
-        out.reserveCapacity(n / 4 * 3)
-        n -= pad
-        return table.withUnsafeBufferPointer { t in
-            var k = 0
-            var ok = true
-            while k + 4 <= n {
-                let a = t[Int(text[k])], b = t[Int(text[k + 1])], c = t[Int(text[k + 2])], d = t[Int(text[k + 3])]
-                if (a | b | c | d) & 0xC0 != 0 { ok = false; break }
-                out.append(a << 2 | b >> 4)
-                out.append(b << 4 | c >> 2)
-                out.append(c << 6 | d)
-                k += 4
-            }
-            guard ok else { return false }
-            let rest = n - k
-            if rest >= 2 {
-                let a = t[Int(text[k])], b = t[Int(text[k + 1])]
-                guard (a | b) & 0xC0 == 0 else { return false }
-                out.append(a << 2 | b >> 4)
-                if rest == 3 {
-                    let c = t[Int(text[k + 2])]
-                    guard c & 0xC0 == 0 else { return false }
-                    out.append(b << 4 | c >> 2)
-                }
-            } else if rest == 1 {
-                return false
-            }
-            return true
-        }
     }
 }

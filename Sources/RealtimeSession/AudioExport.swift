@@ -75,6 +75,8 @@ public struct AudioExport {
     var inputFormat = AudioFormat.pcm16
     var outputFormat = AudioFormat.pcm16
     var pending: [UInt8] = []
+    /// The chunk being exported, decoded into reused storage (see `decode`).
+    var chunk: [UInt8] = []
     var pendingStart: Int64?
     var outputs: [String: WAVFile] = [:]
     var outputItemFormat: [String: AudioFormat] = [:]
@@ -82,15 +84,13 @@ public struct AudioExport {
     var playCursor: [String: Int64] = [:]
     /// Where the next input chunk goes in the mix, in microseconds.
     var inputCursor: Int64 = 0
-    var truncates: [(item: String, ms: Int, line: Int)] = []
-    /// Cuts the server made (`conversation.item.truncated`), used when the client made none.
-    var serverTruncates: [(item: String, ms: Int, line: Int)] = []
-    /// Each output item's span in the mix (microseconds), and each response's items.
+    /// Where the user stopped hearing each output item.
+    var cuts = AudioCuts()
+    /// Each output item's span in the mix (microseconds).
     var itemSpan: [String: (start: Int64, end: Int64)] = [:]
-    var responseItems: [String: [String]] = [:]
-    /// The response whose audio the client plays (`output_audio_buffer.started`) and since when.
-    var playing: (response: String, sinceUs: Int64)?
     var mix: SessionMix?
+    /// Runs the file writes on a second thread (nil: written inline).
+    var writer: WriteBehind?
     /// The mix covers this much of the recording's clock (6 hours; sessions last at most an hour).
     static let mixLimitUs: Int64 = 6 * 3_600_000_000
     var mixOverflowReported = false
@@ -101,7 +101,12 @@ public struct AudioExport {
         try FileManager.default.createDirectory(atPath: options.outDir, withIntermediateDirectories: true)
         let name = (path == "-" ? "stdin" : (path as NSString).lastPathComponent)
         var export = AudioExport(options: options, stem: name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : name)
-        export.mix = try SessionMix(path: export.file("mix"))
+        // Reading and decoding on this thread, the kernel's copying into the files on another.
+        let writer = WriteBehind()
+        defer { writer.stop() }
+        export.writer = writer
+        // Without a mix to keep (`--item`, `--response`, `--turn`), none is built.
+        if options.wantsMix { export.mix = try SessionMix(path: export.file("mix"), writer: writer) }
         let reader = try RecordingInput.open(path).reader
         var tape: JSONTape?
         var failure: (any Error)?
@@ -136,6 +141,7 @@ public struct AudioExport {
         if let failure { throw failure }
         export.result.turns = turns?.current.turns.count ?? 0
         try export.finish()
+        try writer.drain()
         return export.result
     }
 
@@ -150,42 +156,48 @@ public struct AudioExport {
 
     mutating func consume(_ type: String, _ event: JSONValue, line: Int, tUs: Int64) throws {
         switch type {
-        case "session.update", "session.created", "session.updated":
+        case AudioEvents.sessionUpdate, AudioEvents.sessionCreated, AudioEvents.sessionUpdated:
             guard let session = event["session"] else { return }
             let (input, output) = AudioFormat.named(in: session)
             inputFormat = input ?? inputFormat
             outputFormat = output ?? outputFormat
-        case "input_audio_buffer.append":
-            guard let bytes = decode(event["audio"], line: line, format: inputFormat) else { return }
+        case AudioEvents.append:
+            guard decode(event["audio"], line: line, format: inputFormat) else { return }
+            let bytes = chunk
             if pendingStart == nil { pendingStart = tUs }
             let start = max(tUs, inputCursor)
             try place(bytes, format: inputFormat, atUs: start, right: false)
             inputCursor = start.plusMilliseconds(Double(bytes.count) / inputFormat.bytesPerMs)
             pending += bytes
-        case "input_audio_buffer.cleared":
+        case AudioEvents.inputCleared:
             pending = []
             pendingStart = nil
-        case "input_audio_buffer.committed":
+        case AudioEvents.committed:
             let item = event["item_id"]?.string ?? "unnamed"
             if options.wantsInput(item), !pending.isEmpty {
                 let wav = try WAVFile(
                     path: file("input.\(Self.safe(item))"), encoding: inputFormat.encoding,
-                    rate: inputFormat.sampleRate)
+                    rate: inputFormat.sampleRate, writer: writer)
                 try wav.append(pending)
                 try wav.close()
                 result.files.append(wav.path)
             }
             pending = []
             pendingStart = nil
-        case "response.audio.delta":
-            guard let bytes = decode(event["delta"], line: line, format: outputFormat) else { return }
+        case _ where AudioEvents.cuts.contains(type):
+            cuts.consume(type, event, line: line, tUs: tUs)
+        default:
+            // Output audio: a stream of the catalog whose payload is audio (`response.audio.delta` and its GA name).
+            guard let stream = catalog.spec(for: type)?.stream, stream.payload == .audio else { return }
+            guard decode(event[stream.deltaField], line: line, format: outputFormat) else { return }
+            let bytes = chunk
             let item = event["item_id"]?.string ?? "unnamed"
             let response = event["response_id"]?.string ?? ""
             let start = max(tUs, playCursor[response] ?? 0)
             try place(bytes, format: outputFormat, atUs: start, right: true)
             let ms = Double(bytes.count) / outputFormat.bytesPerMs
             playCursor[response] = start.plusMilliseconds(ms)
-            if itemSpan[item] == nil { responseItems[response, default: []].append(item) }
+            if itemSpan[item] == nil { cuts.firstOutput(item: item, response: response) }
             itemSpan[item] = (itemSpan[item]?.start ?? start, start.plusMilliseconds(ms))
             guard options.wantsOutput(item, response: response) else { return }
             let key = item + "#" + String(event["content_index"]?.int ?? 0)
@@ -193,44 +205,27 @@ public struct AudioExport {
                 let index = event["content_index"]?.int ?? 0
                 let suffix = "output.\(Self.safe(item))" + (index == 0 ? "" : ".\(index)")
                 outputs[key] = try WAVFile(
-                    path: file(suffix), encoding: outputFormat.encoding, rate: outputFormat.sampleRate
-                )
+                    path: file(suffix), encoding: outputFormat.encoding, rate: outputFormat.sampleRate,
+                    writer: writer)
                 outputItemFormat[key] = outputFormat
             }
             try outputs[key]?.append(bytes)
-        case "conversation.item.truncate", "conversation.item.truncated":
-            guard let item = event["item_id"]?.string, let ms = event["audio_end_ms"]?.int else { return }
-            if type.hasSuffix("truncate") {
-                truncates.append((item, ms, line))
-            } else {
-                serverTruncates.append((item, ms, line))
-            }
-        case "output_audio_buffer.started":
-            if let response = event["response_id"]?.string { playing = (response, tUs) }
-        case "output_audio_buffer.stopped":
-            playing = nil
-        case "output_audio_buffer.cleared":
-            guard let playing else { return }
-            let ms = Int(max(0, min(Double(tUs) - Double(playing.sinceUs), 1e12)) / 1000)
-            for item in responseItems[playing.response] ?? [] { serverTruncates.append((item, ms, line)) }
-            self.playing = nil
-        default: break
         }
     }
 
-    /// The decoded bytes of a base64 audio field, or nil with a warning.
-    mutating func decode(_ value: JSONValue?, line: Int, format: AudioFormat) -> [UInt8]? {
-        guard let text = value?.string else { return nil }
-        guard let data = Data(base64Encoded: text) else {
+    /// Decodes a base64 audio field into `chunk`: false (with a warning when it is a string) when there is none.
+    mutating func decode(_ value: JSONValue?, line: Int, format: AudioFormat) -> Bool {
+        guard let value, value.kind == .string else { return false }
+        guard Base64.decode(value, into: &chunk) else {
             result.warnings.append("line \(line): the audio is not valid base64; skipped")
-            return nil
+            return false
         }
-        if format.encoding == .pcm16, data.count % 2 == 1 {
+        if format.encoding == .pcm16, chunk.count % 2 == 1 {
             result.warnings.append(
-                "line \(line): \(data.count) bytes of pcm16 audio is an odd count; the last byte is dropped")
-            return [UInt8](data.dropLast())
+                "line \(line): \(chunk.count) bytes of pcm16 audio is an odd count; the last byte is dropped")
+            chunk.removeLast()
         }
-        return [UInt8](data)
+        return true
     }
 
     /// Writes `bytes` (in `format`) into one channel of the mix from `atUs` on.
@@ -250,6 +245,13 @@ public struct AudioExport {
         guard count > 0, let mix else { return }
         let first = Int(atUs) * 24 / 1000  // sample index at 24 kHz
         try mix.modify(right: right, first: first, count: count) { frame in
+            if format.encoding == .pcm16, format.sampleRate == 24000 {  // the samples as they are
+                bytes.withUnsafeBufferPointer { b in
+                    guard let to = frame.baseAddress, let from = b.baseAddress else { return }
+                    to.update(from: from, count: min(frame.count, b.count))
+                }
+                return
+            }
             Self.pcm24k(bytes, format: format, count: count) { k, s in
                 let u = UInt16(bitPattern: s)
                 frame[k * 2] = UInt8(u & 0xFF)
@@ -294,15 +296,10 @@ public struct AudioExport {
         }
     }
 
-    /// Where the user stopped hearing `item`: the client's cut, else the server's.
-    func cut(of item: String) -> (item: String, ms: Int, line: Int)? {
-        truncates.last { $0.item == item } ?? serverTruncates.last { $0.item == item }
-    }
-
     /// Zeroes the assistant channel of the mix after each cut item's heard part.
     func silenceUnheard(in mix: SessionMix) throws {
         for (item, span) in itemSpan {
-            guard let cut = cut(of: item) else { continue }
+            guard let cut = cuts.cut(of: item) else { continue }
             let from = Int(min(span.start.plusMilliseconds(Double(cut.ms)), Self.mixLimitUs)) * 24 / 1000
             let to = Int(min(span.end, Self.mixLimitUs)) * 24 / 1000
             guard to > from else { continue }
@@ -315,10 +312,12 @@ public struct AudioExport {
     /// Closes the item files, writes the as-heard cuts, and closes the mix.
     mutating func finish() throws {
         for (key, wav) in outputs.sorted(by: { $0.key < $1.key }) {
-            try wav.close()
-            result.files.append(wav.path)
             let item = String(key.split(separator: "#").first ?? "")
-            guard let cut = cut(of: item) else { continue }
+            guard let cut = cuts.cut(of: item) else {
+                try wav.close()
+                result.files.append(wav.path)
+                continue
+            }
             let format = outputItemFormat[key] ?? outputFormat
             var keep = Int(min(Double(max(0, cut.ms)) * format.bytesPerMs, Double(Int32.max)))
             if wav.encoding == .pcm16 { keep -= keep % 2 }
@@ -326,13 +325,12 @@ public struct AudioExport {
                 result.warnings.append(
                     "line \(cut.line): the truncate keeps \(cut.ms) ms of \(item), more than was received")
             }
-            let reopened = try FileHandle(forReadingFrom: URL(fileURLWithPath: wav.path))
-            try reopened.seek(toOffset: UInt64(WAVFile.headerBytes))
-            let heardBytes = [UInt8](try reopened.read(upToCount: min(keep, wav.dataBytes)) ?? Data())
-            try reopened.close()
+            let heardBytes = try wav.read(atDataOffset: 0, count: min(max(0, keep), wav.dataBytes))
+            try wav.close()
+            result.files.append(wav.path)
             let heard = try WAVFile(
                 path: (wav.path as NSString).deletingPathExtension + ".heard.wav", encoding: wav.encoding,
-                rate: wav.rate)
+                rate: wav.rate, writer: writer)
             try heard.append(heardBytes)
             try heard.close()
             if options.asHeard {

@@ -58,16 +58,11 @@ public struct AudioLevel: Sendable, Hashable {
     /// Measures a base64 audio field (a string value of an event) and counts its decoded bytes.
     ///
     /// The base64 is decoded in place from the event's bytes into `scratch` (reused); nil for anything
-    /// that is not base64. The byte count gives the chunk's duration.
+    /// that is not base64 (`Base64.decode(_:into:)`: what Foundation accepts). The byte count gives the chunk's duration.
     public static func measure(base64 value: JSONValue, format: AudioFormat, scratch: inout [UInt8]) -> (
         level: AudioLevel, bytes: Int
     )? {
-        if value.isEscapedString {  // `\/` and the like: rare, take the slow road
-            guard let text = value.string, let data = Data(base64Encoded: text) else { return nil }
-            scratch = [UInt8](data)
-        } else {
-            guard value.kind == .string, value.withRawBytes({ Base64.decode($0, into: &scratch) }) else { return nil }
-        }
+        guard Base64.decode(value, into: &scratch) else { return nil }
         let level = scratch.withUnsafeBufferPointer { measure($0, format: format) }
         return (level, scratch.count)
     }

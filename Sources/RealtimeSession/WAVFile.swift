@@ -28,68 +28,105 @@ final class WAVFile {
     let encoding: Encoding
     let rate: Int
     let channels: Int
-    private let handle: FileHandle
+    private let fd: Int32
+    /// Where writes go when they run on another thread (nil: written here).
+    private let writer: WriteBehind?
     private(set) var dataBytes = 0
+    private var closed = false
 
     /// The size of the header before the samples.
     static let headerBytes = 44
 
-    /// Creates `path` (replacing a file there) with a header for these parameters.
-    /// - Throws: `CocoaError` when the file cannot be created.
-    init(path: String, encoding: Encoding, rate: Int, channels: Int = 1) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw AudioExportError("\(path): cannot create the file")
+    /// Creates `path` (replacing a file there) with a header for these parameters; with `writer`, writes run on its
+    /// thread.
+    /// - Throws: `AudioExportError` when the file cannot be created or written.
+    init(path: String, encoding: Encoding, rate: Int, channels: Int = 1, writer: WriteBehind? = nil) throws {
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else {
+            throw AudioExportError("\(path): cannot create the file: \(String(cString: strerror(errno)))")
         }
         self.path = path
         self.encoding = encoding
         self.rate = rate
         self.channels = channels
-        handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        try handle.write(contentsOf: header(dataBytes: 0))
+        self.fd = fd
+        self.writer = writer
+        do {
+            try write(header(dataBytes: 0), atFileOffset: 0)
+        } catch {
+            _ = closeDescriptor(fd)
+            throw error
+        }
+    }
+
+    deinit {
+        // An export that failed half-way: closed after the writes queued for it.
+        guard !closed else { return }
+        if let writer { try? writer.close(fd: fd, path: path) } else { _ = closeDescriptor(fd) }
     }
 
     /// Appends raw samples in the file's encoding.
     func append(_ bytes: [UInt8]) throws {
-        try handle.write(contentsOf: Data(bytes))
+        try write(bytes, atFileOffset: Self.headerBytes + dataBytes)
         dataBytes += bytes.count
     }
 
-    /// Writes `bytes` at a byte offset into the data chunk (for the mix), growing the file as needed.
+    /// Writes `bytes` at a byte offset into the data chunk, growing the file as needed.
     func write(_ bytes: [UInt8], atDataOffset offset: Int) throws {
-        try handle.seek(toOffset: UInt64(Self.headerBytes + offset))
-        try handle.write(contentsOf: Data(bytes))
+        try write(bytes, atFileOffset: Self.headerBytes + offset)
         dataBytes = max(dataBytes, offset + bytes.count)
     }
 
     /// Reads `count` bytes at a data offset (zeros past the end).
     func read(atDataOffset offset: Int, count: Int) throws -> [UInt8] {
-        // One pread per call: Foundation's FileHandle.read(upToCount:) reads 4 KiB at a time on Linux (the mix's
-        // interleave made 53,000 read calls for a 256 MiB recording). Past the end reads as zeros (silence).
         var out = [UInt8](repeating: 0, count: count)
-        let fd = handle.fileDescriptor
-        var done = 0
-        while done < count {
-            let n = out.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return pread(fd, base + done, count - done, off_t(Self.headerBytes + offset + done))
-            }
-            if n < 0, errno == EINTR { continue }
-            if n < 0 { throw CocoaError(.fileReadUnknown) }
-            if n == 0 { break }
-            done += n
-        }
+        try out.withUnsafeMutableBytes { try read(into: $0, atDataOffset: offset) }
         return out
     }
 
-    /// Patches the sizes into the header and closes the file.
-    func close() throws {
-        try handle.seek(toOffset: 0)
-        try handle.write(contentsOf: header(dataBytes: dataBytes))
-        try handle.close()
+    /// Fills `buffer` from a data offset (after every write queued so far); past the end of the file it is left as
+    /// it was.
+    func read(into buffer: UnsafeMutableRawBufferPointer, atDataOffset offset: Int) throws {
+        // One pread per call: Foundation's FileHandle.read(upToCount:) reads 4 KiB at a time on Linux (the mix's
+        // interleave made 53,000 read calls for a 256 MiB recording).
+        try writer?.drain()
+        guard let base = buffer.baseAddress else { return }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, base + done, buffer.count - done, off_t(Self.headerBytes + offset + done))
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { throw AudioExportError("\(path): cannot read back: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            done += n
+        }
     }
 
-    private func header(dataBytes: Int) -> Data {
-        var d = Data()
+    /// Writes all of `bytes` at a file offset, here or on the writer's thread.
+    private func write(_ bytes: [UInt8], atFileOffset offset: Int) throws {
+        if let writer {
+            try writer.write(bytes, fd: fd, at: offset, path: path)
+        } else if let failure = WriteBehind.writeAll(bytes, fd: fd, at: offset, path: path) {
+            throw failure
+        }
+    }
+
+    /// Patches the sizes into the header and closes the file (once; later calls do nothing).
+    func close() throws {
+        guard !closed else { return }
+        closed = true
+        if let writer {
+            try writer.write(header(dataBytes: dataBytes), fd: fd, at: 0, path: path)
+            try writer.close(fd: fd, path: path)
+            return
+        }
+        defer { _ = closeDescriptor(fd) }
+        if let failure = WriteBehind.writeAll(header(dataBytes: dataBytes), fd: fd, at: 0, path: path) {
+            throw failure
+        }
+    }
+
+    private func header(dataBytes: Int) -> [UInt8] {
+        var d: [UInt8] = []
         func u32(_ v: Int) {
             withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { d.append(contentsOf: $0) }
         }

@@ -37,7 +37,7 @@ final class AudioLevelScan {
         let entry: Int
         let input: Bool
         let level: AudioLevel
-        /// The output item (index into `cuts`), -1 for input.
+        /// The output item (index into `itemIDs`), -1 for input.
         let item: Int
         /// Where the chunk starts within its item's audio, in milliseconds.
         let startMs: Double
@@ -49,18 +49,22 @@ final class AudioLevelScan {
     private var inputFormat = AudioFormat.pcm16
     private var outputFormat = AudioFormat.pcm16
     private var items: [String: Int] = [:]
+    private var itemIDs: [String] = []
     private var itemMs: [Double] = []
-    /// Heard milliseconds per item: the client's truncate, else the server's cut.
-    private var clientCuts: [Int: Double] = [:]
-    private var serverCuts: [Int: Double] = [:]
-    private var responseItems: [String: [Int]] = [:]
-    private var playing: (response: String, sinceUs: Int64)?
+    /// Where the user stopped hearing each item (the cuts `rtscope audio --as-heard` makes).
+    private var cuts = AudioCuts()
     private var scratch: [UInt8] = []
     /// What each event type (the index's interned type number) means to the scan.
     private var kinds: [Int32: Kind] = [:]
     private var cache: (width: Int, chunks: Int, range: ClosedRange<Int64>?, frame: LevelStripFrame)?
 
-    private enum Kind { case none, session, input, output, truncate, truncated, started, stopped, cleared }
+    private enum Kind: Equatable {
+        case none, session, input
+        /// Output audio: a stream of the catalog whose payload is audio, and the field holding it.
+        case output(field: String)
+        /// One of `AudioEvents.cuts` (canonical name).
+        case cut(String)
+    }
 
     /// Whether every entry indexed so far has been looked at.
     func done(_ source: TimelineSource) -> Bool { next >= source.index.entries.count }
@@ -78,7 +82,7 @@ final class AudioLevelScan {
             guard kind != .none else { continue }
             read += Int(entries[i].length)
             guard let event = source.lineValue(i)?["event"] else { continue }
-            consume(kind, event, entry: i, tUs: entries[i].tUs)
+            consume(kind, event, entry: i, line: Int(entries[i].line), tUs: entries[i].tUs)
         }
         return true
     }
@@ -86,23 +90,24 @@ final class AudioLevelScan {
     private func kind(_ typeNumber: Int32, _ source: TimelineSource) -> Kind {
         if let known = kinds[typeNumber] { return known }
         guard let type = source.index.string(typeNumber) else { return .none }
-        let kind: Kind =
-            switch source.catalog.canonicalName(of: type) {
-            case "session.update", "session.created", "session.updated": .session
-            case "input_audio_buffer.append": .input
-            case "response.audio.delta": .output
-            case "conversation.item.truncate": .truncate
-            case "conversation.item.truncated": .truncated
-            case "output_audio_buffer.started": .started
-            case "output_audio_buffer.stopped": .stopped
-            case "output_audio_buffer.cleared": .cleared
-            default: .none
+        let name = source.catalog.canonicalName(of: type)
+        let kind: Kind
+        switch name {
+        case AudioEvents.sessionUpdate, AudioEvents.sessionCreated, AudioEvents.sessionUpdated: kind = .session
+        case AudioEvents.append: kind = .input
+        case _ where AudioEvents.cuts.contains(name): kind = .cut(name)
+        default:
+            if let stream = source.catalog.spec(for: name)?.stream, stream.payload == .audio {
+                kind = .output(field: stream.deltaField)
+            } else {
+                kind = .none
             }
+        }
         kinds[typeNumber] = kind
         return kind
     }
 
-    private func consume(_ kind: Kind, _ event: JSONValue, entry: Int, tUs: Int64) {
+    private func consume(_ kind: Kind, _ event: JSONValue, entry: Int, line: Int, tUs: Int64) {
         switch kind {
         case .none: break
         case .session:
@@ -115,38 +120,23 @@ final class AudioLevelScan {
                 let measured = AudioLevel.measure(base64: audio, format: inputFormat, scratch: &scratch)
             else { return }
             chunks.append(Chunk(entry: entry, input: true, level: measured.level, item: -1, startMs: 0))
-        case .output:
-            guard let delta = event["delta"],
+        case .output(let field):
+            guard let delta = event[field],
                 let measured = AudioLevel.measure(base64: delta, format: outputFormat, scratch: &scratch)
             else { return }
             let id = event["item_id"]?.string ?? "unnamed"
             let item = items[id] ?? itemMs.count
             if item == itemMs.count {
                 items[id] = item
+                itemIDs.append(id)
                 itemMs.append(0)
-                responseItems[event["response_id"]?.string ?? "", default: []].append(item)
+                cuts.firstOutput(item: id, response: event["response_id"]?.string ?? "")
             }
             chunks.append(Chunk(entry: entry, input: false, level: measured.level, item: item, startMs: itemMs[item]))
             itemMs[item] += Double(measured.bytes) / outputFormat.bytesPerMs
-        case .truncate, .truncated:
-            guard let id = event["item_id"]?.string, let item = items[id], let ms = event["audio_end_ms"]?.int
-            else { return }
-            if kind == .truncate { clientCuts[item] = Double(ms) } else { serverCuts[item] = Double(ms) }
-        case .started:
-            if let response = event["response_id"]?.string { playing = (response, tUs) }
-        case .stopped: playing = nil
-        case .cleared:
-            guard let playing else { return }
-            let ms = max(0, min(Double(tUs) - Double(playing.sinceUs), 1e12)) / 1000
-            for item in responseItems[playing.response] ?? [] { serverCuts[item] = ms }
-            self.playing = nil
+        case .cut(let name):
+            cuts.consume(name, event, line: line, tUs: tUs)
         }
-    }
-
-    /// Whether an output chunk starts after its item's cut.
-    private func unheard(_ chunk: Chunk) -> Bool {
-        guard chunk.item >= 0, let cut = clientCuts[chunk.item] ?? serverCuts[chunk.item] else { return false }
-        return chunk.startMs >= cut
     }
 
     /// The strip for `width` columns from what was scanned so far (cached until the scan or the
@@ -156,6 +146,9 @@ final class AudioLevelScan {
         if let cache, cache.width == width, cache.chunks == chunks.count, cache.range == source.timeRange {
             return cache.frame
         }
+        // Heard milliseconds per item (nil: heard in full); an output chunk that starts at or after its item's cut
+        // was not heard.
+        let cutMs = itemIDs.map { cuts.cut(of: $0).map { Double($0.ms) } }
         var input = [AudioLevel](repeating: AudioLevel(), count: width)
         var heard = input
         var cut = input
@@ -163,7 +156,7 @@ final class AudioLevelScan {
             let x = source.rulerColumn(chunk.entry, width: width)
             if chunk.input {
                 input[x].add(chunk.level)
-            } else if unheard(chunk) {
+            } else if chunk.item >= 0, let heardMs = cutMs[chunk.item], chunk.startMs >= heardMs {
                 cut[x].add(chunk.level)
             } else {
                 heard[x].add(chunk.level)

@@ -97,4 +97,21 @@ struct Base64DecoderTests {
             #expect(!ok, "\(bad)")
         }
     }
+
+    /// A string value of an event decodes to what Foundation's `Data(base64Encoded:)` gives, odd forms and escapes
+    /// included, so the export, the level strip and the audibility probe agree with one another and with Foundation.
+    @Test func aValueDecodesExactlyAsFoundationDoes() throws {
+        var scratch: [UInt8] = [9, 9, 9]
+        // Hand-written odd forms: Foundation takes `====` and `QU=D`; the JSON text `\/` is an escaped `/`.
+        let forms = ["QUJD", "QQ==", "QR==", "QUI=", "====", "QU=D", "QQ", "QUJDRA", "ab!d", "", "P\\/8A", "QUJD\\n"]
+        for form in forms {
+            let value = try #require(JSONTape.parse(Array("{\"a\":\"\(form)\"}".utf8))?["a"])
+            let foundation = value.string.flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) }
+            let ok = Base64.decode(value, into: &scratch)
+            #expect(ok == (foundation != nil), "\(form)")
+            if let foundation { #expect(scratch == foundation, "\(form)") }
+        }
+        let number = try #require(JSONTape.parse(Array("{\"a\":12}".utf8))?["a"])
+        #expect(!Base64.decode(number, into: &scratch))
+    }
 }
