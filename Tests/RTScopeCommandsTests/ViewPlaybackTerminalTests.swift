@@ -53,6 +53,16 @@ extension ViewTerminalTests {
         return false
     }
 
+    /// Waits up to 5 s for `path` to be removed (the timeline removes the player's file right after
+    /// reaping it, so a check the moment the process is gone can fall between the two).
+    static func removed(_ path: String) -> Bool {
+        for _ in 0..<50 {
+            if !FileManager.default.fileExists(atPath: path) { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
+
     /// The data chunk of a WAV `rtscope audio` wrote (44-byte header) and its format fields.
     static func wavParts(_ path: String) throws -> (format: [UInt8], data: [UInt8]) {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -104,7 +114,7 @@ extension ViewTerminalTests {
             try Self.keys(session, "a")
             #expect(try Self.waitFor("playback stopped", in: session).contains("playback stopped"))
             #expect(Self.gone(pid))
-            #expect(!FileManager.default.fileExists(atPath: argument))
+            #expect(Self.removed(argument))
             // Playing again, then quitting: the player does not outlive the timeline.
             try FileManager.default.removeItem(atPath: player.pidFile)
             try Self.keys(session, "A")

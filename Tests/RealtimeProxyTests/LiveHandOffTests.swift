@@ -31,7 +31,7 @@ struct LiveHandOffTests {
     @Test func aSubmitDoesNotWakeTheAnalysisAtOnce() async throws {
         let seen = FrameLog()
         let live = LiveAnalysis(
-            conn: "c1", dialect: nil, observeFrames: true, wakeDelay: .seconds(60), observe: seen.add)
+            conn: "c1", dialect: nil, observeFrames: true, wakeDelay: .seconds(3600), observe: seen.add)
         live.submit([Self.frame(1)])
         live.submit([Self.frame(2), Self.frame(3)])
         try await Task.sleep(for: .milliseconds(300))
@@ -57,7 +57,7 @@ struct LiveHandOffTests {
     @Test func aFullInboxWakesAtOnce() async throws {
         let seen = FrameLog()
         let live = LiveAnalysis(
-            conn: "c1", dialect: nil, observeFrames: true, wakeDelay: .seconds(60), wakeFrames: 4, observe: seen.add)
+            conn: "c1", dialect: nil, observeFrames: true, wakeDelay: .seconds(3600), wakeFrames: 4, observe: seen.add)
         live.submit([Self.frame(1), Self.frame(2)])
         live.submit([Self.frame(3)])
         live.submit([Self.frame(4)])
@@ -70,7 +70,7 @@ struct LiveHandOffTests {
     @Test func aPostedEventComesAfterTheFramesBeforeIt() async throws {
         let seen = FrameLog()
         let live = LiveAnalysis(
-            conn: "c1", dialect: nil, observeFrames: true, wakeDelay: .seconds(60), observe: seen.add)
+            conn: "c1", dialect: nil, observeFrames: true, wakeDelay: .seconds(3600), observe: seen.add)
         live.submit([Self.frame(1), Self.frame(2)])
         live.post(.failure(conn: "c1", message: "disk full"))
         #expect(try await Self.eventually { seen.order.count == 3 })
