@@ -54,19 +54,14 @@ public enum JSONReporter {
             var w = PrettyJSON(sink: sink)
             let d = document(result)
             w.open(0x7B)
-            w.key("failAt")
-            w.string(d.failAt)
+            w.field("failAt", d.failAt)
             w.key("files")
             w.open(0x5B)
             for file in d.files {
                 w.element()
                 w.open(0x7B)
-                if let dialect = file.dialect {
-                    w.key("dialect")
-                    w.string(dialect)
-                }
-                w.key("errors")
-                w.int(file.errors)
+                w.field("dialect", file.dialect)
+                w.field("errors", file.errors)
                 w.key("findings")
                 w.open(0x5B)
                 file.findings.withUnsafeBufferPointer { all in
@@ -77,42 +72,30 @@ public enum JSONReporter {
                     }
                 }
                 w.close(0x5D)
-                w.key("frames")
-                w.int(file.frames)
-                w.key("notes")
-                w.int(file.notes)
-                w.key("passed")
-                w.bool(file.passed)
-                w.key("path")
-                w.string(file.path)
-                w.key("warnings")
-                w.int(file.warnings)
+                w.field("frames", file.frames)
+                w.field("notes", file.notes)
+                w.field("passed", file.passed)
+                w.field("path", file.path)
+                w.field("warnings", file.warnings)
                 w.close(0x7D)
             }
             w.close(0x5D)
-            w.key("passed")
-            w.bool(d.passed)
+            w.field("passed", d.passed)
             w.key("rules")
             w.open(0x5B)
             for rule in d.rules {
                 w.element()
                 w.open(0x7B)
-                w.key("id")
-                w.string(rule.id)
-                w.key("requirement")
-                w.string(rule.requirement)
-                w.key("severity")
-                w.string(rule.severity.rawValue)
-                w.key("source")
-                w.string(rule.source)
-                w.key("summary")
-                w.string(rule.summary)
+                w.field("id", rule.id)
+                w.field("requirement", rule.requirement)
+                w.field("severity", rule.severity.rawValue)
+                w.field("source", rule.source)
+                w.field("summary", rule.summary)
                 w.close(0x7D)
                 w.drainIfFull()
             }
             w.close(0x5D)
-            w.key("tool")
-            w.string(d.tool)
+            w.field("tool", d.tool)
             w.close(0x7D)
             w.newline()
             w.drain()
@@ -122,48 +105,27 @@ public enum JSONReporter {
     /// Writes `all[i]` (read in place: a copy of the finding would retain each of its strings).
     private static func finding(_ w: inout PrettyJSON, _ all: UnsafeBufferPointer<Finding>, _ i: Int) {
         w.open(0x7B)
-        if let actual = all[i].actual {
-            w.key("actual")
-            w.string(actual)
-        }
-        if let eventID = all[i].eventID {
-            w.key("eventID")
-            w.string(eventID)
-        }
-        w.key("eventIndex")
-        w.int(all[i].eventIndex)
-        if let eventType = all[i].eventType {
-            w.key("eventType")
-            w.string(eventType)
-        }
-        if let expected = all[i].expected {
-            w.key("expected")
-            w.string(expected)
-        }
-        w.key("line")
-        w.int(all[i].line)
-        w.key("message")
-        w.string(all[i].message)
+        w.field("actual", all[i].actual)
+        w.field("eventID", all[i].eventID)
+        w.field("eventIndex", all[i].eventIndex)
+        w.field("eventType", all[i].eventType)
+        w.field("expected", all[i].expected)
+        w.field("line", all[i].line)
+        w.field("message", all[i].message)
         w.key("related")
         w.open(0x5B)
         for r in all[i].related {
             w.element()
             w.open(0x7B)
-            w.key("line")
-            w.int(r.line)
-            w.key("note")
-            w.string(r.note)
+            w.field("line", r.line)
+            w.field("note", r.note)
             w.close(0x7D)
         }
         w.close(0x5D)
-        w.key("rule")
-        w.string(all[i].rule)
+        w.field("rule", all[i].rule)
         w.key("severity")
         w.severity(all[i].severity)
-        if let subject = all[i].subject {
-            w.key("subject")
-            w.string(subject)
-        }
+        w.field("subject", all[i].subject)
         w.close(0x7D)
     }
 }
@@ -279,6 +241,26 @@ struct PrettyJSON: ~Copyable {
         let n = 2 * depth
         (base + count).update(repeating: 0x20, count: n)
         count += n
+    }
+
+    /// Writes the member `"key" : "value"`, or nothing when `value` is nil (as `JSONEncoder` leaves out a nil
+    /// optional).
+    mutating func field(_ key: StaticString, _ value: String?) {
+        guard let value else { return }
+        self.key(key)
+        string(value)
+    }
+
+    /// Writes the member `"key" : n`.
+    mutating func field(_ key: StaticString, _ value: Int) {
+        self.key(key)
+        int(value)
+    }
+
+    /// Writes the member `"key" : true` or `false`.
+    mutating func field(_ key: StaticString, _ value: Bool) {
+        self.key(key)
+        bool(value)
     }
 
     /// Starts a member: `"key" : ` (keys are plain ASCII literals, never escaped).
