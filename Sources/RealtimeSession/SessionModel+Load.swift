@@ -35,6 +35,29 @@ extension SessionModel {
     }
 }
 
+extension SessionModel {
+    /// A recording's model without its findings, and what the pass skipped.
+    public struct Read: Sendable {
+        public let model: SessionModel
+        public let summary: EventPass.Summary
+    }
+
+    /// Reads `path` once and builds its model without running the rules (`EventPass`): for views that show the model
+    /// but no findings (`rtscope stats`), at the reader's speed rather than the validator's.
+    ///
+    /// The model is the one `load(_:)` builds from the same file: both feed the builder the same decoded frames.
+    ///
+    /// - Throws: `RecordingError` when the input cannot be opened, read or imported.
+    public static func read(
+        _ path: String, dialect: Dialect? = nil, keepsAudioChunks: Bool = true, keepsConversation: Bool = false
+    ) throws -> Read {
+        var builder = SessionModelBuilder(
+            dialect: dialect, keepsAudioChunks: keepsAudioChunks, keepsConversation: keepsConversation)
+        let summary = try EventPass.read(path: path) { event in builder.consume(event) }
+        return Read(model: builder.finish(header: summary.header), summary: summary)
+    }
+}
+
 /// The builder `SessionModel.load` feeds from either validation thread.
 ///
 /// `ValidationRun.validate` calls it from one thread at a time, ordered by its read-ahead queue's lock, and the

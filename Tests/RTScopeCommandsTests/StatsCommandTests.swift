@@ -76,6 +76,22 @@ struct StatsCommandTests {
         #expect(try CLI.run(["stats", "README.md"]).status == 65)
         #expect(try CLI.run(["stats", "no-such.jsonl"]).status == 66)
     }
+
+    /// Hand-made: a bundled sample with one line cut short, as a crashed writer leaves it.
+    @Test func anUnreadableLineIsNamedAndTheRestIsMeasured() throws {
+        let path = CLI.temporaryPath("stats-cut.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var lines = try String(
+            contentsOfFile: CLI.repoRoot.appendingPathComponent("recordings/function-call.jsonl").path, encoding: .utf8
+        ).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[3] = String(lines[3].prefix(20))
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["stats", "--json", path])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("\(path):4: "))
+        #expect(result.stderr.contains("rtscope validate \(path)"))
+        #expect(result.stdout.contains("response.total"))
+    }
 }
 
 struct MetricsDocTests {

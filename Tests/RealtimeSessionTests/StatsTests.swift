@@ -2,6 +2,7 @@ import Foundation
 import RealtimeProtocol
 import RealtimeRecording
 import RealtimeSession
+import RealtimeValidation
 import Testing
 
 struct StatsTests {
@@ -84,6 +85,32 @@ struct StatsTests {
         let model = try SessionModel.load(path).model
         #expect(!model.timed)
         #expect(model.metricSamples().isEmpty)
+    }
+}
+
+/// `SessionModel.read` (no rules, what `stats` uses) builds the model `SessionModel.load` (with the validator) builds.
+struct ModelWithoutRulesTests {
+    @Test func readingWithoutTheRulesBuildsTheSameModelOnEverySample() throws {
+        let folder = StatsTests.root.appendingPathComponent("recordings").path
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jsonl") }
+            .sorted()
+        #expect(names.count >= 5)
+        var measured = 0
+        for name in names {
+            let path = "\(folder)/\(name)"
+            let read = try SessionModel.read(path, keepsAudioChunks: false)
+            let loaded = try SessionModel.load(path, keepsAudioChunks: false)
+            #expect(read.model.metricSamples() == loaded.model.metricSamples(), "\(name)")
+            #expect(read.model.dialect == loaded.model.dialect, "\(name)")
+            #expect(read.model.model == loaded.model.model, "\(name)")
+            #expect(read.model.responses.count == loaded.model.responses.count, "\(name)")
+            #expect(read.model.turns.count == loaded.model.turns.count, "\(name)")
+            #expect(read.model.clientEvents == loaded.model.clientEvents, "\(name)")
+            #expect(read.model.serverEvents == loaded.model.serverEvents, "\(name)")
+            #expect(read.summary.frames == loaded.report.frames, "\(name)")
+            measured += read.model.metricSamples().count
+        }
+        #expect(measured > 20)
     }
 }
 

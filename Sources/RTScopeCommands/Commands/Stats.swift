@@ -14,7 +14,8 @@ extension RTScope {
                 latency, total time, tokens), then count, p50, p90, p95, p99 and max of every metric over \
                 all files, the five worst turns as FILE:LINE, and the cost. docs/metrics.md defines each \
                 metric by its start and end events. Logs without timestamps give no latencies \
-                ("unavailable", never 0).
+                ("unavailable", never 0). It runs no validation rules (`rtscope validate` does); a line it \
+                cannot read is named on stderr (FILE:LINE) and left out of the numbers.
 
                 Gates: --max turn_latency.p95=1200ms --max barge_in.yield.p95=300ms --max cost.total=0.50 \
                 exits 1 and names each metric over its limit (units ms, s or $; the statistic defaults to p95).

@@ -31,8 +31,10 @@ enum StatsFrontend {
         var failure: Int32?
         for path in files {
             do {
-                let loaded = try SessionModel.load(path, keepsAudioChunks: false)
-                entries.append(StatsReport.file(path: path, model: loaded.model, prices: prices))
+                // No findings are shown, so the rules do not run: the model alone, at the reader's speed.
+                let read = try SessionModel.read(path, keepsAudioChunks: false)
+                if let first = read.summary.firstError { Diagnostics.print(skipped(path, first, read.summary.errors)) }
+                entries.append(StatsReport.file(path: path, model: read.model, prices: prices))
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
                 let code = ExitCodes.code(for: error).rawValue
@@ -73,6 +75,12 @@ enum StatsFrontend {
         }
         if let failure { throw ExitCode(failure) }
         return failed
+    }
+
+    /// The note for lines the reader could not use (the numbers leave them out; `validate` lists them).
+    static func skipped(_ path: String, _ first: ReaderIssue, _ count: Int) -> String {
+        let more = count > 1 ? " (and \(count - 1) more unreadable lines)" : ""
+        return "rtscope stats: \(path):\(first.line): \(first.message); skipped\(more), see `rtscope validate \(path)`."
     }
 
     /// The metric definitions: a plain list, or docs/metrics.md's Markdown table.

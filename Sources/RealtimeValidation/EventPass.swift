@@ -1,0 +1,55 @@
+public import RealtimeRecording
+
+/// Reads a recording (or any log `rtscope import` reads) once and hands every decoded frame to a consumer, without
+/// running the rules: for views that need the events but not the findings (`rtscope stats`).
+///
+/// Same reader and same decoding as `ValidationRun.validate` (`ReadAhead`: the reading thread frames lines and builds
+/// each event's tape while the calling thread runs `consume`), so a consumer sees exactly the `ValidatorEvent` values
+/// the validator would, in file order, with text messages fragmented over `cont` frames put together.
+///
+/// Limits and invariants:
+/// - One pass; memory is that of the read-ahead queue (bounded) plus whatever the consumer keeps.
+/// - `consume` runs on the calling thread only, once per frame, and has returned for every frame when `read`
+///   returns.
+/// - Lines the reader could not use are not lost: they are counted in `Summary.issues`, and the first one that
+///   is an error is kept so the caller can name its file and line (`rtscope validate` lists them all).
+public enum EventPass {
+    /// What the pass saw besides the events.
+    public struct Summary: Sendable {
+        /// The recording's header, or `nil` for logs without one (imported event logs).
+        public let header: RecordingHeader?
+        /// Frames read.
+        public let frames: Int
+        /// Reader issues (warnings and errors) the pass skipped over.
+        public let issues: Int
+        /// The first reader issue of error severity (a line that could not be read), if any.
+        public let firstError: ReaderIssue?
+        /// Reader issues of error severity.
+        public let errors: Int
+    }
+
+    /// Reads `path` to the end, calling `consume` with every decoded frame.
+    ///
+    /// - Throws: `RecordingError` when the input cannot be opened, read or imported.
+    public static func read(
+        path: String, readerOptions: RecordingReader.Options = .init(), consume: (ValidatorEvent) -> Void
+    ) throws -> Summary {
+        let opened = try RecordingInput.open(path, options: readerOptions)
+        let readAhead = ReadAhead(reader: opened.reader)
+        var issues = 0
+        var errors = 0
+        var firstError: ReaderIssue?
+        while var batch = try readAhead.next() {
+            issues += batch.issues.count
+            for issue in batch.issues where issue.severity == .error {
+                errors += 1
+                if firstError == nil { firstError = issue }
+            }
+            for i in batch.events.indices { consume(batch.events[i]) }
+            readAhead.recycle(&batch)
+        }
+        return Summary(
+            header: opened.reader.header, frames: readAhead.frames, issues: issues, firstError: firstError,
+            errors: errors)
+    }
+}
