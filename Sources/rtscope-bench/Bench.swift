@@ -122,6 +122,7 @@ struct Bench {
                 size
             ),
             ("rtscope validate (text)", "'\(rtscope)' validate '\(path)'", [0, 1], size),
+            ("rtscope stats --json", "'\(rtscope)' stats --json '\(path)'", [0], size),
             ("jq -c .event.type", "jq -c .event.type '\(path)'", [0], size),
         ]
         var results: [(String, Runner.Measurement, Int64)] = []
