@@ -205,8 +205,8 @@ public final class ConnectionRecorder: @unchecked Sendable {  // confined: see a
     /// Hands the frames recorded since the last call to the live analysis (never blocks).
     func publish() {
         guard !unpublished.isEmpty else { return }
-        live.submit(unpublished)
-        unpublished = []
+        live.submit(unpublished)  // copies the frames into its inbox
+        unpublished.removeAll(keepingCapacity: unpublished.capacity <= 1024)  // no allocation per frame
     }
 
     /// Reports that recording failed (the relay then closes the connection).

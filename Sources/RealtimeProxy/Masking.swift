@@ -25,9 +25,20 @@ enum FastMask {
     static func xor(
         from source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, key: WebSocketMaskingKey
     ) {
+        xor(from: source, into: destination, word: word(key))
+    }
+
+    /// The key's four bytes as one word, the first byte lowest (the bytes in memory order on a
+    /// little-endian machine; `xor(from:into:word:)` and the frame header use this order).
+    static func word(_ key: WebSocketMaskingKey) -> UInt32 {
+        UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24
+    }
+
+    /// Writes `source` XOR the repeating key `word` (first key byte lowest) to `destination`.
+    static func xor(from source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, word: UInt32) {
         guard let from = source.baseAddress, let to = destination else { return }
-        let word = UInt64(key[0]) | UInt64(key[1]) << 8 | UInt64(key[2]) << 16 | UInt64(key[3]) << 24
-        let key64 = word | word << 32
+        let word64 = UInt64(word)
+        let key64 = (word64 | word64 << 32).littleEndian
         let count = source.count
         var i = 0
         while i + 8 <= count {
@@ -35,8 +46,8 @@ enum FastMask {
             i += 8
         }
         while i < count {  // the last 0–7 bytes (no array: this runs for every frame)
-            to.storeBytes(
-                of: from.load(fromByteOffset: i, as: UInt8.self) ^ key[i & 3], toByteOffset: i, as: UInt8.self)
+            let keyByte = UInt8(truncatingIfNeeded: word >> (8 * UInt32(i & 3)))
+            to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self) ^ keyByte, toByteOffset: i, as: UInt8.self)
             i += 1
         }
     }
@@ -45,22 +56,20 @@ enum FastMask {
 /// Masking keys from the C library's `arc4random_buf`, 1024 at a time.
 ///
 /// `arc4random_buf` is seeded by the kernel's random source, so the keys are unpredictable, as
-/// RFC 6455 asks; fetching them in bulk saves a system call per frame.
+/// RFC 6455 asks; fetching them in bulk saves a system call per frame. A key is handed out as one
+/// word (first byte lowest, see `FastMask.word`), not as a `WebSocketMaskingKey`: NIO's initialiser
+/// from bytes is generic and not inlinable, and cost several heap allocations per frame.
 struct MaskingKeys {
-    private var pool = [UInt8](repeating: 0, count: 4096)
-    private var next = 4096
+    private var pool = [UInt32](repeating: 0, count: 1024)
+    private var next = 1024
 
-    mutating func key() -> WebSocketMaskingKey {
-        if next + 4 > pool.count {
-            refill()
+    mutating func word() -> UInt32 {
+        if next == pool.count {
+            pool.withUnsafeMutableBytes { if let base = $0.baseAddress { arc4random_buf(base, $0.count) } }
             next = 0
         }
-        defer { next += 4 }
-        return WebSocketMaskingKey(pool[next..<next + 4]) ?? .random()  // always four bytes: never nil
-    }
-
-    private mutating func refill() {
-        pool.withUnsafeMutableBytes { if let base = $0.baseAddress { arc4random_buf(base, $0.count) } }
+        defer { next += 1 }
+        return pool[next]
     }
 }
 
@@ -78,7 +87,7 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let frame = unwrapOutboundIn(data)
-        let key = frame.maskKey ?? keys.key()
+        let key = frame.maskKey.map(FastMask.word) ?? keys.word()
         let length = frame.length
         var out = context.channel.allocator.buffer(capacity: 14 + length)
         var first = UInt8(webSocketOpcode: frame.opcode) & 0x0F
@@ -96,7 +105,7 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
             out.writeInteger(UInt8(127 | 0x80))
             out.writeInteger(UInt64(length))
         }
-        out.writeBytes([key[0], key[1], key[2], key[3]])
+        out.writeInteger(key, endianness: .little)  // the key's bytes in order (first byte lowest)
         var payload = frame.data
         if var extensionData = frame.extensionData {
             extensionData.writeBuffer(&payload)
@@ -104,7 +113,7 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
         }
         let start = out.writerIndex
         out.writeWithUnsafeMutableBytes(minimumWritableBytes: payload.readableBytes) { target in
-            payload.withUnsafeReadableBytes { FastMask.xor(from: $0, into: target.baseAddress, key: key) }
+            payload.withUnsafeReadableBytes { FastMask.xor(from: $0, into: target.baseAddress, word: key) }
             return payload.readableBytes
         }
         assert(out.writerIndex - start == length)

@@ -45,6 +45,8 @@ final class RelaySession: @unchecked Sendable {
     private var recorder: ConnectionRecorder?
     /// Every decision: parking, the burst's outbox, close handshakes, the grace timer, the end.
     private var core = RelayCore<WebSocketFrame>()
+    /// The outbox storage `readComplete` swaps into the core for the next burst (always empty here).
+    private var spareBurst: [(to: Side, frame: WebSocketFrame)] = []
     private var grace: Scheduled<Void>?
     private let closeGrace: TimeAmount
     private let maxFrameSize: Int
@@ -99,8 +101,20 @@ final class RelaySession: @unchecked Sendable {
         }
     }
 
-    /// The end of a read burst on either side: what it recorded goes out now.
-    func readComplete() { run(core.readComplete()) }
+    /// The end of a read burst on either side: what it recorded goes out now (`core.takeBurst`, the
+    /// same decision as `core.readComplete()`, with the burst's array reused rather than allocated).
+    func readComplete() {
+        var frames = spareBurst
+        spareBurst = []  // `frames` is the only reference, so emptying it below keeps its storage
+        core.takeBurst(swappingWith: &frames)
+        if frames.isEmpty {
+            recorder?.publish()
+        } else {
+            send(frames)
+            frames.removeAll(keepingCapacity: frames.capacity <= 1024)
+        }
+        spareBurst = frames
+    }
 
     /// Whether `side` may be read now: not before the client is attached, and not while the other side is full.
     func mayRead(_ side: Side) -> Bool {
@@ -137,9 +151,13 @@ final class RelaySession: @unchecked Sendable {
             run(core.recordingFailed(error))
             return
         }
-        let out = WebSocketFrame(
-            fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, maskKey: nil,
-            data: payload)
+        // An unmasked frame (the upstream's) goes on as it came; a masked one with its unmasked payload.
+        let out =
+            frame.maskKey == nil && frame.extensionData == nil
+            ? frame
+            : WebSocketFrame(
+                fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode,
+                maskKey: nil, data: payload)
         run(
             core.recorded(
                 out, from: side, isClose: frame.opcode == .connectionClose, bytes: payload.readableBytes))
@@ -190,13 +208,14 @@ final class RelaySession: @unchecked Sendable {
             run(core.recordingFailed(error))  // not in the file, so not forwarded
             return
         }
-        var written = [false, false]
+        var (toClient, toUpstream) = (false, false)
         for (to, frame) in frames {
             guard let context = handlers[to.rawValue]?.context else { continue }
             context.write(NIOAny(frame), promise: nil)
-            written[to.rawValue] = true
+            if to == .client { toClient = true } else { toUpstream = true }
         }
-        for side in [Side.client, .upstream] where written[side.rawValue] { handlers[side.rawValue]?.context?.flush() }
+        if toClient { handlers[Side.client.rawValue]?.context?.flush() }
+        if toUpstream { handlers[Side.upstream.rawValue]?.context?.flush() }
         recorder.publish()  // validation and console run now, off the event loop, with the frames on their way
     }
 

@@ -124,6 +124,17 @@ struct RelayCore<Frame> {
     /// The end of a read burst on either side.
     mutating func readComplete() -> [Action] { sendBurst() }
 
+    /// The end of a read burst, as `readComplete()` but without an action array.
+    ///
+    /// `spare` (which must be empty) takes the outbox's place, and the burst's frames come back in
+    /// `spare`: no frames means `.publish`, frames mean `.send(spare)`. The driver empties `spare` keeping its storage and
+    /// passes it again, so a burst allocates nothing (this runs once per forwarded frame with one
+    /// frame in flight).
+    mutating func takeBurst(swappingWith spare: inout [(to: Side, frame: Frame)]) {
+        precondition(spare.isEmpty, "takeBurst needs an empty spare outbox")
+        swap(&outbox, &spare)
+    }
+
     /// `side`'s connection closed.
     mutating func inactive(_ side: Side) -> [Action] {
         inactive[side.rawValue] = true

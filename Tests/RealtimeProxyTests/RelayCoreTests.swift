@@ -64,6 +64,27 @@ struct RelayCoreTests {
             Self.describe(core.recorded("big", from: .client, isClose: false, bytes: 1000)) == ["send upstream:big"])
     }
 
+    /// `takeBurst` decides as `readComplete` does, and the array the driver hands in is the one the
+    /// next burst is collected in (no new array, and no action array, per burst).
+    @Test func takeBurstSendsTheSameFramesInTheDriversArray() {
+        var core = Self.attached()
+        var spare: [(to: Core.Side, frame: String)] = []
+        spare.reserveCapacity(64)
+        core.takeBurst(swappingWith: &spare)
+        #expect(spare.isEmpty)  // nothing recorded: the driver publishes, as `readComplete` says
+        for round in 0..<3 {
+            #expect(core.recorded("a\(round)", from: .client, isClose: false, bytes: 200).isEmpty)
+            #expect(core.recorded("b\(round)", from: .upstream, isClose: false, bytes: 200).isEmpty)
+            core.takeBurst(swappingWith: &spare)
+            #expect(spare.map { "\($0.to):\($0.frame)" } == ["upstream:a\(round)", "client:b\(round)"])
+            #expect(spare.capacity >= 64)  // collected in the array handed in before
+            spare.removeAll(keepingCapacity: true)
+            core.takeBurst(swappingWith: &spare)  // an empty burst: the array goes back to the core
+            #expect(spare.isEmpty)
+        }
+        #expect(Self.describe(core.readComplete()) == ["publish"])
+    }
+
     @Test func aFailedRecordingForwardsNothingHeldAndEndsTheSession() {
         var core = Self.attached()
         _ = core.recorded("a", from: .client, isClose: false, bytes: 10)
