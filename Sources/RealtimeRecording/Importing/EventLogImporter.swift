@@ -207,8 +207,10 @@ struct TypeCache {
         var h = UInt(n) &* 31
         if n > 0 { h = (h ^ UInt(bytes[n - 1])) &* 31 ^ UInt(bytes[n / 2]) &* 7 ^ UInt(bytes[min(n - 1, 9)]) }
         let slot = Int(h % UInt(Self.slots))
-        if let hit = table[slot], hit.bytes.elementsEqual(bytes) {
-            return hit.entry
+        if let hit = table[slot], hit.bytes.count == n,
+            n == 0 || hit.bytes.withUnsafeBytes({ memcmp($0.baseAddress, bytes.baseAddress, n) }) == 0
+        {
+            return hit.entry  // memcmp: `elementsEqual` compares a byte at a time through the generic iterator
         }
         let entry = Entry(String(decoding: bytes, as: UTF8.self))
         table[slot] = (Array(bytes), entry)
