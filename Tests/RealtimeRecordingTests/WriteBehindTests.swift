@@ -38,6 +38,30 @@ struct WriteBehindTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: file.path)) == Data(expected))
     }
 
+    @Test func recycledBuffersKeepOneCapacity() throws {
+        let file = try Self.temporaryFile()
+        defer { unlink(file.path) }
+        // Import-sized buffers (1 MiB of lines and room for one more), which the allocator maps page by page.
+        let minimum = (1 << 20) + (64 << 10)
+        let writer = WriteBehind(limit: 3 << 20)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(minimum)
+        var capacities: Set<Int> = []
+        for k in 0..<24 {
+            buffer.append(contentsOf: repeatElement(UInt8(k), count: 1 << 20))
+            try writer.submit(&buffer, fd: file.fd, name: file.path, minimumCapacity: minimum)
+            capacities.insert(buffer.capacity)
+        }
+        try writer.close(fd: file.fd, name: file.path)
+        try writer.finish()
+        // Written buffers come back as they were; had each new one reserved the last one's (rounded-up) capacity,
+        // every generation would be a little larger and none would be reused.
+        #expect(capacities.count <= 2, "\(capacities.sorted())")
+        let data = try Data(contentsOf: URL(fileURLWithPath: file.path))
+        #expect(data.count == 24 << 20)
+        #expect(data[23 << 20] == 23)
+    }
+
     @Test func writesAtOffsetsIntoSeveralFilesAndClosesThemAfterTheirWrites() throws {
         let files = try (0..<3).map { _ in try Self.temporaryFile() }
         defer { for f in files { unlink(f.path) } }
