@@ -86,10 +86,17 @@ public final class WriteBehind: @unchecked Sendable {
     /// - Throws: the first failure of an earlier job.
     public func submit(_ buffer: inout [UInt8], fd: Int32, name: String, minimumCapacity: Int) throws {
         guard !buffer.isEmpty else { return }
-        var job = Job(fd: fd, bytes: [], offset: nil, name: name, recycle: true)
-        swap(&job.bytes, &buffer)
-        try enqueue(job) { buffer = free.popLast() ?? [] }
+        condition.lock()
+        defer { condition.unlock() }
+        try waitForRoom(name: name)
+        queuedBytes += buffer.count
+        // Moved into the queue in place: a second reference (a local job) alive when the thread empties the buffer
+        // would make that copy-on-write allocate a new one.
+        jobs.append(Job(fd: fd, bytes: [], offset: nil, name: name, recycle: true))
+        swap(&jobs[jobs.count - 1].bytes, &buffer)
+        buffer = free.popLast() ?? []
         if buffer.capacity < minimumCapacity { buffer.reserveCapacity(minimumCapacity) }
+        wakeIfReady()
     }
 
     /// Queues closing `fd` after the writes queued before (at once when the thread has stopped).
@@ -138,20 +145,25 @@ public final class WriteBehind: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Appends `job` once there is room (`then` runs with the lock held after it is queued).
-    private func enqueue(_ job: Job, then: () -> Void = {}) throws {
+    /// Appends `job` once there is room.
+    private func enqueue(_ job: Job) throws {
         condition.lock()
         defer { condition.unlock() }
+        try waitForRoom(name: job.name)
+        queuedBytes += job.bytes.count
+        jobs.append(job)
+        wakeIfReady()
+    }
+
+    /// Waits while `limit` bytes wait (call with the lock held).
+    /// - Throws: the first failure, or `cannotWrite` naming `name` once the thread has stopped.
+    private func waitForRoom(name: String) throws {
         while queuedBytes >= limit && failure == nil && !finished {
             wakeIfReady()
             condition.wait()
         }
         if let failure { throw failure }
-        guard !finished else { throw RecordingError.cannotWrite(path: job.name, reason: "the writer was stopped") }
-        queuedBytes += job.bytes.count
-        jobs.append(job)
-        then()
-        wakeIfReady()
+        guard !finished else { throw RecordingError.cannotWrite(path: name, reason: "the writer was stopped") }
     }
 
     // MARK: - Writing thread
@@ -213,6 +225,7 @@ public final class WriteBehind: @unchecked Sendable {
             busy = false
             queuedBytes -= done
             if free.count < 4 { free.append(contentsOf: written.prefix(4 - free.count)) }
+            written = []  // the free list holds the only references
             if failure == nil { failure = error }
             condition.broadcast()
         }
