@@ -9,15 +9,17 @@ import Foundation
 /// Writes files on a thread of its own.
 ///
 /// So the kernel's copying of the bytes runs on the second core while the caller makes the next ones (on two cores a
-/// write-heavy command then takes about the longer of the two, not their sum). Serves `rtscope import` (one descriptor, buffers appended in order and handed back for reuse) and
-/// `rtscope audio` (writes at offsets into many WAV files, and their closes).
+/// write-heavy command then takes about the longer of the two, not their sum). Serves `rtscope import` (one
+/// descriptor, buffers appended in order and handed back for reuse) and `rtscope audio` (writes at offsets into many
+/// WAV files, and their closes).
 ///
 /// Contract:
 /// - Order: jobs (a write at the file's position, a write at an offset, closing a descriptor) run one at a time in
 ///   the order they were queued, so every file sees its writes in order and is closed after them.
-/// - Memory: at most `limit` bytes wait (counting the batch being written); a caller that gets ahead waits, so a
-///   slow disk holds it back and memory stays flat. Buffers given with `submit` come back empty (capacity kept), so a
-///   steady stream of them allocates nothing.
+/// - Memory: a write is queued only while fewer than `limit` bytes wait (counting the batch being written), so at
+///   most `limit` plus one write's bytes are held; a caller that gets ahead waits, so a slow disk holds it back and
+///   memory stays flat. Buffers given with `submit` come back empty (capacity kept; at most four are kept for
+///   reuse), so a steady stream of them allocates nothing.
 /// - Wake-ups: the thread takes the whole queue as one batch once `wakeBytes` bytes or `wakeJobs` jobs wait, or when
 ///   asked to (`drain`, `stop`): waking it for each small write would cost a context switch per write.
 /// - Errors: the first failure is kept as `RecordingError.cannotWrite` naming the job's file. Every later write is
