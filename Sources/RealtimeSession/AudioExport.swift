@@ -96,7 +96,8 @@ public struct AudioExport {
     var mixOverflowReported = false
 
     /// Exports `path` into `options.outDir`.
-    /// - Throws: `RecordingError` when the input cannot be read; `AudioExportError` when a file cannot be written.
+    /// - Throws: `RecordingError` when the input cannot be read; `AudioExportError` when a file cannot be created,
+    ///   `RecordingError.cannotWrite` when one cannot be written.
     public static func run(_ path: String, options: Options) throws -> Result {
         try FileManager.default.createDirectory(atPath: options.outDir, withIntermediateDirectories: true)
         let name = (path == "-" ? "stdin" : (path as NSString).lastPathComponent)

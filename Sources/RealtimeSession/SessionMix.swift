@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeRecording
 
 #if canImport(Glibc)
     import Glibc
@@ -39,7 +40,7 @@ final class WAVFile {
 
     /// Creates `path` (replacing a file there) with a header for these parameters; with `writer`, writes run on its
     /// thread.
-    /// - Throws: `AudioExportError` when the file cannot be created or written.
+    /// - Throws: `AudioExportError` when the file cannot be created; `RecordingError.cannotWrite` when it cannot be written.
     init(path: String, encoding: Encoding, rate: Int, channels: Int = 1, writer: WriteBehind? = nil) throws {
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else {
@@ -62,7 +63,7 @@ final class WAVFile {
     deinit {
         // An export that failed half-way: closed after the writes queued for it.
         guard !closed else { return }
-        if let writer { try? writer.close(fd: fd, path: path) } else { _ = closeDescriptor(fd) }
+        if let writer { try? writer.close(fd: fd, name: path) } else { _ = closeDescriptor(fd) }
     }
 
     /// Appends raw samples in the file's encoding.
@@ -104,8 +105,8 @@ final class WAVFile {
     /// Writes all of `bytes` at a file offset, here or on the writer's thread.
     private func write(_ bytes: [UInt8], atFileOffset offset: Int) throws {
         if let writer {
-            try writer.write(bytes, fd: fd, at: offset, path: path)
-        } else if let failure = WriteBehind.writeAll(bytes, fd: fd, at: offset, path: path) {
+            try writer.write(bytes, fd: fd, at: offset, name: path)
+        } else if let failure = bytes.withUnsafeBytes({ WriteBehind.writeAll($0, fd: fd, at: offset, name: path) }) {
             throw failure
         }
     }
@@ -115,12 +116,13 @@ final class WAVFile {
         guard !closed else { return }
         closed = true
         if let writer {
-            try writer.write(header(dataBytes: dataBytes), fd: fd, at: 0, path: path)
-            try writer.close(fd: fd, path: path)
+            try writer.write(header(dataBytes: dataBytes), fd: fd, at: 0, name: path)
+            try writer.close(fd: fd, name: path)
             return
         }
         defer { _ = closeDescriptor(fd) }
-        if let failure = WriteBehind.writeAll(header(dataBytes: dataBytes), fd: fd, at: 0, path: path) {
+        let header = header(dataBytes: dataBytes)
+        if let failure = header.withUnsafeBytes({ WriteBehind.writeAll($0, fd: fd, at: 0, name: path) }) {
             throw failure
         }
     }
@@ -147,6 +149,9 @@ final class WAVFile {
         return d
     }
 }
+
+/// `close(2)` (inside `WAVFile`, `close` names its method).
+func closeDescriptor(_ fd: Int32) -> Int32 { close(fd) }
 
 /// A failure to write an export, in one sentence naming the file.
 public struct AudioExportError: Error, CustomStringConvertible {

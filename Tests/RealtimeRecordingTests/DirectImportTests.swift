@@ -138,16 +138,4 @@ struct DirectImportTests {
         }
         #expect(ImportOutput(path: dir + "/new.jsonl") != nil)
     }
-
-    @Test func aFailedBackgroundWriteIsReportedAndStopsTheWriting() throws {
-        let fd = open("/dev/full", O_WRONLY)  // every write fails with ENOSPC
-        try #require(fd >= 0)
-        defer { close(fd) }
-        let writer = BackgroundWriter(fd: fd, name: "full")
-        var buffer = Array(repeating: UInt8(ascii: "x"), count: 1000)
-        try writer.submit(&buffer)
-        #expect(buffer.isEmpty)
-        #expect(throws: RecordingError.self) { try writer.finish() }
-        #expect(throws: RecordingError.self) { try writer.finish() }
-    }
 }

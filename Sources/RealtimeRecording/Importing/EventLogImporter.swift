@@ -207,11 +207,20 @@ struct TypeCache {
         var h = UInt(n) &* 31
         if n > 0 { h = (h ^ UInt(bytes[n - 1])) &* 31 ^ UInt(bytes[n / 2]) &* 7 ^ UInt(bytes[min(n - 1, 9)]) }
         let slot = Int(h % UInt(Self.slots))
-        if let hit = table[slot], hit.bytes.elementsEqual(bytes) {
+        if let hit = table[slot], hit.bytes.count == n, Self.same(hit.bytes, bytes) {
             return hit.entry
         }
         let entry = Entry(String(decoding: bytes, as: UTF8.self))
         table[slot] = (Array(bytes), entry)
         return entry
+    }
+
+    /// Whether `a` and `b` (of one length) hold the same bytes: `memcmp`, where `elementsEqual` compared a byte at a
+    /// time through the generic iterator.
+    private static func same(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        a.withUnsafeBytes { a in
+            guard let x = a.baseAddress, let y = b.baseAddress else { return a.count == b.count }
+            return memcmp(x, y, a.count) == 0
+        }
     }
 }

@@ -29,11 +29,13 @@ final class ImportSpool: @unchecked Sendable {
     private(set) var provisionalHeader: [UInt8]?
     private let makeHeader: (() throws -> [UInt8])?
     /// For a direct output: the thread that writes the lines while the next ones are made.
-    private let writer: BackgroundWriter?
+    private let writer: WriteBehind?
     /// Bytes in the file before the first frame line.
     var frameOffset: Int64 { Int64(provisionalHeader?.count ?? 0) }
 
     private static let flushSize = 1 << 20
+    /// A buffer's capacity: the flush size and a line's worth more.
+    private static let bufferCapacity = flushSize + (64 << 10)
 
     /// A spool in an unlinked temporary file.
     /// - Throws: `RecordingError.cannotWrite` when no temporary file can be made.
@@ -48,7 +50,7 @@ final class ImportSpool: @unchecked Sendable {
         output = nil
         makeHeader = nil
         writer = nil
-        pending.reserveCapacity(Self.flushSize + (64 << 10))
+        pending.reserveCapacity(Self.bufferCapacity)
     }
 
     /// A spool that writes into `output`'s file; `header` gives the header line (without newline) to write before
@@ -58,12 +60,13 @@ final class ImportSpool: @unchecked Sendable {
         ownsDescriptor = false
         self.output = output
         makeHeader = header
-        writer = BackgroundWriter(fd: output.fd, name: output.path)
-        pending.reserveCapacity(Self.flushSize + (64 << 10))
+        // Two full buffers waiting and one being written at most, as `submit` hands them back.
+        writer = WriteBehind(limit: 3 * Self.flushSize)
+        pending.reserveCapacity(Self.bufferCapacity)
     }
 
     deinit {
-        try? writer?.finish()
+        writer?.stop()
         if ownsDescriptor { close(fd) }
     }
 
@@ -127,7 +130,9 @@ final class ImportSpool: @unchecked Sendable {
             try line.withUnsafeBytes { try writeAll(fd, $0, name: output?.path ?? "temporary import file") }
         }
         guard !pending.isEmpty else { return }
-        if let writer { return try writer.submit(&pending) }
+        if let writer {
+            return try writer.submit(&pending, fd: fd, name: output?.path ?? "", minimumCapacity: Self.bufferCapacity)
+        }
         defer { pending.removeAll(keepingCapacity: true) }
         try pending.withUnsafeBytes { try writeAll(fd, $0, name: output?.path ?? "temporary import file") }
     }

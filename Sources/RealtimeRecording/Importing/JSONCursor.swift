@@ -8,21 +8,22 @@
 /// hold one event, never the whole input.
 ///
 /// - Memory: the unconsumed bytes of the current value plus one read chunk (1 MiB); a value that is skipped is never
-///   held.
+///   held. Chunks are read straight into the buffer (one copy of the input, by the kernel).
 /// - Checks: the structure it walks (objects, arrays, strings, bracket balance). The values it hands out are checked
 ///   by whoever parses them; a mismatched bracket inside a skipped value is not noticed.
 /// - Errors: `RecordingError.importFailed` naming the source and the byte offset.
 final class JSONCursor {
     private var source: any ByteSource
-    private var buffer: [UInt8] = []
+    /// The bytes read and not yet dropped are `buffer[0..<end]`; the rest is room the next read fills in place (no
+    /// chunk is copied from a scratch buffer, and the array is not resized per read).
+    private var buffer = [UInt8](repeating: 0, count: JSONCursor.chunk)
+    private var end = 0
     private var position = 0
     /// Input offset of `buffer[0]`.
     private var base: Int64 = 0
     /// Where the value being read starts (kept when the buffer is compacted).
     private var mark: Int?
     private var ended = false
-    /// Where each chunk is read before it joins `buffer`.
-    private var scratch = [UInt8](repeating: 0, count: JSONCursor.chunk)
     private static let chunk = 1 << 20
     /// The most bytes the cursor has held at once (for tests of its memory bound).
     private(set) var peakBuffer = 0
@@ -35,19 +36,30 @@ final class JSONCursor {
     /// Input offset of the next byte.
     var offset: Int64 { base + Int64(position) }
 
-    /// Reads another chunk (dropping consumed bytes first); `false` at the end of input.
+    /// Reads another chunk (moving the kept bytes to the front first); `false` at the end of input.
+    ///
+    /// The buffer grows past one chunk only while a value (or line) longer than that is being read.
     private func more() throws -> Bool {
         guard !ended else { return false }
         let keep = mark ?? position
         if keep > 0 {
-            buffer.removeSubrange(0..<keep)
+            let kept = end - keep
+            buffer.withUnsafeMutableBytes { raw in
+                if kept > 0, let start = raw.baseAddress { memmove(start, start + keep, kept) }
+            }
+            end = kept
             base += Int64(keep)
             position -= keep
             if mark != nil { mark = 0 }
         }
-        let n = try scratch.withUnsafeMutableBytes { try source.read(into: $0) }
-        buffer.append(contentsOf: scratch[..<n])
-        peakBuffer = max(peakBuffer, buffer.count)
+        if buffer.count - end < Self.chunk / 2 {
+            buffer.append(contentsOf: repeatElement(0, count: Self.chunk - (buffer.count - end)))
+        }
+        let n = try buffer.withUnsafeMutableBytes { raw in
+            try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
+        }
+        end += n
+        peakBuffer = max(peakBuffer, end)
         if n == 0 { ended = true }
         return n > 0
     }
@@ -55,7 +67,7 @@ final class JSONCursor {
     /// The next byte that is not whitespace, without consuming it (`nil` at the end of input).
     func peek() throws -> UInt8? {
         while true {
-            while position < buffer.count {
+            while position < end {
                 let b = buffer[position]
                 guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return b }
                 position += 1
@@ -119,14 +131,15 @@ final class JSONCursor {
         var escaped = false
         var scalar = false
         scan: while true {
-            if position == buffer.count {
+            if position == end {
                 guard try more() else {
                     if scalar && depth == 0 { break scan }
                     throw failure("the JSON ends inside a value")
                 }
             }
+            let end = end
             let done: Bool? = buffer.withUnsafeBufferPointer { p in
-                while position < p.count {
+                while position < end {
                     let b = p[position]
                     if inString {
                         if escaped {
@@ -188,9 +201,10 @@ final class JSONCursor {
         mark = position
         defer { mark = nil }
         while true {
+            let end = end
             let found: Int? = buffer.withUnsafeBytes { raw in
-                guard position < raw.count, let base = raw.baseAddress,
-                    let hit = memchr(base + position, 0x0A, raw.count - position)
+                guard position < end, let base = raw.baseAddress,
+                    let hit = memchr(base + position, 0x0A, end - position)
                 else { return nil }
                 return base.distance(to: UnsafeRawPointer(hit))
             }
@@ -199,11 +213,11 @@ final class JSONCursor {
                 position = newline + 1
                 return try lineBody(start, newline, body)
             }
-            position = buffer.count  // searched up to here; `more` keeps the line from `mark`
+            position = end  // searched up to here; `more` keeps the line from `mark`
             guard try more() else {
                 let start = mark ?? position
-                guard start < buffer.count else { return nil }
-                return try lineBody(start, buffer.count, body)
+                guard start < self.end else { return nil }
+                return try lineBody(start, self.end, body)
             }
         }
     }
