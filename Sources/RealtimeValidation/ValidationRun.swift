@@ -108,13 +108,9 @@ public enum ValidationRun {
                 validator?.ruleProbe = probe
                 collector.headerLine = reader.header != nil
             }
-            // Through the buffer: each event is lent to the rules in place (an array's subscript hands out a copy, a
-            // retain and a release of its tape per event).
-            batch.events.withUnsafeBufferPointer { events in
-                for i in events.indices {
-                    if let new = validator?.consume(events[i]), !new.isEmpty { keep(new) }
-                    observe?(events[i])
-                }
+            for i in batch.events.indices {
+                if let new = validator?.consume(batch.events[i]), !new.isEmpty { keep(new) }
+                observe?(batch.events[i])
             }
             readAhead.observeIfNeeded(batch)
             if findings.count > before { collector.want(findings[before...]) }
