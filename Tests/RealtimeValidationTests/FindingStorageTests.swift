@@ -80,6 +80,49 @@ struct FindingStorageTests {
         #expect(store.finding(at: n - 1).eventID == "event_B\(String(format: "%020d", n - 1))")
     }
 
+    /// A finding behind an earlier line (an end-of-session finding) does not make the store keep an index of every
+    /// finding (it held 4 bytes a finding, rebuilt at each `seal()`): it costs a few bytes on its own, and lookups by
+    /// line find it after `seal()`, with the findings of its line in the order they were appended.
+    @Test func aLateFindingCostsOnlyItself() {
+        func duplicate(_ i: Int) -> Finding {
+            Finding(
+                rule: "server-event-id-duplicate", severity: .warning, message: "The server event_id e\(i) was reused.",
+                line: 100 + i, eventIndex: 99 + i, eventID: "e\(i)")
+        }
+        let n = 20_000
+        var inOrder = CompactFindings()
+        var late = CompactFindings()
+        // The same room in both, so growth by doubling does not blur the comparison.
+        inOrder.reserveCapacity(findings: n + 10, textBytes: 1 << 20)
+        late.reserveCapacity(findings: n + 10, textBytes: 1 << 20)
+        let early = Finding(rule: "response-not-done", severity: .error, message: "late", line: 101, eventIndex: 100)
+        let whole = Finding(rule: "recording-empty", severity: .error, message: "file", line: 0, eventIndex: 0)
+        for i in 0..<n {
+            inOrder.append(duplicate(i))
+            late.append(duplicate(i))
+            if i == 10 { late.append(early) }
+        }
+        late.append(whole)
+        late.seal()
+        inOrder.seal()
+        // The two late findings' records and text, not 4 bytes for each of the 20,000 (80 KB).
+        #expect(late.storedBytes - inOrder.storedBytes < 4096, "\(late.storedBytes - inOrder.storedBytes) bytes")
+        #expect(late.findings(line: 101) == [duplicate(1), early])
+        #expect(late.findings(line: 0) == [whole])
+        #expect(late.worstSeverity(line: 101) == .error)
+        #expect(late.findings(line: 111) == [duplicate(11)])
+        #expect(late.findings(line: 100 + n) == [])
+        #expect(late.line(at: 11) == 101)
+        #expect(late.finding(at: 11) == early)
+        #expect(late.all.count == n + 2)
+        // Displaced findings appended after a seal are found after the next one.
+        let later = Finding(rule: "response-not-done", severity: .note, message: "later", line: 105, eventIndex: 104)
+        late.append(later)
+        late.seal()
+        #expect(late.findings(line: 105) == [duplicate(5), later])
+        #expect(late.findings(line: 101) == [duplicate(1), early])
+    }
+
     /// Sorting by line then rule without moving findings gives what a stable sort gives; findings already in order are
     /// recognised as such.
     @Test func sortingByLineKeepsTheOrderOfEqualFindings() {
@@ -118,6 +161,35 @@ struct FindingStorageTests {
         #expect(stream == stable)
     }
 
+    /// Long findings arrays are rendered two chunks at a time on two threads: the text is still `JSONEncoder`'s, in
+    /// order, for counts around the chunk boundaries (the first chunk alone, pairs, a tail), and pieces stay bounded.
+    @Test func longFindingArraysRenderedInParallelMatchJSONEncoder() throws {
+        let base = Self.handMade()
+        let chunk = JSONReporter.chunk
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        for count in [4 * chunk - 1, 4 * chunk, 5 * chunk + 1, 7 * chunk + 3] {
+            // Findings numbered through the message, so an element out of order or repeated shows.
+            let findings = (0..<count).map { i in
+                let f = base[i % base.count]
+                return Finding(
+                    rule: f.rule, severity: f.severity, message: "\(i) \(f.message)", expected: f.expected,
+                    actual: f.actual, line: i, eventIndex: f.eventIndex, eventType: f.eventType, eventID: f.eventID,
+                    subject: f.subject, related: f.related)
+            }
+            let reports = [
+                FileReport(path: "a.jsonl", frames: count, dialect: .ga, findings: findings),
+                FileReport(path: "b.jsonl", frames: 2, dialect: nil, findings: Array(findings.prefix(3))),
+            ]
+            let result = ValidationResult(reports: reports, rules: RuleCatalog.all, failAt: .warning)
+            var pieces: [[UInt8]] = []
+            JSONReporter.write(result) { pieces.append(Array($0)) }
+            let expected = String(decoding: try encoder.encode(JSONReporter.document(result)), as: UTF8.self) + "\n"
+            #expect(String(decoding: pieces.joined(), as: UTF8.self) == expected, "\(count) findings")
+            #expect(pieces.allSatisfy { $0.count <= StreamingJSONWriter.pieceBytes + 2048 })
+        }
+    }
+
     /// `JSONReporter.write` hands the report over in pieces of about 64 KiB (never the whole text at once), and the
     /// pieces together are `render`'s text.
     @Test func jsonReportIsWrittenInBoundedPieces() throws {
@@ -129,9 +201,9 @@ struct FindingStorageTests {
         JSONReporter.write(result) { pieces.append(Array($0)) }
         let whole = try JSONReporter.render(result)
         #expect(String(decoding: pieces.joined(), as: UTF8.self) == whole)
-        #expect(whole.utf8.count > 4 * PrettyJSON.pieceBytes)
+        #expect(whole.utf8.count > 4 * StreamingJSONWriter.pieceBytes)
         #expect(pieces.count >= 4)
         // A piece ends at the first finding that fills it: at most one finding beyond the piece size.
-        #expect(pieces.allSatisfy { $0.count < PrettyJSON.pieceBytes + 2048 })
+        #expect(pieces.allSatisfy { $0.count < StreamingJSONWriter.pieceBytes + 2048 })
     }
 }
