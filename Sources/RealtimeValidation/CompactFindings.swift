@@ -4,10 +4,11 @@ public import RealtimeRecording
 ///
 /// A `Finding` costs about 430 bytes (its struct and a heap copy of each string). Here each finding is a 12-byte
 /// record (line, severity, rule number, where its text starts) plus its text: every string field coded against the
-/// same field of the previous finding of the same rule, as the length of the prefix and suffix they share and the
-/// bytes in between. Findings of one rule differ in an id or two ("The server event_id event_B…0002 was already
-/// used."), so a finding's text takes a few bytes; every 32nd finding of a rule is coded whole (a keyframe), so
-/// rebuilding one finding decodes at most 32.
+/// most similar of the last four distinct values of the same field in the same rule's findings, as which one, the
+/// length of the prefix and suffix they share and the bytes in between. Findings of one rule differ in an id or two
+/// ("The server event_id event_B…0002 was already used.") and take their event types and messages from a few
+/// values, so a finding's text takes a few bytes; every 64th finding of a rule is coded whole (a keyframe), so
+/// rebuilding one finding decodes at most 64 (32 held about 3 bytes a finding more in keyframes).
 ///
 /// Records stay sorted by their stored line, so lookups by line are a binary search with no index beside them: a
 /// finding that comes behind an earlier line (an end-of-session finding about the session's start) stores the
@@ -54,16 +55,25 @@ public struct CompactFindings: Sendable {
         }
     }
 
-    /// The reference the next finding of a rule is coded against: the last one's fields.
+    /// The last distinct values of one string field of a rule's findings (since its keyframe), most recently used
+    /// first: at most `recentValues`.
+    typealias Recent = [[UInt8]]
+
+    /// How many values of a field a finding's field can be coded against (coded against the last one only, a field
+    /// that alternates between a few values, such as an event type, was spelt out at each change).
+    static let recentValues = 4
+
+    /// What the next finding of a rule is coded against: the recent values of each of its fields.
     struct Reference {
         var sinceKeyframe = 0
         /// The string fields: message, expected, actual, eventType, eventID, subject.
-        var fields: [[UInt8]] = Array(repeating: [], count: 6)
-        var notes: [[UInt8]] = []
+        var fields: [Recent] = Array(repeating: [], count: 6)
+        /// The notes of related lines, by their place in the finding.
+        var notes: [Recent] = []
     }
 
     /// How many findings of a rule share one keyframe.
-    static let keyframeEvery = 32
+    static let keyframeEvery = 64
     private var records: [Record] = []
     private var text: [UInt8] = []
     private var ruleIDs: [String] = []
@@ -277,29 +287,54 @@ public struct CompactFindings: Sendable {
         text.append(UInt8(v))
     }
 
-    /// Appends `value` coded against `reference` (shared prefix and suffix lengths, then the bytes between), and
-    /// makes `value` the new reference.
-    private mutating func code(_ value: String, against reference: inout [UInt8]) {
+    /// Appends `value` coded against the most similar of `recent` and updates `recent` (as `Self.use` does when
+    /// decoding).
+    ///
+    /// The code is a varint `marker × recentValues + choice`, where `choice` is the place in `recent` of the value it
+    /// is coded against (0 when `recent` is empty: coded against nothing) and `marker` 0 means equal to it; otherwise
+    /// `marker − 1` is the length of the bytes between the shared prefix and suffix, and the prefix and suffix lengths
+    /// (varints) and those bytes follow.
+    private mutating func code(_ value: String, against recent: inout Recent) {
         var value = value
         value.withUTF8 { bytes in
-            let n = min(bytes.count, reference.count)
-            var prefix = 0
-            while prefix < n, bytes[prefix] == reference[prefix] { prefix += 1 }
-            var suffix = 0
-            while suffix < n - prefix, bytes[bytes.count - 1 - suffix] == reference[reference.count - 1 - suffix] {
-                suffix += 1
+            var (choice, prefix, suffix) = (0, 0, 0)
+            for c in recent.indices {
+                let reference = recent[c]
+                let n = min(bytes.count, reference.count)
+                var p = 0
+                while p < n, bytes[p] == reference[p] { p += 1 }
+                if p == bytes.count, bytes.count == reference.count {
+                    varint(UInt64(c))  // marker 0: the same as recent[c]
+                    Self.use(c, &recent)
+                    return
+                }
+                var q = 0
+                while q < n - p, bytes[bytes.count - 1 - q] == reference[reference.count - 1 - q] { q += 1 }
+                if p + q > prefix + suffix { (choice, prefix, suffix) = (c, p, q) }
             }
-            if prefix == bytes.count, bytes.count == reference.count {
-                text.append(0)  // the same as the reference
-                return
-            }
-            varint(UInt64(bytes.count - prefix - suffix + 1))
+            let marker = bytes.count - prefix - suffix + 1
+            varint(UInt64(marker * Self.recentValues + choice))
             varint(UInt64(prefix))
             varint(UInt64(suffix))
             text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[prefix..<(bytes.count - suffix)]))
-            reference.removeAll(keepingCapacity: true)
-            reference.append(contentsOf: bytes)
+            Self.remember(bytes, &recent)
         }
+    }
+
+    /// Moves `recent[c]` (a value used again) to the front.
+    private static func use(_ c: Int, _ recent: inout Recent) {
+        guard c > 0 else { return }
+        let value = recent.remove(at: c)
+        recent.insert(value, at: 0)
+    }
+
+    /// Puts a new value at the front of `recent`, dropping the least recently used beyond `recentValues` (its array is
+    /// reused).
+    private static func remember(_ bytes: UnsafeBufferPointer<UInt8>, _ recent: inout Recent) {
+        var slot: [UInt8] = recent.count >= recentValues ? recent.removeLast() : []
+        slot.removeAll(keepingCapacity: true)
+        slot.append(contentsOf: bytes)
+        recent.insert(slot, at: 0)
     }
 
     /// Decodes record `k` against `reference` (the previous finding of its rule) and makes it the reference.
@@ -312,9 +347,14 @@ public struct CompactFindings: Sendable {
             return text[at]
         }
         func varint() -> UInt64 { Self.varint(text, &at) }
-        func string(_ reference: inout [UInt8]) -> String {
-            let marker = Int(varint())
-            guard marker > 0 else { return String(decoding: reference, as: UTF8.self) }
+        func string(_ recent: inout Recent) -> String {
+            let code = Int(varint())
+            let (marker, choice) = code.quotientAndRemainder(dividingBy: Self.recentValues)
+            guard marker > 0 else {
+                Self.use(choice, &recent)
+                return String(decoding: recent[0], as: UTF8.self)
+            }
+            let reference = choice < recent.count ? recent[choice] : []
             let middle = marker - 1
             let prefix = Int(varint())
             let suffix = Int(varint())
@@ -322,7 +362,7 @@ public struct CompactFindings: Sendable {
             bytes += text[at..<(at + middle)]
             at += middle
             bytes += reference[(reference.count - suffix)...]
-            reference = bytes
+            bytes.withUnsafeBufferPointer { Self.remember($0, &recent) }
             return String(decoding: bytes, as: UTF8.self)
         }
         let present = byte()

@@ -80,6 +80,35 @@ struct FindingStorageTests {
         #expect(store.finding(at: n - 1).eventID == "event_B\(String(format: "%020d", n - 1))")
     }
 
+    /// A field that takes its value from a few alternating ones (the event type of a duplicated id, the message of an
+    /// event outside its response) is coded against the matching recent value, not re-spelt each time the value
+    /// changes.
+    @Test func alternatingValuesAreCodedAgainstTheirLastUse() {
+        let types = [
+            "input_audio_buffer.speech_started", "response.output_audio_transcript.delta",
+            "conversation.item.input_audio_transcription.completed",
+        ]
+        var store = CompactFindings()
+        var findings: [Finding] = []
+        let n = 9_000
+        for i in 0..<n {
+            let id = "event_B\(String(format: "%020d", i))"
+            let type = types[i % types.count]
+            findings.append(
+                Finding(
+                    rule: "response-event-outside-lifecycle", severity: .warning,
+                    message: "\(type) arrived outside any response.", expected: "a new event_id", actual: id,
+                    line: 100 + i, eventIndex: 99 + i, eventType: type, eventID: id,
+                    related: [RelatedLine(line: 50 + i, note: i % 2 == 0 ? "first use" : "the response's done")]))
+            store.append(findings[i])
+        }
+        // Under 29 bytes of text a finding (17 for the ids' changed digits and the codes, the rest for the keyframes and
+        // the two findings after each); re-spelling the type and the message at each change takes about 60 more.
+        #expect(store.textBytes / n < 40, "\(store.textBytes / n) bytes of text per finding")
+        #expect(store.all == findings)
+        for k in stride(from: 0, to: n, by: 97) { #expect(store.finding(at: k) == findings[k]) }
+    }
+
     /// A finding behind an earlier line (an end-of-session finding) does not make the store keep an index of every
     /// finding (it held 4 bytes a finding, rebuilt at each `seal()`): it costs a few bytes on its own, and lookups by
     /// line find it after `seal()`, with the findings of its line in the order they were appended.
