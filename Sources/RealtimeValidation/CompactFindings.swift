@@ -8,7 +8,8 @@ public import RealtimeRecording
 /// length of the prefix and suffix they share and the bytes in between. Findings of one rule differ in an id or two
 /// ("The server event_id event_B…0002 was already used.") and take their event types and messages from a few
 /// values, so a finding's text takes a few bytes; every 64th finding of a rule is coded whole (a keyframe), so
-/// rebuilding one finding decodes at most 64 (32 held about 3 bytes a finding more in keyframes).
+/// rebuilding one finding decodes at most 64 (32 held about 3 bytes a finding more in keyframes). An event id equal to
+/// the finding's `actual` (a duplicated or invalid id) takes one bit.
 ///
 /// Records stay sorted by their stored line, so lookups by line are a binary search with no index beside them: a
 /// finding that comes behind an earlier line (an end-of-session finding about the session's start) stores the
@@ -132,6 +133,9 @@ public struct CompactFindings: Sendable {
         if finding.eventType != nil { present |= 4 }
         if finding.eventID != nil { present |= 8 }
         if finding.subject != nil { present |= 16 }
+        // An event id that is also the finding's `actual` (a duplicated or invalid id) is stored once.
+        let idIsActual = finding.eventID != nil && finding.eventID == finding.actual
+        if idIsActual { present |= 32 }
         text.append(present)
         varint(zigzag(finding.line &- Int(storedLine)))
         varint(zigzag(finding.eventIndex &- finding.line))
@@ -139,7 +143,7 @@ public struct CompactFindings: Sendable {
         if let value = finding.expected { code(value, against: &reference.fields[1]) }
         if let value = finding.actual { code(value, against: &reference.fields[2]) }
         if let value = finding.eventType { code(value, against: &reference.fields[3]) }
-        if let value = finding.eventID { code(value, against: &reference.fields[4]) }
+        if let value = finding.eventID, !idIsActual { code(value, against: &reference.fields[4]) }
         if let value = finding.subject { code(value, against: &reference.fields[5]) }
         varint(UInt64(finding.related.count))
         for (k, related) in finding.related.enumerated() {
@@ -371,6 +375,10 @@ public struct CompactFindings: Sendable {
         let message = string(&reference.fields[0])
         var optional: [String?] = []
         for bit in 0..<5 {
+            if bit == 3, present & 32 != 0 {
+                optional.append(optional[1])  // the event id is the actual value
+                continue
+            }
             optional.append(present & (1 << UInt8(bit)) != 0 ? string(&reference.fields[bit + 1]) : nil)
         }
         let relatedCount = Int(varint())

@@ -109,6 +109,40 @@ struct FindingStorageTests {
         for k in stride(from: 0, to: n, by: 97) { #expect(store.finding(at: k) == findings[k]) }
     }
 
+    /// An event id that is also the finding's `actual` (a duplicated or invalid id: most findings of a file where most
+    /// events have one) is stored once; one that differs is coded as before, and both come back whole.
+    @Test func anEventIDEqualToActualIsStoredOnce() {
+        let n = 5_000
+        var same = CompactFindings()
+        var other = CompactFindings()
+        var (a, b): ([Finding], [Finding]) = ([], [])
+        for i in 0..<n {
+            let id = "event_B\(String(format: "%020d", i * 7))"
+            func finding(_ eventID: String?) -> Finding {
+                Finding(
+                    rule: "server-event-id-duplicate", severity: .warning, message: "reused", actual: id,
+                    line: 10 + i, eventIndex: 9 + i, eventID: eventID)
+            }
+            a.append(finding(id))
+            b.append(finding(i % 2 == 0 ? "other_\(id)" : nil))
+            same.append(a[i])
+            other.append(b[i])
+        }
+        #expect(same.all == a)
+        #expect(other.all == b)
+        #expect(same.finding(at: n - 1) == a[n - 1])
+        #expect(other.finding(at: n - 2) == b[n - 2])
+        // The id's changed digits and its code (about 4 bytes) are not stored a second time.
+        var alone = CompactFindings()
+        for f in a {
+            alone.append(
+                Finding(
+                    rule: f.rule, severity: f.severity, message: f.message, actual: f.actual, line: f.line,
+                    eventIndex: f.eventIndex))
+        }
+        #expect(same.textBytes - alone.textBytes < n / 2, "\(same.textBytes - alone.textBytes) bytes for \(n) ids")
+    }
+
     /// A finding behind an earlier line (an end-of-session finding) does not make the store keep an index of every
     /// finding (it held 4 bytes a finding, rebuilt at each `seal()`): it costs a few bytes on its own, and lookups by
     /// line find it after `seal()`, with the findings of its line in the order they were appended.
