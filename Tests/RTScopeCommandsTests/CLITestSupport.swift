@@ -56,6 +56,22 @@ enum CLI {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs `rtscope arguments…` through `/bin/sh -c script` in the repository root (the script ends by running
+    /// `"$0" "$@"`, the binary and the arguments), with standard output discarded unless the script redirects it.
+    static func runThroughShell(_ script: String, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, binary.path] + arguments
+        process.currentDirectoryURL = repoRoot
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     static func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-cli-\(UUID().uuidString)-\(name)").path
     }

@@ -7,16 +7,7 @@ import Testing
 struct ExitCodeTests {
     /// Runs `rtscope arguments…` with standard output sent to `/dev/full` (every write fails with ENOSPC).
     static func runToFullDisk(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"exec "$0" "$@" > /dev/full"#, CLI.binary.path] + arguments
-        process.currentDirectoryURL = CLI.repoRoot
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try CLI.runThroughShell(#"exec "$0" "$@" > /dev/full"#, arguments)
     }
 
     @Test(

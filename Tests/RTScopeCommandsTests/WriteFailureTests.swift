@@ -7,17 +7,7 @@ import Testing
 struct WriteFailureTests {
     /// Runs `rtscope arguments…` with a file-size limit of `blocks` (of 512 or 1024 bytes, as the shell counts).
     static func runWithFileSizeLimit(_ blocks: Int, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"trap '' XFSZ; ulimit -f \#(blocks); exec "$0" "$@""#, CLI.binary.path] + arguments
-        process.currentDirectoryURL = CLI.repoRoot
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try CLI.runThroughShell(#"trap '' XFSZ; ulimit -f \#(blocks); exec "$0" "$@""#, arguments)
     }
 
     @Test func anImportWhoseOutputCannotBeWrittenExits73InOneSentenceAndLeavesNothing() throws {
