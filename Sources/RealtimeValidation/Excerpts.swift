@@ -43,14 +43,17 @@ struct ExcerptCollector {
     /// `atEnd`: findings made after the last batch (always wanted).
     mutating func want(_ findings: ArraySlice<Finding>, atEnd: Bool = false) {
         guard policy != .none else { return }
-        for f in findings {
+        // Read in place: with a per-rule limit most findings are only counted, and a copy of each would retain its
+        // strings.
+        for k in findings.indices {
             if case .firstPerRule(let n) = policy, !atEnd {
-                guard shown.add(f.rule) < n else { continue }
+                guard shown.add(findings[k].rule) < n else { continue }
             }
-            for line in [f.line - 1, f.line, f.line + 1] where line > 0 && excerpts[line] == nil {
+            let line = findings[k].line
+            for line in [line - 1, line, line + 1] where line > 0 && excerpts[line] == nil {
                 pending.insert(line)
             }
-            for r in f.related where r.line > 0 && excerpts[r.line] == nil { pending.insert(r.line) }
+            for r in findings[k].related where r.line > 0 && excerpts[r.line] == nil { pending.insert(r.line) }
         }
     }
 

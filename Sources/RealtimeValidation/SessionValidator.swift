@@ -122,30 +122,46 @@ public struct SessionValidator {
 
     /// Checks one frame; returns the findings it triggers.
     public mutating func consume(_ event: ValidatorEvent) -> [Finding] {
+        var out: [Finding] = []
+        consume(event, appendingTo: &out)
+        return out
+    }
+
+    /// Checks one frame, appending the findings it triggers to `out`.
+    ///
+    /// `out` is moved into the validator while the rules run and back afterwards, so a holder of many findings (a
+    /// file's report) neither copies each finding (a copy retains every string it holds) nor allocates an array per
+    /// event that has one.
+    public mutating func consume(_ event: ValidatorEvent, appendingTo out: inout [Finding]) {
+        swap(&findings, &out)
+        defer { swap(&findings, &out) }
+        check(event)
+    }
+
+    /// The checks of `consume`: appends the findings of one frame to `findings`.
+    private mutating func check(_ event: ValidatorEvent) {
         if event.opcode == .close { sawClose = true }
         if event.opcode == .error {
-            findings = []
             current = event
             defer { current = nil }
             if runs(.transportError) { checkTransportError(event) }
-            return findings
+            return
         }
-        guard event.opcode == .text else { return [] }
+        guard event.opcode == .text else { return }
         let parsed = event.object
         var info: TypeInfo?
         if let parsed, parsed.isObject, let type = parsed["type"] { info = typeInfo(type) }
         if let info, let parsed, let plan = info.deltaPlan, event.direction == .serverToClient,
             !parsed.hasRepeatedKeys, fastDelta(parsed, plan, line: event.line)
         {
-            return []
+            return
         }
-        findings = []
         current = event
         defer { current = nil }  // holds no value of the event afterwards, so a reader can reuse its tape
         currentType = nil
         guard let object = parsed, let info else {
             if runs(.eventNotJSONObject) { checkEventNotJSONObject(event, parsed) }
-            return findings
+            return
         }
         let type = info.type
         let spec = info.spec
@@ -174,17 +190,23 @@ public struct SessionValidator {
         for check in info.checks where check.direction == event.direction && runs(check.rule) {
             check.check(&self, object)
         }
-        return findings
     }
 
     /// Findings that only the end of the session reveals.
     public mutating func finish() -> [Finding] {
-        findings = []
+        var out: [Finding] = []
+        finish(appendingTo: &out)
+        return out
+    }
+
+    /// `finish()`, appending the findings to `out` (moved in and out, as `consume(_:appendingTo:)` does).
+    public mutating func finish(appendingTo out: inout [Finding]) {
+        swap(&findings, &out)
+        defer { swap(&findings, &out) }
         current = nil
         finishing = true
         defer { finishing = false }
         finishChecks()
-        return findings
     }
 
     /// The cached catalog facts for a `type` value (`nil` when it is not a string).

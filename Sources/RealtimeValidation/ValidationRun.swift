@@ -93,6 +93,16 @@ public enum ValidationRun {
                 findings += new
             }
         }
+        // Drops the findings from `start` on that are below the severity floor (those the validator appended).
+        func floor(from start: Int) {
+            guard filtered, findings.count > start else { return }
+            var kept = start
+            for i in start..<findings.count where findings[i].severity >= selection.minimumSeverity {
+                if i != kept { findings.swapAt(kept, i) }
+                kept += 1
+            }
+            findings.removeSubrange(kept...)
+        }
         var collector = ExcerptCollector(policy: policy)
         // The reader and the tapes on one core, the rules on the other.
         let readAhead = ReadAhead(reader: reader, observe: observeWhileReading)
@@ -109,7 +119,10 @@ public enum ValidationRun {
                 collector.headerLine = reader.header != nil
             }
             for i in batch.events.indices {
-                if let new = validator?.consume(batch.events[i]), !new.isEmpty { keep(new) }
+                // Appended in place: no copy of each finding, no array per event (most events may have one).
+                let start = findings.count
+                validator?.consume(batch.events[i], appendingTo: &findings)
+                floor(from: start)
                 observe?(batch.events[i])
             }
             readAhead.observeIfNeeded(batch)
@@ -118,7 +131,8 @@ public enum ValidationRun {
         }
         let frames = readAhead.frames
         let before = findings.count
-        if let final = validator?.finish() { keep(final) }
+        validator?.finish(appendingTo: &findings)
+        floor(from: before)
         keep(RecordingChecks.findings(header: reader.header, frames: frames, selection: selection, probe: probe))
         collector.want(findings[before...], atEnd: true)
         readAhead.recycle(collector.finish())

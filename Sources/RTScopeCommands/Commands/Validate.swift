@@ -68,7 +68,8 @@ extension RTScope {
                 disabled: Set(disable), enabled: Set(enable), minimumSeverity: minSeverity.severity)
             let outcome = try ValidateFrontend.run(
                 files: files, format: format.format, selection: selection, failAt: strict ? .warning : .error,
-                dialect: Dialect(rawValue: dialect), output: output == "-" ? nil : output, all: all)
+                dialect: Dialect(rawValue: dialect), output: output == "-" ? nil : output, all: all,
+                keepUntilExit: true)
             switch outcome {
             case .passed: return
             case .failed: throw ExitCodes.findings

@@ -13,8 +13,10 @@ extension SessionValidator {
     /// A server `event_id` seen before (within the recent-id window; `IdentityChecks` remembers them).
     mutating func reportServerEventIDDuplicate(_ idValue: JSONValue, first: Int) {
         let id = idValue.string ?? ""
+        // `idValue` is the current event's `event_id`: passed as the finding's event id, it is not decoded again.
         emit(
             .serverEventIDDuplicate, "The server event_id \(id) was already used.",
-            expected: "a new event_id", actual: id, related: [RelatedLine(line: first, note: "first use")])
+            expected: "a new event_id", actual: id, related: [RelatedLine(line: first, note: "first use")],
+            eventID: id)
     }
 }
