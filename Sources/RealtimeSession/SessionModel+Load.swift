@@ -13,9 +13,8 @@ extension SessionModel {
     /// model builder consume the same decoded frames as they stream by (nothing is buffered, so
     /// memory stays that of the validator plus the model).
     ///
-    /// The builder runs where there is slack (`observeWhileReading`): on the validator's reading thread while the
-    /// rules set the pace (small events), so building the model there costs no extra wall time; on the calling
-    /// thread after the rules while the reader sets the pace (big audio events).
+    /// The builder runs on the calling thread after the validator has seen each frame. Views that need no findings
+    /// use `read(_:)`, which runs no rules.
     ///
     /// - Throws: `RecordingError` when the input cannot be opened, read or imported.
     /// - Parameter keepsAudioChunks: false for views that need no audio positions (stats): memory
@@ -25,13 +24,11 @@ extension SessionModel {
         _ path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
         keepsAudioChunks: Bool = true, keepsConversation: Bool = false
     ) throws -> Loaded {
-        let box = BuilderBox(
-            SessionModelBuilder(
-                dialect: dialect, keepsAudioChunks: keepsAudioChunks, keepsConversation: keepsConversation))
+        var builder = SessionModelBuilder(
+            dialect: dialect, keepsAudioChunks: keepsAudioChunks, keepsConversation: keepsConversation)
         let report = try ValidationRun.validate(
-            path: path, dialect: dialect, selection: selection,
-            observeWhileReading: { event in box.builder.consume(event) })
-        return Loaded(model: box.builder.finish(header: report.header), report: report)
+            path: path, dialect: dialect, selection: selection, observe: { event in builder.consume(event) })
+        return Loaded(model: builder.finish(header: report.header), report: report)
     }
 }
 
@@ -56,13 +53,4 @@ extension SessionModel {
         let summary = try EventPass.read(path: path) { event in builder.consume(event) }
         return Read(model: builder.finish(header: summary.header), summary: summary)
     }
-}
-
-/// The builder `SessionModel.load` feeds from either validation thread.
-///
-/// `ValidationRun.validate` calls it from one thread at a time, ordered by its read-ahead queue's lock, and the
-/// last call before it returns: never two threads at once.
-private final class BuilderBox: @unchecked Sendable {
-    var builder: SessionModelBuilder
-    init(_ builder: SessionModelBuilder) { self.builder = builder }
 }

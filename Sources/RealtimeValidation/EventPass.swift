@@ -11,8 +11,8 @@ public import RealtimeRecording
 /// - One pass; memory is that of the read-ahead queue (bounded) plus whatever the consumer keeps.
 /// - `consume` runs on the calling thread only, once per frame, and has returned for every frame when `read`
 ///   returns.
-/// - Lines the reader could not use are not lost: they are counted in `Summary.issues`, and the first one that
-///   is an error is kept so the caller can name its file and line (`rtscope validate` lists them all).
+/// - Lines the reader could not use are not lost: they are counted in `Summary.errors`, and the first is kept so
+///   the caller can name its file and line (`rtscope validate` lists them all, with the reader's warnings).
 public enum EventPass {
     /// What the pass saw besides the events.
     public struct Summary: Sendable {
@@ -20,8 +20,6 @@ public enum EventPass {
         public let header: RecordingHeader?
         /// Frames read.
         public let frames: Int
-        /// Reader issues (warnings and errors) the pass skipped over.
-        public let issues: Int
         /// The first reader issue of error severity (a line that could not be read), if any.
         public let firstError: ReaderIssue?
         /// Reader issues of error severity.
@@ -36,11 +34,9 @@ public enum EventPass {
     ) throws -> Summary {
         let opened = try RecordingInput.open(path, options: readerOptions)
         let readAhead = ReadAhead(reader: opened.reader)
-        var issues = 0
         var errors = 0
         var firstError: ReaderIssue?
         while var batch = try readAhead.next() {
-            issues += batch.issues.count
             for issue in batch.issues where issue.severity == .error {
                 errors += 1
                 if firstError == nil { firstError = issue }
@@ -53,7 +49,7 @@ public enum EventPass {
             readAhead.recycle(&batch)
         }
         return Summary(
-            header: opened.reader.header, frames: readAhead.frames, issues: issues, firstError: firstError,
+            header: opened.reader.header, frames: readAhead.frames, firstError: firstError,
             errors: errors)
     }
 }

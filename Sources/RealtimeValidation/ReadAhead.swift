@@ -22,8 +22,6 @@ final class ReadAhead: @unchecked Sendable {
         var headerDialect: Dialect?
         /// The header's `source` (`proxy`, `import`, …), as known when the first frame was read.
         var headerSource: String?
-        /// Whether `observe` saw these events on the reading thread (else `observeIfNeeded` shows them).
-        var observed = false
     }
 
     let batchSize = 128
@@ -42,24 +40,9 @@ final class ReadAhead: @unchecked Sendable {
     private var failure: (any Error)?
     /// Frames read (valid once `next()` has returned `nil`).
     private(set) var frames = 0
-    /// A second consumer of the events (see `init`).
-    private let observe: (@Sendable (ValidatorEvent) -> Void)?
-    /// Batches queued or being validated whose events `observe` has not seen yet.
-    private var unobserved = 0
-    /// Whether the reading thread calls `observe`.
-    ///
-    /// It does from when it finds the queue full until it finds it empty. Reading thread only.
-    private var readerObserves = false
 
     /// Starts reading `reader` on a new thread.
-    ///
-    /// - Parameter observe: a second consumer of every event, in file order, never on two threads at once. While the
-    ///   reading thread is ahead of the consumer (the rules set the pace: it found the queue full, until it finds it
-    ///   empty) it calls `observe` on each batch before queueing it; otherwise the consumer calls it through
-    ///   `observeIfNeeded` (the reader sets the pace: big events). To take over, the reader first waits until
-    ///   every earlier batch has been observed. The last call happens before `next()` returns `nil` or throws.
-    init(reader: RecordingReader, observe: (@Sendable (ValidatorEvent) -> Void)? = nil) {
-        self.observe = observe
+    init(reader: RecordingReader) {
         let box = ReaderBox(reader)
         let thread = Thread { [self] in self.produce(box.reader) }
         thread.stackSize = 1 << 20
@@ -80,17 +63,6 @@ final class ReadAhead: @unchecked Sendable {
         }
         if let failure { throw failure }
         return nil
-    }
-
-    /// On the consumer's thread, once per batch: `observe` sees the batch's events unless the reading thread showed
-    /// them already.
-    func observeIfNeeded(_ batch: Batch) {
-        guard let observe, !batch.observed else { return }
-        for i in batch.events.indices { observe(batch.events[i]) }
-        condition.lock()
-        unobserved -= 1
-        condition.broadcast()
-        condition.unlock()
     }
 
     /// Hands back batches the consumer has finished with, taking them; returns how many tapes went back to the pool.
@@ -185,30 +157,14 @@ final class ReadAhead: @unchecked Sendable {
         }
     }
 
-    /// Shows `batch` to `observe` while the reading thread is ahead (see `init`), waits for room in the queue, then
-    /// moves `batch` into it (leaving it empty).
+    /// Waits for room in the queue, then moves `batch` into it (leaving it empty).
     ///
     /// Moved, not copied: a copy left on this thread would hold the batch's events, so the consumer could not recycle
     /// their tapes.
     private func send(_ batch: inout Batch) {
-        if let observe {
-            condition.lock()
-            if queue.isEmpty {
-                readerObserves = false
-            } else if queue.count >= depth, !readerObserves {
-                while unobserved > 0 { condition.wait() }
-                readerObserves = true
-            }
-            condition.unlock()
-            if readerObserves {
-                for i in batch.events.indices { observe(batch.events[i]) }
-                batch.observed = true
-            }
-        }
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= depth { condition.wait() }
-        if observe != nil, !batch.observed { unobserved += 1 }
         queue.append(batch)
         batch = Batch()
         condition.broadcast()

@@ -57,28 +57,22 @@ public enum ValidationRun {
     ///   stream by, see `ExcerptCollector`; a related line far behind its finding gets none).
     /// - Parameter observe: called with every decoded frame after the validator has seen it, on
     ///   the calling thread, so another sans-I/O consumer (the session model) is built in the same pass.
-    /// - Parameter observeWhileReading: like `observe` (every frame, in file order, never on two threads at once),
-    ///   but on whichever thread has slack: the reading thread while the rules set the pace (small events), so the
-    ///   consumer overlaps the rules instead of adding to them, else the calling thread (see `ReadAhead`). Every
-    ///   call has returned, and its effects are visible to the caller, when `validate` returns.
     /// - Throws: `RecordingError` when the input cannot be opened or read.
     public static func validate(
         path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
         readerOptions: RecordingReader.Options = .init(), excerpts policy: ExcerptPolicy = .all,
-        observe: ((ValidatorEvent) -> Void)? = nil,
-        observeWhileReading: (@Sendable (ValidatorEvent) -> Void)? = nil
+        observe: ((ValidatorEvent) -> Void)? = nil
     ) throws -> FileReport {
         try run(
             path: path, dialect: dialect, selection: selection, readerOptions: readerOptions, excerpts: policy,
-            observe: observe, probe: nil, observeWhileReading: observeWhileReading)
+            observe: observe, probe: nil)
     }
 
     /// `validate(path:…)`, with `probe` called with each rule whose check is about to run (tests: reader and
     /// recording rules as well as the validator's).
     static func run(
         path: String, dialect: Dialect?, selection: RuleSelection, readerOptions: RecordingReader.Options,
-        excerpts policy: ExcerptPolicy, observe: ((ValidatorEvent) -> Void)?, probe: ((String) -> Void)?,
-        observeWhileReading: (@Sendable (ValidatorEvent) -> Void)? = nil
+        excerpts policy: ExcerptPolicy, observe: ((ValidatorEvent) -> Void)?, probe: ((String) -> Void)?
     ) throws -> FileReport {
         let opened = try RecordingInput.open(path, options: readerOptions)
         let reader = opened.reader
@@ -105,7 +99,7 @@ public enum ValidationRun {
         }
         var collector = ExcerptCollector(policy: policy)
         // The reader and the tapes on one core, the rules on the other.
-        let readAhead = ReadAhead(reader: reader, observe: observeWhileReading)
+        let readAhead = ReadAhead(reader: reader)
         while let batch = try readAhead.next() {
             let before = findings.count
             for issue in batch.issues {
@@ -125,7 +119,6 @@ public enum ValidationRun {
                 floor(from: start)
                 observe?(batch.events[i])
             }
-            readAhead.observeIfNeeded(batch)
             if findings.count > before { collector.want(findings[before...]) }
             readAhead.recycle(collector.hold(consume batch))  // `consume`: no copy left here to keep the tapes
         }

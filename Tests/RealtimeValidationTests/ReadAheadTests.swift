@@ -56,18 +56,16 @@ struct ReadAheadTests {
     }
 }
 
-/// `observeWhileReading` (what `SessionModel.load` builds the model with) sees what `observe` sees, in the same
-/// order, whichever thread runs it, and has seen everything when `validate` returns.
-struct ObserveWhileReadingTests {
-    /// Written by one thread at a time (`ReadAhead` orders them), read by the test after `validate` returns.
-    final class Seen: @unchecked Sendable {
+/// `EventPass` (what `stats` builds the model with, no rules) hands its consumer what `validate`'s `observe` sees, in
+/// the same order, and has handed everything when it returns.
+struct EventPassTests {
+    func check(_ path: String) throws {
         var lines: [Int] = []
         var types: [String] = []
-        var threads: Set<ObjectIdentifier> = []
-    }
-
-    func check(_ path: String) throws {
-        let seen = Seen()
+        let summary = try EventPass.read(path: path) { event in
+            lines.append(event.line)
+            types.append(event.object?["type"]?.string ?? "")
+        }
         var observed: [Int] = []
         var observedTypes: [String] = []
         let report = try ValidationRun.validate(
@@ -75,17 +73,12 @@ struct ObserveWhileReadingTests {
             observe: { event in
                 observed.append(event.line)
                 observedTypes.append(event.object?["type"]?.string ?? "")
-            },
-            observeWhileReading: { event in
-                seen.lines.append(event.line)
-                seen.types.append(event.object?["type"]?.string ?? "")
-                seen.threads.insert(ObjectIdentifier(Thread.current))
             })
-        #expect(seen.lines.count == report.frames)
-        #expect(seen.lines == observed)
-        #expect(seen.types == observedTypes)
-        #expect(seen.lines == seen.lines.sorted())
-        #expect(seen.threads.count <= 2)
+        #expect(lines.count == report.frames)
+        #expect(summary.frames == report.frames)
+        #expect(lines == observed)
+        #expect(types == observedTypes)
+        #expect(lines == lines.sorted())
     }
 
     @Test func seesEveryFrameInFileOrderBeforeValidateReturns() throws {
