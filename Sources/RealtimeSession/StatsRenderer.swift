@@ -120,7 +120,7 @@ public enum StatsRenderer {
 
     public static func csv(_ report: StatsReport) -> String {
         func field(_ s: String?) -> String {
-            guard let s else { return "" }
+            guard let s = s.map(safe) else { return "" }
             return s.contains(where: { ",\"\n\r".contains($0) })
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }

@@ -22,6 +22,8 @@ struct TerminalSafetyTests {
         ["cat", hostile], ["cat", "--fold-deltas", "-n", hostile], ["cat", "--us", "--type", "error", hostile],
         ["validate", hostile], ["validate", "--format", "github", hostile], ["validate", "--format", "junit", hostile],
         ["view", "--headless", "--size", "200x40", "--keys", "jjjj<enter>", hostile],
+        ["validate", "--format", "json", hostile], ["validate", "--format", "sarif", hostile], ["stats", hostile],
+        ["stats", "--json", hostile], ["stats", "--csv", hostile], ["stats", "--markdown", hostile],
     ])
     func commandOutputHoldsNoRawControls(arguments: [String]) throws {
         let result = try CLI.run(arguments)

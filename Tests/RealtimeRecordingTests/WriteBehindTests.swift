@@ -31,8 +31,11 @@ struct WriteBehindTests {
                 capacities.insert(buffer.capacity)
             }
         }
-        // Every buffer handed back is a written one or a new one of the same size: none grows from one to the next.
-        #expect(capacities == [capacity])
+        // Every buffer handed back is a written one or a new one of the minimum size: none grows from one to the
+        // next (the old rule grew them by the allocator's rounding on every submit, far past twice the first). Not
+        // one exact capacity: a new buffer's rounding depends on which free chunk malloc reuses (104 or 120 bytes
+        // seen with other tests running).
+        #expect(capacities.allSatisfy { $0 >= 100 && $0 < 2 * capacity }, "\(capacities)")
         try writer.close(fd: file.fd, name: file.path)
         try writer.finish()
         #expect(try Data(contentsOf: URL(fileURLWithPath: file.path)) == Data(expected))

@@ -2,14 +2,14 @@
 public enum JSONText {
     /// Appends `bytes` (UTF-8) to `out` as a JSON string literal, quotes included.
     ///
-    /// Escapes `"`, `\` and C0 controls; everything else is copied as is.
+    /// Escapes `"`, `\`, C0 controls, and the scalars a terminal would act on (DEL, C1 controls, bidi controls; see
+    /// `unsafeScalar(in:at:)`) as `\uXXXX`, so JSON output printed to a terminal is safe and decodes to the same
+    /// string; everything else is copied as is.
     public static func appendQuoted(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape at all: copy those in one go.
         let plain = bytes.withContiguousStorageIfAvailable { raw -> Bool in
-            guard !raw.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                return false
-            }
+            guard !raw.contains(where: mayNeedEscape) else { return false }
             out.append(contentsOf: raw)
             return true
         }
@@ -17,20 +17,66 @@ public enum JSONText {
             out.append(UInt8(ascii: "\""))
             return
         }
-        for b in bytes {
+        let raw = Array(bytes)
+        var i = 0
+        while i < raw.count {
+            let b = raw[i]
+            if let (scalar, length) = unsafeScalar(in: raw, at: i) {
+                appendEscape(scalar, to: &out)
+                i += length
+                continue
+            }
             switch b {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            case 0x00..<0x20: appendEscape(UInt32(b), to: &out)
             default: out.append(b)
             }
+            i += 1
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether a byte may start something a JSON string literal must escape (a cheap first check).
+    ///
+    /// `"`, `\`, a C0 control, DEL, or the lead byte of a C1 control (C2), of U+061C (D8) or of the other bidi
+    /// controls (E2); the exact check is `unsafeScalar(in:at:)`.
+    @inline(__always)
+    public static func mayNeedEscape(_ b: UInt8) -> Bool {
+        b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2
+    }
+
+    /// The scalar at `i` if it is one a terminal would act on outside C0 (DEL, a C1 control, or a bidi control:
+    /// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069; the set `SafeText.isUnsafe` names), with its length in
+    /// bytes; `nil` otherwise.
+    public static func unsafeScalar(in bytes: some RandomAccessCollection<UInt8>, at i: some BinaryInteger) -> (
+        UInt32, Int
+    )? {
+        let n = bytes.count
+        let k = Int(i)
+        func at(_ j: Int) -> UInt8 { bytes[bytes.index(bytes.startIndex, offsetBy: j)] }
+        let b = at(k)
+        if b == 0x7F { return (0x7F, 1) }
+        if b == 0xC2, k + 1 < n, (0x80...0x9F).contains(at(k + 1)) { return (UInt32(at(k + 1)), 2) }
+        if b == 0xD8, k + 1 < n, at(k + 1) == 0x9C { return (0x061C, 2) }
+        guard b == 0xE2, k + 2 < n else { return nil }
+        let b1 = at(k + 1)
+        let b2 = at(k + 2)
+        if b1 == 0x80, b2 == 0x8E || b2 == 0x8F || (0xAA...0xAE).contains(b2) {
+            return (0x2000 | UInt32(b2 & 0x3F), 3)
+        }
+        if b1 == 0x81, (0xA6...0xA9).contains(b2) { return (0x2040 | UInt32(b2 & 0x3F), 3) }
+        return nil
+    }
+
+    /// Appends `\uXXXX` for a scalar below U+10000.
+    public static func appendEscape(_ scalar: UInt32, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((scalar >> UInt32(shift)) & 0xF)]) }
     }
 
     /// A JSON string literal for `text`.

@@ -5,6 +5,9 @@ import RealtimeRecording
 /// `[\n\n<indent>]`, `/` unescaped, control characters as `\uXXXX` or their short escapes), handed to a sink in
 /// pieces instead of built as one string.
 ///
+/// One difference: DEL, C1 and bidi controls are escaped too (`\uXXXX`, as
+/// `JSONText.appendQuoted` does), so the report is safe on a terminal and decodes to the same strings.
+///
 /// Callers write members in sorted key order themselves (the writer does not sort) and call `drainIfFull()` between
 /// elements; the buffer is passed to the sink whenever it holds `pieceBytes` or more, so memory stays about two
 /// pieces whatever the report's size (a piece is only valid during the sink call). Not thread-safe; `~Copyable`, as it
@@ -210,7 +213,7 @@ struct StreamingJSONWriter: ~Copyable {
         s.withUTF8 { bytes in
             // Most strings need no escape: one scan, one copy.
             var plain = true
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            for byte in bytes where JSONText.mayNeedEscape(byte) {
                 plain = false
                 break
             }
@@ -224,7 +227,18 @@ struct StreamingJSONWriter: ~Copyable {
             reserve(6 * bytes.count + 2)  // the longest escape, \u00XX, for every byte
             put(0x22)
             let hex: StaticString = "0123456789abcdef"
-            for byte in bytes {
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                // DEL, C1 and bidi controls as \uXXXX (the same escapes as `JSONText.appendQuoted`).
+                if byte >= 0x7F, let (scalar, length) = JSONText.unsafeScalar(in: bytes, at: i) {
+                    var escaped: [UInt8] = []
+                    JSONText.appendEscape(scalar, to: &escaped)
+                    for b in escaped { put(b) }
+                    i += length
+                    continue
+                }
+                i += 1
                 switch byte {
                 case 0x22, 0x5C:
                     put(0x5C)
