@@ -8,86 +8,83 @@ enum Comparison {
         WebSocketURL(secure: false, host: "127.0.0.1", port: port, target: "/v1/realtime?model=bench")
     }
 
-    /// Per-hop added latency, p50 / p99, of each proxy; `mitmdump` nil measures rtscope alone, and
-    /// `floor` (a `SocatRelay`) adds the relay that does no user-space work, in the same rounds.
+    /// A relay measured beside rtscope in the latency rounds.
+    struct Relay {
+        /// The column's name: "mitmdump", "socat" or "socat -r".
+        let name: String
+        let url: WebSocketURL
+    }
+
+    /// Per-hop added latency, p50 / p99, of rtscope and of each of `others`, run back to back in
+    /// every round (so they see the same load), with rtscope's ratios against each: "mitmdump /
+    /// rtscope" for a recorder people use, "rtscope − socat" for a floor (a relay with no
+    /// user-space work; `socat -r` also writes both directions to files before forwarding, the
+    /// floor for any recorder), and "mitmdump / floor", the best ratio a recorder could show here.
     ///
     /// With `proxyPID`, also rtscope's CPU time and thread wake-ups per forwarded frame in its rounds.
+    /// Limits: one frame in flight; per hop is half the RTT difference from the same round's direct
+    /// run, so a round's figure can be negative when the direct run was slower.
     static func latency(
-        direct: WebSocketURL, rtscope: WebSocketURL, mitmdump: WebSocketURL?, floor: WebSocketURL? = nil,
-        sizes: Set<Int>, rounds: Int, proxyPID: Int32? = nil
+        direct: WebSocketURL, rtscope: WebSocketURL, others: [Relay], sizes: Set<Int>, rounds: Int,
+        proxyPID: Int32? = nil
     ) async throws {
-        var header =
-            "| frame | round | direct RTT p50 / p99 µs | rtscope RTT p50 / p99 µs | rtscope added per hop p50 / p99 µs |"
-        var rule = "| --- | --- | --- | --- | --- |"
-        if proxyPID != nil {
-            header += " rtscope CPU µs / wake-ups / preemptions per forwarded frame |"
-            rule += " --- |"
-        }
-        if mitmdump != nil {
-            header +=
-                " mitmdump RTT p50 / p99 µs | mitmdump added per hop p50 / p99 µs | mitmdump / rtscope added p50 / p99 |"
-            rule += " --- | --- | --- |"
-        }
-        if floor != nil {
-            header += " socat relay added per hop p50 / p99 µs | rtscope − socat p50 µs |"
-            rule += " --- | --- |"
-            if mitmdump != nil {
-                header += " mitmdump / socat added p50 (best any recorder could show) |"
-                rule += " --- |"
-            }
+        let mitmdump = others.first { $0.name == "mitmdump" }
+        let floors = others.filter { $0.name != "mitmdump" }
+        var header = "| frame | round | direct RTT p50 / p99 µs | rtscope added per hop p50 / p99 µs |"
+        if proxyPID != nil { header += " rtscope CPU µs / wake-ups / preemptions per forwarded frame |" }
+        for relay in others { header += " \(relay.name) added p50 / p99 µs |" }
+        if mitmdump != nil { header += " mitmdump / rtscope p50 / p99 |" }
+        for floor in floors {
+            header += " rtscope − \(floor.name) p50 µs |"
+            if mitmdump != nil { header += " mitmdump / \(floor.name) p50 |" }
         }
         print(header)
-        print(rule)
+        print("|" + String(repeating: " --- |", count: header.filter { $0 == "|" }.count - 1))
         for (label, size, count) in [("200 B", 200, 5000), ("100 KB", 100_000, 1000)] where sizes.contains(size) {
-            var added: [(r50: Double, r99: Double, m50: Double, m99: Double, s50: Double)] = []
+            // Per round: rtscope's p50 and p99, then each other relay's, in `others` order.
+            var added: [[Double]] = []
             for round in 1...rounds {
                 let d = try await Client.rtts(direct, size: size, count: count)
+                let (d50, d99) = (d.percentile(50), d.percentile(99))
                 let before = proxyPID.map { ProcessCounters.read(pid: $0) }
                 let p = try await Client.rtts(rtscope, size: size, count: count)
                 let after = proxyPID.map { ProcessCounters.read(pid: $0) }
-                let (d50, d99) = (d.percentile(50), d.percentile(99))
-                let (r50, r99) = ((p.percentile(50) - d50) / 2, (p.percentile(99) - d99) / 2)
-                var row =
-                    "| \(label) | \(round) | \(f(d50)) / \(f(d99)) | \(f(p.percentile(50))) / \(f(p.percentile(99))) | \(f(r50)) / \(f(r99)) |"
+                var values = [(p.percentile(50) - d50) / 2, (p.percentile(99) - d99) / 2]
+                var cells = ""
                 if let before, let after {
                     // Each echo crosses the proxy twice (warm-up included): two forwarded frames.
                     let per = before.perFrame(until: after, frames: 2 * (count + Client.warmUp))
-                    row += String(format: " %.1f / %.2f / %.2f |", per.cpuUs, per.wakeUps, per.preempted)
+                    cells += String(format: " %.1f / %.2f / %.2f |", per.cpuUs, per.wakeUps, per.preempted)
                 }
-                var (m50, m99, s50) = (0.0, 0.0, 0.0)
-                if let mitmdump {
-                    let m = try await Client.rtts(mitmdump, size: size, count: count)
-                    (m50, m99) = ((m.percentile(50) - d50) / 2, (m.percentile(99) - d99) / 2)
-                    row +=
-                        " \(f(m.percentile(50))) / \(f(m.percentile(99))) | \(f(m50)) / \(f(m99)) | \(ratio(m50, r50)) / \(ratio(m99, r99)) |"
+                for relay in others {
+                    let r = try await Client.rtts(relay.url, size: size, count: count)
+                    values += [(r.percentile(50) - d50) / 2, (r.percentile(99) - d99) / 2]
                 }
-                if let floor {
-                    let s = try await Client.rtts(floor, size: size, count: count)
-                    let s99: Double
-                    (s50, s99) = ((s.percentile(50) - d50) / 2, (s.percentile(99) - d99) / 2)
-                    row += " \(f(s50)) / \(f(s99)) | \(f(r50 - s50)) |"
-                    if mitmdump != nil { row += " \(ratio(m50, s50)) |" }
-                }
-                added.append((r50, r99, m50, m99, s50))
-                print(row)
+                added.append(values)
+                print("| \(label) | \(round) | \(f(d50)) / \(f(d99)) | " + row(values, others: others, extra: cells))
             }
-            if mitmdump != nil || floor != nil {
-                let median = {
-                    (key: KeyPath<(r50: Double, r99: Double, m50: Double, m99: Double, s50: Double), Double>) in
-                    added.map { $0[keyPath: key] }.percentile(50)
+            if !others.isEmpty {
+                let medians = (0..<added[0].count).map { i in added.map { $0[i] }.percentile(50) }
+                print("| \(label) | median | | " + row(medians, others: others, extra: proxyPID == nil ? "" : " |"))
+                if let m = others.firstIndex(where: { $0.name == "mitmdump" }) {
+                    let tenfold = added.filter { $0[2 + 2 * m] >= 10 * $0[0] }.count
+                    print("\nRounds where mitmdump added ≥ 10× rtscope's p50: \(tenfold) of \(rounds).")
                 }
-                let (r50, r99, m50, m99, s50) = (
-                    median(\.r50), median(\.r99), median(\.m50), median(\.m99), median(\.s50)
-                )
-                var row = "| \(label) | median | | | \(f(r50)) / \(f(r99)) |\(proxyPID == nil ? "" : " |")"
-                if mitmdump != nil { row += " | \(f(m50)) / \(f(m99)) | \(ratio(m50, r50)) / \(ratio(m99, r99)) |" }
-                if floor != nil {
-                    row += " \(f(s50)) | \(f(r50 - s50)) |"
-                    if mitmdump != nil { row += " \(ratio(m50, s50)) |" }
-                }
-                print(row)
             }
         }
+    }
+
+    /// A latency row after the direct column: rtscope's p50 / p99, `extra`, each other relay's, then the ratios.
+    private static func row(_ v: [Double], others: [Relay], extra: String) -> String {
+        var row = "\(f(v[0])) / \(f(v[1])) |" + extra
+        for i in others.indices { row += " \(f(v[2 + 2 * i])) / \(f(v[3 + 2 * i])) |" }
+        let m = others.firstIndex { $0.name == "mitmdump" }
+        if let m { row += " \(ratio(v[2 + 2 * m], v[0])) / \(ratio(v[3 + 2 * m], v[1])) |" }
+        for i in others.indices where i != m {
+            row += " \(f(v[0] - v[2 + 2 * i])) |"
+            if let m { row += " \(ratio(v[2 + 2 * m], v[2 + 2 * i])) |" }
+        }
+        return row
     }
 
     /// Pipelined echo of 200 B frames: frames per second of each, and the ratios.
@@ -127,14 +124,29 @@ enum Comparison {
     }
 }
 
-/// Ends the whole bench after `seconds`, whatever it is waiting for: `cleanup` stops the children first.
+/// Ends the whole bench after `seconds`, or when it is interrupted (SIGINT, SIGTERM), whatever it
+/// is waiting for: `cleanup` stops the children first, so no proxy, mitmdump or socat outlives it.
 enum Watchdog {
+    /// The signal sources, kept alive for the life of the process.
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
     static func start(seconds: Int, cleanup: @escaping @Sendable () -> Void) {
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) {
             FileHandle.standardError.write(
                 Data("rtscope-proxy-bench: time limit of \(seconds) s reached; stopping.\n".utf8))
             cleanup()
             exit(2)
+        }
+        for signo in [SIGINT, SIGTERM] {
+            signal(signo, SIG_IGN)  // delivered to the source below instead
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("rtscope-proxy-bench: interrupted; stopping.\n".utf8))
+                cleanup()
+                exit(130)
+            }
+            source.resume()
+            sources.append(source)
         }
     }
 }

@@ -28,7 +28,8 @@ struct ProxyBench {
         + "Starts an echoing upstream and `rtscope record` in front of it on loopback, and measures added latency,\n"
         + "throughput, CPU per frame and RSS while N GiB pass through (--gib 0 skips that). With mitmdump on the\n"
         + "PATH (or --mitmdump PATH), `mitmdump --mode reverse:... -w FLOWS` is measured in the same rounds.\n"
-        + "With socat installed, a plain TCP relay (the floor of one added hop) is measured in the latency rounds.\n"
+        + "With socat installed, a plain TCP relay (the floor of one added hop) and `socat -r/-R`, which also writes\n"
+        + "both directions to files before forwarding (the floor for a recorder), are measured in the latency rounds.\n"
         + "--otlp also runs `record --otlp` against a collector that answers, one that answers after 2 s and/or a\n"
         + "closed port, with short sessions closing during the measurement (the binary needs --traits OTLP).\n"
         + "The whole run stops after --time-limit seconds (default 1800). Takes several minutes.\n"
@@ -83,10 +84,19 @@ struct ProxyBench {
         defer { mitm?.stop() }
         let floor = noFloor ? nil : SocatRelay.start(upstreamPort: upstream.port)
         defer { floor?.stop() }
-        Watchdog.start(seconds: timeLimit) { [mitm, floor] in
+        let dumpDir = outDir + "-socat"
+        try? FileManager.default.createDirectory(atPath: dumpDir, withIntermediateDirectories: true)
+        let recordingFloor = noFloor ? nil : SocatRelay.start(upstreamPort: upstream.port, dumpDir: dumpDir)
+        defer {
+            recordingFloor?.stop()
+            try? FileManager.default.removeItem(atPath: dumpDir)
+        }
+        Watchdog.start(seconds: timeLimit) { [mitm, floor, recordingFloor] in
             mitm?.stop()
             floor?.stop()
+            recordingFloor?.stop()
             proxy.stop()
+            for dir in [outDir, dumpDir] { try? FileManager.default.removeItem(atPath: dir) }
         }
         try await Task.sleep(for: .milliseconds(300))
         let direct = WebSocketURL(secure: false, host: "127.0.0.1", port: upstream.port, target: "/v1/realtime")
@@ -103,10 +113,19 @@ struct ProxyBench {
         print("recording on (one JSONL line per frame, written before forwarding), live validation on")
         if let mitm { print("mitmdump \(mitmPath) on port \(mitm.port), writing flows (-w) in the same rounds") }
         if let floor { print("socat TCP relay on port \(floor.port) (no user-space work: the floor of one added hop)") }
+        if let recordingFloor {
+            print(
+                "socat -r/-R relay on port \(recordingFloor.port) (writes what it reads to a file, then forwards it: the floor for a recorder)"
+            )
+        }
         print("\n## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
+        let others: [Comparison.Relay] = [
+            mitm.map { Comparison.Relay(name: "mitmdump", url: Comparison.url(port: $0.port)) },
+            floor.map { Comparison.Relay(name: "socat", url: Comparison.url(port: $0.port)) },
+            recordingFloor.map { Comparison.Relay(name: "socat -r", url: Comparison.url(port: $0.port)) },
+        ].compactMap { $0 }
         try await Comparison.latency(
-            direct: direct, rtscope: proxied, mitmdump: mitm.map { Comparison.url(port: $0.port) },
-            floor: floor.map { Comparison.url(port: $0.port) }, sizes: sizes, rounds: rounds, proxyPID: proxy.pid)
+            direct: direct, rtscope: proxied, others: others, sizes: sizes, rounds: rounds, proxyPID: proxy.pid)
         print("\n## Throughput (pipelined echo) and proxy CPU per forwarded frame\n")
         print(
             "| frame | round | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame (kernel share) | client + upstream CPU µs per direct echo |"
