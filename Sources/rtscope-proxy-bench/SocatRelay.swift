@@ -25,9 +25,10 @@ final class SocatRelay: @unchecked Sendable {  // `stopped` is only touched by `
         let process = Process()
         process.executableURL = URL(fileURLWithPath: socat)
         let dump = dumpDir.map { ["-r", $0 + "/client-to-server.bin", "-R", $0 + "/server-to-client.bin"] } ?? []
-        process.arguments = dump + [
-            "TCP-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,nodelay", "TCP:127.0.0.1:\(upstreamPort),nodelay",
-        ]
+        process.arguments =
+            dump + [
+                "TCP-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,nodelay", "TCP:127.0.0.1:\(upstreamPort),nodelay",
+            ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }

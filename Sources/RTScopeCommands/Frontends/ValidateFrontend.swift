@@ -101,7 +101,7 @@ enum ValidateFrontend {
 
     /// The verdict in one line, e.g. `rtscope validate: 1 of 2 files failed (3 errors, 1 warning, 0 notes); report: out.xml.`
     static func oneLineSummary(_ result: ValidationResult, reportPath: String) -> String {
-        let failed = result.reports.filter { r in r.findings.contains { $0.severity >= result.failAt } }.count
+        let failed = result.reports.filter { r in r.has(atLeast: result.failAt) }.count
         let count = { (s: Severity) in result.reports.reduce(0) { $0 + $1.count(s) } }
         let verdict =
             failed == 0

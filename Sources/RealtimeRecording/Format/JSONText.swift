@@ -9,7 +9,7 @@ public enum JSONText {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape at all: copy those in one go.
         let plain = bytes.withContiguousStorageIfAvailable { raw -> Bool in
-            guard !raw.contains(where: mayNeedEscape) else { return false }
+            guard needsNoEscape(raw) else { return false }
             out.append(contentsOf: raw)
             return true
         }
@@ -47,6 +47,34 @@ public enum JSONText {
     @inline(__always)
     public static func mayNeedEscape(_ b: UInt8) -> Bool {
         b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2
+    }
+
+    /// Whether no byte of `bytes` may need an escape: `!bytes.contains(where: mayNeedEscape)`, eight bytes at a time.
+    ///
+    /// A word passes when it has no byte below 0x20, no `"` or `\` and no byte above 0x7E; a word with a byte
+    /// above 0x7E (UTF-8 beyond ASCII, or DEL) is checked byte by byte. The word tests may flag a word that is
+    /// fine (then the byte check decides) but never pass one that is not.
+    public static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        /// Whether a byte of `w` is zero (exact: a zero byte always sets its high bit here).
+        @inline(__always) func hasZero(_ w: UInt64) -> Bool { (w &- ones) & ~w & highs != 0 }
+        var i = 0
+        while i + 8 <= bytes.count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let control = (w &- 0x20 &* ones) & ~w & highs  // a byte below 0x20
+            if control != 0 || hasZero(w ^ (0x22 &* ones)) || hasZero(w ^ (0x5C &* ones)) { return false }
+            if (w &+ ones | w) & highs != 0 {  // a byte above 0x7E (or a carry next to one: checked exactly)
+                for j in i..<(i + 8) where mayNeedEscape(base[j]) { return false }
+            }
+            i += 8
+        }
+        while i < bytes.count {
+            if mayNeedEscape(base[i]) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// The scalar at `i` if it is one a terminal would act on outside C0 (DEL, a C1 control, or a bidi control:

@@ -53,7 +53,7 @@ public enum GitHubReporter {
         var md =
             "## rtscope validate\n\n| recording | frames | errors | warnings | notes | result |\n| --- | --- | --- | --- | --- | --- |\n"
         for r in result.reports {
-            let failed = r.findings.contains { $0.severity >= result.failAt }
+            let failed = r.has(atLeast: result.failAt)
             md +=
                 "| \(cell(r.path, code: true)) | \(r.frames) | \(r.count(.error)) | \(r.count(.warning)) | \(r.count(.note)) | \(failed ? "❌" : "✅") |\n"
         }

@@ -36,7 +36,7 @@ public enum JSONReporter {
                 .init(
                     path: r.path, frames: r.frames, dialect: r.dialect?.rawValue, errors: r.count(.error),
                     warnings: r.count(.warning), notes: r.count(.note),
-                    passed: !r.findings.contains { $0.severity >= result.failAt }, findings: r.findings)
+                    passed: !r.has(atLeast: result.failAt), findings: r.findings)
             }, rules: result.rules)
     }
 

@@ -22,7 +22,7 @@ public struct ValidationResult: Sendable {
     }
 
     /// Whether any finding is at or above the threshold.
-    public var failed: Bool { reports.contains { $0.findings.contains { $0.severity >= failAt } } }
+    public var failed: Bool { reports.contains { $0.has(atLeast: failAt) } }
 
     /// All findings with their file, errors first, then by file and line.
     public var ordered: [(file: String, finding: Finding)] {

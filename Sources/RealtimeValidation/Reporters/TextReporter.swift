@@ -74,7 +74,7 @@ public enum TextReporter {
             let e = report.count(.error)
             let w = report.count(.warning)
             let n = report.count(.note)
-            let verdict = report.findings.contains { $0.severity >= result.failAt } ? "FAIL" : "ok"
+            let verdict = report.has(atLeast: result.failAt) ? "FAIL" : "ok"
             out +=
                 "\(verdict)  \(safe(report.path)): \(Plural.count(report.frames, "frame")), \(Plural.count(e, "error")), "
                 + "\(Plural.count(w, "warning")), \(Plural.count(n, "note"))"
@@ -95,7 +95,7 @@ public enum TextReporter {
             }
         }
         let files = result.reports.count
-        let failed = result.reports.filter { r in r.findings.contains { $0.severity >= result.failAt } }.count
+        let failed = result.reports.filter { r in r.has(atLeast: result.failAt) }.count
         out +=
             "\n\(files) file\(files == 1 ? "" : "s") checked against \(result.rules.count) rules: "
             + (failed == 0 ? "all passed" : "\(failed) failed") + " (failing at \(result.failAt.rawValue))"

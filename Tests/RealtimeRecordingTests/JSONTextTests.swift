@@ -1,0 +1,70 @@
+import Testing
+
+@testable import RealtimeRecording
+
+/// `JSONText.needsNoEscape` (eight bytes at a time) against the byte-by-byte check it replaces.
+@Suite struct JSONTextTests {
+    /// The reference: no byte may need an escape.
+    private func reference(_ bytes: [UInt8]) -> Bool { !bytes.contains(where: JSONText.mayNeedEscape) }
+
+    private func fast(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer(JSONText.needsNoEscape) }
+
+    @Test func agreesWithTheByteCheckOnEveryByteInEveryPosition() {
+        // Each byte value at each place of a 19-byte run of plain text (two words and a tail), so every lane of a
+        // word, the borrows and carries next to it, and the tail are covered.
+        let plain = Array("abcdefghijklmnopqrs".utf8)
+        for value in 0...255 {
+            for place in plain.indices {
+                var bytes = plain
+                bytes[place] = UInt8(value)
+                #expect(fast(bytes) == reference(bytes), "byte \(value) at \(place)")
+            }
+        }
+    }
+
+    @Test func agreesOnRandomText() {
+        // Mostly printable ASCII with some UTF-8 and controls, as findings' strings are; a fixed seed.
+        var generator = SplitMix(seed: 0x5EED)
+        let alphabet: [UInt8] =
+            Array(" !#$%&'()*+,-./0123456789:;<=>?@AZaz[]^_`{|}~".utf8) + [
+                0x22, 0x5C, 0x00, 0x1F, 0x7F, 0xC2, 0x85, 0xC3, 0xA9, 0xD8, 0x9C, 0xE2, 0x80, 0xAE, 0xF0, 0x9F, 0xFF,
+            ]
+        var differing = 0
+        var plainSeen = 0
+        for _ in 0..<20_000 {
+            let length = Int(generator.next() % 40)
+            var bytes: [UInt8] = []
+            for _ in 0..<length {
+                let r = generator.next()
+                bytes.append(r % 8 == 0 ? alphabet[Int(r >> 8) % alphabet.count] : UInt8(0x20 + (r >> 8) % 0x5F))
+            }
+            if fast(bytes) != reference(bytes) { differing += 1 }
+            if reference(bytes) { plainSeen += 1 }
+        }
+        #expect(differing == 0)
+        #expect(plainSeen > 1000)  // both outcomes were exercised
+        #expect(plainSeen < 19_000)
+    }
+
+    @Test func emptyAndShortInputs() {
+        #expect(fast([]))
+        #expect(fast(Array("a".utf8)))
+        #expect(!fast([0x22]))
+        #expect(!fast(Array("abcdefg\\".utf8)))
+        #expect(fast(Array("héllo wörld".utf8)))  // UTF-8 beyond ASCII that is not a control
+        #expect(!fast(Array("abc\u{202E}def".utf8)))  // a bidi override
+    }
+}
+
+/// A small deterministic generator for the property test.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
