@@ -92,6 +92,19 @@ struct StatsCommandTests {
         #expect(result.stderr.contains("rtscope validate \(path)"))
         #expect(result.stdout.contains("response.total"))
     }
+
+    @Test func nothingReadableGivesTheErrorAndNoReport() throws {
+        for format in ["--json", "--csv", "--markdown", "--format=text"] {
+            let alone = try CLI.run(["stats", format, "README.md"])
+            #expect(alone.status == 65, "\(format)")
+            #expect(alone.stdout.isEmpty, "\(format): \(alone.stdout.prefix(200))")
+            #expect(alone.stderr.contains("README.md: not a recording"))
+        }
+        // Beside a readable recording, the report covers that one and the exit code still names the bad input.
+        let mixed = try CLI.run(["stats", "--json", "README.md", "recordings/function-call.jsonl"])
+        #expect(mixed.status == 65)
+        #expect(mixed.stdout.contains("function-call.jsonl"))
+    }
 }
 
 struct MetricsDocTests {

@@ -41,6 +41,8 @@ enum StatsFrontend {
                 failure = max(failure ?? 0, code)
             }
         }
+        // Nothing could be read: the error (on stderr) and its exit code, not an empty report that looks measured.
+        if entries.isEmpty, let failure { throw ExitCode(failure) }
         let report = StatsReport(files: entries, prices: prices, by: by)
         switch format {
         case .text: out.write(StatsRenderer.text(report))
