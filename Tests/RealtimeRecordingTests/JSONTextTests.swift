@@ -24,7 +24,7 @@ import Testing
 
     @Test func agreesOnRandomText() {
         // Mostly printable ASCII with some UTF-8 and controls, as findings' strings are; a fixed seed.
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)  // LineScannerTests.swift
         let alphabet: [UInt8] =
             Array(" !#$%&'()*+,-./0123456789:;<=>?@AZaz[]^_`{|}~".utf8) + [
                 0x22, 0x5C, 0x00, 0x1F, 0x7F, 0xC2, 0x85, 0xC3, 0xA9, 0xD8, 0x9C, 0xE2, 0x80, 0xAE, 0xF0, 0x9F, 0xFF,
@@ -53,18 +53,5 @@ import Testing
         #expect(!fast(Array("abcdefg\\".utf8)))
         #expect(fast(Array("héllo wörld".utf8)))  // UTF-8 beyond ASCII that is not a control
         #expect(!fast(Array("abc\u{202E}def".utf8)))  // a bidi override
-    }
-}
-
-/// A small deterministic generator for the property test.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
