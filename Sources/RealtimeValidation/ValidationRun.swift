@@ -110,14 +110,7 @@ public enum ValidationRun {
         var findings: [Finding] = []
         // Disabled rules do not run (reader and recording rules included), so only the severity floor filters here.
         let filtered = selection.minimumSeverity > .note
-        func keep(_ new: [Finding]) {
-            if filtered {
-                findings += new.filter { $0.severity >= selection.minimumSeverity }
-            } else {
-                findings += new
-            }
-        }
-        // Drops the findings from `start` on that are below the severity floor (those the validator appended).
+        // Drops the findings from `start` on that are below the severity floor (those just appended).
         func floor(from start: Int) {
             guard filtered, findings.count > start else { return }
             var kept = start
@@ -126,6 +119,11 @@ public enum ValidationRun {
                 kept += 1
             }
             findings.removeSubrange(kept...)
+        }
+        func keep(_ new: [Finding]) {
+            let start = findings.count
+            findings += new
+            floor(from: start)
         }
         var collector = ExcerptCollector(policy: policy)
         // The reader and the tapes on one core, the rules on the other.

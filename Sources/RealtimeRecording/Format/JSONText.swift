@@ -17,11 +17,23 @@ public enum JSONText {
             out.append(UInt8(ascii: "\""))
             return
         }
-        let raw = Array(bytes)
+        Array(bytes).withUnsafeBufferPointer { appendEscaped($0, to: &out) }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `bytes` (UTF-8) escaped for the inside of a JSON string literal, without the quotes: the one escaping
+    /// loop behind `appendQuoted` and the validation reports' JSON writer.
+    ///
+    /// `"` and `\` as `\"` and `\\`; newline, return and tab as `\n`, `\r`, `\t`, and with `encoderStyle` also
+    /// backspace and form feed as `\b` and `\f` (what `JSONEncoder` writes); every other C0 control, DEL, C1 and bidi
+    /// control (`unsafeScalar(in:at:)`) as `\uXXXX`; everything else as is.
+    public static func appendEscaped(
+        _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], encoderStyle: Bool = false
+    ) {
         var i = 0
-        while i < raw.count {
-            let b = raw[i]
-            if let (scalar, length) = unsafeScalar(in: raw, at: i) {
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= 0x7F, let (scalar, length) = unsafeScalar(in: bytes, at: i) {
                 appendEscape(scalar, to: &out)
                 i += length
                 continue
@@ -32,12 +44,13 @@ public enum JSONText {
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08 where encoderStyle: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C where encoderStyle: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0x00..<0x20: appendEscape(UInt32(b), to: &out)
             default: out.append(b)
             }
             i += 1
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Whether a byte may start something a JSON string literal must escape (a cheap first check).
@@ -102,9 +115,11 @@ public enum JSONText {
 
     /// Appends `\uXXXX` for a scalar below U+10000.
     public static func appendEscape(_ scalar: UInt32, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-        for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((scalar >> UInt32(shift)) & 0xF)]) }
+        for shift in stride(from: 12, through: 0, by: -4) {
+            let digit = UInt8((scalar >> UInt32(shift)) & 0xF)
+            out.append(digit < 10 ? 0x30 + digit : 0x57 + digit)  // 0-9, a-f
+        }
     }
 
     /// A JSON string literal for `text`.

@@ -55,17 +55,7 @@ public enum OutputFile {
 /// Writes all of `buffer` to `fd`, retrying partial and interrupted writes.
 /// - Throws: `RecordingError.cannotWrite` naming `name` and the system's reason.
 public func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, name: String) throws {
-    guard var p = buffer.baseAddress else { return }
-    var left = buffer.count
-    while left > 0 {
-        let n = write(fd, p, left)
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw writeFailure(name)
-        }
-        p += n
-        left -= n
-    }
+    if let failure = WriteBehind.writeAll(buffer, fd: fd, at: nil, name: name) { throw failure }
 }
 
 /// The error for a failed write to `name`, with `errno`'s reason.

@@ -219,50 +219,13 @@ struct StreamingJSONWriter: ~Copyable {
                 put(0x22)
                 return
             }
-            reserve(6 * bytes.count + 2)  // the longest escape, \u00XX, for every byte
+            // Rare (a control, a quote, a bidi control): escaped by the one loop `JSONText` has, in `JSONEncoder`'s
+            // style (`\b` and `\f` short), then copied.
+            var escaped: [UInt8] = []
+            JSONText.appendEscaped(bytes, to: &escaped, encoderStyle: true)
+            reserve(escaped.count + 2)
             put(0x22)
-            let hex: StaticString = "0123456789abcdef"
-            var i = 0
-            while i < bytes.count {
-                let byte = bytes[i]
-                // DEL, C1 and bidi controls as \uXXXX (the same escapes as `JSONText.appendQuoted`).
-                if byte >= 0x7F, let (scalar, length) = JSONText.unsafeScalar(in: bytes, at: i) {
-                    var escaped: [UInt8] = []
-                    JSONText.appendEscape(scalar, to: &escaped)
-                    for b in escaped { put(b) }
-                    i += length
-                    continue
-                }
-                i += 1
-                switch byte {
-                case 0x22, 0x5C:
-                    put(0x5C)
-                    put(byte)
-                case 0x0A:
-                    put(0x5C)
-                    put(0x6E)
-                case 0x0D:
-                    put(0x5C)
-                    put(0x72)
-                case 0x09:
-                    put(0x5C)
-                    put(0x74)
-                case 0x08:
-                    put(0x5C)
-                    put(0x62)
-                case 0x0C:
-                    put(0x5C)
-                    put(0x66)
-                case 0..<0x20:
-                    put(0x5C)
-                    put(0x75)
-                    put(0x30)
-                    put(0x30)
-                    put(hex.utf8Start[Int(byte >> 4)])
-                    put(hex.utf8Start[Int(byte & 15)])
-                default: put(byte)
-                }
-            }
+            escaped.withUnsafeBufferPointer { put($0) }
             put(0x22)
         }
     }
