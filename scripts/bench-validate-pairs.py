@@ -3,7 +3,7 @@
 
 Usage: bench-validate-pairs.py AFTER_BIN BEFORE_BIN DATA_DIR [ROUNDS]
 
-DATA_DIR holds the corpora `rtscope-bench` writes (small, webrtc, voice, mixed, broken .jsonl).
+DATA_DIR holds the corpora `rtscope-bench` writes (small, webrtc, clean, voice, mixed, broken .jsonl).
 Each round runs the after build, jq and the before build back to back on the same file, so a ratio
 is taken between runs seconds apart: on a VM whose speed drifts from minute to minute, the median of
 the per-round ratios moves far less than a ratio of two separately taken bests. Prints, per corpus
@@ -21,6 +21,7 @@ CASES = [
     ("small", ["--format", "json"]),
     ("webrtc", ["--format", "json"]),
     ("webrtc", []),
+    ("clean", ["--format", "json"]),
     ("voice", ["--format", "json"]),
     ("mixed", ["--format", "json"]),
     ("broken", ["--format", "json"]),

@@ -5,22 +5,24 @@ import Foundation
 ///
 /// Usage: `rtscope-bench [--dir DIR] [--corpora LIST] [--mixed-mib N] [--small-mib N] [--real-mib N]
 /// [--runs N] [--rtscope PATH]`. Defaults: DIR = ./bench-data (git-ignored), every corpus, 1024 MiB
-/// mixed, 256 MiB small, 128 MiB for voice, webrtc and broken, best of 3 runs (the slowest is
+/// mixed, 256 MiB small, 128 MiB for voice, webrtc, clean and broken, best of 3 runs (the slowest is
 /// printed too), the rtscope next to this executable. Corpora are kept, and reused when present with
 /// the right size.
 @main
 struct Bench {
     static let usage =
-        "usage: rtscope-bench [--dir DIR] [--corpora mixed,small,voice,webrtc,broken] [--mixed-mib N] [--small-mib N]\n"
+        "usage: rtscope-bench [--dir DIR] [--corpora mixed,small,voice,webrtc,clean,broken] [--mixed-mib N] [--small-mib N]\n"
         + "                     [--real-mib N] [--runs N] [--rtscope PATH]\n"
         + "Writes the corpora to DIR (default bench-data) and times rtscope, wc -l and jq on them. Takes minutes.\n"
-        + "mixed and small are clean; voice, webrtc and broken carry findings (webrtc and broken are event logs,\n"
-        + "imported with rtscope import first, which is timed too).\n"
+        + "mixed, small and clean are clean; voice, webrtc and broken carry findings (webrtc, clean and broken are\n"
+        + "event logs, imported with rtscope import first, which is timed too).\n"
 
     struct Options {
         var dir = "bench-data"
-        var corpora = ["mixed", "small", "voice", "webrtc", "broken"]
-        var mib: [String: Int64] = ["mixed": 1024, "small": 256, "voice": 128, "webrtc": 128, "broken": 128]
+        var corpora = ["mixed", "small", "voice", "webrtc", "clean", "broken"]
+        var mib: [String: Int64] = [
+            "mixed": 1024, "small": 256, "voice": 128, "webrtc": 128, "clean": 128, "broken": 128,
+        ]
         var runs = 3
         var rtscope = ""
     }
@@ -42,7 +44,9 @@ struct Bench {
         o.corpora = option("--corpora").map { $0.split(separator: ",").map(String.init) } ?? o.corpora
         if let n = option("--mixed-mib").flatMap(Int64.init) { o.mib["mixed"] = n }
         if let n = option("--small-mib").flatMap(Int64.init) { o.mib["small"] = n }
-        if let n = option("--real-mib").flatMap(Int64.init) { for k in ["voice", "webrtc", "broken"] { o.mib[k] = n } }
+        if let n = option("--real-mib").flatMap(Int64.init) {
+            for k in ["voice", "webrtc", "clean", "broken"] { o.mib[k] = n }
+        }
         o.runs = option("--runs").flatMap(Int.init) ?? o.runs
         o.rtscope = option("--rtscope") ?? here.appendingPathComponent("rtscope").path
         guard args.isEmpty, o.corpora.allSatisfy({ o.mib[$0] != nil }) else {
@@ -64,10 +68,11 @@ struct Bench {
         for name in o.corpora {
             validateSeconds[name] = try bench(name, options: o)
         }
-        if let broken = validateSeconds["broken"], let clean = validateSeconds["webrtc"] {
+        for baseline in ["clean", "webrtc"] {
+            guard let broken = validateSeconds["broken"], let base = validateSeconds[baseline] else { continue }
             print(
-                "\nbroken against webrtc (same size, same session; findings on most events of broken): "
-                    + String(format: "%.2f× the time", broken / clean))
+                "\nbroken against \(baseline) (same size, same session; findings on most events of broken): "
+                    + String(format: "%.2f× the time", broken / base))
         }
     }
 
@@ -98,7 +103,7 @@ struct Bench {
         let lines = try lineCount(path)
         let verdict = try output("'\(rtscope)' validate '\(path)' | grep -E '^(ok|FAIL) '")
         let findings = summaryCount(verdict)
-        if name == "mixed" || name == "small" {
+        if name == "mixed" || name == "small" || name == "clean" {
             guard verdict.contains("0 errors, 0 warnings, 0 notes") else {
                 throw BenchError.tool("the corpus \(path) does not validate clean: \(verdict)")
             }

@@ -8,10 +8,12 @@ import Foundation
 ///   100–400 B, then the done events, `response.done` with usage and `rate_limits.updated`.
 /// - small: the same session without large audio (every audio frame 100–400 B), to expose the
 ///   per-line cost.
-/// - voice: the mixed session with the warnings a WebSocket voice client really gets: after each
-///   response the client's `response.cancel` races its end and the server answers
-///   `response_cancel_not_active` (`server-error`), and every fourth response stops at
-///   `max_output_tokens` (`incomplete`, `response-failed`).
+/// - voice: the mixed session with the warnings a WebSocket voice client really gets: the client
+///   sends its own `response.create` although server VAD already started one, answered with
+///   `conversation_already_has_active_response` (`response-create-while-active`, `server-error`);
+///   after each response the client's `response.cancel` races its end and the server answers
+///   `response_cancel_not_active` (`server-error`); every fourth response stops at
+///   `max_output_tokens` (`incomplete`, `response-failed`). About 4.5 % of the events have a finding.
 struct Corpus {
     enum Kind: String { case mixed, small, voice }
 
@@ -99,6 +101,13 @@ struct Corpus {
             &out, &lines, "s2c", 60_000,
             #"{"type":"response.created","event_id":"event_\#(t)e","response":{"id":"\#(resp)","object":"realtime.response","status":"in_progress","status_details":null,"output":[],"usage":null}}"#
         )
+        if kind == .voice {  // the client also asks for the response the VAD just started
+            frame(&out, &lines, "c2s", 2_000, #"{"type":"response.create","event_id":"evt_\#(t)r"}"#)
+            frame(
+                &out, &lines, "s2c", 9_000,
+                #"{"type":"error","event_id":"event_\#(t)z","error":{"type":"invalid_request_error","code":"conversation_already_has_active_response","message":"Conversation already has an active response in progress: \#(resp). Wait until the response is finished before creating a new one.","param":null,"event_id":"evt_\#(t)r"}}"#
+            )
+        }
         frame(
             &out, &lines, "s2c", 150_000,
             #"{"type":"response.output_item.added","event_id":"event_\#(t)f","response_id":"\#(resp)","output_index":0,"item":{"id":"\#(item)","object":"realtime.item","type":"message","status":"in_progress","role":"assistant","content":[]}}"#

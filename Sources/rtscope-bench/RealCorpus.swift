@@ -9,17 +9,21 @@ import Foundation
 ///   beta names), for `rtscope import`: transcript deltas and no audio deltas,
 ///   `output_audio_buffer.*` (a third of the turns with their older January 2025 names), input
 ///   transcriptions that arrive late (after `response.done`), barge-ins cancelled with empty output
-///   (every fifth turn), responses failed on rate limits (every third turn: `response-failed`),
-///   `rate_limits.updated` after each response, and at the end of each turn the client's
+///   (two turns in fifteen), responses failed on rate limits (every third turn: `response-failed`),
+///   `rate_limits.updated` after each response, at the end of each turn the client's
 ///   `response.cancel` racing the response's end, answered with `response_cancel_not_active`
-///   (`server-error`). About 4 % of the events have a finding.
+///   (`server-error`), and in four turns of fifteen a client `response.create` sent while the
+///   VAD's response runs, answered with `conversation_already_has_active_response`
+///   (`response-create-while-active`, `server-error`). About 5 % of the events have a finding.
+/// - clean: the webrtc session without its warnings (no cancel race, no second `response.create`,
+///   no failed response: those turns complete), the baseline "clean file of the same size".
 /// - broken: the same session written by a broken client: every turn appears twice, the second time
 ///   replayed with the same ids (what two recordings concatenated look like), so nearly every
 ///   event of the replay has one or more findings.
 ///
 /// Memory: one turn at a time; output goes out in 8 MiB writes.
 struct RealCorpus {
-    enum Kind: String { case webrtc, broken }
+    enum Kind: String { case webrtc, broken, clean }
 
     let kind: Kind
     private var turn = 0
@@ -87,11 +91,22 @@ struct RealCorpus {
         let transcription =
             #"{"type":"conversation.item.input_audio_transcription.completed","event_id":"\#(eventID())","item_id":"\#(user)","content_index":0,"transcript":"\#(heard)\n"}"#
         previousItem = user
-        let race = [
-            #"{"type":"response.cancel","event_id":"evt_C\#(String(t, radix: 36))x"}"#,
-            #"{"type":"error","event_id":"\#(eventID())","error":{"type":"invalid_request_error","code":"response_cancel_not_active","message":"Cancellation failed: no active response found","param":null,"event_id":"evt_C\#(String(t, radix: 36))x"}}"#,
-        ]
-        switch t % 15 {
+        let warnings = kind != .clean
+        let race =
+            !warnings
+            ? []
+            : [
+                #"{"type":"response.cancel","event_id":"evt_C\#(String(t, radix: 36))x"}"#,
+                #"{"type":"error","event_id":"\#(eventID())","error":{"type":"invalid_request_error","code":"response_cancel_not_active","message":"Cancellation failed: no active response found","param":null,"event_id":"evt_C\#(String(t, radix: 36))x"}}"#,
+            ]
+        if warnings, t % 3 == 1, t % 15 != 10 {  // the client asks for a response the VAD already started
+            let create = "evt_R\(String(t, radix: 36))x"
+            out += [
+                #"{"type":"response.create","event_id":"\#(create)"}"#,
+                #"{"type":"error","event_id":"\#(eventID())","error":{"type":"invalid_request_error","code":"conversation_already_has_active_response","message":"Conversation already has an active response in progress: \#(resp). Wait until the response is finished before creating a new one.","param":null,"event_id":"\#(create)"}}"#,
+            ]
+        }
+        switch warnings ? t % 15 : (t % 15 == 5 || t % 15 == 10 ? 5 : 1) {
         case 5, 10:  // barge-in: cancelled before any output
             out.append(
                 #"{"type":"response.done","event_id":"\#(eventID())","response":{"object":"realtime.response","id":"\#(resp)","status":"cancelled","status_details":{"type":"cancelled","reason":"turn_detected"},"output":[],"conversation_id":"conv_BRtc0001","modalities":["audio","text"],"voice":"verse","output_audio_format":"pcm16","temperature":0.8,"max_output_tokens":"inf","usage":{"total_tokens":0,"input_tokens":0,"output_tokens":0,"input_token_details":{"text_tokens":0,"audio_tokens":0,"cached_tokens":0,"cached_tokens_details":{"text_tokens":0,"audio_tokens":0}},"output_token_details":{"text_tokens":0,"audio_tokens":0}},"metadata":null}}"#
