@@ -33,7 +33,13 @@ public struct FileReport: Sendable {
     public let frames: Int
     public let dialect: Dialect?
     /// Findings in line order.
-    public let findings: [Finding]
+    ///
+    /// From a report made with `compactFindings` (kept as bytes), each access decodes every finding: read it once.
+    public var findings: [Finding] { log?.findings() ?? list }
+    private let list: [Finding]
+    /// The findings as bytes instead of `list` (`ValidationRun.validate(…, compactFindings: true)`), for the JSON
+    /// reporter, which writes them from the bytes.
+    let log: FindingLog?
     /// One-line views of the lines findings point at (line → text), for context in reports.
     public var excerpts: [Int: String] = [:]
     /// The recording's header, when it had one (imports: with their provenance and timing).
@@ -41,11 +47,22 @@ public struct FileReport: Sendable {
     /// Findings of each severity (note, warning, error), counted once here: every report format asks.
     private let counts: (notes: Int, warnings: Int, errors: Int)
 
+    /// A report whose findings are kept as bytes (`FindingLog`, sealed).
+    init(path: String, frames: Int, dialect: Dialect?, log: FindingLog) {
+        self.path = path
+        self.frames = frames
+        self.dialect = dialect
+        list = []
+        self.log = log
+        counts = log.counts
+    }
+
     public init(path: String, frames: Int, dialect: Dialect?, findings: [Finding]) {
         self.path = path
         self.frames = frames
         self.dialect = dialect
-        self.findings = findings
+        list = findings
+        log = nil
         // Counted in place: copying a finding retains every string it holds.
         counts = findings.withUnsafeBufferPointer { all in
             var counts = (notes: 0, warnings: 0, errors: 0)
@@ -87,27 +104,39 @@ public enum ValidationRun {
     ///   stream by, see `ExcerptCollector`; a related line far behind its finding gets none).
     /// - Parameter observe: called with every decoded frame after the validator has seen it, on
     ///   the calling thread, so another sans-I/O consumer (the session model) is built in the same pass.
+    /// - Parameter compactFindings: keep the findings as bytes (`FindingLog`: less than half the memory, none of it
+    ///   per finding on the heap), for a report that is only written as JSON; the report's `findings` then decodes
+    ///   them at each access.
     /// - Throws: `RecordingError` when the input cannot be opened or read.
     public static func validate(
         path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
         readerOptions: RecordingReader.Options = .init(), excerpts policy: ExcerptPolicy = .all,
-        observe: ((ValidatorEvent) -> Void)? = nil
+        compactFindings: Bool = false, observe: ((ValidatorEvent) -> Void)? = nil
     ) throws -> FileReport {
         try run(
             path: path, dialect: dialect, selection: selection, readerOptions: readerOptions, excerpts: policy,
-            observe: observe, probe: nil)
+            observe: observe, probe: nil, log: compactFindings ? FindingLog() : nil)
     }
 
     /// `validate(path:…)`, with `probe` called with each rule whose check is about to run (tests: reader and
-    /// recording rules as well as the validator's).
+    /// recording rules as well as the validator's); with `log`, findings go there batch by batch.
     static func run(
         path: String, dialect: Dialect?, selection: RuleSelection, readerOptions: RecordingReader.Options,
-        excerpts policy: ExcerptPolicy, observe: ((ValidatorEvent) -> Void)?, probe: ((String) -> Void)?
+        excerpts policy: ExcerptPolicy, observe: ((ValidatorEvent) -> Void)?, probe: ((String) -> Void)?,
+        log: FindingLog? = nil
     ) throws -> FileReport {
         let opened = try RecordingInput.open(path, options: readerOptions)
         let reader = opened.reader
         var validator: SessionValidator?
+        // With `log`, only the findings of the batch in hand: each batch's go to the log, then their memory is reused.
         var findings: [Finding] = []
+        func logBatch() {
+            guard let log, !findings.isEmpty else { return }
+            findings.withUnsafeBufferPointer { all in
+                for i in all.indices { log.append(all[i]) }
+            }
+            findings.removeAll(keepingCapacity: true)
+        }
         // Disabled rules do not run (reader and recording rules included), so only the severity floor filters here.
         let filtered = selection.minimumSeverity > .note
         // Drops the findings from `start` on that are below the severity floor (those just appended).
@@ -155,6 +184,7 @@ public enum ValidationRun {
                 observe?(batch.events[i])
             }
             if findings.count > before { collector.want(findings[before...]) }
+            logBatch()
             readAhead.recycle(collector.hold(consume batch))  // `consume`: no copy left here to keep the tapes
         }
         let frames = readAhead.frames
@@ -164,6 +194,14 @@ public enum ValidationRun {
         keep(RecordingChecks.findings(header: reader.header, frames: frames, selection: selection, probe: probe))
         collector.want(findings[before...], atEnd: true)
         readAhead.recycle(collector.finish())
+        if let log {
+            logBatch()
+            log.seal()
+            var report = FileReport(path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, log: log)
+            report.header = reader.header
+            report.excerpts = collector.excerpts
+            return report
+        }
         // Findings arrive nearly in line order; sorting (stable, so the same order) only when they are not saves
         // moving every finding (a copy of each retains its strings).
         sortByLine(&findings)

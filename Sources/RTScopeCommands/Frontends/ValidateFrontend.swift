@@ -32,7 +32,8 @@ enum ValidateFrontend {
             do {
                 reports.append(
                     try ValidationRun.validate(
-                        path: file, dialect: dialect, selection: selection, excerpts: policy))
+                        path: file, dialect: dialect, selection: selection, excerpts: policy,
+                        compactFindings: format == .json))
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
                 unreadable.append(file)

@@ -49,35 +49,42 @@ public enum JSONReporter {
 
     /// Writes the report (ending in a newline) to `sink` in pieces of about 64 KiB, in order; a piece is only valid
     /// during the call.
+    ///
+    /// The fields are `document(result)`'s, read from the reports directly: a report whose findings are kept as bytes
+    /// (`FindingLog`) is written from them, never decoded into `Finding`s.
     public static func write(_ result: ValidationResult, to sink: (UnsafeRawBufferPointer) -> Void) {
         withoutActuallyEscaping(sink) { sink in
             var w = StreamingJSONWriter(sink: sink)
-            let d = document(result)
             w.open(0x7B)
-            w.field("failAt", d.failAt)
+            w.field("failAt", result.failAt.rawValue)
             w.key("files")
             w.open(0x5B)
-            for file in d.files {
+            for report in result.reports {
                 w.element()
                 w.open(0x7B)
-                w.field("dialect", file.dialect)
-                w.field("errors", file.errors)
+                w.field("dialect", report.dialect?.rawValue)
+                w.field("errors", report.count(.error))
                 w.key("findings")
                 w.open(0x5B)
-                file.findings.withUnsafeBufferPointer { findings(&w, $0) }
+                if let log = report.log {
+                    findings(&w, LogElements(log: log))
+                } else {
+                    let list = report.findings
+                    list.withUnsafeBufferPointer { findings(&w, ListElements(all: $0)) }
+                }
                 w.close(0x5D)
-                w.field("frames", file.frames)
-                w.field("notes", file.notes)
-                w.field("passed", file.passed)
-                w.field("path", file.path)
-                w.field("warnings", file.warnings)
+                w.field("frames", report.frames)
+                w.field("notes", report.count(.note))
+                w.field("passed", !report.has(atLeast: result.failAt))
+                w.field("path", report.path)
+                w.field("warnings", report.count(.warning))
                 w.close(0x7D)
             }
             w.close(0x5D)
-            w.field("passed", d.passed)
+            w.field("passed", !result.failed)
             w.key("rules")
             w.open(0x5B)
-            for rule in d.rules {
+            for rule in result.rules {
                 w.element()
                 w.open(0x7B)
                 w.field("id", rule.id)
@@ -89,7 +96,7 @@ public enum JSONReporter {
                 w.drainIfFull()
             }
             w.close(0x5D)
-            w.field("tool", d.tool)
+            w.field("tool", RecordingFormat.toolName)
             w.close(0x7D)
             w.newline()
             w.drain()
@@ -105,7 +112,7 @@ public enum JSONReporter {
     /// A long one is rendered two chunks at a time, one on this thread and
     /// the next on another (each into its own writer's buffer), then passed on in order: rendering was the part of
     /// `validate --format json` that grows with the findings and ran after the validation, on one core.
-    private static func findings(_ w: inout StreamingJSONWriter, _ all: UnsafeBufferPointer<Finding>) {
+    private static func findings<E: FindingElements>(_ w: inout StreamingJSONWriter, _ all: E) {
         var from = 0
         if all.count >= 4 * chunk {
             // The first chunk on this thread alone, so `side` (which writes a comma first) follows an element.
@@ -137,20 +144,20 @@ public enum JSONReporter {
 
     /// The two writers and the findings, shared with the thread that renders every other chunk: a writer is used by
     /// one thread at a time (`concurrentPerform` returns before either is drained), the findings are only read.
-    private struct Shared: @unchecked Sendable {
+    private struct Shared<E: FindingElements>: @unchecked Sendable {
         let writers: (UnsafeMutablePointer<StreamingJSONWriter>, UnsafeMutablePointer<StreamingJSONWriter>)
-        let all: UnsafeBufferPointer<Finding>
+        let all: E
     }
 
     /// Writes `all[i]` as the next element of the open array.
     @inline(__always)
-    private static func element(_ w: inout StreamingJSONWriter, _ all: UnsafeBufferPointer<Finding>, _ i: Int) {
+    private static func element<E: FindingElements>(_ w: inout StreamingJSONWriter, _ all: E, _ i: Int) {
         w.element()
-        finding(&w, all, i)
+        all.write(i, into: &w)
     }
 
     /// Writes `all[i]` (read in place: a copy of the finding would retain each of its strings).
-    private static func finding(_ w: inout StreamingJSONWriter, _ all: UnsafeBufferPointer<Finding>, _ i: Int) {
+    static func finding(_ w: inout StreamingJSONWriter, _ all: UnsafeBufferPointer<Finding>, _ i: Int) {
         w.open(0x7B)
         w.field("actual", all[i].actual)
         w.field("eventID", all[i].eventID)
@@ -161,12 +168,14 @@ public enum JSONReporter {
         w.field("message", all[i].message)
         w.key("related")
         w.open(0x5B)
-        for r in all[i].related {
-            w.element()
-            w.open(0x7B)
-            w.field("line", r.line)
-            w.field("note", r.note)
-            w.close(0x7D)
+        all[i].related.withUnsafeBufferPointer { related in
+            for j in related.indices {
+                w.element()
+                w.open(0x7B)
+                w.field("line", related[j].line)
+                w.field("note", related[j].note)
+                w.close(0x7D)
+            }
         }
         w.close(0x5D)
         w.field("rule", all[i].rule)
@@ -174,5 +183,57 @@ public enum JSONReporter {
         w.severity(all[i].severity)
         w.field("subject", all[i].subject)
         w.close(0x7D)
+    }
+
+    /// Writes a finding kept as bytes: the same text as `finding(_:_:_:)` writes for the `Finding` it was.
+    static func finding(_ w: inout StreamingJSONWriter, _ r: FindingLog.Record, rules: [String]) {
+        w.open(0x7B)
+        w.field("actual", bytes: r.actual)
+        w.field("eventID", bytes: r.eventID)
+        w.field("eventIndex", r.eventIndex)
+        w.field("eventType", bytes: r.eventType)
+        w.field("expected", bytes: r.expected)
+        w.field("line", r.line)
+        w.key("message")
+        w.string(bytes: r.message ?? UnsafeRawBufferPointer(start: nil, count: 0))
+        w.key("related")
+        w.open(0x5B)
+        r.forEachRelated { line, note in
+            w.element()
+            w.open(0x7B)
+            w.field("line", line)
+            w.field("note", bytes: note)
+            w.close(0x7D)
+        }
+        w.close(0x5D)
+        w.field("rule", rules[Int(r.rule)])
+        w.key("severity")
+        w.severity(r.severity)
+        w.field("subject", bytes: r.subject)
+        w.close(0x7D)
+    }
+}
+
+/// Findings the JSON reporter writes as the elements of an array, by index: read only, from two threads at once.
+protocol FindingElements {
+    var count: Int { get }
+    func write(_ i: Int, into w: inout StreamingJSONWriter)
+}
+
+/// `Finding`s in memory.
+struct ListElements: FindingElements {
+    let all: UnsafeBufferPointer<Finding>
+    var count: Int { all.count }
+    func write(_ i: Int, into w: inout StreamingJSONWriter) { JSONReporter.finding(&w, all, i) }
+}
+
+/// Findings kept as bytes, in report order.
+struct LogElements: FindingElements {
+    let log: FindingLog
+    var count: Int { log.count }
+    func write(_ i: Int, into w: inout StreamingJSONWriter) {
+        let record = log.record(at: i)
+        let done = log.ruleBytes(record.rule) { FindingRecordText.write(record, rule: $0, into: &w) }
+        if !done { JSONReporter.finding(&w, record, rules: log.rules) }
     }
 }

@@ -25,7 +25,7 @@ struct StreamingJSONWriter: ~Copyable {
     /// Bytes in the buffer, not yet passed on.
     private(set) var count = 0
     private let sink: (UnsafeRawBufferPointer) -> Void
-    private var depth = 0
+    private(set) var depth = 0
     /// Whether the container open at each depth (bit `depth`) has a member or element yet; JSON reports nest
     /// six deep at most, far below 64.
     private var started: UInt64 = 0
@@ -96,6 +96,16 @@ struct StreamingJSONWriter: ~Copyable {
         count = 0
     }
 
+    /// Lets `body` write at most `room` bytes in place (text laid out elsewhere: `FindingRecordText`).
+    ///
+    /// `body` returns how many it wrote. The writer's nesting is not changed: the text must leave it as it found it.
+    mutating func write(room: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(room)
+        let written = body(base + count)
+        precondition(written <= room, "StreamingJSONWriter.write(room:) wrote past its room")
+        count += written
+    }
+
     /// Ends the document's last line.
     mutating func newline() {
         reserve(1)
@@ -132,11 +142,22 @@ struct StreamingJSONWriter: ~Copyable {
         indent()
     }
 
-    /// The indent of the current depth; room was reserved.
+    /// The indent of the current depth, eight spaces a store; room was reserved.
     @inline(__always)
     private mutating func indent() {
+        var at = UnsafeMutableRawPointer(base + count)
         let n = 2 * depth
-        (base + count).update(repeating: 0x20, count: n)
+        var left = n
+        while left >= 8 {
+            at.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)  // unaligned stores are allowed
+            at += 8
+            left -= 8
+        }
+        while left > 0 {
+            at.storeBytes(of: 0x20 as UInt8, as: UInt8.self)
+            at += 1
+            left -= 1
+        }
         count += n
     }
 
@@ -146,6 +167,13 @@ struct StreamingJSONWriter: ~Copyable {
         guard let value else { return }
         self.key(key)
         string(value)
+    }
+
+    /// Writes the member `"key" : "text"` for UTF-8 kept as bytes, or nothing when `bytes` is nil.
+    mutating func field(_ key: StaticString, bytes: UnsafeRawBufferPointer?) {
+        guard let bytes else { return }
+        self.key(key)
+        string(bytes: bytes)
     }
 
     /// Writes the member `"key" : n`.
@@ -161,11 +189,21 @@ struct StreamingJSONWriter: ~Copyable {
     }
 
     /// Starts a member: `"key" : ` (keys are plain ASCII literals, never escaped).
+    ///
+    /// `element()` and the key with one check of room: a finding has eleven members and more in its related lines.
     mutating func key(_ key: StaticString) {
-        element()
-        reserve(key.utf8CodeUnitCount + 5)
+        let bit: UInt64 = 1 << UInt64(depth & 63)
+        let n = key.utf8CodeUnitCount
+        reserve(2 + 2 * depth + n + 5)
+        if started & bit != 0 {
+            put(0x2C)
+            put(0x0A)
+        }
+        started |= bit
+        indent()
         put(0x22)
-        key.withUTF8Buffer { put($0) }
+        (base + count).update(from: key.utf8Start, count: n)
+        count += n
         put(0x22)
         put(0x20)
         put(0x3A)
@@ -209,24 +247,36 @@ struct StreamingJSONWriter: ~Copyable {
     }
 
     mutating func string(_ s: String) {
+        // Native strings lend their bytes without a copy of the string (`withUTF8` needs a `var`, so a retain).
+        if s.utf8.withContiguousStorageIfAvailable({ string(utf8: $0) }) != nil { return }
         var s = s
-        s.withUTF8 { bytes in
-            // Most strings need no escape: one scan (eight bytes at a time), one copy.
-            if JSONText.needsNoEscape(bytes) {
-                reserve(bytes.count + 2)
-                put(0x22)
-                put(bytes)
-                put(0x22)
-                return
-            }
-            // Rare (a control, a quote, a bidi control): escaped by the one loop `JSONText` has, in `JSONEncoder`'s
-            // style (`\b` and `\f` short), then copied.
-            var escaped: [UInt8] = []
-            JSONText.appendEscaped(bytes, to: &escaped, encoderStyle: true)
-            reserve(escaped.count + 2)
+        s.withUTF8 { string(utf8: $0) }
+    }
+
+    /// Writes UTF-8 text kept as bytes (`FindingLog`) as a JSON string.
+    mutating func string(bytes: UnsafeRawBufferPointer) {
+        string(
+            utf8: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        )
+    }
+
+    /// Writes UTF-8 text as a JSON string.
+    mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        // Most strings need no escape: one scan (eight bytes at a time), one copy.
+        if JSONText.needsNoEscape(bytes) {
+            reserve(bytes.count + 2)
             put(0x22)
-            escaped.withUnsafeBufferPointer { put($0) }
+            put(bytes)
             put(0x22)
+            return
         }
+        // Rare (a control, a quote, a bidi control): escaped by the one loop `JSONText` has, in `JSONEncoder`'s
+        // style (`\b` and `\f` short), then copied.
+        var escaped: [UInt8] = []
+        JSONText.appendEscaped(bytes, to: &escaped, encoderStyle: true)
+        reserve(escaped.count + 2)
+        put(0x22)
+        escaped.withUnsafeBufferPointer { put($0) }
+        put(0x22)
     }
 }

@@ -1,0 +1,326 @@
+import Foundation
+import RealtimeRecording
+
+/// Findings kept as bytes, for a report that is only written out (`validate --format json`): about 200 bytes a
+/// finding in blocks of 1 MiB, instead of a 144-byte `Finding` and three heap objects (message, event id, related
+/// lines) of about 340 bytes more.
+///
+/// On a file where most events have a finding, keeping every `Finding` was most of what it cost beyond a clean file:
+/// each one is fresh memory, and on this VM a fresh page costs about 4 µs to fault in and zero. Here a finding is
+/// built as before, appended as a record, and dropped, so its strings' memory is reused by the next one; the
+/// JSON reporter writes records straight from the bytes (`JSONReporter`), with no string made again.
+///
+/// A record: line and event index (8 bytes each), severity, which optional strings are present, the rule (a number
+/// into `rules`), the number of related lines; then the message and the present strings, each as a 4-byte length and
+/// its UTF-8; then each related line (8 bytes) and its note. An event id equal to `actual` (a duplicated or invalid
+/// id) is stored once.
+///
+/// Order: records stay in arrival order; `seal()` finds the report order (line, then rule, ties in arrival order:
+/// what `ValidationRun.sortByLine` gives) and keeps a permutation only when arrival order is not it.
+///
+/// Invariants: lossless (`finding(at:)` is the `Finding` appended, in report order); at most 2³¹ findings, strings
+/// shorter than 4 GiB. Appending is for one thread, before `seal()`; after it the log is read-only and may be read
+/// from any thread (the JSON reporter renders on two).
+final class FindingLog: @unchecked Sendable {
+    /// Where each record starts, in arrival order: its block's number (high 32 bits) and its offset in the block.
+    private var offsets: [Int] = []
+    /// Blocks of `blockBytes` (or one record's size, when larger), never moved once made: a block that doubles and
+    /// moves (`realloc`) copied the whole log each time, a third of the cost of appending.
+    private var blocks: [UnsafeMutableRawPointer] = []
+    private static let blockBytes = 1 << 20
+    /// Room left in the last block, and where it starts.
+    private var used = 0
+    private var room = 0
+    private(set) var byteCount = 0
+    /// Rule ids by number.
+    private(set) var rules: [String] = []
+    private var ruleNumbers: [String: UInt16] = [:]
+    private var lastRule = 0
+    /// Arrival index of each finding in report order; `nil` when they arrived in report order.
+    private var order: [Int32]?
+    private(set) var counts = (notes: 0, warnings: 0, errors: 0)
+
+    private enum Flag {
+        static let actual: UInt8 = 1
+        static let eventID: UInt8 = 2
+        static let eventIDIsActual: UInt8 = 4
+        static let eventType: UInt8 = 8
+        static let expected: UInt8 = 16
+        static let subject: UInt8 = 32
+    }
+    private static let headerBytes = 24
+
+    init() {}
+
+    deinit { for block in blocks { free(block) } }
+
+    var count: Int { offsets.count }
+
+    // MARK: - Appending
+
+    /// Appends `finding` (arrival order; `seal()` puts the log in report order).
+    func append(_ finding: Finding) {
+        precondition(offsets.count < Int(Int32.max), "FindingLog holds at most 2^31 findings")
+        let number = ruleNumber(finding.rule)
+        var flags: UInt8 = 0
+        var size = Self.headerBytes + Self.stringBytes(finding.message)
+        if let actual = finding.actual {
+            flags |= Flag.actual
+            size += Self.stringBytes(actual)
+        }
+        if let eventID = finding.eventID {
+            flags |= Flag.eventID
+            if eventID == finding.actual {
+                flags |= Flag.eventIDIsActual
+            } else {
+                size += Self.stringBytes(eventID)
+            }
+        }
+        if let eventType = finding.eventType {
+            flags |= Flag.eventType
+            size += Self.stringBytes(eventType)
+        }
+        if let expected = finding.expected {
+            flags |= Flag.expected
+            size += Self.stringBytes(expected)
+        }
+        if let subject = finding.subject {
+            flags |= Flag.subject
+            size += Self.stringBytes(subject)
+        }
+        for r in finding.related { size += 8 + Self.stringBytes(r.note) }
+        let start = reserve(size)
+        var at = start
+        at.storeBytes(of: Int64(finding.line).littleEndian, as: Int64.self)
+        (at + 8).storeBytes(of: Int64(finding.eventIndex).littleEndian, as: Int64.self)
+        (at + 16).storeBytes(of: Self.code(finding.severity), as: UInt8.self)
+        (at + 17).storeBytes(of: flags, as: UInt8.self)
+        (at + 18).storeBytes(of: number.littleEndian, as: UInt16.self)
+        (at + 20).storeBytes(of: UInt32(finding.related.count).littleEndian, as: UInt32.self)
+        at += Self.headerBytes
+        Self.store(finding.message, at: &at)
+        if let actual = finding.actual { Self.store(actual, at: &at) }
+        if flags & Flag.eventID != 0, flags & Flag.eventIDIsActual == 0, let eventID = finding.eventID {
+            Self.store(eventID, at: &at)
+        }
+        if let eventType = finding.eventType { Self.store(eventType, at: &at) }
+        if let expected = finding.expected { Self.store(expected, at: &at) }
+        if let subject = finding.subject { Self.store(subject, at: &at) }
+        for r in finding.related {
+            at.storeBytes(of: Int64(r.line).littleEndian, as: Int64.self)
+            at += 8
+            Self.store(r.note, at: &at)
+        }
+        byteCount += size
+        switch finding.severity {
+        case .note: counts.notes += 1
+        case .warning: counts.warnings += 1
+        case .error: counts.errors += 1
+        }
+    }
+
+    /// Puts the log in report order: by line, then rule, ties in arrival order.
+    ///
+    /// Call once, after the last `append`.
+    func seal() {
+        let n = offsets.count
+        var sorted = true
+        var previous = (line: Int.min, rank: 0)
+        var ranks: [Int] = []
+        if n > 1 {
+            let byID = rules.indices.sorted { rules[$0] < rules[$1] }
+            ranks = Array(repeating: 0, count: rules.count)
+            for (rank, number) in byID.enumerated() { ranks[number] = rank }
+            for i in 0..<n {
+                let key = (line: line(arrival: i), rank: ranks[Int(rule(arrival: i))])
+                if key.line < previous.line || (key.line == previous.line && key.rank < previous.rank) {
+                    sorted = false
+                    break
+                }
+                previous = key
+            }
+        }
+        guard !sorted else { return }
+        // Nearly in order (a few rules of one line out of rule order, a few end-of-session findings far back): the
+        // standard library's sort finds the runs. The arrival index makes every key distinct.
+        var keys = (0..<n).map { i in (line: line(arrival: i), rank: ranks[Int(rule(arrival: i))], index: Int32(i)) }
+        keys.sort { ($0.line, $0.rank, $0.index) < ($1.line, $1.rank, $1.index) }
+        order = keys.map(\.index)
+    }
+
+    // MARK: - Reading
+
+    /// The finding at `position` in report order.
+    func finding(at position: Int) -> Finding {
+        let r = record(at: position)
+        func text(_ bytes: UnsafeRawBufferPointer?) -> String? {
+            bytes.map { String(decoding: $0, as: UTF8.self) }
+        }
+        var related: [RelatedLine] = []
+        related.reserveCapacity(r.relatedCount)
+        r.forEachRelated { line, note in
+            related.append(RelatedLine(line: line, note: String(decoding: note, as: UTF8.self)))
+        }
+        return Finding(
+            rule: rules[Int(r.rule)], severity: r.severity, message: text(r.message) ?? "", expected: text(r.expected),
+            actual: text(r.actual), line: r.line, eventIndex: r.eventIndex, eventType: text(r.eventType),
+            eventID: text(r.eventID), subject: text(r.subject), related: related)
+    }
+
+    /// Every finding, in report order.
+    func findings() -> [Finding] { (0..<count).map { finding(at: $0) } }
+
+    /// A view of one record's fields, in place (valid while the log lives).
+    struct Record {
+        var line = 0
+        var eventIndex = 0
+        var severity = Severity.note
+        var rule: UInt16 = 0
+        var message: UnsafeRawBufferPointer?
+        var actual: UnsafeRawBufferPointer?
+        var eventID: UnsafeRawBufferPointer?
+        var eventType: UnsafeRawBufferPointer?
+        var expected: UnsafeRawBufferPointer?
+        var subject: UnsafeRawBufferPointer?
+        var relatedCount = 0
+        /// Where the related lines start.
+        var relatedStart: UnsafeRawPointer?
+
+        /// Calls `body` with each related line's number and note, in order.
+        func forEachRelated(_ body: (Int, UnsafeRawBufferPointer) -> Void) {
+            guard var at = relatedStart else { return }
+            for _ in 0..<relatedCount {
+                let line = Int(Int64(littleEndian: at.loadUnaligned(as: Int64.self)))
+                at += 8
+                body(line, FindingLog.load(at: &at))
+            }
+        }
+    }
+
+    /// Calls `body` with the UTF-8 of rule number `number`'s id.
+    func ruleBytes<T>(_ number: UInt16, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        var id = rules[Int(number)]
+        return id.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The record at `position` in report order.
+    func record(at position: Int) -> Record {
+        let arrival = order.map { Int($0[position]) } ?? position
+        var r = Record()
+        var at = UnsafeRawPointer(address(offsets[arrival]))
+        r.line = Int(Int64(littleEndian: at.loadUnaligned(as: Int64.self)))
+        r.eventIndex = Int(Int64(littleEndian: (at + 8).loadUnaligned(as: Int64.self)))
+        r.severity = Self.severity((at + 16).load(as: UInt8.self))
+        let flags = (at + 17).load(as: UInt8.self)
+        r.rule = UInt16(littleEndian: (at + 18).loadUnaligned(as: UInt16.self))
+        r.relatedCount = Int(UInt32(littleEndian: (at + 20).loadUnaligned(as: UInt32.self)))
+        at += Self.headerBytes
+        r.message = Self.load(at: &at)
+        if flags & Flag.actual != 0 { r.actual = Self.load(at: &at) }
+        if flags & Flag.eventID != 0 { r.eventID = flags & Flag.eventIDIsActual != 0 ? r.actual : Self.load(at: &at) }
+        if flags & Flag.eventType != 0 { r.eventType = Self.load(at: &at) }
+        if flags & Flag.expected != 0 { r.expected = Self.load(at: &at) }
+        if flags & Flag.subject != 0 { r.subject = Self.load(at: &at) }
+        r.relatedStart = at
+        return r
+    }
+
+    // MARK: - Bytes
+
+    /// The rule's number: a rule id is nearly always the catalog's own string, so comparing with the last rule and
+    /// then each known one (equal storage compares in one step) is cheaper than hashing it.
+    private func ruleNumber(_ rule: String) -> UInt16 {
+        if lastRule < rules.count, rules[lastRule] == rule { return UInt16(lastRule) }
+        if rules.count <= 64, let i = rules.firstIndex(of: rule) {
+            lastRule = i
+            return UInt16(i)
+        }
+        if let n = ruleNumbers[rule] {
+            lastRule = Int(n)
+            return n
+        }
+        precondition(rules.count < Int(UInt16.max), "FindingLog holds at most 65,535 rules")
+        let n = UInt16(rules.count)
+        rules.append(rule)
+        ruleNumbers[rule] = n
+        lastRule = Int(n)
+        return n
+    }
+
+    private func line(arrival i: Int) -> Int {
+        Int(Int64(littleEndian: UnsafeRawPointer(address(offsets[i])).loadUnaligned(as: Int64.self)))
+    }
+
+    private func rule(arrival i: Int) -> UInt16 {
+        UInt16(littleEndian: UnsafeRawPointer(address(offsets[i]) + 18).loadUnaligned(as: UInt16.self))
+    }
+
+    /// Where a record of `n` bytes goes (its offset appended to `offsets`): the last block if it has room, else a
+    /// new one.
+    private func reserve(_ n: Int) -> UnsafeMutableRawPointer {
+        if n > room || blocks.isEmpty {
+            let size = max(n, Self.blockBytes)
+            guard let block = malloc(size) else { fatalError("FindingLog: out of memory for \(size) bytes") }
+            blocks.append(block)
+            used = 0
+            room = size
+        }
+        offsets.append((blocks.count - 1) << 32 | used)
+        let at = blocks[blocks.count - 1] + used
+        used += n
+        room -= n
+        return at
+    }
+
+    private func address(_ offset: Int) -> UnsafeMutableRawPointer {
+        blocks[offset >> 32] + (offset & 0xFFFF_FFFF)
+    }
+
+    private static func stringBytes(_ s: String) -> Int {
+        let n = s.utf8.count
+        precondition(n < Int(UInt32.max), "FindingLog keeps strings shorter than 4 GiB")
+        return 4 + n
+    }
+
+    private static func store(_ s: String, at: inout UnsafeMutableRawPointer) {
+        let n = s.utf8.count
+        at.storeBytes(of: UInt32(n).littleEndian, as: UInt32.self)
+        at += 4
+        let target = at
+        let copied = s.utf8.withContiguousStorageIfAvailable { bytes in
+            if let from = bytes.baseAddress { target.copyMemory(from: from, byteCount: bytes.count) }
+            return true
+        }
+        if copied == nil {
+            var i = 0
+            for byte in s.utf8 {
+                (target + i).storeBytes(of: byte, as: UInt8.self)
+                i += 1
+            }
+        }
+        at += n
+    }
+
+    fileprivate static func load(at: inout UnsafeRawPointer) -> UnsafeRawBufferPointer {
+        let n = Int(UInt32(littleEndian: at.loadUnaligned(as: UInt32.self)))
+        let bytes = UnsafeRawBufferPointer(start: at + 4, count: n)
+        at += 4 + n
+        return bytes
+    }
+
+    private static func code(_ s: Severity) -> UInt8 {
+        switch s {
+        case .note: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    private static func severity(_ code: UInt8) -> Severity {
+        switch code {
+        case 2: .error
+        case 1: .warning
+        default: .note
+        }
+    }
+}
