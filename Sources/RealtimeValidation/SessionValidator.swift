@@ -22,7 +22,8 @@ public struct SessionValidator {
     var findings: [Finding] = []
     /// The dialect declared by the recording header or the command line (`nil`: detect).
     let declaredDialect: Dialect?
-    var current: ValidatorEvent?
+    /// The event being checked (during `check` only), held without retaining its tape (`JSONValue.Unretained`).
+    var current: CurrentEvent?
     var currentType: String?
     var currentRole = EventRole.other
     /// What the catalog says about each event type seen, keyed by a hash of the type's bytes.
@@ -71,7 +72,7 @@ public struct SessionValidator {
     }
 
     /// The current event's `event_id`, decoded only when a finding needs it.
-    var currentEventID: String? { current?.object?["event_id"]?.string }
+    var currentEventID: String? { current?.object?.value["event_id"]?.string }
 
     /// Catalog facts about one event type, computed once per distinct type (a class: one reference per event,
     /// not a copy of every field).
@@ -142,7 +143,7 @@ public struct SessionValidator {
     private mutating func check(_ event: ValidatorEvent) {
         if event.opcode == .close { sawClose = true }
         if event.opcode == .error {
-            current = event
+            current = CurrentEvent(event)
             defer { current = nil }
             if runs(.transportError) { checkTransportError(event) }
             return
@@ -156,7 +157,7 @@ public struct SessionValidator {
         {
             return
         }
-        current = event
+        current = CurrentEvent(event)
         defer { current = nil }  // holds no value of the event afterwards, so a reader can reuse its tape
         currentType = nil
         guard let object = parsed, let info else {
@@ -289,4 +290,18 @@ public struct SessionValidator {
 
     var line: Int { current?.line ?? 0 }
     var index: Int { current?.index ?? 0 }
+}
+
+/// Where the event being checked is, and its object held without a retain: `check` runs while its caller holds the
+/// event.
+struct CurrentEvent {
+    let line: Int
+    let index: Int
+    let object: JSONValue.Unretained?
+
+    init(_ event: borrowing ValidatorEvent) {
+        line = event.line
+        index = event.index
+        object = event.object.map { JSONValue.Unretained($0) }
+    }
 }

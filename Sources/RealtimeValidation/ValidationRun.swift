@@ -176,12 +176,16 @@ public enum ValidationRun {
                 validator?.ruleProbe = probe
                 collector.headerLine = reader.header != nil
             }
-            for i in batch.events.indices {
-                // Appended in place: no copy of each finding, no array per event (most events may have one).
-                let start = findings.count
-                validator?.consume(batch.events[i], appendingTo: &findings)
-                floor(from: start)
-                observe?(batch.events[i])
+            // Events read in place: a copy of each would write its tape's reference count from this thread, and the
+            // reading thread, which reuses the tape, would then wait for that cache line.
+            batch.events.withUnsafeBufferPointer { events in
+                for i in events.indices {
+                    // Appended in place: no copy of each finding, no array per event (most events may have one).
+                    let start = findings.count
+                    validator?.consume(events[i], appendingTo: &findings)
+                    floor(from: start)
+                    observe?(events[i])
+                }
             }
             if findings.count > before { collector.want(findings[before...]) }
             logBatch()
