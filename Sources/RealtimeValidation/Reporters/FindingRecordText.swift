@@ -48,24 +48,18 @@ enum FindingRecordText {
                 c.spaces(inner)
                 c.text(key)
             }
-            if let actual = r.actual {
-                member(#""actual" : "#)
-                c.quoted(actual)
+            // A string member, left out when absent (as `JSONEncoder` leaves out a nil optional).
+            func string(_ key: StaticString, _ value: UnsafeRawBufferPointer?) {
+                guard let value else { return }
+                member(key)
+                c.quoted(value)
             }
-            if let eventID = r.eventID {
-                member(#""eventID" : "#)
-                c.quoted(eventID)
-            }
+            string(#""actual" : "#, r.actual)
+            string(#""eventID" : "#, r.eventID)
             member(#""eventIndex" : "#)
             c.int(r.eventIndex)
-            if let eventType = r.eventType {
-                member(#""eventType" : "#)
-                c.quoted(eventType)
-            }
-            if let expected = r.expected {
-                member(#""expected" : "#)
-                c.quoted(expected)
-            }
+            string(#""eventType" : "#, r.eventType)
+            string(#""expected" : "#, r.expected)
             member(#""line" : "#)
             c.int(r.line)
             member(#""message" : "#)
@@ -106,10 +100,7 @@ enum FindingRecordText {
             case .warning: c.text(#""warning""#)
             case .note: c.text(#""note""#)
             }
-            if let subject = r.subject {
-                member(#""subject" : "#)
-                c.quoted(subject)
-            }
+            string(#""subject" : "#, r.subject)
             c.byte(0x0A)
             c.spaces(inner - 2)
             c.byte(0x7D)
@@ -152,22 +143,6 @@ enum FindingRecordText {
         }
 
         /// Decimal, as `StreamingJSONWriter.int` writes it (at most 20 bytes).
-        mutating func int(_ n: Int) {
-            if n < 0 { byte(0x2D) }
-            var m = n.magnitude
-            var digits = 1
-            var rest = m / 10
-            while rest > 0 {
-                digits += 1
-                rest /= 10
-            }
-            var p = at + digits - 1
-            repeat {
-                p.pointee = 0x30 + UInt8(m % 10)
-                m /= 10
-                p -= 1
-            } while m > 0
-            at += digits
-        }
+        mutating func int(_ n: Int) { at += StreamingJSONWriter.storeDecimal(n, at: at) }
     }
 }

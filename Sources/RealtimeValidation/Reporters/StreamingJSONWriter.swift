@@ -216,7 +216,16 @@ struct StreamingJSONWriter: ~Copyable {
             put(0x30 + UInt8(n))
             return
         }
-        if n < 0 { put(0x2D) }
+        count += Self.storeDecimal(n, at: base + count)
+    }
+
+    /// Stores `n` in decimal at `p` (at most 20 bytes, room reserved); returns how many bytes.
+    static func storeDecimal(_ n: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        var start = p
+        if n < 0 {
+            p.pointee = 0x2D
+            start += 1
+        }
         var m = n.magnitude
         var digits = 1
         var rest = m / 10
@@ -224,13 +233,13 @@ struct StreamingJSONWriter: ~Copyable {
             digits += 1
             rest /= 10
         }
-        var at = count + digits - 1
+        var at = start + digits - 1
         repeat {
-            base[at] = 0x30 + UInt8(m % 10)
+            at.pointee = 0x30 + UInt8(m % 10)
             m /= 10
             at -= 1
         } while m > 0
-        count += digits
+        return start - p + digits
     }
 
     mutating func bool(_ b: Bool) {
