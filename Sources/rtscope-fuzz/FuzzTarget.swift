@@ -5,7 +5,7 @@ import RealtimeValidation
 import TimelineModel
 
 /// One fuzz input through everything that parses: the reader (via `RecordingInput`, which also
-/// detects and runs the importers), the validator, the session model with its metrics, the audio
+/// detects and runs the importers), the validator (its JSON report from findings kept both ways), the session model with its metrics, the audio
 /// export (WAV files into a scratch folder), each importer forced on the raw bytes, and a
 /// headless timeline that is loaded, driven by a key script and rendered at several sizes.
 ///
@@ -27,7 +27,7 @@ enum FuzzTarget {
         guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else { return }
         defer { unlink(scratch) }
         read()
-        _ = try? ValidationRun.validate(path: scratch)
+        validate()
         session()
         for kind in [LogImporter.Kind.har, .jsonArray, .jsonlEvents] {
             _ = try? LogImporter.importBytes(bytes, kind: kind, name: "fuzz")
@@ -51,6 +51,18 @@ enum FuzzTarget {
             }
             return true
         }
+    }
+
+    /// Validates the input twice, keeping the findings as `Finding`s and as bytes (`validate --format json`): the JSON
+    /// reports must be the same text.
+    static func validate() {
+        guard let plain = try? ValidationRun.validate(path: scratch),
+            let compact = try? ValidationRun.validate(path: scratch, compactFindings: true)
+        else { return }
+        let report = { (r: FileReport) in
+            try? JSONReporter.render(ValidationResult(reports: [r], rules: RuleCatalog.all, failAt: .error))
+        }
+        precondition(report(compact) == report(plain), "findings kept as bytes gave another JSON report")
     }
 
     /// The session model, every metric, and the audio export (files removed afterwards).

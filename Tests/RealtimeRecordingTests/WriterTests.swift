@@ -61,6 +61,44 @@ struct WriterTests {
         #expect(
             RecordingFormat.wallClock(Date(timeIntervalSince1970: 1_795_597_200.25)) == "2026-11-25T09:00:00.250000Z")
     }
+
+    /// Dates the format's four-digit years cannot hold are clamped, never a trap (a fuzzed import's timestamp of year
+    /// 222…2026 trapped here).
+    @Test func wallClockClampsWhatItCannotWrite() {
+        let last = "9999-12-31T23:59:59.000000Z"
+        #expect(RecordingFormat.wallClock(Date(timeIntervalSince1970: RecordingFormat.latestSeconds)) == last)
+        for far in [1e13, 1e300, .infinity, .nan] {
+            #expect(
+                RecordingFormat.wallClock(Date(timeIntervalSince1970: far))
+                    == (far.isNaN ? "1970-01-01T00:00:00.000000Z" : last))
+        }
+        for early in [-1.0, -1e13, -.infinity] {
+            #expect(RecordingFormat.wallClock(Date(timeIntervalSince1970: early)) == "1970-01-01T00:00:00.000000Z")
+        }
+    }
+
+    /// An event log whose timestamps the format cannot hold (a year of 38 digits, 10^300 seconds, before 1970) is
+    /// imported whole, those events without a wall time (the fuzz input that found the trap is in
+    /// Tests/Fuzz/regressions).
+    @Test func importKeepsEventsWithImpossibleTimestamps() throws {
+        let log =
+            [
+                #"{"timestamp": "2026-11-25T09:00:00.100Z", "direction": "server", "event": {"type": "session.created", "event_id": "event_1", "session": {"id": "sess_1"}}}"#,
+                #"{"timestamp": "222222222222222222222222222222222222026-11-25T09:00:00.350Z", "direction": "client", "event": {"type": "session.update", "event_id": "evt_1", "session": {}}}"#,
+                #"{"timestamp": 1e300, "direction": "client", "event": {"type": "response.create", "event_id": "evt_2"}}"#,
+                #"{"timestamp": -5, "direction": "client", "event": {"type": "response.cancel", "event_id": "evt_3"}}"#,
+            ].joined(separator: "\n") + "\n"
+        let imported = try LogImporter.importBytes(Array(log.utf8), kind: .jsonlEvents, name: "times.jsonl")
+        #expect(imported.count == 1)
+        let recording = try #require(imported.first)
+        #expect(recording.frameCount == 4)
+        let lines = String(decoding: try recording.encoded(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines[1].contains(#""wall":"2026-11-25T09:00:00.100000Z""#))
+        for line in lines[2...] { #expect(!line.contains(#""wall""#), "\(line)") }
+        #expect(EventLogImporter.seconds(.double(1e300)) == nil)
+        #expect(EventLogImporter.seconds(.int(1_795_597_200)) == 1_795_597_200)
+    }
 }
 
 struct EmbeddingTests {

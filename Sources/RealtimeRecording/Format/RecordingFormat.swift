@@ -12,9 +12,16 @@ public enum RecordingFormat {
     public static let toolVersion = "0.1.0"
     public static let toolName = "rtscope \(toolVersion)"
 
+    /// The last second `wallClock` can write (9999-12-31T23:59:59Z): the format's years have four digits.
+    public static let latestSeconds: Double = 253_402_300_799
+
     /// ISO 8601 UTC with microseconds, for example `2026-11-25T10:00:01.234567Z`.
+    ///
+    /// A date before 1970 is written as 1970-01-01T00:00:00.000000Z and one after `latestSeconds` as that second
+    /// (as is a date that is not finite), so no date traps.
     public static func wallClock(_ date: Date) -> String {
-        let seconds = date.timeIntervalSince1970
+        let given = date.timeIntervalSince1970
+        let seconds = given >= 0 ? min(given, latestSeconds) : 0
         var whole = Int64(seconds.rounded(.down))
         var micros = Int64(((seconds - Double(whole)) * 1_000_000).rounded())
         if micros >= 1_000_000 {

@@ -132,8 +132,8 @@ final class EventLogImporter {
         guard let value else { return nil }
         switch value.kind {
         case .integer, .number:
-            guard let v = value.double else { return nil }
-            return v > 1e11 ? v / 1000 : v
+            // The same rule as the static one (milliseconds above 10^11, nothing outside what the format can write).
+            return Self.seconds(value.double.map { JSON.double($0) })
         case .string:
             return Self.seconds(value.string.map { JSON.string($0) })
         default:
@@ -167,8 +167,15 @@ final class EventLogImporter {
         return eventID()?.hasPrefix("event_") == true ? .serverToClient : .clientToServer
     }
 
-    /// Seconds since the epoch from a number (seconds or milliseconds) or an ISO 8601 string.
+    /// Seconds since the epoch from a number (seconds or milliseconds) or an ISO 8601 string; `nil` for a time the
+    /// recording format cannot write (before 1970 or after `RecordingFormat.latestSeconds`, the end of year 9999; not
+    /// finite): the event is imported without it, as one with no time.
     static func seconds(_ value: JSON?) -> Double? {
+        guard let t = anySeconds(value), t.isFinite, t >= 0, t <= RecordingFormat.latestSeconds else { return nil }
+        return t
+    }
+
+    private static func anySeconds(_ value: JSON?) -> Double? {
         if let v = value?.double { return v > 1e11 ? v / 1000 : v }
         guard let text = value?.string else { return nil }
         let formatter = ISO8601DateFormatter()
