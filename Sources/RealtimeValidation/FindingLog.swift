@@ -34,8 +34,8 @@ final class FindingLog: @unchecked Sendable {
     private(set) var byteCount = 0
     /// Rule ids by number.
     private(set) var rules: [String] = []
-    private var ruleNumbers: [String: UInt16] = [:]
-    private var lastRule = 0
+    /// Each rule id's UTF-8, for the JSON writer (made once per rule, not per finding).
+    private var ruleUTF8: [[UInt8]] = []
     /// Arrival index of each finding in report order; `nil` when they arrived in report order.
     private var order: [Int32]?
     private(set) var counts = (notes: 0, warnings: 0, errors: 0)
@@ -199,8 +199,7 @@ final class FindingLog: @unchecked Sendable {
 
     /// Calls `body` with the UTF-8 of rule number `number`'s id.
     func ruleBytes<T>(_ number: UInt16, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        var id = rules[Int(number)]
-        return id.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        ruleUTF8[Int(number)].withUnsafeBytes(body)
     }
 
     /// The record at `position` in report order.
@@ -227,24 +226,16 @@ final class FindingLog: @unchecked Sendable {
 
     // MARK: - Bytes
 
-    /// The rule's number: a rule id is nearly always the catalog's own string, so comparing with the last rule and
-    /// then each known one (equal storage compares in one step) is cheaper than hashing it.
+    /// The rule's number.
+    ///
+    /// Rule ids come from the rule catalog (a few dozen; a file's findings use a handful), so a
+    /// scan of the known ones, which compares equal storage in one step, is cheaper than hashing each id.
     private func ruleNumber(_ rule: String) -> UInt16 {
-        if lastRule < rules.count, rules[lastRule] == rule { return UInt16(lastRule) }
-        if rules.count <= 64, let i = rules.firstIndex(of: rule) {
-            lastRule = i
-            return UInt16(i)
-        }
-        if let n = ruleNumbers[rule] {
-            lastRule = Int(n)
-            return n
-        }
+        if let i = rules.firstIndex(of: rule) { return UInt16(i) }
         precondition(rules.count < Int(UInt16.max), "FindingLog holds at most 65,535 rules")
-        let n = UInt16(rules.count)
         rules.append(rule)
-        ruleNumbers[rule] = n
-        lastRule = Int(n)
-        return n
+        ruleUTF8.append(Array(rule.utf8))
+        return UInt16(rules.count - 1)
     }
 
     private func line(arrival i: Int) -> Int {

@@ -5,9 +5,10 @@ import RealtimeValidation
 import TimelineModel
 
 /// One fuzz input through everything that parses: the reader (via `RecordingInput`, which also
-/// detects and runs the importers), the validator (its JSON report from findings kept both ways), the session model with its metrics, the audio
-/// export (WAV files into a scratch folder), each importer forced on the raw bytes, and a
-/// headless timeline that is loaded, driven by a key script and rendered at several sizes.
+/// detects and runs the importers), the validator (its JSON report from findings kept both ways),
+/// the session model with its metrics, the audio export (WAV files into a scratch folder), each
+/// importer forced on the raw bytes, and a headless timeline that is loaded, driven by a key script
+/// and rendered at several sizes.
 ///
 /// Invariant checked: no input traps (crash), hangs or leaves the process unable to continue.
 /// Findings, import failures and `RecordingError`s are expected outcomes, never failures.
