@@ -125,7 +125,9 @@ public enum ValidationRun {
         excerpts policy: ExcerptPolicy, observe: ((ValidatorEvent) -> Void)?, probe: ((String) -> Void)?,
         log: FindingLog? = nil
     ) throws -> FileReport {
-        let opened = try RecordingInput.open(path, options: readerOptions)
+        var options = readerOptions
+        options.buildsEventTapes = true  // every frame's event becomes a tape: built in the scan, not a second pass
+        let opened = try RecordingInput.open(path, options: options)
         let reader = opened.reader
         var validator: SessionValidator?
         // With `log`, only the findings of the batch in hand: each batch's go to the log, then their memory is reused.

@@ -5,7 +5,7 @@ import RealtimeValidation
 import TimelineModel
 
 /// One fuzz input through everything that parses: the reader (via `RecordingInput`, which also
-/// detects and runs the importers), the validator (its JSON report from findings kept both ways),
+/// detects and runs the importers; events read both from their bytes and from the scanner's tapes), the validator (its JSON report from findings kept both ways),
 /// the session model with its metrics, the audio export (WAV files into a scratch folder), each
 /// importer forced on the raw bytes, and a headless timeline that is loaded, driven by a key script
 /// and rendered at several sizes.
@@ -28,6 +28,7 @@ enum FuzzTarget {
         guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else { return }
         defer { unlink(scratch) }
         read()
+        tapes()
         validate()
         session()
         for kind in [LogImporter.Kind.har, .jsonArray, .jsonlEvents] {
@@ -51,6 +52,31 @@ enum FuzzTarget {
                 _ = line.frame()
             }
             return true
+        }
+    }
+
+    /// Reads the events twice, parsed from their bytes and from the nodes the scanner built in its pass
+    /// (`buildsEventTapes`, what `validate` reads): the same values, and the same repeated-key verdicts.
+    static func tapes() {
+        func events(scannerTapes: Bool) -> [(JSON?, Bool?)] {
+            var options = RecordingReader.Options()
+            options.buildsEventTapes = scannerTapes
+            guard let reader = try? RecordingInput.open(scratch, options: options).reader else { return [] }
+            var out: [(JSON?, Bool?)] = []
+            _ = try? reader.read { event in
+                if case .line(let line) = event {
+                    let value = line.eventValue()
+                    out.append((value.map { JSON($0) }, value?.hasRepeatedKeys))
+                }
+                return true
+            }
+            return out
+        }
+        let parsed = events(scannerTapes: false)
+        let scanned = events(scannerTapes: true)
+        precondition(parsed.count == scanned.count, "the scanner's tapes changed which lines were read")
+        for (a, b) in zip(parsed, scanned) {
+            precondition(a.0 == b.0 && a.1 == b.1, "the scanner's tape differs from the parsed one")
         }
     }
 

@@ -93,7 +93,13 @@ public struct RecordLine {
     /// `eventValue()`, parsed into `tape` when nothing holds values of its previous document (see
     /// `JSONTape.parse(_:reusing:)`): for loops that look at one event at a time.
     public func eventValue(reusing tape: inout JSONTape?) -> JSONValue? {
-        if let bytes = eventBytes { return JSONTape.parse(bytes, reusing: &tape) }
+        if let span = fields.span(.event) {
+            // Nodes the scanner built for this very object (not an earlier `event` of the line): no second pass.
+            if let scanned = fields.tape, scanned.start == span.start, fields.kind(.event) == .object {
+                return JSONTape.adopt(scanned, of: bytes, reusing: &tape)
+            }
+            return JSONTape.parse(slice(span), reusing: &tape)
+        }
         if fields.has(.text), let text = string(.text) {
             var scanner = LineScanner(mode: .bareEvent)
             let bytes = Array(text.utf8)

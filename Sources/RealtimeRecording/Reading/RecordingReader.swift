@@ -29,6 +29,9 @@ public final class RecordingReader {
         /// are reported from there; the first line is then not checked for a BOM or header).
         public var startLine = 0
         public var startOffset: Int64 = 0
+        /// Build each frame's event tape during the scan (`LineScanner.buildsTape`), for a caller that calls
+        /// `RecordLine.eventValue` on most lines: one pass over each line instead of two.
+        public var buildsEventTapes = false
 
         public init(
             chunkSize: Int = 1 << 20, maxLineBytes: Int = 512 << 20, maxDepth: Int = 512, reportBlankLines: Bool = true
@@ -60,6 +63,7 @@ public final class RecordingReader {
         self.source = source
         self.options = options
         self.scanner = LineScanner(mode: .record, maxDepth: options.maxDepth)
+        scanner.buildsTape = options.buildsEventTapes
     }
 
     /// The input's name (path or `-`).

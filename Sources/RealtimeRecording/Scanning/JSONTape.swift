@@ -12,7 +12,7 @@
 /// valid JSON (the line scanner checks that first); on malformed input `parse` returns `nil`
 /// rather than trapping.
 public final class JSONTape: @unchecked Sendable {
-    struct Node {
+    struct Node: Equatable {
         var kind: UInt8  // 1 object, 2 array, 3 string, 4 number, 5 true, 6 false, 7 null
         var escaped: Bool
         var start: Int32  // value span (string: contents without quotes)
@@ -75,6 +75,29 @@ public final class JSONTape: @unchecked Sendable {
         return JSONValue(tape: reused, index: 0)
     }
 
+    /// The event of a scanned line as a tape, from the nodes the scanner built (`LineScanner.buildsTape`) instead of a
+    /// second pass over its bytes; stored into `tape` when nothing else holds it, as `parse(_:reusing:)` does.
+    ///
+    /// `line` is the scanned line; `scanned` must come from that scan.
+    public static func adopt(
+        _ scanned: ScannedTape, of line: UnsafeRawBufferPointer, reusing tape: inout JSONTape?
+    ) -> JSONValue {
+        let raw = UnsafeRawBufferPointer(rebasing: line[scanned.start..<scanned.end]).assumingMemoryBound(
+            to: UInt8.self)
+        guard isKnownUniquelyReferenced(&tape), let reused = tape else {
+            let made = JSONTape(bytes: Array(raw), nodes: Array(scanned.nodes))
+            made.duplicateNode = scanned.duplicate
+            tape = made
+            return JSONValue(tape: made, index: 0)
+        }
+        reused.bytes.removeAll(keepingCapacity: true)
+        reused.bytes.append(contentsOf: raw)
+        reused.nodes.removeAll(keepingCapacity: true)
+        reused.nodes.append(contentsOf: scanned.nodes)
+        reused.duplicateNode = scanned.duplicate
+        return JSONValue(tape: reused, index: 0)
+    }
+
     /// Builds the nodes of `bytes`.
     ///
     /// `stack` is scratch (containers open at the current point), reused across parses. `duplicate` gets the first member whose key repeats one of its object (see `duplicateNode`).
@@ -120,7 +143,9 @@ public final class JSONTape: @unchecked Sendable {
                     guard let top = stack.popLast() else { return false }
                     nodes[Int(top.0)].end = Int32(i + 1)
                     if duplicate < 0, nodes[Int(top.0)].kind == 1, nodes[Int(top.0)].count > 1 {
-                        duplicate = repeatedKey(in: top.0, nodes, p)
+                        duplicate = nodes.withUnsafeBufferPointer { all in
+                            all.baseAddress.map { repeatedKey(in: top.0, $0, p) } ?? -1
+                        }
                     }
                     i += 1
                     if stack.isEmpty { break }
@@ -191,7 +216,7 @@ extension JSONTape {
     /// Cost: up to 16 members, one pass over their key lengths, then (only when two lengths collide) a pairwise
     /// comparison (bytes only when lengths match); above that, key hashes sorted, so a huge object costs
     /// O(n log n), never O(n²).
-    fileprivate static func repeatedKey(in index: Int32, _ nodes: [Node], _ p: UnsafePointer<UInt8>) -> Int32 {
+    static func repeatedKey(in index: Int32, _ nodes: UnsafePointer<Node>, _ p: UnsafePointer<UInt8>) -> Int32 {
         func same(_ a: Node, _ b: Node) -> Bool {
             let length = Int(a.keyEnd - a.keyStart)
             return length == Int(b.keyEnd - b.keyStart)

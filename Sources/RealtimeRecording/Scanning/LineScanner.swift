@@ -31,6 +31,19 @@ public struct LineScanner: ~Copyable {
     // what kind of object the depth is (record, event, response, item, or nothing to capture).
     private var keyAt: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
     private var ctxAt: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+    /// The event's tape nodes, built as the scan goes when `buildsTape` (see `TapeScratch`).
+    ///
+    /// Behind a pointer: the struct stays small, so calls to its token methods do not copy it.
+    private let tape: UnsafeMutablePointer<TapeScratch>
+
+    /// Whether scans also build the event object's `JSONTape` nodes (`ScannedFields.tape`); off by default.
+    ///
+    /// Costs a node per value inside the event; saves the second pass of `JSONTape.parse` for readers that want every
+    /// event as a tape (the validator).
+    public var buildsTape: Bool {
+        get { tape.pointee.enabled }
+        nonmutating set { tape.pointee.enabled = newValue }
+    }
 
     public init(mode: Mode = .record, maxDepth: Int = 512) {
         self.mode = mode
@@ -41,17 +54,24 @@ public struct LineScanner: ~Copyable {
         kinds.initialize(repeating: 0, count: ScanSlot.count)
         containers = .allocate(capacity: maxDepth + 2)
         containers.initialize(repeating: 0, count: maxDepth + 2)
+        tape = .allocate(capacity: 1)
+        tape.initialize(to: TapeScratch(maxDepth: maxDepth))
     }
 
     deinit {
         spans.deallocate()
         kinds.deallocate()
         containers.deallocate()
+        tape.pointee.deallocate()
+        tape.deinitialize(count: 1)
+        tape.deallocate()
     }
 
     /// What the last scan captured; valid until the next `scan`.
     public var fields: ScannedFields {
-        ScannedFields(spans: UnsafePointer(spans), kinds: UnsafePointer(kinds), present: present, escaped: escaped)
+        ScannedFields(
+            spans: UnsafePointer(spans), kinds: UnsafePointer(kinds), present: present, escaped: escaped,
+            tape: tape.pointee.result)
     }
 
     /// Scans one line (without its line terminator).
@@ -62,12 +82,16 @@ public struct LineScanner: ~Copyable {
         present = 0
         escaped = 0
         sawLineBreak = false
+        tape.pointee.building = false
+        tape.pointee.complete = false
         keyAt = (0, 0, 0, 0)
         ctxAt = (0, mode == .record ? Ctx.record : Ctx.event, 0, 0)
         guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 0 else {
             return ScanError(reason: .empty, offset: 0)
         }
-        return run(base, line.count)
+        let error = run(base, line.count)
+        if error != nil { tape.pointee.complete = false }  // no tape from a line that is not valid JSON
+        return error
     }
 
     // MARK: - Core
@@ -135,6 +159,7 @@ public struct LineScanner: ~Copyable {
                     if depth <= 3 {
                         setKey(depth, code: hasEscape ? Key.none : keyCode(p + start, end - start, ctx: ctx(depth)))
                     }
+                    if tape.pointee.building { tape.pointee.key(start, end) }
                     i = end + 1
                     expect = .colon
                     continue
@@ -168,6 +193,11 @@ public struct LineScanner: ~Copyable {
                     }
                     setStart(&containerStart, depth, i)
                 }
+                if tape.pointee.building {
+                    tape.pointee.open(kind: isObject ? 1 : 2, at: i)
+                } else if tape.pointee.enabled, isObject, depth == (mode == .record ? 2 : 1), ctx(depth) == Ctx.event {
+                    tape.pointee.begin(at: i)
+                }
                 i += 1
                 expect = isObject ? .keyOrClose : .valueOrClose
                 continue
@@ -182,6 +212,7 @@ public struct LineScanner: ~Copyable {
                         ByteSpan(start: start(containerStart, depth), count: i + 1 - start(containerStart, depth)),
                         escaped: false)
                 }
+                if tape.pointee.building { tape.pointee.close(at: i, line: p) }
                 depth -= 1
                 i += 1
                 expect = depth == 0 ? .done : .commaOrClose
@@ -194,12 +225,14 @@ public struct LineScanner: ~Copyable {
                 if depth >= 1, depth <= 3 {
                     record(depth, kind: .string, ByteSpan(start: start, count: end - start), escaped: hasEscape)
                 }
+                if tape.pointee.building { tape.pointee.scalar(kind: 3, start: start, end: end) }
                 i = end + 1
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 guard let end = skipNumber(p, n, from: i) else { return ScanError(reason: .invalidNumber, offset: i) }
                 if depth >= 1, depth <= 3 {
                     record(depth, kind: .number, ByteSpan(start: i, count: end - i), escaped: false)
                 }
+                if tape.pointee.building { tape.pointee.scalar(kind: 4, start: i, end: end) }
                 i = end
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
                 guard let (end, kind) = skipLiteral(p, n, from: i) else {
@@ -207,6 +240,9 @@ public struct LineScanner: ~Copyable {
                 }
                 if depth >= 1, depth <= 3 {
                     record(depth, kind: kind, ByteSpan(start: i, count: end - i), escaped: false)
+                }
+                if tape.pointee.building {
+                    tape.pointee.scalar(kind: p[i] == 0x74 ? 5 : p[i] == 0x66 ? 6 : 7, start: i, end: end)
                 }
                 i = end
             default:
@@ -316,6 +352,8 @@ public struct ScannedFields {
     let kinds: UnsafePointer<UInt8>
     let present: UInt32
     let escaped: UInt32
+    /// The event object's tape nodes, when the scanner built them (`LineScanner.buildsTape`).
+    public let tape: ScannedTape?
 
     /// Whether `slot` was captured.
     @inline(__always)
