@@ -14,8 +14,70 @@ struct SessionState {
         var type: String?
         let addedLine: Int
         var doneLine: Int?
-        /// Accumulated deltas by the stream's event type (canonical beta name).
-        var buffers: [String: String] = [:]
+        /// Accumulated deltas by field (`text`, `transcript`), in the order the fields first streamed, as UTF-8.
+        ///
+        /// A part streams one field, rarely two, so a list beats a dictionary (no hashing per delta); bytes beat a
+        /// `String` (a delta's unescaped bytes are appended as they are, with no string made per delta). The bytes
+        /// are valid UTF-8: each piece is a string the scanner checked, or the text of a decoded one.
+        private var accumulated: [(field: String, bytes: [UInt8])] = []
+
+        /// The accumulated text of each field, in the order the fields first streamed.
+        var buffers: [(field: String, text: String)] {
+            accumulated.map { ($0.field, String(decoding: $0.bytes, as: UTF8.self)) }
+        }
+
+        /// The accumulated text of `field` (`nil` when none streamed).
+        func buffer(_ field: String) -> String? {
+            accumulated.first { $0.field == field }.map { String(decoding: $0.bytes, as: UTF8.self) }
+        }
+
+        /// Appends `text` to `field`'s accumulation.
+        func append(_ field: String, _ text: String) {
+            var text = text
+            text.withUTF8 { add(field, UnsafeRawBufferPointer($0)) }
+        }
+
+        /// Appends a string's raw contents (no escapes in them) to `field`'s accumulation, as `append(_:_:)` would
+        /// the string made from them: ASCII goes in as it is, anything else through `String(decoding:)`, which
+        /// repairs invalid UTF-8 per piece exactly as decoding each delta did.
+        func append(_ field: String, raw bytes: UnsafeRawBufferPointer) {
+            guard Self.isASCII(bytes) else { return append(field, String(decoding: bytes, as: UTF8.self)) }
+            add(field, bytes)
+        }
+
+        /// Replaces `field`'s accumulation with `text` (in its place in the order).
+        func setBuffer(_ field: String, _ text: String) {
+            if let i = accumulated.firstIndex(where: { $0.field == field }) {
+                accumulated[i].bytes = Array(text.utf8)
+            } else {
+                accumulated.append((field, Array(text.utf8)))
+            }
+        }
+
+        private func add(_ field: String, _ bytes: UnsafeRawBufferPointer) {
+            for i in accumulated.indices where accumulated[i].field == field {
+                accumulated[i].bytes.append(contentsOf: bytes)
+                return
+            }
+            accumulated.append((field, Array(bytes)))
+        }
+
+        /// Whether every byte is below 0x80 (eight at a time).
+        private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            var i = 0
+            while i + 8 <= bytes.count {
+                if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                i += 8
+            }
+            while i < bytes.count {
+                if bytes[i] >= 0x80 { return false }
+                i += 1
+            }
+            return true
+        }
+
+        /// Forgets every accumulation.
+        func clearBuffers() { accumulated = [] }
         /// Type-specific done events seen (`response.text.done`, …), by canonical name.
         var typeDone: Set<String> = []
         var audioBytes = 0
@@ -52,7 +114,7 @@ struct SessionState {
         /// against them: after `response.done`), so memory does not grow with the session's text.
         func releaseContent() {
             arguments = ""
-            for part in parts.values { part.buffers = [:] }  // audioBytes stay: truncate checks them
+            for part in parts.values { part.clearBuffers() }  // audioBytes stay: truncate checks them
         }
     }
 

@@ -77,7 +77,11 @@ extension SessionValidator {
             let padding = (delta.byte(fromEnd: 0) == 0x3D ? 1 : 0) + (delta.byte(fromEnd: 1) == 0x3D ? 1 : 0)
             part.audioBytes += max(0, delta.byteCount / 4 * 3 - padding)
         } else if let field = plan.stream.finalField {
-            part.buffers[field, default: ""] += delta.string ?? ""
+            if delta.isEscapedString {
+                part.append(field, delta.string ?? "")
+            } else {
+                delta.withRawBytes { part.append(field, raw: $0) }  // no string made per delta
+            }
         }
         return true
     }

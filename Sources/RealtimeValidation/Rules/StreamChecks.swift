@@ -145,7 +145,7 @@ extension SessionValidator {
                 part.audioBytes += max(0, audio.byteCount / 4 * 3 - padding)
             }
         } else if let field = stream.finalField {
-            part.buffers[field, default: ""] += Lookup.string(object, stream.deltaField) ?? ""
+            part.append(field, Lookup.string(object, stream.deltaField) ?? "")
         }
     }
 
@@ -154,10 +154,10 @@ extension SessionValidator {
         guard let part = takePart(&output, ci) else { return }
         defer { output.parts[ci] = part }
         if let field = stream.finalField, let final = Lookup.string(object, field) {
-            let buffer = part.buffers[field] ?? ""
+            let buffer = part.buffer(field) ?? ""
             let event = currentType ?? "done"
             checkAccumulated(field, final, buffer, output, "\(event).\(field) differs from the concatenated deltas.")
-            part.buffers[field] = final
+            part.setBuffer(field, final)
         } else if stream.payload == .audio, runs(.audioSampleAlignment) {
             checkAudioSampleAlignment(part, ci, output)
         }
