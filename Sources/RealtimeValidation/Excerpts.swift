@@ -61,7 +61,14 @@ struct ExcerptCollector {
     /// returns the batches that leave the window (for `ReadAhead.recycle`).
     mutating func hold(_ batch: ReadAhead.Batch) -> [ReadAhead.Batch] {
         guard policy != .none else { return [batch] }
-        let bytes = batch.events.reduce(0) { $0 + ($1.object?.document.capacity ?? 0) }
+        // The batch's shared tape once, plus the tapes of events that have their own.
+        let shared = batch.tape.map(ObjectIdentifier.init)
+        let bytes =
+            (batch.tape?.capacity ?? 0)
+            + batch.events.reduce(0) { sum, event in
+                guard let tape = event.object?.document, ObjectIdentifier(tape) != shared else { return sum }
+                return sum + tape.capacity
+            }
         window.append((batch, bytes))
         heldEvents += batch.events.count
         heldBytes += bytes

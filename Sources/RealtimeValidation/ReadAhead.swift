@@ -3,13 +3,17 @@ import RealtimeProtocol
 import RealtimeRecording
 
 /// Reads, scans and parses a recording on a second thread while the caller validates, so a file is
-/// validated on two cores: one frames lines and builds each event's tape, the other runs the rules.
+/// validated on two cores: one frames lines and builds the events' tape, the other runs the rules.
 ///
-/// Events travel in batches of `batchSize` through a queue of at most `depth` batches (so memory is
-/// bounded and a slow validator holds the reader back). Tapes come back: once the validator has
-/// finished with a batch, every tape nothing else holds (the validator keeps the tapes of
-/// `session.*` events it remembers) returns to a pool the reading thread parses into, so the steady
-/// state allocates nothing per event. Pooled tapes larger than `poolableBytes` are dropped instead.
+/// Events travel in batches of `batchSize` (fewer once their bytes pass `batchBytes`) through a queue
+/// of at most `depth` batches (so memory is bounded and a slow validator holds the reader back). A
+/// batch's events share one tape (`JSONTape.batch()`: the scanner's nodes of each event appended in
+/// turn), so what crosses between the cores is one object and two buffers written front to back, not
+/// a tape per event. Tapes come back: once the validator has finished with a batch and nothing else
+/// holds its tape (the validator keeps the events of `session.*` it remembers, and with them their
+/// batch's tape), the tape returns to a pool the reading thread appends into, so the steady state
+/// allocates nothing per event. Pooled tapes larger than `poolableBytes` are dropped instead. An
+/// event the scanner built no nodes for (a `text` payload, a fragmented message) gets a tape of its own.
 ///
 /// Order is preserved: the consumer sees frames in file order; reader issues arrive with the batch
 /// of frames read after them. The consumer must read to the end (`next()` returning `nil` or
@@ -22,16 +26,17 @@ final class ReadAhead: @unchecked Sendable {
         var headerDialect: Dialect?
         /// The header's `source` (`proxy`, `import`, …), as known when the first frame was read.
         var headerSource: String?
+        /// The tape most of the events live in (see the type's comment).
+        var tape: JSONTape?
     }
 
     let batchSize = 128
     let depth = 4
-    /// The largest tape kept for reuse.
-    ///
-    /// A pooled tape keeps the capacity of the biggest event it ever held, so pooling
-    /// tapes of 32 KB audio frames grew every tape in flight (queue, excerpt window, pool) to that size: `validate`
-    /// on the mixed audio corpus went from 38 to 79 MiB with a 1 MiB bound, and is at 48 MiB with this one.
-    let poolableBytes = 16 << 10
+    /// A batch is sent once its tape holds this many bytes, even with fewer than `batchSize` events (32 KB audio
+    /// frames), so the tapes in flight (queue, excerpt window, pool) stay near this size each.
+    let batchBytes = 1 << 20
+    /// The largest tape kept for reuse (a pooled tape keeps the capacity of the biggest batch it ever held).
+    let poolableBytes = 4 << 20
 
     private let condition = NSCondition()
     private var queue: [Batch] = []
@@ -43,6 +48,7 @@ final class ReadAhead: @unchecked Sendable {
 
     /// Starts reading `reader` on a new thread.
     init(reader: RecordingReader) {
+        reader.buildsEventTapes = true
         let box = ReaderBox(reader)
         let thread = Thread { [self] in self.produce(box.reader) }
         thread.stackSize = 1 << 20
@@ -82,18 +88,16 @@ final class ReadAhead: @unchecked Sendable {
     /// Its tapes that nothing else holds go back.
     @discardableResult
     func recycle(_ batch: inout Batch) -> Int {
-        var tapes = batch.events.compactMap { $0.object?.document }
-        batch = Batch()  // the batch's own references go first
-        var reusable: [JSONTape] = []
-        for i in tapes.indices where isKnownUniquelyReferenced(&tapes[i]) && tapes[i].capacity <= poolableBytes {
-            reusable.append(tapes[i])
+        guard var tape = batch.tape else {
+            batch = Batch()
+            return 0
         }
-        tapes = []
-        guard !reusable.isEmpty else { return 0 }
+        batch = Batch()  // the batch's own references go first
+        guard isKnownUniquelyReferenced(&tape), tape.capacity <= poolableBytes else { return 0 }
         condition.lock()
-        pool += reusable
+        pool.append(tape)
         condition.unlock()
-        return reusable.count
+        return 1
     }
 
     // MARK: - Reading thread
@@ -102,6 +106,7 @@ final class ReadAhead: @unchecked Sendable {
         var batch = Batch()
         var frames = 0
         var spare: [JSONTape] = []
+        var tape = JSONTape.batch()
         var headerSource: String?
         var headerDialect: Dialect?
         // Per direction (c2s, s2c): a text message fragmented into `"fin":false` + `cont` lines, put
@@ -136,21 +141,26 @@ final class ReadAhead: @unchecked Sendable {
                         opcode = .text
                         object = JSONTape.parse(whole)
                     } else if opcode == .text {
-                        if spare.isEmpty { spare = takePool() }
-                        var tape = spare.popLast()
-                        object = line.eventValue(reusing: &tape)
-                        if object == nil, let unused = tape { spare.append(unused) }
+                        object = line.eventValue(appendingTo: tape)
                     }
                     var event = ValidatorEvent(
                         line: line.number, index: frames, tUs: line.tUs, direction: direction, opcode: opcode,
                         object: object)
                     if opcode == .error { event.note = line.string(.text) }
                     batch.events.append(event)
-                    if batch.events.count == batchSize { send(&batch) }
+                    if batch.events.count == batchSize || tape.byteCount >= batchBytes {
+                        batch.tape = tape
+                        tape = nextTape(&spare)  // before sending: the batch alone holds its tape, so it can come back
+                        send(&batch)
+                    }
                 }
                 return true
             }
-            if !batch.events.isEmpty || !batch.issues.isEmpty { send(&batch) }
+            if !batch.events.isEmpty || !batch.issues.isEmpty {
+                batch.tape = tape
+                tape = JSONTape.batch()
+                send(&batch)
+            }
             finish(frames: frames, failure: nil)
         } catch {
             finish(frames: frames, failure: error)
@@ -168,6 +178,14 @@ final class ReadAhead: @unchecked Sendable {
         queue.append(batch)
         batch = Batch()
         condition.broadcast()
+    }
+
+    /// An empty tape for the next batch: a pooled one when there is one.
+    private func nextTape(_ spare: inout [JSONTape]) -> JSONTape {
+        if spare.isEmpty { spare = takePool() }
+        guard let tape = spare.popLast() else { return JSONTape.batch() }
+        tape.removeAll()
+        return tape
     }
 
     private func takePool() -> [JSONTape] {

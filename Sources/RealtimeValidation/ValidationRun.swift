@@ -125,9 +125,7 @@ public enum ValidationRun {
         excerpts policy: ExcerptPolicy, observe: ((ValidatorEvent) -> Void)?, probe: ((String) -> Void)?,
         log: FindingLog? = nil
     ) throws -> FileReport {
-        var options = readerOptions
-        options.buildsEventTapes = true  // every frame's event becomes a tape: built in the scan, not a second pass
-        let opened = try RecordingInput.open(path, options: options)
+        let opened = try RecordingInput.open(path, options: readerOptions)
         let reader = opened.reader
         var validator: SessionValidator?
         // With `log`, only the findings of the batch in hand: each batch's go to the log, then their memory is reused.

@@ -34,25 +34,65 @@ struct ReadAheadTests {
     }
 
     /// Batches handed back as `ValidationRun` hands them back (through the excerpt window, taken) return their tapes to
-    /// the pool, so the reading thread parses into recycled tapes instead of allocating one per event.
+    /// the pool, so the reading thread appends into recycled tapes instead of allocating one per batch; the events of
+    /// a batch live in its one tape.
     @Test(arguments: [ExcerptPolicy.none, .all])
     func finishedBatchesReturnTheirTapesToThePool(_ policy: ExcerptPolicy) throws {
         let path = Samples.path("audio-vad.jsonl")
         let reader = try RecordingInput.open(path, options: .init()).reader
         let readAhead = ReadAhead(reader: reader)
         var collector = ExcerptCollector(policy: policy)
-        var events = 0
-        var pooled = 0
-        var sessionEvents = 0
+        var (events, batches, pooled, tapes) = (0, 0, 0, Set<ObjectIdentifier>())
         while let batch = try readAhead.next() {
-            events += batch.events.filter { $0.object != nil }.count
-            sessionEvents += batch.events.filter { $0.object?["type"]?.string?.hasPrefix("session.") == true }.count
+            batches += 1
+            // In a function of its own: the references it takes are gone before the batch is handed back.
+            func inspect(_ batch: borrowing ReadAhead.Batch) throws -> Int {
+                let objects = batch.events.compactMap(\.object)
+                let tape = try #require(batch.tape)
+                tapes.insert(ObjectIdentifier(tape))
+                #expect(objects.allSatisfy { $0.document === tape })  // every event of the sample has scanner nodes
+                return objects.count
+            }
+            events += try inspect(batch)
             pooled += readAhead.recycle(collector.hold(consume batch))
         }
         pooled += readAhead.recycle(collector.finish())
         #expect(events > 0)
         // Nothing holds the tapes here (no validator keeps a session event), so every one comes back.
-        #expect(pooled == events, "\(pooled) of \(events) tapes pooled (\(sessionEvents) session events)")
+        #expect(pooled == batches, "\(pooled) of \(batches) batch tapes pooled")
+        #expect(events <= batches * 128)
+    }
+
+    /// Many batches through one tape each: every event reads back as its own line's event, with its own repeated-key
+    /// verdict, whatever batch (and recycled tape) it landed in.
+    @Test func eventsInBatchTapesReadAsTheirOwnLines() throws {
+        var lines: [String] = []
+        for i in 1...1000 {
+            let repeated = i % 97 == 0 ? #","k":1,"k":2"# : ""
+            lines.append(
+                #"{"seq":\#(i),"t_us":\#(i),"dir":"s2c","op":"text","event":{"type":"t\#(i)","n":[\#(i),{"s":"\#(i)"}]\#(repeated)}}"#
+            )
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-tapes-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let readAhead = ReadAhead(reader: try RecordingInput.open(path, options: .init()).reader)
+        var seen = 0
+        while var batch = try readAhead.next() {
+            for event in batch.events {
+                seen += 1
+                let object = try #require(event.object)
+                #expect(object["type"]?.string == "t\(seen)")
+                #expect(object.value(at: "n.1.s")?.string == "\(seen)")
+                #expect(object.value(at: "n.0")?.int == seen)
+                #expect(object.hasRepeatedKeys == (seen % 97 == 0))
+                #expect(object.repeatedKey == (seen % 97 == 0 ? "k" : nil))
+                if seen % 97 == 0 { #expect(object["k"]?.int == 2) }
+                #expect(object.rawText == String(lines[seen - 1].split(separator: "\"event\":")[1].dropLast()))
+            }
+            readAhead.recycle(&batch)
+        }
+        #expect(seen == 1000)
     }
 }
 

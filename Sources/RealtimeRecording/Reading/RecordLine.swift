@@ -109,6 +109,17 @@ public struct RecordLine {
         return nil
     }
 
+    /// `eventValue()`, with the event appended to a batch tape (`JSONTape.batch()`) when the scanner built its nodes
+    /// (`RecordingReader.Options.buildsEventTapes`); otherwise parsed onto a tape of its own.
+    public func eventValue(appendingTo batch: JSONTape) -> JSONValue? {
+        if let span = fields.span(.event), let scanned = fields.tape, scanned.start == span.start,
+            fields.kind(.event) == .object
+        {
+            return batch.append(scanned, of: bytes)
+        }
+        return eventValue()
+    }
+
     /// An owned copy of the frame (`nil` for a header line).
     public func frame() -> Frame? {
         guard kind == .frame, let direction, let opcode else { return nil }

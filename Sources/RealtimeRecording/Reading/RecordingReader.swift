@@ -66,6 +66,12 @@ public final class RecordingReader {
         scanner.buildsTape = options.buildsEventTapes
     }
 
+    /// Whether the scan builds each frame's event tape (`Options.buildsEventTapes`); set it before reading.
+    public var buildsEventTapes: Bool {
+        get { scanner.buildsTape }
+        set { scanner.buildsTape = newValue }
+    }
+
     /// The input's name (path or `-`).
     public var name: String { source.name }
 

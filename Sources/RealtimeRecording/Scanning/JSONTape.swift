@@ -24,15 +24,21 @@ public final class JSONTape: @unchecked Sendable {
     }
 
     /// The document's bytes and nodes; replaced only by `parse(_:reusing:)` while nothing else holds the tape.
-    private(set) var bytes: [UInt8]
-    private(set) var nodes: [Node]
+    var bytes: [UInt8]
+    var nodes: [Node]
     /// The first member found whose key repeats an earlier key of the same object, or -1 (the document then has no
     /// repeated keys, and a lookup can stop at the first match).
-    private(set) var duplicateNode: Int32 = -1
+    ///
+    /// On a batch tape (`JSONTape.batch()`), the first repeated key of any of its documents; `repeated` says whose.
+    var duplicateNode: Int32 = -1
+    /// Batch tapes only: the documents with a repeated key, as (root node, end of its nodes, first repeated key).
+    var repeated: [(root: Int32, end: Int32, duplicate: Int32)] = []
+    /// Whether the tape holds several documents one after another (see `JSONTape+Batch.swift`).
+    var isBatch = false
     /// Parse scratch, kept with the tape so a reused tape parses without allocating.
     private var stack: [(Int32, Int32)] = []
 
-    private init(bytes: [UInt8], nodes: [Node]) {
+    init(bytes: [UInt8], nodes: [Node]) {
         self.bytes = bytes
         self.nodes = nodes
     }
@@ -60,7 +66,7 @@ public final class JSONTape: @unchecked Sendable {
     /// held anywhere, so a reader that parses one line after another allocates nothing in the steady state; otherwise
     /// into a new tape, which then becomes `tape`.
     public static func parse(_ raw: UnsafeRawBufferPointer, reusing tape: inout JSONTape?) -> JSONValue? {
-        guard isKnownUniquelyReferenced(&tape), let reused = tape else {
+        guard isKnownUniquelyReferenced(&tape), let reused = tape, !reused.isBatch else {
             let value = parse(raw)
             tape = value?.tape
             return value
@@ -84,7 +90,7 @@ public final class JSONTape: @unchecked Sendable {
     ) -> JSONValue {
         let raw = UnsafeRawBufferPointer(rebasing: line[scanned.start..<scanned.end]).assumingMemoryBound(
             to: UInt8.self)
-        guard isKnownUniquelyReferenced(&tape), let reused = tape else {
+        guard isKnownUniquelyReferenced(&tape), let reused = tape, !reused.isBatch else {
             let made = JSONTape(bytes: Array(raw), nodes: Array(scanned.nodes))
             made.duplicateNode = scanned.duplicate
             tape = made

@@ -90,11 +90,12 @@ public struct JSONValue: @unchecked Sendable {
     ///
     /// Lookups then read the last member of that name, as `JSONSerialization`, `jq` and JavaScript do.
     public var repeatedKey: String? {
-        tape.duplicateNode < 0 ? nil : JSONValue(tape: tape, index: tape.duplicateNode).key
+        let duplicate = tape.duplicate(inDocumentOf: index)
+        return duplicate < 0 ? nil : JSONValue(tape: tape, index: duplicate).key
     }
 
     /// Whether some object in the document repeats a key (see `repeatedKey`); no allocation.
-    public var hasRepeatedKeys: Bool { tape.duplicateNode >= 0 }
+    public var hasRepeatedKeys: Bool { tape.duplicate(inDocumentOf: index) >= 0 }
 
     /// The member key of this value inside its object.
     public var key: String? {
