@@ -164,16 +164,7 @@ struct LineScannerTests {
         var checked = 0
         for seed in seeds {
             for _ in 0..<2000 {
-                var bytes = Array(seed.utf8)
-                for _ in 0..<Int(rng.next() % 3 + 1) {
-                    let at = Int(rng.next() % UInt64(bytes.count))
-                    switch rng.next() % 3 {
-                    case 0: bytes[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
-                    case 1: bytes.remove(at: at)
-                    default: bytes.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
-                    }
-                    if bytes.isEmpty { bytes = [0x7B] }
-                }
+                let bytes = rng.mutated(Array(seed.utf8), alphabet: alphabet)
                 guard !bytes.contains(0x0A) else { continue }
                 let foundation =
                     (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
@@ -189,6 +180,23 @@ struct LineScannerTests {
             }
         }
         #expect(checked > 5000)
+    }
+}
+
+extension SplitMix64 {
+    /// `bytes` with one to three random edits (replace, remove or insert a byte of `alphabet`); never empty.
+    mutating func mutated(_ bytes: [UInt8], alphabet: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        for _ in 0..<Int(next() % 3 + 1) {
+            let at = Int(next() % UInt64(bytes.count))
+            switch next() % 3 {
+            case 0: bytes[at] = alphabet[Int(next() % UInt64(alphabet.count))]
+            case 1: bytes.remove(at: at)
+            default: bytes.insert(alphabet[Int(next() % UInt64(alphabet.count))], at: at)
+            }
+            if bytes.isEmpty { bytes = [0x7B] }
+        }
+        return bytes
     }
 }
 

@@ -126,16 +126,7 @@ struct ScannedTapeTests {
         var compared = 0
         for seed in seeds {
             for _ in 0..<1500 {
-                var event = Array(seed.utf8)
-                for _ in 0..<Int(rng.next() % 3 + 1) {
-                    let at = Int(rng.next() % UInt64(event.count))
-                    switch rng.next() % 3 {
-                    case 0: event[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
-                    case 1: event.remove(at: at)
-                    default: event.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
-                    }
-                    if event.isEmpty { event = [0x7B] }
-                }
+                let event = rng.mutated(Array(seed.utf8), alphabet: alphabet)
                 let line = Array(#"{"dir":"c2s","op":"text","event":"#.utf8) + event + [0x7D]
                 var scanner = LineScanner()
                 scanner.buildsTape = true
