@@ -55,17 +55,19 @@ enum FuzzTarget {
         }
     }
 
-    /// Reads the events twice, parsed from their bytes and from the nodes the scanner built in its pass
-    /// (`buildsEventTapes`, what `validate` reads): the same values, and the same repeated-key verdicts.
+    /// Reads the events twice, parsed from their bytes and from the nodes the scanner built in its pass, appended to
+    /// one batch tape as `validate`'s read-ahead does (so every event after the first is shifted): the same values,
+    /// and the same repeated-key verdicts.
     static func tapes() {
         func events(scannerTapes: Bool) -> [(JSON?, Bool?)] {
             var options = RecordingReader.Options()
             options.buildsEventTapes = scannerTapes
             guard let reader = try? RecordingInput.open(scratch, options: options).reader else { return [] }
             var out: [(JSON?, Bool?)] = []
+            let batch = JSONTape.batch()
             _ = try? reader.read { event in
                 if case .line(let line) = event {
-                    let value = line.eventValue()
+                    let value = scannerTapes ? line.eventValue(appendingTo: batch) : line.eventValue()
                     out.append((value.map { JSON($0) }, value?.hasRepeatedKeys))
                 }
                 return true

@@ -93,13 +93,8 @@ public struct RecordLine {
     /// `eventValue()`, parsed into `tape` when nothing holds values of its previous document (see
     /// `JSONTape.parse(_:reusing:)`): for loops that look at one event at a time.
     public func eventValue(reusing tape: inout JSONTape?) -> JSONValue? {
-        if let span = fields.span(.event) {
-            // Nodes the scanner built for this very object (not an earlier `event` of the line): no second pass.
-            if let scanned = fields.tape, scanned.start == span.start, fields.kind(.event) == .object {
-                return JSONTape.adopt(scanned, of: bytes, reusing: &tape)
-            }
-            return JSONTape.parse(slice(span), reusing: &tape)
-        }
+        if let scanned = scannedEvent { return JSONTape.adopt(scanned, of: bytes, reusing: &tape) }
+        if let span = fields.span(.event) { return JSONTape.parse(slice(span), reusing: &tape) }
         if fields.has(.text), let text = string(.text) {
             var scanner = LineScanner(mode: .bareEvent)
             let bytes = Array(text.utf8)
@@ -112,12 +107,16 @@ public struct RecordLine {
     /// `eventValue()`, with the event appended to a batch tape (`JSONTape.batch()`) when the scanner built its nodes
     /// (`RecordingReader.Options.buildsEventTapes`); otherwise parsed onto a tape of its own.
     public func eventValue(appendingTo batch: JSONTape) -> JSONValue? {
-        if let span = fields.span(.event), let scanned = fields.tape, scanned.start == span.start,
+        scannedEvent.map { batch.append($0, of: bytes) } ?? eventValue()
+    }
+
+    /// The nodes the scanner built for the line's `event` object: for that very object (not an earlier `event` of
+    /// the line, which the last one replaces), so no second pass is needed.
+    private var scannedEvent: ScannedTape? {
+        guard let span = fields.span(.event), let scanned = fields.tape, scanned.start == span.start,
             fields.kind(.event) == .object
-        {
-            return batch.append(scanned, of: bytes)
-        }
-        return eventValue()
+        else { return nil }
+        return scanned
     }
 
     /// An owned copy of the frame (`nil` for a header line).
