@@ -130,10 +130,19 @@ public enum ValidationRun {
         var validator: SessionValidator?
         // With `log`, only the findings of the batch in hand: each batch's go to the log, then their memory is reused.
         var findings: [Finding] = []
+        // Each finding is moved into the log, its slot left holding `spent` (nothing to release) until the array is
+        // emptied: a finding read in place would be copied for the call, retaining each of its strings, then released
+        // twice.
+        let spent = Finding(rule: "", severity: .note, message: "", line: 0, eventIndex: 0)
         func logBatch() {
             guard let log, !findings.isEmpty else { return }
-            findings.withUnsafeBufferPointer { all in
-                for i in all.indices { log.append(all[i]) }
+            findings.withUnsafeMutableBufferPointer { all in
+                guard let base = all.baseAddress else { return }
+                for i in all.indices {
+                    let finding = (base + i).move()
+                    (base + i).initialize(to: spent)
+                    log.append(finding)
+                }
             }
             findings.removeAll(keepingCapacity: true)
         }
