@@ -19,6 +19,27 @@ struct RuleTally {
         return before
     }
 
+    /// Counts one finding of `rule`; returns the rule's slot (0, 1, … in order of first appearance) and how many were
+    /// counted before it.
+    mutating func addReturningSlot(_ rule: String, _ severity: Severity) -> (slot: Int, before: Int) {
+        let k = slot(rule)
+        let s = severity == .error ? 2 : severity == .warning ? 1 : 0
+        let before = counts[3 * k] + counts[3 * k + 1] + counts[3 * k + 2]
+        counts[3 * k + s] += 1
+        return (k, before)
+    }
+
+    /// Findings of every rule and severity: notes, warnings, errors.
+    var severities: (notes: Int, warnings: Int, errors: Int) {
+        var out = (notes: 0, warnings: 0, errors: 0)
+        for k in rules.indices {
+            out.notes += counts[3 * k]
+            out.warnings += counts[3 * k + 1]
+            out.errors += counts[3 * k + 2]
+        }
+        return out
+    }
+
     private mutating func slot(_ rule: String) -> Int {
         if last < rules.count, rules[last] == rule { return last }
         if let k = rules.firstIndex(of: rule) {

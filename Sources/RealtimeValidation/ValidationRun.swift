@@ -32,7 +32,7 @@ public struct FileReport: Sendable {
     public var path: String
     public let frames: Int
     public let dialect: Dialect?
-    /// Findings in line order.
+    /// Findings in line order (only the first of each rule when the report is a sample: see `tally`).
     ///
     /// From a report made with `compactFindings` (kept as bytes), each access decodes every finding: read it once.
     public var findings: [Finding] { log?.findings() ?? list }
@@ -46,6 +46,9 @@ public struct FileReport: Sendable {
     public var header: RecordingHeader?
     /// Findings of each severity (note, warning, error), counted once here: every report format asks.
     private let counts: (notes: Int, warnings: Int, errors: Int)
+    /// Exact counts by rule and severity when `findings` is a sample (`ValidationRun.validate(…, sample:)`: the first
+    /// findings of each rule only); `nil` when `findings` holds every finding.
+    let tally: RuleTally?
 
     /// A report whose findings are kept as bytes (`FindingLog`, sealed).
     init(path: String, frames: Int, dialect: Dialect?, log: FindingLog) {
@@ -55,6 +58,18 @@ public struct FileReport: Sendable {
         list = []
         self.log = log
         counts = log.counts
+        tally = nil
+    }
+
+    /// A report that keeps only the first findings of each rule (`sample`, in report order) and counts every one.
+    init(path: String, frames: Int, dialect: Dialect?, sample: [Finding], tally: RuleTally) {
+        self.path = path
+        self.frames = frames
+        self.dialect = dialect
+        list = sample
+        log = nil
+        counts = tally.severities
+        self.tally = tally
     }
 
     public init(path: String, frames: Int, dialect: Dialect?, findings: [Finding]) {
@@ -63,6 +78,7 @@ public struct FileReport: Sendable {
         self.dialect = dialect
         list = findings
         log = nil
+        tally = nil
         // Counted in place: copying a finding retains every string it holds.
         counts = findings.withUnsafeBufferPointer { all in
             var counts = (notes: 0, warnings: 0, errors: 0)
@@ -107,15 +123,19 @@ public enum ValidationRun {
     /// - Parameter compactFindings: keep the findings as bytes (`FindingLog`: less than half the memory, none of it
     ///   per finding on the heap), for a report that is only written as JSON; the report's `findings` then decodes
     ///   them at each access.
+    /// - Parameter sample: keep only the first `sample` findings of each rule (in report order) and exact counts by rule
+    ///   and severity (`FindingSample`), for a text report that shows no more than that (ignored with
+    ///   `compactFindings`).
     /// - Throws: `RecordingError` when the input cannot be opened or read.
     public static func validate(
         path: String, dialect: Dialect? = nil, selection: RuleSelection = RuleSelection(),
         readerOptions: RecordingReader.Options = .init(), excerpts policy: ExcerptPolicy = .all,
-        compactFindings: Bool = false, observe: ((ValidatorEvent) -> Void)? = nil
+        compactFindings: Bool = false, sample: Int? = nil, observe: ((ValidatorEvent) -> Void)? = nil
     ) throws -> FileReport {
         try run(
             path: path, dialect: dialect, selection: selection, readerOptions: readerOptions, excerpts: policy,
-            observe: observe, probe: nil, log: compactFindings ? FindingLog() : nil)
+            observe: observe, probe: nil, log: compactFindings ? FindingLog() : nil,
+            sample: compactFindings ? nil : sample.map(FindingSample.init))
     }
 
     /// `validate(path:…)`, with `probe` called with each rule whose check is about to run (tests: reader and
@@ -123,25 +143,27 @@ public enum ValidationRun {
     static func run(
         path: String, dialect: Dialect?, selection: RuleSelection, readerOptions: RecordingReader.Options,
         excerpts policy: ExcerptPolicy, observe: ((ValidatorEvent) -> Void)?, probe: ((String) -> Void)?,
-        log: FindingLog? = nil
+        log: FindingLog? = nil, sample: FindingSample? = nil
     ) throws -> FileReport {
         let opened = try RecordingInput.open(path, options: readerOptions)
         let reader = opened.reader
         var validator: SessionValidator?
-        // With `log`, only the findings of the batch in hand: each batch's go to the log, then their memory is reused.
+        // With `log` or `sample`, only the findings of the batch in hand: each batch's go to the log or the sample, then
+        // their memory is reused.
         var findings: [Finding] = []
         // Each finding is moved into the log, its slot left holding `spent` (nothing to release) until the array is
         // emptied: a finding read in place would be copied for the call, retaining each of its strings, then released
         // twice.
         let spent = Finding(rule: "", severity: .note, message: "", line: 0, eventIndex: 0)
+        var sample = sample
         func logBatch() {
-            guard let log, !findings.isEmpty else { return }
+            guard log != nil || sample != nil, !findings.isEmpty else { return }
             findings.withUnsafeMutableBufferPointer { all in
                 guard let base = all.baseAddress else { return }
                 for i in all.indices {
                     let finding = (base + i).move()
                     (base + i).initialize(to: spent)
-                    log.append(finding)
+                    if let log { log.append(finding) } else { sample?.add(finding) }
                 }
             }
             findings.removeAll(keepingCapacity: true)
@@ -207,10 +229,18 @@ public enum ValidationRun {
         keep(RecordingChecks.findings(header: reader.header, frames: frames, selection: selection, probe: probe))
         collector.want(findings[before...], atEnd: true)
         readAhead.recycle(collector.finish())
+        logBatch()  // the last findings, to the log or the sample (nothing happens without either)
         if let log {
-            logBatch()
             log.seal()
             var report = FileReport(path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, log: log)
+            report.header = reader.header
+            report.excerpts = collector.excerpts
+            return report
+        }
+        if let sample {
+            var report = FileReport(
+                path: path, frames: frames, dialect: dialect ?? reader.header?.dialect, sample: sample.finish(),
+                tally: sample.tally)
             report.header = reader.header
             report.excerpts = collector.excerpts
             return report

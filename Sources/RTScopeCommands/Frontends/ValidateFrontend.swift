@@ -33,7 +33,8 @@ enum ValidateFrontend {
                 reports.append(
                     try ValidationRun.validate(
                         path: file, dialect: dialect, selection: selection, excerpts: policy,
-                        compactFindings: format == .json))
+                        compactFindings: format == .json,
+                        sample: format == .text && !all ? TextReporter.defaultLimit : nil))
             } catch let error as RecordingError {
                 Diagnostics.print("rtscope: \(error)")
                 unreadable.append(file)

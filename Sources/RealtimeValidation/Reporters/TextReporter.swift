@@ -8,7 +8,9 @@ import RealtimeRecording
 /// `SafeText.escape` here, at the output boundary, so the report can go to a terminal.
 ///
 /// At most `limit` findings of each rule are shown per file (the first ones, in line order); a
-/// line per rule then says how many more there are, and the summary counts every finding.
+/// line per rule then says how many more there are, and the summary counts every finding. A sampled report
+/// (`FileReport.tally` set: `ValidationRun.validate(…, sample:)`) holds only the first findings of each rule, so it
+/// is rendered with a `limit` no larger than its sample's.
 public enum TextReporter {
     /// How many findings of one rule a file's text report shows by default (`--all`: every one).
     public static let defaultLimit = 20
@@ -54,7 +56,8 @@ public enum TextReporter {
                 out += "\n"
             }
             if let limit {
-                let counts = shown.totals
+                // A sampled report holds only the first findings of each rule; its tally counts all of them.
+                let counts = report.tally?.totals ?? shown.totals
                 for (rule, count) in counts.sorted(by: { $0.key < $1.key }) where count > limit {
                     out +=
                         "\(safe(report.path)): \(Plural.count(count - limit, "more finding")) of [\(rule)] not shown "
@@ -79,9 +82,11 @@ public enum TextReporter {
                 "\(verdict)  \(safe(report.path)): \(Plural.count(report.frames, "frame")), \(Plural.count(e, "error")), "
                 + "\(Plural.count(w, "warning")), \(Plural.count(n, "note"))"
                 + (report.dialect.map { " (\($0.rawValue))" } ?? "") + "\n"
-            var tally = RuleTally()
-            let all = report.findings
-            for k in all.indices { tally.add(all[k].rule, all[k].severity) }
+            var tally = report.tally ?? RuleTally()
+            if report.tally == nil {
+                let all = report.findings
+                for k in all.indices { tally.add(all[k].rule, all[k].severity) }
+            }
             for (rule, counts) in tally.bySeverity {
                 for (severity, n) in counts { byRule[rule, default: [:]][severity, default: 0] += n }
             }
