@@ -5,10 +5,11 @@ import RealtimeValidation
 import TimelineModel
 
 /// One fuzz input through everything that parses: the reader (via `RecordingInput`, which also
-/// detects and runs the importers; events read both from their bytes and from the scanner's tapes), the validator (its JSON report from findings kept both ways),
-/// the session model with its metrics, the audio export (WAV files into a scratch folder), each
-/// importer forced on the raw bytes, and a headless timeline that is loaded, driven by a key script
-/// and rendered at several sizes.
+/// detects and runs the importers; events read both from their bytes and from the scanner's tapes),
+/// the validator (its JSON report from findings kept as values and as bytes, its text report from
+/// every finding and from the first of each rule), the session model with its metrics, the audio
+/// export (WAV files into a scratch folder), each importer forced on the raw bytes, and a headless
+/// timeline that is loaded, driven by a key script and rendered at several sizes.
 ///
 /// Invariant checked: no input traps (crash), hangs or leaves the process unable to continue.
 /// Findings, import failures and `RecordingError`s are expected outcomes, never failures.
@@ -82,16 +83,23 @@ enum FuzzTarget {
         }
     }
 
-    /// Validates the input twice, keeping the findings as `Finding`s and as bytes (`validate --format json`): the JSON
-    /// reports must be the same text.
+    /// Validates the input three times, keeping the findings as `Finding`s, as bytes (`validate --format json`) and as
+    /// the first of each rule (`validate`'s text): the JSON reports must be the same text, and so must the text ones.
     static func validate() {
-        guard let plain = try? ValidationRun.validate(path: scratch),
-            let compact = try? ValidationRun.validate(path: scratch, compactFindings: true)
+        let limit = 2  // small, so that inputs with a few findings of one rule already drop some
+        guard let plain = try? ValidationRun.validate(path: scratch, excerpts: .firstPerRule(limit)),
+            let compact = try? ValidationRun.validate(path: scratch, compactFindings: true),
+            let sampled = try? ValidationRun.validate(path: scratch, excerpts: .firstPerRule(limit), sample: limit)
         else { return }
         let report = { (r: FileReport) in
             try? JSONReporter.render(ValidationResult(reports: [r], rules: RuleCatalog.all, failAt: .error))
         }
         precondition(report(compact) == report(plain), "findings kept as bytes gave another JSON report")
+        let text = { (r: FileReport) in
+            TextReporter.render(
+                ValidationResult(reports: [r], rules: RuleCatalog.all, failAt: .error), color: false, limit: limit)
+        }
+        precondition(text(sampled) == text(plain), "the first findings of each rule gave another text report")
     }
 
     /// The session model, every metric, and the audio export (files removed afterwards).
