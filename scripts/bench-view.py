@@ -91,7 +91,7 @@ def main():
         size = os.path.getsize(path) / (1 << 20)
         fmt = lambda v: f"{v:.2f} s" if v is not None else "timeout"
         print(f"| {os.path.basename(path)} | {size:.0f} MiB | {fmt(first)} | {fmt(full)} | "
-              f"{rss // 1024 if rss else '?'} MiB |")
+              f"{rss // 1024 if rss else '?'} MiB ({rss if rss else '?'} KiB) |")
 
 
 if __name__ == "__main__":
