@@ -64,10 +64,10 @@ struct FindingSample {
     /// The kept findings in report order (line, then rule, ties in arrival order).
     func finish() -> [Finding] {
         var all = kept.flatMap { $0 }
+        // `ValidationRun.after` is the report's order; findings it does not order keep their arrival order.
         all.sort { a, b in
-            if a.finding.line != b.finding.line { return a.finding.line < b.finding.line }
-            if a.finding.rule != b.finding.rule { return a.finding.rule < b.finding.rule }
-            return a.arrival < b.arrival
+            if ValidationRun.after(b.finding, a.finding) { return true }
+            return !ValidationRun.after(a.finding, b.finding) && a.arrival < b.arrival
         }
         return all.map(\.finding)
     }

@@ -12,11 +12,7 @@ struct RuleTally {
     /// Counts one finding of `rule`; returns how many were counted before it.
     @discardableResult
     mutating func add(_ rule: String, _ severity: Severity = .note) -> Int {
-        let k = slot(rule)
-        let s = severity == .error ? 2 : severity == .warning ? 1 : 0
-        let before = counts[3 * k] + counts[3 * k + 1] + counts[3 * k + 2]
-        counts[3 * k + s] += 1
-        return before
+        addReturningSlot(rule, severity).before
     }
 
     /// Counts one finding of `rule`; returns the rule's slot (0, 1, … in order of first appearance) and how many were

@@ -151,9 +151,9 @@ public enum ValidationRun {
         // With `log` or `sample`, only the findings of the batch in hand: each batch's go to the log or the sample, then
         // their memory is reused.
         var findings: [Finding] = []
-        // Each finding is moved into the log, its slot left holding `spent` (nothing to release) until the array is
-        // emptied: a finding read in place would be copied for the call, retaining each of its strings, then released
-        // twice.
+        // Each finding is moved into the log or the sample, its slot left holding `spent` (nothing to release) until
+        // the array is emptied: a finding read in place would be copied for the call, retaining each of its strings,
+        // then released twice.
         let spent = Finding(rule: "", severity: .note, message: "", line: 0, eventIndex: 0)
         var sample = sample
         func logBatch() {
