@@ -84,8 +84,15 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
         self.port = port
     }
 
+    /// SIGTERM, up to 5 s for the proxy to exit, then SIGKILL: a proxy that ignores SIGTERM (or inherited
+    /// SIG_IGN) must not keep the bench waiting past its time limit.
     func stop() {
-        process.terminate()
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
         process.waitUntilExit()
     }
 
