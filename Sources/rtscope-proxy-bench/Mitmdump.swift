@@ -83,13 +83,7 @@ final class MitmdumpProcess: @unchecked Sendable {  // `stopped` is only touched
     func stop() {
         guard !stopped else { return }
         stopped = true
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(50_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
+        process.stopWithin(seconds: 5)
         try? FileManager.default.removeItem(atPath: flows)
     }
 

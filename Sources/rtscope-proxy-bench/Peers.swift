@@ -84,17 +84,7 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
         self.port = port
     }
 
-    /// SIGTERM, up to 5 s for the proxy to exit, then SIGKILL: a proxy that ignores SIGTERM (or inherited
-    /// SIG_IGN) must not keep the bench waiting past its time limit.
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(50_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
-    }
+    func stop() { process.stopWithin(seconds: 5) }
 
     var pid: Int32 { process.processIdentifier }
 
@@ -193,5 +183,19 @@ enum Client {
             }
             return samples
         }
+    }
+}
+
+extension Process {
+    /// SIGTERM, up to `seconds` for the child to exit, then SIGKILL, and waits for it: a child that ignores
+    /// SIGTERM (or inherited SIG_IGN) must not keep the bench waiting past its time limit.
+    func stopWithin(seconds: Double) {
+        if isRunning {
+            terminate()
+            let deadline = Date().addingTimeInterval(seconds)
+            while isRunning && Date() < deadline { usleep(50_000) }
+            if isRunning { kill(processIdentifier, SIGKILL) }
+        }
+        waitUntilExit()
     }
 }
