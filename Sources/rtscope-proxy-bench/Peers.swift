@@ -54,6 +54,9 @@ enum Event {
 }
 
 /// `rtscope record --quiet` as a child process.
+///
+/// `start` returns once its port accepts connections (within 10 s) and throws `NotListening`
+/// otherwise, having stopped the child.
 final class ProxyProcess: @unchecked Sendable {  // immutable after start
     let process: Process
     let port: Int
@@ -76,7 +79,29 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
         process.arguments = cpu == nil ? Array(arguments.dropFirst()) : arguments
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        return ProxyProcess(process: process, port: port)
+        let proxy = ProxyProcess(process: process, port: port)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && process.isRunning {
+            if MitmdumpProcess.listens(port: port) { return proxy }
+            usleep(50_000)
+        }
+        proxy.stop()
+        let exited = !process.isRunning && process.terminationReason == .exit ? process.terminationStatus : nil
+        throw NotListening(path: rtscope, port: port, exitStatus: exited)
+    }
+
+    /// `start` found nothing accepting on the proxy's port: the binary exited, or never listened and was stopped.
+    struct NotListening: Error, CustomStringConvertible {
+        let path: String
+        let port: Int
+        /// The child's own exit status; nil when it was still running after 10 s and had to be stopped.
+        let exitStatus: Int32?
+        var description: String {
+            let what =
+                exitStatus.map { "exited with status \($0) before accepting connections on 127.0.0.1:\(port)" }
+                ?? "did not accept connections on 127.0.0.1:\(port) within 10 s and was stopped"
+            return "`\(path) record` \(what) (run it by hand with the same arguments to see why)"
+        }
     }
 
     private init(process: Process, port: Int) {
@@ -187,15 +212,44 @@ enum Client {
 }
 
 extension Process {
-    /// SIGTERM, up to `seconds` for the child to exit, then SIGKILL, and waits for it: a child that ignores
-    /// SIGTERM (or inherited SIG_IGN) must not keep the bench waiting past its time limit.
+    /// SIGTERM, up to `seconds` for the child to exit, then SIGKILL to it and to every process it had
+    /// started (a wrapper script's children), and at most 2 s more for Foundation to see it gone.
+    ///
+    /// Never blocks past that: a child that ignores SIGTERM (or inherited SIG_IGN) must not keep the
+    /// bench waiting past its time limit, and on Linux Foundation notices an exit only when every
+    /// process holding the child's inherited descriptors has exited, so a grandchild left running
+    /// (`sh -c 'sleep 60'`) kept `waitUntilExit` blocked until it ended.
     func stopWithin(seconds: Double) {
-        if isRunning {
-            terminate()
-            let deadline = Date().addingTimeInterval(seconds)
-            while isRunning && Date() < deadline { usleep(50_000) }
-            if isRunning { kill(processIdentifier, SIGKILL) }
+        guard isRunning else { return }
+        let family = Self.descendants(of: processIdentifier)
+        terminate()
+        var deadline = Date().addingTimeInterval(seconds)
+        while isRunning && Date() < deadline { usleep(50_000) }
+        guard isRunning else { return }
+        for pid in [processIdentifier] + family { kill(pid, SIGKILL) }
+        deadline = Date().addingTimeInterval(2)
+        while isRunning && Date() < deadline { usleep(50_000) }
+    }
+
+    /// The processes below `root` (children, their children, …), from /proc; empty when it cannot be read.
+    static func descendants(of root: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var parent: [Int32: Int32] = [:]
+        for name in entries {
+            guard let pid = Int32(name),
+                let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let ppid = Int32(fields[1]) { parent[pid] = ppid }
         }
-        waitUntilExit()
+        var found: [Int32] = []
+        var frontier: Set<Int32> = [root]
+        while !frontier.isEmpty {
+            let next = parent.filter { frontier.contains($0.value) && !found.contains($0.key) }.map(\.key)
+            found += next
+            frontier = Set(next)
+        }
+        return found
     }
 }

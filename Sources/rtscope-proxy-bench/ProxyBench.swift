@@ -33,8 +33,10 @@ struct ProxyBench {
         + "--otlp also runs `record --otlp` against a collector that answers, one that answers after 2 s and/or a\n"
         + "closed port, with short sessions closing during the measurement (the binary needs --traits OTLP).\n"
         + "The whole run stops after --time-limit seconds (default 1800). Takes several minutes.\n"
+        + "Exit status: 0 done, 1 stopped by an error (one line on stderr, e.g. the proxy never listened),\n"
+        + "2 time limit reached, 64 bad arguments, 130 interrupted.\n"
 
-    static func main() async throws {
+    static func main() async {
         var args = Array(CommandLine.arguments.dropFirst())
         if args.contains("--help") || args.contains("-h") {
             print(usage, terminator: "")
@@ -63,6 +65,28 @@ struct ProxyBench {
             exit(64)
         }
 
+        guard FileManager.default.isExecutableFile(atPath: rtscope) else {
+            FileHandle.standardError.write(
+                Data("rtscope-proxy-bench: no executable at \(rtscope) (--rtscope PATH).\n".utf8))
+            exit(64)
+        }
+        do {
+            try await run(
+                rtscope: rtscope, rounds: rounds, gib: gib, sizes: sizes, proxyCPU: proxyCPU, mitmPath: mitmPath,
+                noMitm: noMitm, noFloor: noFloor, timeLimit: timeLimit, otlpKinds: otlpKinds)
+        } catch {
+            // One sentence, not a backtrace: the children are stopped by `run`'s defers before this.
+            let text = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("rtscope-proxy-bench: stopped: \(text).\n".utf8))
+            exit(1)
+        }
+    }
+
+    /// The measurement itself; every child it starts is stopped when it returns or throws.
+    static func run(
+        rtscope: String, rounds: Int, gib: Double, sizes: Set<Int>, proxyCPU: Int?, mitmPath: String, noMitm: Bool,
+        noFloor: Bool, timeLimit: Int, otlpKinds: [String]
+    ) async throws {
         let upstream = try await AnsweringUpstream.start()
         let outDir = NSTemporaryDirectory() + "rtscope-proxy-bench-\(getpid())"
         let proxy = try ProxyProcess.start(
