@@ -10,7 +10,7 @@ enum Comparison {
 
     /// A relay measured beside rtscope in the latency rounds.
     struct Relay {
-        /// The column's name: "mitmdump", "socat" or "socat -r".
+        /// The column's name: "mitmdump", "socat", "socat -r" or "NIO relay -w".
         let name: String
         let url: WebSocketURL
     }
@@ -19,7 +19,8 @@ enum Comparison {
     /// every round (so they see the same load), with rtscope's ratios against each: "mitmdump /
     /// rtscope" for a recorder people use, "rtscope − socat" for a floor (a relay with no
     /// user-space work; `socat -r` also writes both directions to files before forwarding, the
-    /// floor for any recorder), and "mitmdump / floor", the best ratio a recorder could show here.
+    /// floor for any recorder; "NIO relay -w" does the same on a NIO event loop, the floor for a
+    /// recorder built like rtscope), and "mitmdump / floor", the best ratio a recorder could show here.
     ///
     /// With `proxyPID`, also rtscope's CPU time and thread wake-ups per forwarded frame in its rounds.
     /// Limits: one frame in flight; per hop is half the RTT difference from the same round's direct

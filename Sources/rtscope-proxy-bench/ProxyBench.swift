@@ -12,7 +12,8 @@ import RealtimeProxy
 /// and measures, direct and through the proxy: round-trip times for 200 B and 100 KB frames (one
 /// in flight), pipelined throughput, the proxy's CPU time per forwarded frame (from
 /// /proc/PID/stat; in the latency rounds also its thread wake-ups per frame, `ProcessCounters`), and its RSS while forwarding at least `--gib` GiB. With mitmdump installed,
-/// `mitmdump --mode reverse:… -w FLOWS` runs in the same rounds (`Comparison`, `MitmdumpProcess`).
+/// `mitmdump --mode reverse:… -w FLOWS` runs in the same rounds (`Comparison`, `MitmdumpProcess`),
+/// and so do the floors: `socat`, `socat -r` (`SocatRelay`) and a bare NIO relay that records (`NIORelayProcess`).
 ///
 /// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]`.
 /// `--otlp ok,slow,unreachable` adds `ExportComparison` (needs a binary built with `--traits OTLP`).
@@ -24,12 +25,14 @@ struct ProxyBench {
     static let usage =
         "usage: rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]\n"
         + "                           [--mitmdump PATH | --no-mitmdump] [--time-limit SECONDS] [--otlp ok,slow,unreachable]\n"
-        + "                           [--no-socat]\n"
+        + "                           [--no-socat] [--no-nio-relay]\n"
         + "Starts an echoing upstream and `rtscope record` in front of it on loopback, and measures added latency,\n"
         + "throughput, CPU per frame and RSS while N GiB pass through (--gib 0 skips that). With mitmdump on the\n"
         + "PATH (or --mitmdump PATH), `mitmdump --mode reverse:... -w FLOWS` is measured in the same rounds.\n"
         + "With socat installed, a plain TCP relay (the floor of one added hop) and `socat -r/-R`, which also writes\n"
-        + "both directions to files before forwarding (the floor for a recorder), are measured in the latency rounds.\n"
+        + "both directions to files before forwarding (the floor for a recorder), are measured in the latency rounds,\n"
+        + "with a bare NIO relay that also writes what it reads to a file before forwarding it (the floor for a\n"
+        + "recorder built on NIO; --no-nio-relay leaves it out).\n"
         + "--otlp also runs `record --otlp` against a collector that answers, one that answers after 2 s and/or a\n"
         + "closed port, with short sessions closing during the measurement (the binary needs --traits OTLP).\n"
         + "The whole run stops after --time-limit seconds (default 1800). Takes several minutes.\n"
@@ -37,6 +40,7 @@ struct ProxyBench {
         + "2 time limit reached, 64 bad arguments, 130 interrupted.\n"
 
     static func main() async {
+        NIORelayProcess.runChildIfAsked()  // this binary is also the bench's NIO relay (`NIORelayProcess`)
         var args = Array(CommandLine.arguments.dropFirst())
         if args.contains("--help") || args.contains("-h") {
             print(usage, terminator: "")
@@ -58,7 +62,8 @@ struct ProxyBench {
         let otlpKinds = option("--otlp", "").split(separator: ",").map(String.init)
         let noMitm = args.contains("--no-mitmdump")
         let noFloor = args.contains("--no-socat")
-        args.removeAll { $0 == "--no-mitmdump" || $0 == "--no-socat" }
+        let noNIORelay = args.contains("--no-nio-relay")
+        args.removeAll { ["--no-mitmdump", "--no-socat", "--no-nio-relay"].contains($0) }
         guard args.isEmpty, otlpKinds.allSatisfy({ ["ok", "slow", "unreachable"].contains($0) }) else {
             let bad = args.first.map { "unknown argument \($0)" } ?? "--otlp takes ok, slow and unreachable"
             FileHandle.standardError.write(Data("rtscope-proxy-bench: \(bad).\n\(usage)".utf8))
@@ -73,7 +78,7 @@ struct ProxyBench {
         do {
             try await run(
                 rtscope: rtscope, rounds: rounds, gib: gib, sizes: sizes, proxyCPU: proxyCPU, mitmPath: mitmPath,
-                noMitm: noMitm, noFloor: noFloor, timeLimit: timeLimit, otlpKinds: otlpKinds)
+                noMitm: noMitm, noFloor: noFloor, noNIORelay: noNIORelay, timeLimit: timeLimit, otlpKinds: otlpKinds)
         } catch {
             // One sentence, not a backtrace: the children are stopped by `run`'s defers before this.
             let text = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -85,7 +90,7 @@ struct ProxyBench {
     /// The measurement itself; every child it starts is stopped when it returns or throws.
     static func run(
         rtscope: String, rounds: Int, gib: Double, sizes: Set<Int>, proxyCPU: Int?, mitmPath: String, noMitm: Bool,
-        noFloor: Bool, timeLimit: Int, otlpKinds: [String]
+        noFloor: Bool, noNIORelay: Bool, timeLimit: Int, otlpKinds: [String]
     ) async throws {
         let upstream = try await AnsweringUpstream.start()
         let outDir = NSTemporaryDirectory() + "rtscope-proxy-bench-\(getpid())"
@@ -115,10 +120,17 @@ struct ProxyBench {
             recordingFloor?.stop()
             try? FileManager.default.removeItem(atPath: dumpDir)
         }
-        Watchdog.start(seconds: timeLimit) { [mitm, floor, recordingFloor] in
+        let nioRelay = noNIORelay ? nil : NIORelayProcess.start(upstreamPort: upstream.port, dump: dumpDir + "-nio.bin")
+        defer {
+            nioRelay?.stop()
+            try? FileManager.default.removeItem(atPath: dumpDir + "-nio.bin")
+        }
+        Watchdog.start(seconds: timeLimit) { [mitm, floor, recordingFloor, nioRelay] in
             mitm?.stop()
             floor?.stop()
             recordingFloor?.stop()
+            nioRelay?.stop()
+            try? FileManager.default.removeItem(atPath: dumpDir + "-nio.bin")
             proxy.stop()
             for dir in [outDir, dumpDir] { try? FileManager.default.removeItem(atPath: dir) }
         }
@@ -142,11 +154,17 @@ struct ProxyBench {
                 "socat -r/-R relay on port \(recordingFloor.port) (writes what it reads to a file, then forwards it: the floor for a recorder)"
             )
         }
+        if let nioRelay {
+            print(
+                "NIO relay -w on port \(nioRelay.port) (NIO event loop, writes each read to a file, then forwards it: the floor for a recorder on NIO)"
+            )
+        }
         print("\n## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
         let others: [Comparison.Relay] = [
             mitm.map { Comparison.Relay(name: "mitmdump", url: Comparison.url(port: $0.port)) },
             floor.map { Comparison.Relay(name: "socat", url: Comparison.url(port: $0.port)) },
             recordingFloor.map { Comparison.Relay(name: "socat -r", url: Comparison.url(port: $0.port)) },
+            nioRelay.map { Comparison.Relay(name: "NIO relay -w", url: Comparison.url(port: $0.port)) },
         ].compactMap { $0 }
         try await Comparison.latency(
             direct: direct, rtscope: proxied, others: others, sizes: sizes, rounds: rounds, proxyPID: proxy.pid)

@@ -1,0 +1,110 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A bare NIO TCP relay that writes every chunk it reads to a file, then forwards it: the floor for
+/// a recorder built on NIO, measured beside `socat -r` in the latency rounds.
+///
+/// It is `rtscope record` with everything but the event loop and the file taken away: no WebSocket
+/// framing, no JSONL line, no live analysis; one event loop thread, `TCP_NODELAY` on both sides, one
+/// `write(2)` to the file per read, then the same bytes to the other socket. So "rtscope − NIO
+/// relay -w" is what rtscope's own work per frame adds, and "mitmdump / NIO relay -w" is the best
+/// ratio a recorder on NIO could show in the same rounds.
+///
+/// It runs as a child process (this binary with `--nio-relay-child`), so it does not share the
+/// bench's event loops with the client and the upstream. Loopback only; `stop` ends it (also from
+/// `deinit`), so it never outlives the bench. Limits: one connection's two directions share one
+/// dump file; a write to the file that fails is ignored (the figure is the latency, not the file).
+final class NIORelayProcess: @unchecked Sendable {  // `stopped` is only touched by `stop`, once
+    static let childFlag = "--nio-relay-child"
+
+    let process: Process
+    let port: Int
+    private var stopped = false
+
+    /// Starts the relay in front of `upstreamPort`, dumping into `dump`; nil when its port never opens (5 s).
+    static func start(upstreamPort: Int, dump: String) -> NIORelayProcess? {
+        let port = Int.random(in: 64_001...65_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = [childFlag, "\(upstreamPort)", "\(port)", dump]
+        process.standardOutput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let relay = NIORelayProcess(process: process, port: port)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, process.isRunning {
+            if MitmdumpProcess.listens(port: port) { return relay }
+            usleep(50_000)
+        }
+        relay.stop()
+        return nil
+    }
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        process.stopWithin(seconds: 2)
+    }
+
+    /// In the child (`CommandLine.arguments` is `[path, childFlag, UPSTREAM_PORT, PORT, DUMP]`):
+    /// relays until killed; returns only when the arguments are not the child's or it cannot listen.
+    static func runChildIfAsked() {
+        let args = CommandLine.arguments
+        guard args.count == 5, args[1] == childFlag, let upstream = Int(args[2]), let port = Int(args[3]) else {
+            return
+        }
+        let file = open(args[4], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { inbound in
+                // The upstream connection first, so each side's handler knows its peer before any read.
+                let toClient = DumpAndForward(file: file, peer: inbound)
+                return ClientBootstrap(group: inbound.eventLoop)
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelInitializer { $0.pipeline.addHandler(toClient) }
+                    .connect(host: "127.0.0.1", port: upstream)
+                    .flatMap { inbound.pipeline.addHandler(DumpAndForward(file: file, peer: $0)) }
+            }
+        guard let server = try? bootstrap.bind(host: "127.0.0.1", port: port).wait() else {
+            FileHandle.standardError.write(
+                Data("rtscope-proxy-bench: the NIO relay could not listen on \(port).\n".utf8))
+            exit(1)
+        }
+        try? server.closeFuture.wait()
+        exit(0)
+    }
+}
+
+/// Writes what one side sends to the dump file, then to the other side; closes the other side when this one closes.
+private final class DumpAndForward: ChannelInboundHandler, @unchecked Sendable {  // confined to one event loop
+    typealias InboundIn = ByteBuffer
+    let file: Int32
+    let peer: any Channel
+
+    init(file: Int32, peer: any Channel) {
+        self.file = file
+        self.peer = peer
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        bytes.withUnsafeReadableBytes { _ = write(file, $0.baseAddress, $0.count) }
+        peer.writeAndFlush(bytes, promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        peer.close(promise: nil)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+}
