@@ -38,12 +38,7 @@ final class MitmdumpProcess: @unchecked Sendable {  // `stopped` is only touched
         process.standardError = FileHandle.nullDevice
         try process.run()
         let mitm = MitmdumpProcess(process: process, port: port, flows: flows)
-        let deadline = Date().addingTimeInterval(Double(startTimeout))
-        while Date() < deadline {
-            if !process.isRunning { break }
-            if Self.listens(port: port) { return mitm }
-            usleep(100_000)
-        }
+        if process.waitUntilListening(port: port, seconds: Double(startTimeout)) { return mitm }
         mitm.stop()
         throw Failure.notListening(executable, seconds: startTimeout)
     }
@@ -55,22 +50,6 @@ final class MitmdumpProcess: @unchecked Sendable {  // `stopped` is only touched
     }
 
     deinit { stop() }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func listens(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
 
     /// The flows file's size in bytes (0 when missing).
     func flowBytes() -> Int64 {

@@ -12,45 +12,18 @@ import NIOPosix
 /// ratio a recorder on NIO could show in the same rounds.
 ///
 /// It runs as a child process (this binary with `--nio-relay-child`), so it does not share the
-/// bench's event loops with the client and the upstream. Loopback only; `stop` ends it (also from
-/// `deinit`), so it never outlives the bench. Limits: one connection's two directions share one
-/// dump file; a write to the file that fails is ignored (the figure is the latency, not the file).
-final class NIORelayProcess: @unchecked Sendable {  // `stopped` is only touched by `stop`, once
+/// bench's event loops with the client and the upstream (`ChildRelay` stops it). Limits: one
+/// connection's two directions share one dump file; a write to the file that fails is ignored (the
+/// figure is the latency, not the file).
+enum NIORelay {
     static let childFlag = "--nio-relay-child"
 
-    let process: Process
-    let port: Int
-    private var stopped = false
-
     /// Starts the relay in front of `upstreamPort`, dumping into `dump`; nil when its port never opens (5 s).
-    static func start(upstreamPort: Int, dump: String) -> NIORelayProcess? {
+    static func start(upstreamPort: Int, dump: String) -> ChildRelay? {
         let port = Int.random(in: 64_001...65_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [childFlag, "\(upstreamPort)", "\(port)", dump]
-        process.standardOutput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let relay = NIORelayProcess(process: process, port: port)
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline, process.isRunning {
-            if MitmdumpProcess.listens(port: port) { return relay }
-            usleep(50_000)
-        }
-        relay.stop()
-        return nil
-    }
-
-    private init(process: Process, port: Int) {
-        self.process = process
-        self.port = port
-    }
-
-    deinit { stop() }
-
-    func stop() {
-        guard !stopped else { return }
-        stopped = true
-        process.stopWithin(seconds: 2)
+        return ChildRelay.start(
+            executable: CommandLine.arguments[0], arguments: [childFlag, "\(upstreamPort)", "\(port)", dump], port: port
+        )
     }
 
     /// In the child (`CommandLine.arguments` is `[path, childFlag, UPSTREAM_PORT, PORT, DUMP]`):

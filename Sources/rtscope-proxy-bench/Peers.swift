@@ -80,11 +80,7 @@ final class ProxyProcess: @unchecked Sendable {  // immutable after start
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let proxy = ProxyProcess(process: process, port: port)
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && process.isRunning {
-            if MitmdumpProcess.listens(port: port) { return proxy }
-            usleep(50_000)
-        }
+        if process.waitUntilListening(port: port, seconds: 10) { return proxy }
         proxy.stop()
         let exited = !process.isRunning && process.terminationReason == .exit ? process.terminationStatus : nil
         throw NotListening(path: rtscope, port: port, exitStatus: exited)
@@ -212,6 +208,33 @@ enum Client {
 }
 
 extension Process {
+    /// Waits up to `seconds` for something to accept connections on 127.0.0.1:`port`; false when this child exited
+    /// first or the time ran out (the caller then stops it).
+    func waitUntilListening(port: Int, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline && isRunning {
+            if Self.listens(port: port) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func listens(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
     /// SIGTERM, up to `seconds` for the child to exit, then SIGKILL to it and to every process it had
     /// started (a wrapper script's children), and at most 2 s more for Foundation to see it gone.
     ///

@@ -13,7 +13,7 @@ import RealtimeProxy
 /// in flight), pipelined throughput, the proxy's CPU time per forwarded frame (from
 /// /proc/PID/stat; in the latency rounds also its thread wake-ups per frame, `ProcessCounters`), and its RSS while forwarding at least `--gib` GiB. With mitmdump installed,
 /// `mitmdump --mode reverse:… -w FLOWS` runs in the same rounds (`Comparison`, `MitmdumpProcess`),
-/// and so do the floors: `socat`, `socat -r` (`SocatRelay`) and a bare NIO relay that records (`NIORelayProcess`).
+/// and so do the floors: `socat`, `socat -r` (`SocatRelay`) and a bare NIO relay that records (`NIORelay`).
 ///
 /// Usage: `rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]`.
 /// `--otlp ok,slow,unreachable` adds `ExportComparison` (needs a binary built with `--traits OTLP`).
@@ -40,7 +40,7 @@ struct ProxyBench {
         + "2 time limit reached, 64 bad arguments, 130 interrupted.\n"
 
     static func main() async {
-        NIORelayProcess.runChildIfAsked()  // this binary is also the bench's NIO relay (`NIORelayProcess`)
+        NIORelay.runChildIfAsked()  // this binary is also the bench's NIO relay (`NIORelay`)
         var args = Array(CommandLine.arguments.dropFirst())
         if args.contains("--help") || args.contains("-h") {
             print(usage, terminator: "")
@@ -120,7 +120,7 @@ struct ProxyBench {
             recordingFloor?.stop()
             try? FileManager.default.removeItem(atPath: dumpDir)
         }
-        let nioRelay = noNIORelay ? nil : NIORelayProcess.start(upstreamPort: upstream.port, dump: dumpDir + "-nio.bin")
+        let nioRelay = noNIORelay ? nil : NIORelay.start(upstreamPort: upstream.port, dump: dumpDir + "-nio.bin")
         defer {
             nioRelay?.stop()
             try? FileManager.default.removeItem(atPath: dumpDir + "-nio.bin")
