@@ -22,7 +22,7 @@ enum NIORelay {
     static func start(upstreamPort: Int, dump: String) -> ChildRelay? {
         let port = Int.random(in: 64_001...65_000)
         return ChildRelay.start(
-            executable: CommandLine.arguments[0], arguments: [childFlag, "\(upstreamPort)", "\(port)", dump], port: port
+            executable: ProxyBench.ownExecutable, arguments: [childFlag, "\(upstreamPort)", "\(port)", dump], port: port
         )
     }
 

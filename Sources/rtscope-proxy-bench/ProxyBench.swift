@@ -51,7 +51,7 @@ struct ProxyBench {
             defer { args.removeSubrange(i...(i + 1)) }
             return args[i + 1]
         }
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let here = URL(fileURLWithPath: ownExecutable).deletingLastPathComponent()
         let rtscope = option("--rtscope", here.appendingPathComponent("rtscope").path)
         let rounds = Int(option("--rounds", "3")) ?? 3
         let gib = Double(option("--gib", "1")) ?? 1
@@ -227,6 +227,11 @@ struct ProxyBench {
     }
 
     static func f(_ us: Double) -> String { String(format: "%.0f", us) }
+
+    /// This binary's path (/proc/self/exe), also when it was started through PATH, where `argv[0]` is a bare name.
+    static var ownExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
 
     /// This process's CPUs, as /proc/self/status lists them.
     static func allowedCPUs() -> String {
