@@ -35,20 +35,18 @@ enum ExportComparison {
                 kind == "unreachable" ? nil : try await CollectorSink.start(delay: .seconds(kind == "slow" ? 2 : 0))
             defer { sink?.stop() }
             let port = try sink?.port ?? CollectorSink.closedPort()
-            let proxy = try ProxyProcess.start(
-                rtscope: setup.rtscope, upstreamPort: setup.upstreamPort, outDir: setup.outDir + "-otlp-\(kind)",
-                cpu: setup.cpu, extra: ["--otlp", "http://127.0.0.1:\(port)"])
-            defer {
-                proxy.stop()
-                try? FileManager.default.removeItem(atPath: setup.outDir + "-otlp-\(kind)")
-            }
-            try await Task.sleep(for: .milliseconds(400))
-            guard proxy.process.isRunning else {
-                print(
-                    "| \(kind) | | | rtscope record --otlp exited at once (status \(proxy.process.terminationStatus)): build it with --traits OTLP | | | | | |"
-                )
+            defer { try? FileManager.default.removeItem(atPath: setup.outDir + "-otlp-\(kind)") }
+            let proxy: ProxyProcess
+            do {
+                proxy = try ProxyProcess.start(
+                    rtscope: setup.rtscope, upstreamPort: setup.upstreamPort, outDir: setup.outDir + "-otlp-\(kind)",
+                    cpu: setup.cpu, extra: ["--otlp", "http://127.0.0.1:\(port)"])
+            } catch let failure as ProxyProcess.NotListening {
+                // Without the OTLP trait `record --otlp` is a usage error: say so in the table, as the row it would fill.
+                print("| \(kind) | | | \(failure); is it built with --traits OTLP? | | | | | |")
                 return
             }
+            defer { proxy.stop() }
             let exporting = WebSocketURL(
                 secure: false, host: "127.0.0.1", port: proxy.port, target: "/v1/realtime?model=bench")
             for (label, size, count) in [("200 B", 200, 5000), ("100 KB", 100_000, 1000)] where sizes.contains(size) {

@@ -113,28 +113,23 @@ struct ProxyBench {
         defer { mitm?.stop() }
         let floor = noFloor ? nil : SocatRelay.start(upstreamPort: upstream.port)
         defer { floor?.stop() }
-        let dumpDir = outDir + "-socat"
+        let dumpDir = outDir + "-floors"  // what socat -r and the NIO relay write
         try? FileManager.default.createDirectory(atPath: dumpDir, withIntermediateDirectories: true)
         let recordingFloor = noFloor ? nil : SocatRelay.start(upstreamPort: upstream.port, dumpDir: dumpDir)
         defer {
             recordingFloor?.stop()
             try? FileManager.default.removeItem(atPath: dumpDir)
         }
-        let nioRelay = noNIORelay ? nil : NIORelay.start(upstreamPort: upstream.port, dump: dumpDir + "-nio.bin")
-        defer {
-            nioRelay?.stop()
-            try? FileManager.default.removeItem(atPath: dumpDir + "-nio.bin")
-        }
+        let nioRelay = noNIORelay ? nil : NIORelay.start(upstreamPort: upstream.port, dump: dumpDir + "/nio-relay.bin")
+        defer { nioRelay?.stop() }  // before `dumpDir` is removed (defers run last first)
         Watchdog.start(seconds: timeLimit) { [mitm, floor, recordingFloor, nioRelay] in
             mitm?.stop()
             floor?.stop()
             recordingFloor?.stop()
             nioRelay?.stop()
-            try? FileManager.default.removeItem(atPath: dumpDir + "-nio.bin")
             proxy.stop()
             for dir in [outDir, dumpDir] { try? FileManager.default.removeItem(atPath: dir) }
         }
-        try await Task.sleep(for: .milliseconds(300))
         let direct = WebSocketURL(secure: false, host: "127.0.0.1", port: upstream.port, target: "/v1/realtime")
         let proxied = WebSocketURL(
             secure: false, host: "127.0.0.1", port: proxy.port, target: "/v1/realtime?model=bench")
