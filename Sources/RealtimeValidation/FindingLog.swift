@@ -6,9 +6,11 @@ import RealtimeRecording
 /// lines) of about 340 bytes more.
 ///
 /// On a file where most events have a finding, keeping every `Finding` was most of what it cost beyond a clean file:
-/// each one is fresh memory, and on this VM a fresh page costs about 4 µs to fault in and zero. Here a finding is
-/// built as before, appended as a record, and dropped, so its strings' memory is reused by the next one; the
-/// JSON reporter writes records straight from the bytes (`JSONReporter`), with no string made again.
+/// each one is fresh memory, and on this VM a fresh page costs about 4 µs to fault in and zero. Here a finding's
+/// fields are appended as a record and dropped, so their memory is reused by the next one: the validator writes them
+/// straight here, with no `Finding` made, when no excerpts are wanted (`SessionValidator.log`); otherwise a `Finding`
+/// is appended and dropped. The JSON reporter writes records straight from the bytes (`JSONReporter`), with no string
+/// made again.
 ///
 /// A record: line and event index (8 bytes each), severity, which optional strings are present, the rule (a number
 /// into `rules`), the number of related lines; then the message and the present strings, each as a 4-byte length and
@@ -16,11 +18,16 @@ import RealtimeRecording
 /// id) is stored once.
 ///
 /// Order: records stay in arrival order; `seal()` finds the report order (line, then rule, ties in arrival order:
-/// what `ValidationRun.sortByLine` gives) and keeps a permutation only when arrival order is not it.
+/// what `ValidationRun.sortByLine` gives), sorting only when arrival order is not it.
+///
+/// Reading: `seal()` also lays out each record's address in report order and each rule id's bytes in memory of the
+/// log's own, so `record(at:)` and `ruleBytes` read plain pointers: reading through the log's arrays retained and
+/// released them, and with the reporter's two threads doing so for every finding both wrote the same reference counts.
 ///
 /// Invariants: lossless (`finding(at:)` is the `Finding` appended, in report order); at most 2³¹ findings, strings
-/// shorter than 4 GiB. Appending is for one thread, before `seal()`; after it the log is read-only and may be read
-/// from any thread (the JSON reporter renders on two).
+/// shorter than 4 GiB. Appending is for one thread, before `seal()`; reading (`record(at:)`, `finding(at:)`,
+/// `ruleBytes`) only after it, when the log is read-only and may be read from any thread (the JSON reporter renders
+/// on two).
 final class FindingLog: @unchecked Sendable {
     /// Where each record starts, in arrival order: its block's number (high 32 bits) and its offset in the block.
     private var offsets: [Int] = []
@@ -36,8 +43,11 @@ final class FindingLog: @unchecked Sendable {
     private(set) var rules: [String] = []
     /// Each rule id's UTF-8, for the JSON writer (made once per rule, not per finding).
     private var ruleUTF8: [[UInt8]] = []
-    /// Arrival index of each finding in report order; `nil` when they arrived in report order.
-    private var order: [Int32]?
+    /// Each record's address in report order, made by `seal()` (see the type's comment).
+    private var addresses: UnsafeMutablePointer<UnsafeRawPointer>?
+    /// Each rule id's UTF-8 by number, made by `seal()`, in `ruleText`.
+    private var ruleIDs: UnsafeMutablePointer<UnsafeRawBufferPointer>?
+    private var ruleText: UnsafeMutableRawPointer?
     private(set) var counts = (notes: 0, warnings: 0, errors: 0)
 
     private enum Flag {
@@ -52,7 +62,12 @@ final class FindingLog: @unchecked Sendable {
 
     init() {}
 
-    deinit { for block in blocks { free(block) } }
+    deinit {
+        for block in blocks { free(block) }
+        addresses?.deallocate()
+        ruleIDs?.deallocate()
+        ruleText?.deallocate()
+    }
 
     var count: Int { offsets.count }
 
@@ -60,69 +75,102 @@ final class FindingLog: @unchecked Sendable {
 
     /// Appends `finding` (arrival order; `seal()` puts the log in report order).
     func append(_ finding: Finding) {
+        append(
+            rule: finding.rule, severity: finding.severity, message: finding.message, expected: finding.expected,
+            actual: finding.actual, line: finding.line, eventIndex: finding.eventIndex, eventType: finding.eventType,
+            eventID: finding.eventID, subject: finding.subject, related: finding.related)
+    }
+
+    /// Appends the finding with these fields (`Finding`'s), without one being made: what `SessionValidator.emit` does
+    /// when it writes to a log.
+    func append(
+        rule: String, severity: Severity, message: String, expected: String?, actual: String?, line: Int,
+        eventIndex: Int, eventType: String?, eventID: String?, subject: String?, related: [RelatedLine]
+    ) {
         precondition(offsets.count < Int(Int32.max), "FindingLog holds at most 2^31 findings")
-        let number = ruleNumber(finding.rule)
+        let number = ruleNumber(rule)
         var flags: UInt8 = 0
-        var size = Self.headerBytes + Self.stringBytes(finding.message)
-        if let actual = finding.actual {
+        var size = Self.headerBytes + Self.stringBytes(message)
+        if let actual {
             flags |= Flag.actual
             size += Self.stringBytes(actual)
         }
-        if let eventID = finding.eventID {
+        if let eventID {
             flags |= Flag.eventID
-            if eventID == finding.actual {
+            if eventID == actual {
                 flags |= Flag.eventIDIsActual
             } else {
                 size += Self.stringBytes(eventID)
             }
         }
-        if let eventType = finding.eventType {
+        if let eventType {
             flags |= Flag.eventType
             size += Self.stringBytes(eventType)
         }
-        if let expected = finding.expected {
+        if let expected {
             flags |= Flag.expected
             size += Self.stringBytes(expected)
         }
-        if let subject = finding.subject {
+        if let subject {
             flags |= Flag.subject
             size += Self.stringBytes(subject)
         }
-        for r in finding.related { size += 8 + Self.stringBytes(r.note) }
+        for r in related { size += 8 + Self.stringBytes(r.note) }
         let start = reserve(size)
         var at = start
-        at.storeBytes(of: Int64(finding.line).littleEndian, as: Int64.self)
-        (at + 8).storeBytes(of: Int64(finding.eventIndex).littleEndian, as: Int64.self)
-        (at + 16).storeBytes(of: Self.code(finding.severity), as: UInt8.self)
+        at.storeBytes(of: Int64(line).littleEndian, as: Int64.self)
+        (at + 8).storeBytes(of: Int64(eventIndex).littleEndian, as: Int64.self)
+        (at + 16).storeBytes(of: Self.code(severity), as: UInt8.self)
         (at + 17).storeBytes(of: flags, as: UInt8.self)
         (at + 18).storeBytes(of: number.littleEndian, as: UInt16.self)
-        (at + 20).storeBytes(of: UInt32(finding.related.count).littleEndian, as: UInt32.self)
+        (at + 20).storeBytes(of: UInt32(related.count).littleEndian, as: UInt32.self)
         at += Self.headerBytes
-        Self.store(finding.message, at: &at)
-        if let actual = finding.actual { Self.store(actual, at: &at) }
-        if flags & Flag.eventID != 0, flags & Flag.eventIDIsActual == 0, let eventID = finding.eventID {
-            Self.store(eventID, at: &at)
-        }
-        if let eventType = finding.eventType { Self.store(eventType, at: &at) }
-        if let expected = finding.expected { Self.store(expected, at: &at) }
-        if let subject = finding.subject { Self.store(subject, at: &at) }
-        for r in finding.related {
+        Self.store(message, at: &at)
+        if let actual { Self.store(actual, at: &at) }
+        if flags & Flag.eventIDIsActual == 0, let eventID { Self.store(eventID, at: &at) }
+        if let eventType { Self.store(eventType, at: &at) }
+        if let expected { Self.store(expected, at: &at) }
+        if let subject { Self.store(subject, at: &at) }
+        for r in related {
             at.storeBytes(of: Int64(r.line).littleEndian, as: Int64.self)
             at += 8
             Self.store(r.note, at: &at)
         }
         byteCount += size
-        switch finding.severity {
+        switch severity {
         case .note: counts.notes += 1
         case .warning: counts.warnings += 1
         case .error: counts.errors += 1
         }
     }
 
-    /// Puts the log in report order: by line, then rule, ties in arrival order.
+    /// Puts the log in report order: by line, then rule, ties in arrival order; then lays out what reading uses.
     ///
     /// Call once, after the last `append`.
     func seal() {
+        let order = reportOrder()
+        let n = offsets.count
+        let addresses = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: max(n, 1))
+        for position in 0..<n {
+            let arrival = order.map { Int($0[position]) } ?? position
+            addresses[position] = UnsafeRawPointer(address(offsets[arrival]))
+        }
+        self.addresses = addresses
+        let text = UnsafeMutableRawPointer.allocate(
+            byteCount: max(ruleUTF8.reduce(0) { $0 + $1.count }, 1), alignment: 1)
+        let ids = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(ruleUTF8.count, 1))
+        var at = text
+        for (number, bytes) in ruleUTF8.enumerated() {
+            bytes.withUnsafeBytes { if let from = $0.baseAddress { at.copyMemory(from: from, byteCount: $0.count) } }
+            ids[number] = UnsafeRawBufferPointer(start: at, count: bytes.count)
+            at += bytes.count
+        }
+        ruleText = text
+        ruleIDs = ids
+    }
+
+    /// The arrival index of each finding in report order; `nil` when they arrived in report order.
+    private func reportOrder() -> [Int32]? {
         let n = offsets.count
         var sorted = true
         var previous = (line: Int.min, rank: 0)
@@ -140,12 +188,12 @@ final class FindingLog: @unchecked Sendable {
                 previous = key
             }
         }
-        guard !sorted else { return }
+        guard !sorted else { return nil }
         // Nearly in order (a few rules of one line out of rule order, a few end-of-session findings far back): the
         // standard library's sort finds the runs. The arrival index makes every key distinct.
         var keys = (0..<n).map { i in (line: line(arrival: i), rank: ranks[Int(rule(arrival: i))], index: Int32(i)) }
         keys.sort { ($0.line, $0.rank, $0.index) < ($1.line, $1.rank, $1.index) }
-        order = keys.map(\.index)
+        return keys.map(\.index)
     }
 
     // MARK: - Reading
@@ -197,16 +245,17 @@ final class FindingLog: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with the UTF-8 of rule number `number`'s id.
-    func ruleBytes<T>(_ number: UInt16, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        ruleUTF8[Int(number)].withUnsafeBytes(body)
+    /// The UTF-8 of rule number `number`'s id (valid while the log lives; after `seal()`).
+    func ruleBytes(_ number: UInt16) -> UnsafeRawBufferPointer {
+        guard let ruleIDs else { preconditionFailure("FindingLog: read before seal()") }
+        return ruleIDs[Int(number)]
     }
 
-    /// The record at `position` in report order.
+    /// The record at `position` in report order (after `seal()`).
     func record(at position: Int) -> Record {
-        let arrival = order.map { Int($0[position]) } ?? position
+        guard let addresses else { preconditionFailure("FindingLog: read before seal()") }
         var r = Record()
-        var at = UnsafeRawPointer(address(offsets[arrival]))
+        var at = addresses[position]
         r.line = Int(Int64(littleEndian: at.loadUnaligned(as: Int64.self)))
         r.eventIndex = Int(Int64(littleEndian: (at + 8).loadUnaligned(as: Int64.self)))
         r.severity = Self.severity((at + 16).load(as: UInt8.self))

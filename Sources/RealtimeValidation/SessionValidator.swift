@@ -20,6 +20,10 @@ public struct SessionValidator {
     var currentMoves: ProtocolStateMachine.Moves
     var state = SessionState()
     var findings: [Finding] = []
+    /// Where findings go instead of `findings`, when set: kept as bytes with no `Finding` made (`ValidationRun` for a
+    /// JSON report without excerpts), at or above the selection's severity floor only, in the order `findings` would
+    /// have had them.
+    var log: FindingLog?
     /// The dialect declared by the recording header or the command line (`nil`: detect).
     let declaredDialect: Dialect?
     /// The event being checked (during `check` only), held without retaining its tape (`JSONValue.Unretained`).
@@ -260,6 +264,15 @@ public struct SessionValidator {
         if let why = incompleteCapture(rule, priorID: priorID) {
             severity = .note
             message += " " + why
+        }
+        if let log {
+            guard severity >= selection.minimumSeverity else { return }
+            log.append(
+                rule: rule.id, severity: severity, message: message, expected: expected, actual: actual,
+                line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
+                eventType: type ?? (line == nil ? currentType : nil),
+                eventID: eventID ?? (line == nil ? currentEventID : nil), subject: subject, related: related)
+            return
         }
         findings.append(
             Finding(

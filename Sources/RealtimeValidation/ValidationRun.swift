@@ -186,6 +186,8 @@ public enum ValidationRun {
             floor(from: start)
         }
         var collector = ExcerptCollector(policy: policy)
+        // Without excerpts, the validator writes its findings to the log itself (no `Finding` made for each).
+        let direct = policy == .none ? log : nil
         // The reader and the tapes on one core, the rules on the other.
         let readAhead = ReadAhead(reader: reader)
         while let batch = try readAhead.next() {
@@ -205,8 +207,10 @@ public enum ValidationRun {
                     declaredDialect: dialect ?? batch.headerDialect,
                     capture: batch.headerSource == "import" ? .imported : .complete, selection: selection)
                 validator?.ruleProbe = probe
+                validator?.log = direct
                 collector.headerLine = reader.header != nil
             }
+            if direct != nil { logBatch() }  // the reader's findings go before the validator's, as in `findings`
             // Events read in place: a copy of each would write its tape's reference count from this thread, and the
             // reading thread, which reuses the tape, would then wait for that cache line.
             batch.events.withUnsafeBufferPointer { events in

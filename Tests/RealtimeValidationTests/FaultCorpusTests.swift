@@ -233,6 +233,22 @@ struct FaultCorpusTests {
         #expect(fast == full)
     }
 
+    /// Findings the validator writes straight to a log (`SessionValidator.log`, for a JSON report) are the ones it
+    /// would have returned, in report order, with those below the severity floor left out: for every rule.
+    @Test(arguments: faultCorpus)
+    func findingsWrittenToALogAreTheOnesReturned(_ mutation: Mutation) throws {
+        var session = try Session.load(mutation.sample)
+        mutation.apply(&session)
+        for floor in [Severity.note, .warning, .error] {
+            let selection = RuleSelection(minimumSeverity: floor)
+            let returned = session.validate(selection: selection).filter { $0.severity >= floor }
+            let log = FindingLog()
+            #expect(session.validate(selection: selection, log: log).isEmpty)
+            log.seal()
+            #expect(log.findings() == FindingLogTests.reportOrder(returned), "\(mutation.name), \(floor)")
+        }
+    }
+
     @Test(arguments: Samples.all)
     func fastPathAgreesOnEverySample(_ name: String) throws {
         let session = try Session.load(name)

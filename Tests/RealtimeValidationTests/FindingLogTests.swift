@@ -90,23 +90,41 @@ struct FindingLogTests {
         }
     }
 
-    /// `validate(…, compactFindings: true)` reports what the ordinary run reports, and its JSON is the same text.
+    /// `validate(…, compactFindings: true)` reports what the ordinary run reports, and its JSON is the same text: with
+    /// and without excerpts (without, the validator writes to the log itself), below a severity floor, and with the
+    /// reader's findings (a line that is not JSON) among the validator's.
     @Test func compactValidationReportsTheSameFindings() throws {
         let many = try FindingVolumeTests.manyFindings(3000)
         defer { try? FileManager.default.removeItem(atPath: many) }
+        var lines = try String(contentsOfFile: Samples.path("errors.jsonl"), encoding: .utf8).split(separator: "\n")
+        lines.insert("{not json", at: lines.count / 2)
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("rtscope-log-\(UUID()).jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: broken, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: broken) }
         let paths =
-            [many]
+            [many, broken]
             + ["errors.jsonl", "barge-in.jsonl", "function-call.jsonl", "ga-text-session.jsonl"].map {
                 Samples.path($0)
             }
         for path in paths {
-            let plain = try ValidationRun.validate(path: path, excerpts: .none)
-            let compact = try ValidationRun.validate(path: path, excerpts: .none, compactFindings: true)
-            #expect(compact.log != nil)
-            #expect(compact.findings == plain.findings, "\(path)")
-            for severity in Severity.allCases { #expect(compact.count(severity) == plain.count(severity)) }
-            let result = { (r: FileReport) in ValidationResult(reports: [r], rules: RuleCatalog.all, failAt: .error) }
-            #expect(try JSONReporter.render(result(compact)) == JSONReporter.render(result(plain)))
+            for floor in [Severity.note, .warning] {
+                let selection = RuleSelection(minimumSeverity: floor)
+                for policy in [ExcerptPolicy.none, .all] {
+                    let plain = try ValidationRun.validate(path: path, selection: selection, excerpts: policy)
+                    let compact = try ValidationRun.validate(
+                        path: path, selection: selection, excerpts: policy, compactFindings: true)
+                    #expect(compact.log != nil)
+                    #expect(compact.findings == plain.findings, "\(path) \(floor) \(policy)")
+                    #expect(compact.excerpts == plain.excerpts)
+                    for severity in Severity.allCases { #expect(compact.count(severity) == plain.count(severity)) }
+                    let result = { (r: FileReport) in
+                        ValidationResult(reports: [r], rules: RuleCatalog.all, failAt: .error)
+                    }
+                    #expect(try JSONReporter.render(result(compact)) == JSONReporter.render(result(plain)))
+                }
+            }
         }
+        let withReaderFinding = try ValidationRun.validate(path: broken, excerpts: .none, compactFindings: true)
+        #expect(withReaderFinding.findings.contains { $0.rule == RuleInfo.readerInvalidJSON.id })
     }
 }

@@ -44,13 +44,16 @@ struct Session {
     }
 
     /// Runs the validator over the session; lines are numbered as in a file with a header.
+    ///
+    /// With `log`, the findings go there instead (`SessionValidator.log`) and none are returned.
     func validate(
         fastPath: Bool = true, selection: RuleSelection = RuleSelection(), probe: ((String) -> Void)? = nil,
-        machine: ProtocolStateMachine = .standard
+        machine: ProtocolStateMachine = .standard, log: FindingLog? = nil
     ) -> [Finding] {
         var validator = SessionValidator(declaredDialect: dialect, selection: selection, machine: machine)
         validator.fastPathEnabled = fastPath
         validator.ruleProbe = probe
+        validator.log = log
         var findings: [Finding] = []
         for (i, rec) in recs.enumerated() {
             findings += validator.consume(

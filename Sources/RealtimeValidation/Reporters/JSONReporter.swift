@@ -233,7 +233,8 @@ struct LogElements: FindingElements {
     var count: Int { log.count }
     func write(_ i: Int, into w: inout StreamingJSONWriter) {
         let record = log.record(at: i)
-        let done = log.ruleBytes(record.rule) { FindingRecordText.write(record, rule: $0, into: &w) }
-        if !done { JSONReporter.finding(&w, record, rules: log.rules) }
+        if !FindingRecordText.write(record, rule: log.ruleBytes(record.rule), into: &w) {
+            JSONReporter.finding(&w, record, rules: log.rules)
+        }
     }
 }
