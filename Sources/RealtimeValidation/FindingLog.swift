@@ -76,7 +76,8 @@ final class FindingLog: @unchecked Sendable {
     /// Appends `finding` (arrival order; `seal()` puts the log in report order).
     func append(_ finding: Finding) {
         append(
-            rule: finding.rule, severity: finding.severity, message: finding.message, expected: finding.expected,
+            rule: finding.rule, severity: finding.severity, message: FindingText(finding.message),
+            expected: finding.expected,
             actual: finding.actual, line: finding.line, eventIndex: finding.eventIndex, eventType: finding.eventType,
             eventID: finding.eventID, subject: finding.subject, related: finding.related)
     }
@@ -84,13 +85,15 @@ final class FindingLog: @unchecked Sendable {
     /// Appends the finding with these fields (`Finding`'s), without one being made: what `SessionValidator.emit` does
     /// when it writes to a log.
     func append(
-        rule: String, severity: Severity, message: String, expected: String?, actual: String?, line: Int,
+        rule: String, severity: Severity, message: FindingText, expected: String?, actual: String?, line: Int,
         eventIndex: Int, eventType: String?, eventID: String?, subject: String?, related: [RelatedLine]
     ) {
         precondition(offsets.count < Int(Int32.max), "FindingLog holds at most 2^31 findings")
         let number = ruleNumber(rule)
         var flags: UInt8 = 0
-        var size = Self.headerBytes + Self.stringBytes(message)
+        let messageBytes = message.utf8Count
+        precondition(messageBytes < Int(UInt32.max), "FindingLog keeps strings shorter than 4 GiB")
+        var size = Self.headerBytes + 4 + messageBytes
         if let actual {
             flags |= Flag.actual
             size += Self.stringBytes(actual)
@@ -125,7 +128,8 @@ final class FindingLog: @unchecked Sendable {
         (at + 18).storeBytes(of: number.littleEndian, as: UInt16.self)
         (at + 20).storeBytes(of: UInt32(related.count).littleEndian, as: UInt32.self)
         at += Self.headerBytes
-        Self.store(message, at: &at)
+        at.storeBytes(of: UInt32(messageBytes).littleEndian, as: UInt32.self)
+        at += 4 + message.copyUTF8(to: at + 4)
         if let actual { Self.store(actual, at: &at) }
         if flags & Flag.eventIDIsActual == 0, let eventID { Self.store(eventID, at: &at) }
         if let eventType { Self.store(eventType, at: &at) }

@@ -254,7 +254,8 @@ public struct SessionValidator {
     ///
     /// `priorID`: the finding is about a response or item id the input never saw created (see `Capture`).
     mutating func emit(
-        _ rule: RuleInfo, _ message: String, expected: String? = nil, actual: String? = nil, subject: String? = nil,
+        _ rule: RuleInfo, _ message: FindingText, expected: String? = nil, actual: String? = nil,
+        subject: String? = nil,
         related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil,
         priorID: Bool = false
     ) {
@@ -263,7 +264,7 @@ public struct SessionValidator {
         var message = message
         if let why = incompleteCapture(rule, priorID: priorID) {
             severity = .note
-            message += " " + why
+            message.append(" \(why)")
         }
         if let log {
             guard severity >= selection.minimumSeverity else { return }
@@ -276,7 +277,7 @@ public struct SessionValidator {
         }
         findings.append(
             Finding(
-                rule: rule.id, severity: severity, message: message, expected: expected, actual: actual,
+                rule: rule.id, severity: severity, message: message.string, expected: expected, actual: actual,
                 line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
                 eventType: type ?? (line == nil ? currentType : nil),
                 eventID: eventID ?? (line == nil ? currentEventID : nil),

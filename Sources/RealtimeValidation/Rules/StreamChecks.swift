@@ -197,7 +197,7 @@ extension SessionValidator {
     /// A final text, transcript or arguments value against what the deltas built: the field's rule decides.
     mutating func checkAccumulated(
         _ field: String, _ final: String, _ buffer: String, _ output: SessionState.Output,
-        _ message: @autoclosure () -> String
+        _ message: @autoclosure () -> FindingText
     ) {
         switch field {
         case "transcript":

@@ -14,7 +14,7 @@ extension SessionValidator {
     /// A final transcript value (`final`: of a done event, a finished part or item) equals the concatenated deltas
     /// (`buffer`); `checkAccumulated` (StreamChecks.swift) picks this rule by the field's name.
     mutating func checkTranscriptAccumulation(
-        _ final: String, _ buffer: String, _ output: SessionState.Output, _ message: @autoclosure () -> String
+        _ final: String, _ buffer: String, _ output: SessionState.Output, _ message: @autoclosure () -> FindingText
     ) {
         guard final != buffer else { return }
         emit(
