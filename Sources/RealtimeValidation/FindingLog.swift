@@ -1,4 +1,5 @@
 import Foundation
+import RealtimeProtocol
 import RealtimeRecording
 
 /// Findings kept as bytes, for a report that is only written out (`validate --format json`): about 200 bytes a
@@ -79,15 +80,24 @@ final class FindingLog: @unchecked Sendable {
             rule: finding.rule, severity: finding.severity, message: FindingText(finding.message),
             expected: finding.expected,
             actual: finding.actual, line: finding.line, eventIndex: finding.eventIndex, eventType: finding.eventType,
-            eventID: finding.eventID, subject: finding.subject, related: finding.related)
+            eventID: finding.eventID, subject: finding.subject, related: RelatedLines(finding.related))
     }
 
     /// Appends the finding with these fields (`Finding`'s), without one being made: what `SessionValidator.emit` does
     /// when it writes to a log.
+    ///
+    /// `eventIDValue`, when `eventID` is `nil`: the event id as it is in the event's JSON (a string value; any other is
+    /// no id), stored from its bytes when it has no escape, so it is never made a `String`.
     func append(
         rule: String, severity: Severity, message: FindingText, expected: String?, actual: String?, line: Int,
-        eventIndex: Int, eventType: String?, eventID: String?, subject: String?, related: [RelatedLine]
+        eventIndex: Int, eventType: String?, eventID: String?, eventIDValue: JSONValue? = nil, subject: String?,
+        related: RelatedLines
     ) {
+        var eventID = eventID
+        var rawID: JSONValue?
+        if eventID == nil, let value = eventIDValue, value.kind == .string {
+            if value.withRawBytes({ !$0.contains(0x5C) }) { rawID = value } else { eventID = value.string }
+        }
         precondition(offsets.count < Int(Int32.max), "FindingLog holds at most 2^31 findings")
         let number = ruleNumber(rule)
         var flags: UInt8 = 0
@@ -98,7 +108,10 @@ final class FindingLog: @unchecked Sendable {
             flags |= Flag.actual
             size += Self.stringBytes(actual)
         }
-        if let eventID {
+        if let rawID {
+            flags |= Flag.eventID
+            size += 4 + rawID.byteCount
+        } else if let eventID {
             flags |= Flag.eventID
             if eventID == actual {
                 flags |= Flag.eventIDIsActual
@@ -118,7 +131,7 @@ final class FindingLog: @unchecked Sendable {
             flags |= Flag.subject
             size += Self.stringBytes(subject)
         }
-        for r in related { size += 8 + Self.stringBytes(r.note) }
+        related.forEach { size += 8 + Self.stringBytes($0.note) }
         let start = reserve(size)
         var at = start
         at.storeBytes(of: Int64(line).littleEndian, as: Int64.self)
@@ -131,11 +144,19 @@ final class FindingLog: @unchecked Sendable {
         at.storeBytes(of: UInt32(messageBytes).littleEndian, as: UInt32.self)
         at += 4 + message.copyUTF8(to: at + 4)
         if let actual { Self.store(actual, at: &at) }
-        if flags & Flag.eventIDIsActual == 0, let eventID { Self.store(eventID, at: &at) }
+        if let rawID {
+            let n = rawID.byteCount
+            at.storeBytes(of: UInt32(n).littleEndian, as: UInt32.self)
+            let target = at + 4
+            rawID.withRawBytes { if let from = $0.baseAddress { target.copyMemory(from: from, byteCount: n) } }
+            at += 4 + n
+        } else if flags & Flag.eventIDIsActual == 0, let eventID {
+            Self.store(eventID, at: &at)
+        }
         if let eventType { Self.store(eventType, at: &at) }
         if let expected { Self.store(expected, at: &at) }
         if let subject { Self.store(subject, at: &at) }
-        for r in related {
+        related.forEach { r in
             at.storeBytes(of: Int64(r.line).littleEndian, as: Int64.self)
             at += 8
             Self.store(r.note, at: &at)

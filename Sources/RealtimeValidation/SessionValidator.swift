@@ -256,7 +256,7 @@ public struct SessionValidator {
     mutating func emit(
         _ rule: RuleInfo, _ message: FindingText, expected: String? = nil, actual: String? = nil,
         subject: String? = nil,
-        related: [RelatedLine] = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil,
+        related: RelatedLines = [], line: Int? = nil, index: Int? = nil, type: String? = nil, eventID: String? = nil,
         priorID: Bool = false
     ) {
         guard selects(rule) else { return }  // a check that shares its work with others (no probe: it ran already)
@@ -271,8 +271,9 @@ public struct SessionValidator {
             log.append(
                 rule: rule.id, severity: severity, message: message, expected: expected, actual: actual,
                 line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
-                eventType: type ?? (line == nil ? currentType : nil),
-                eventID: eventID ?? (line == nil ? currentEventID : nil), subject: subject, related: related)
+                eventType: type ?? (line == nil ? currentType : nil), eventID: eventID,
+                eventIDValue: eventID == nil && line == nil ? current?.object?.value["event_id"] : nil,
+                subject: subject, related: related)
             return
         }
         findings.append(
@@ -281,7 +282,7 @@ public struct SessionValidator {
                 line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
                 eventType: type ?? (line == nil ? currentType : nil),
                 eventID: eventID ?? (line == nil ? currentEventID : nil),
-                subject: subject, related: related))
+                subject: subject, related: related.array))
     }
 
     /// Why a finding is only a note in an incomplete capture, or `nil` when it keeps its severity.

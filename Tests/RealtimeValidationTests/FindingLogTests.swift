@@ -65,6 +65,20 @@ struct FindingLogTests {
         #expect(Self.log([same, other, idOnly]).findings() == [same, other, idOnly])
     }
 
+    /// An event id taken from the event's JSON (`eventIDValue`) comes back decoded: copied as it is without an escape,
+    /// decoded with one, and no id for a value that is not a string.
+    @Test func anEventIDFromTheEventsJSONComesBackDecoded() throws {
+        let log = FindingLog()
+        for id: Any in ["event_7", "quote\"and\\slash", 42] {
+            let event = try #require(tape(["type": "x", "event_id": id]))
+            log.append(
+                rule: "x", severity: .warning, message: "m", expected: nil, actual: nil, line: 2, eventIndex: 1,
+                eventType: "x", eventID: nil, eventIDValue: event["event_id"], subject: nil, related: [])
+        }
+        log.seal()
+        #expect(log.findings().map(\.eventID) == ["event_7", "quote\"and\\slash", nil])
+    }
+
     /// A report kept as a log is written as the same text as the same report kept as `Finding`s, and as what
     /// `JSONEncoder` writes: short and long (two threads), findings that need escapes (written member by member) and
     /// ones that do not (laid out in one piece), related lists empty and long.

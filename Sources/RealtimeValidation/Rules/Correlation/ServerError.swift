@@ -13,6 +13,6 @@ extension SessionValidator {
     mutating func reportServerError(code: String, message: String, related: [RelatedLine]) {
         emit(
             .serverError, "The server rejected a request: \(code)\(message.isEmpty ? "" : " — \(message)")",
-            expected: "no error", actual: code, related: related)
+            expected: "no error", actual: code, related: RelatedLines(related))
     }
 }
