@@ -46,6 +46,27 @@ import Testing
         #expect(plainSeen < 19_000)
     }
 
+    /// `hasNothingToEscape` is exact: true just when the escaper writes the bytes unchanged.
+    @Test func hasNothingToEscapeIsTrueJustWhenTheEscaperChangesNothing() {
+        var generator = SplitMix64(seed: 0xE5CA)
+        let pieces: [[UInt8]] = [
+            Array("plain".utf8), Array("—".utf8), Array("é".utf8), Array("日本".utf8), Array("\u{2069}".utf8),
+            Array("\u{202E}".utf8), Array("\u{200F}".utf8), Array("\u{061C}".utf8), Array("\u{85}".utf8), [0x22],
+            [0x5C], [0x7F], [0x0A], [0x01], Array("\u{2014}\u{2026}".utf8), [0xE2], [0xC2], [0xE2, 0x80],
+        ]
+        var seen = (clean: 0, escaped: 0)
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(generator.next() % 6) { bytes += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            var escaped: [UInt8] = []
+            bytes.withUnsafeBufferPointer { JSONText.appendEscaped($0, to: &escaped, encoderStyle: true) }
+            let exact = bytes.withUnsafeBufferPointer(JSONText.hasNothingToEscape)
+            #expect(exact == (escaped == bytes), "\(bytes)")
+            if exact { seen.clean += 1 } else { seen.escaped += 1 }
+        }
+        #expect(seen.clean > 500 && seen.escaped > 500)
+    }
+
     @Test func emptyAndShortInputs() {
         #expect(fast([]))
         #expect(fast(Array("a".utf8)))

@@ -90,6 +90,17 @@ public enum JSONText {
         return true
     }
 
+    /// Whether `bytes` hold nothing that is escaped when written: no `"`, `\`, C0 control, DEL, C1 or bidi control.
+    ///
+    /// Exact where `needsNoEscape` is quick and conservative (it refuses any lead byte of a C1 or bidi control, so any
+    /// text with, say, an em dash): each byte that may need an escape is checked with `unsafeScalar(in:at:)`.
+    public static func hasNothingToEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in bytes.indices where mayNeedEscape(bytes[i]) {
+            if bytes[i] < 0x80 || unsafeScalar(in: bytes, at: i) != nil { return false }
+        }
+        return true
+    }
+
     /// The scalar at `i` if it is one a terminal would act on outside C0 (DEL, a C1 control, or a bidi control:
     /// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069; the set `SafeText.isUnsafe` names), with its length in
     /// bytes; `nil` otherwise.

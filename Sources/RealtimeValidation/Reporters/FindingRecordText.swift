@@ -6,8 +6,9 @@ import RealtimeRecording
 /// The member-by-member writer checks room, commas and nesting for each of a finding's fifteen or so members and
 /// scans each string for escapes as it goes; here every string is scanned first, the room is checked once, and the
 /// text (indents, keys, separators, values) is stored straight into the writer's buffer. A finding with any string
-/// that needs an escape (a control, a quote, a backslash, DEL, C1 or a bidi control) is left to the member-by-member
-/// writer: `write` returns false and writes nothing.
+/// that needs an escape (a control, a quote, a backslash, DEL, C1 or a bidi control; checked exactly, so text beyond
+/// ASCII such as an em dash stays here) is left to the member-by-member writer: `write` returns false and writes
+/// nothing.
 ///
 /// Layout (`JSONEncoder`'s pretty printing, which `StreamingJSONWriter` follows): the object's members one per line,
 /// indented two spaces deeper than the findings array's own members; `"key" : value`; an empty related list as `[`,
@@ -21,7 +22,8 @@ enum FindingRecordText {
         func scan(_ field: UnsafeRawBufferPointer?) {
             guard plain, let field else { return }
             strings += field.count
-            plain = JSONText.needsNoEscape(utf8(field))
+            let bytes = utf8(field)
+            plain = JSONText.needsNoEscape(bytes) || JSONText.hasNothingToEscape(bytes)
         }
         scan(rule)
         scan(r.message)
