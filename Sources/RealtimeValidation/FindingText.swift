@@ -10,8 +10,8 @@
 ///
 /// Limits: a message longer than `inlineBytes` (a server error quoting a long server message) moves to a `String` as it
 /// outgrows them. `string` is exactly the text a plain interpolation of the same pieces gives.
-public struct FindingText: ExpressibleByStringInterpolation, Sendable {
-    public typealias StringLiteralType = StaticString
+struct FindingText: ExpressibleByStringInterpolation, Sendable {
+    typealias StringLiteralType = StaticString
 
     static let inlineBytes = 240
     private var bytes = InlineArray<240, UInt8>(repeating: 0)
@@ -19,28 +19,28 @@ public struct FindingText: ExpressibleByStringInterpolation, Sendable {
     /// The whole message once it has outgrown `bytes` (which are then unused).
     private var long: String?
 
-    public init() {}
+    init() {}
 
-    public init(_ string: String) { append(string) }
+    init(_ string: String) { append(string) }
 
-    public init(stringLiteral literal: StaticString) { append(literal) }
+    init(stringLiteral literal: StaticString) { append(literal) }
 
-    public init(stringInterpolation: StringInterpolation) { self = stringInterpolation.text }
+    init(stringInterpolation: StringInterpolation) { self = stringInterpolation.text }
 
     /// The pieces of an interpolation, appended as the compiler hands them over.
-    public struct StringInterpolation: StringInterpolationProtocol {
-        public typealias StringLiteralType = StaticString
+    struct StringInterpolation: StringInterpolationProtocol {
+        typealias StringLiteralType = StaticString
         var text = FindingText()
 
-        public init(literalCapacity: Int, interpolationCount: Int) {}
+        init(literalCapacity: Int, interpolationCount: Int) {}
 
-        public mutating func appendLiteral(_ literal: StaticString) { text.append(literal) }
+        mutating func appendLiteral(_ literal: StaticString) { text.append(literal) }
 
-        public mutating func appendInterpolation(_ string: String) { text.append(string) }
+        mutating func appendInterpolation(_ string: String) { text.append(string) }
 
-        public mutating func appendInterpolation(_ number: Int) { text.append(String(number)) }
+        mutating func appendInterpolation(_ number: Int) { text.append(String(number)) }
 
-        public mutating func appendInterpolation<T>(_ value: T) { text.append(String(describing: value)) }
+        mutating func appendInterpolation<T>(_ value: T) { text.append(String(describing: value)) }
     }
 
     /// Appends a literal.
@@ -50,7 +50,7 @@ public struct FindingText: ExpressibleByStringInterpolation, Sendable {
     }
 
     /// Appends a string.
-    public mutating func append(_ string: String) {
+    mutating func append(_ string: String) {
         var string = string
         string.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
     }
@@ -67,9 +67,8 @@ public struct FindingText: ExpressibleByStringInterpolation, Sendable {
             count = at + text.count
             return
         }
-        var whole = long ?? inlineString
-        whole += String(decoding: text, as: UTF8.self)
-        long = whole
+        if long == nil { long = inlineString }
+        long?.append(String(decoding: text, as: UTF8.self))
     }
 
     private var inlineString: String {
@@ -82,7 +81,7 @@ public struct FindingText: ExpressibleByStringInterpolation, Sendable {
     var utf8Count: Int { long?.utf8.count ?? count }
 
     /// The message as a `String`.
-    public var string: String { long ?? inlineString }
+    var string: String { long ?? inlineString }
 
     /// Copies the message's UTF-8 to `target`, which has room for `utf8Count` bytes; returns the bytes written.
     func copyUTF8(to target: UnsafeMutableRawPointer) -> Int {

@@ -266,23 +266,24 @@ public struct SessionValidator {
             severity = .note
             message.append(" \(why)")
         }
+        // Without a line of its own, the finding is about the current event: its type and id.
+        let onCurrent = line == nil
+        let (at, ordinal) = (line ?? current?.line ?? 0, index ?? current?.index ?? 0)
+        let eventType = type ?? (onCurrent ? currentType : nil)
         if let log {
             guard severity >= selection.minimumSeverity else { return }
             log.append(
-                rule: rule.id, severity: severity, message: message, expected: expected, actual: actual,
-                line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
-                eventType: type ?? (line == nil ? currentType : nil), eventID: eventID,
-                eventIDValue: eventID == nil && line == nil ? current?.object?.value["event_id"] : nil,
-                subject: subject, related: related)
+                rule: rule.id, severity: severity, message: message, expected: expected, actual: actual, line: at,
+                eventIndex: ordinal, eventType: eventType, eventID: eventID,
+                eventIDValue: eventID == nil && onCurrent ? current?.object?.value["event_id"] : nil, subject: subject,
+                related: related)
             return
         }
         findings.append(
             Finding(
                 rule: rule.id, severity: severity, message: message.string, expected: expected, actual: actual,
-                line: line ?? current?.line ?? 0, eventIndex: index ?? current?.index ?? 0,
-                eventType: type ?? (line == nil ? currentType : nil),
-                eventID: eventID ?? (line == nil ? currentEventID : nil),
-                subject: subject, related: related.array))
+                line: at, eventIndex: ordinal, eventType: eventType,
+                eventID: eventID ?? (onCurrent ? currentEventID : nil), subject: subject, related: related.array))
     }
 
     /// Why a finding is only a note in an incomplete capture, or `nil` when it keeps its severity.
