@@ -142,6 +142,8 @@ let package = Package(
             name: "rtscope-proxy-bench",
             dependencies: [
                 "RealtimeProxy",
+                "RealtimeProtocol",
+                "RealtimeRecording",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

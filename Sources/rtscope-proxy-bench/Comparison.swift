@@ -10,7 +10,7 @@ enum Comparison {
 
     /// A relay measured beside rtscope in the latency rounds.
     struct Relay {
-        /// The column's name: "mitmdump", "socat", "socat -r" or "NIO relay -w".
+        /// The column's name: "mitmdump", "socat", "socat -r", "NIO relay -w" or a `--compare` build's.
         let name: String
         let url: WebSocketURL
     }
@@ -24,7 +24,8 @@ enum Comparison {
     ///
     /// With `proxyPID`, also rtscope's CPU time and thread wake-ups per forwarded frame in its rounds.
     /// Limits: one frame in flight; per hop is half the RTT difference from the same round's direct
-    /// run, so a round's figure can be negative when the direct run was slower.
+    /// run, so a round's figure can be negative when the direct run was slower. The relays after the
+    /// direct run are measured in an order that turns by one each round.
     static func latency(
         direct: WebSocketURL, rtscope: WebSocketURL, others: [Relay], sizes: Set<Int>, rounds: Int,
         proxyPID: Int32? = nil
@@ -47,19 +48,23 @@ enum Comparison {
             for round in 1...rounds {
                 let d = try await Client.rtts(direct, size: size, count: count)
                 let (d50, d99) = (d.percentile(50), d.percentile(99))
-                let before = proxyPID.map { ProcessCounters.read(pid: $0) }
-                let p = try await Client.rtts(rtscope, size: size, count: count)
-                let after = proxyPID.map { ProcessCounters.read(pid: $0) }
-                var values = [(p.percentile(50) - d50) / 2, (p.percentile(99) - d99) / 2]
+                // rtscope and the others in an order that turns by one each round, so none is always
+                // measured first or last after the direct run (the machine drifts within a round).
+                let urls = [rtscope] + others.map(\.url)
+                var values = [Double](repeating: 0, count: 2 * urls.count)
                 var cells = ""
-                if let before, let after {
-                    // Each echo crosses the proxy twice (warm-up included): two forwarded frames.
-                    let per = before.perFrame(until: after, frames: 2 * (count + Client.warmUp))
-                    cells += String(format: " %.1f / %.2f / %.2f |", per.cpuUs, per.wakeUps, per.preempted)
-                }
-                for relay in others {
-                    let r = try await Client.rtts(relay.url, size: size, count: count)
-                    values += [(r.percentile(50) - d50) / 2, (r.percentile(99) - d99) / 2]
+                for k in urls.indices {
+                    let i = (k + round - 1) % urls.count
+                    let before = i == 0 ? proxyPID.map { ProcessCounters.read(pid: $0) } : nil
+                    let r = try await Client.rtts(urls[i], size: size, count: count)
+                    if let before, let pid = proxyPID {
+                        // Each echo crosses the proxy twice (warm-up included): two forwarded frames.
+                        let per = before.perFrame(
+                            until: ProcessCounters.read(pid: pid), frames: 2 * (count + Client.warmUp))
+                        cells = String(format: " %.1f / %.2f / %.2f |", per.cpuUs, per.wakeUps, per.preempted)
+                    }
+                    values[2 * i] = (r.percentile(50) - d50) / 2
+                    values[2 * i + 1] = (r.percentile(99) - d99) / 2
                 }
                 added.append(values)
                 print("| \(label) | \(round) | \(f(d50)) / \(f(d99)) | " + row(values, others: others, extra: cells))

@@ -25,7 +25,7 @@ struct ProxyBench {
     static let usage =
         "usage: rtscope-proxy-bench [--rtscope PATH] [--rounds N] [--gib N] [--sizes 200,100000] [--proxy-cpu N]\n"
         + "                           [--mitmdump PATH | --no-mitmdump] [--time-limit SECONDS] [--otlp ok,slow,unreachable]\n"
-        + "                           [--no-socat] [--no-nio-relay]\n"
+        + "                           [--no-socat] [--no-nio-relay] [--compare NAME=PATH]... [--latency-only]\n"
         + "Starts an echoing upstream and `rtscope record` in front of it on loopback, and measures added latency,\n"
         + "throughput, CPU per frame and RSS while N GiB pass through (--gib 0 skips that). With mitmdump on the\n"
         + "PATH (or --mitmdump PATH), `mitmdump --mode reverse:... -w FLOWS` is measured in the same rounds.\n"
@@ -33,6 +33,9 @@ struct ProxyBench {
         + "both directions to files before forwarding (the floor for a recorder), are measured in the latency rounds,\n"
         + "with a bare NIO relay that also writes what it reads to a file before forwarding it (the floor for a\n"
         + "recorder built on NIO; --no-nio-relay leaves it out).\n"
+        + "--compare NAME=PATH measures another `rtscope` binary (or a script that execs one) in the same latency\n"
+        + "rounds, as column NAME (repeatable: builds before and after a change, side by side). --latency-only\n"
+        + "stops after the latency rounds.\n"
         + "--otlp also runs `record --otlp` against a collector that answers, one that answers after 2 s and/or a\n"
         + "closed port, with short sessions closing during the measurement (the binary needs --traits OTLP).\n"
         + "The whole run stops after --time-limit seconds (default 1800). Takes several minutes.\n"
@@ -41,6 +44,7 @@ struct ProxyBench {
 
     static func main() async {
         NIORelay.runChildIfAsked()  // this binary is also the bench's NIO relay (`NIORelay`)
+        LineRelay.runChildIfAsked()  // and its WebSocket line relay (`LineRelay`)
         var args = Array(CommandLine.arguments.dropFirst())
         if args.contains("--help") || args.contains("-h") {
             print(usage, terminator: "")
@@ -60,25 +64,39 @@ struct ProxyBench {
         let mitmPath = option("--mitmdump", "mitmdump")
         let timeLimit = Int(option("--time-limit", "1800")) ?? 1800
         let otlpKinds = option("--otlp", "").split(separator: ",").map(String.init)
+        var compare: [(name: String, path: String)] = []
+        while let i = args.firstIndex(of: "--compare"), i + 1 < args.count {
+            let spec = args[i + 1]
+            args.removeSubrange(i...(i + 1))
+            guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex, spec.index(after: eq) != spec.endIndex
+            else {
+                FileHandle.standardError.write(
+                    Data("rtscope-proxy-bench: --compare takes NAME=PATH, not \(spec).\n".utf8))
+                exit(64)
+            }
+            compare.append((String(spec[..<eq]), String(spec[spec.index(after: eq)...])))
+        }
+        let latencyOnly = args.contains("--latency-only")
         let noMitm = args.contains("--no-mitmdump")
         let noFloor = args.contains("--no-socat")
         let noNIORelay = args.contains("--no-nio-relay")
-        args.removeAll { ["--no-mitmdump", "--no-socat", "--no-nio-relay"].contains($0) }
+        args.removeAll { ["--no-mitmdump", "--no-socat", "--no-nio-relay", "--latency-only"].contains($0) }
         guard args.isEmpty, otlpKinds.allSatisfy({ ["ok", "slow", "unreachable"].contains($0) }) else {
             let bad = args.first.map { "unknown argument \($0)" } ?? "--otlp takes ok, slow and unreachable"
             FileHandle.standardError.write(Data("rtscope-proxy-bench: \(bad).\n\(usage)".utf8))
             exit(64)
         }
 
-        guard FileManager.default.isExecutableFile(atPath: rtscope) else {
-            FileHandle.standardError.write(
-                Data("rtscope-proxy-bench: no executable at \(rtscope) (--rtscope PATH).\n".utf8))
+        for (option, path) in [("--rtscope", rtscope)] + compare.map({ ("--compare", $0.path) })
+        where !FileManager.default.isExecutableFile(atPath: path) {
+            FileHandle.standardError.write(Data("rtscope-proxy-bench: no executable at \(path) (\(option)).\n".utf8))
             exit(64)
         }
         do {
             try await run(
                 rtscope: rtscope, rounds: rounds, gib: gib, sizes: sizes, proxyCPU: proxyCPU, mitmPath: mitmPath,
-                noMitm: noMitm, noFloor: noFloor, noNIORelay: noNIORelay, timeLimit: timeLimit, otlpKinds: otlpKinds)
+                noMitm: noMitm, noFloor: noFloor, noNIORelay: noNIORelay, timeLimit: timeLimit, otlpKinds: otlpKinds,
+                compare: compare, latencyOnly: latencyOnly)
         } catch {
             // One sentence, not a backtrace: the children are stopped by `run`'s defers before this.
             let text = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -90,7 +108,8 @@ struct ProxyBench {
     /// The measurement itself; every child it starts is stopped when it returns or throws.
     static func run(
         rtscope: String, rounds: Int, gib: Double, sizes: Set<Int>, proxyCPU: Int?, mitmPath: String, noMitm: Bool,
-        noFloor: Bool, noNIORelay: Bool, timeLimit: Int, otlpKinds: [String]
+        noFloor: Bool, noNIORelay: Bool, timeLimit: Int, otlpKinds: [String], compare: [(name: String, path: String)],
+        latencyOnly: Bool
     ) async throws {
         let upstream = try await AnsweringUpstream.start()
         let outDir = NSTemporaryDirectory() + "rtscope-proxy-bench-\(getpid())"
@@ -122,13 +141,28 @@ struct ProxyBench {
         }
         let nioRelay = noNIORelay ? nil : NIORelay.start(upstreamPort: upstream.port, dump: dumpDir + "/nio-relay.bin")
         defer { nioRelay?.stop() }  // before `dumpDir` is removed (defers run last first)
-        Watchdog.start(seconds: timeLimit) { [mitm, floor, recordingFloor, nioRelay] in
+        let lineRelay = noNIORelay ? nil : LineRelay.start(upstreamPort: upstream.port, path: dumpDir + "/line-relay")
+        defer { lineRelay?.stop() }
+        // Other rtscope builds, each recording into a directory of its own.
+        var compared: [(name: String, proxy: ProxyProcess)] = []
+        defer { for (_, other) in compared { other.stop() } }
+        for (i, (name, path)) in compare.enumerated() {
+            let other = try ProxyProcess.start(
+                rtscope: path, upstreamPort: upstream.port, outDir: outDir + "-compare-\(i)", cpu: proxyCPU)
+            compared.append((name, other))
+        }
+        defer { for i in compare.indices { try? FileManager.default.removeItem(atPath: outDir + "-compare-\(i)") } }
+        Watchdog.start(seconds: timeLimit) { [mitm, floor, recordingFloor, nioRelay, lineRelay, compared] in
+            lineRelay?.stop()
+            for (_, other) in compared { other.stop() }
             mitm?.stop()
             floor?.stop()
             recordingFloor?.stop()
             nioRelay?.stop()
             proxy.stop()
-            for dir in [outDir, dumpDir] { try? FileManager.default.removeItem(atPath: dir) }
+            for dir in [outDir, dumpDir] + compare.indices.map({ outDir + "-compare-\($0)" }) {
+                try? FileManager.default.removeItem(atPath: dir)
+            }
         }
         let direct = WebSocketURL(secure: false, host: "127.0.0.1", port: upstream.port, target: "/v1/realtime")
         let proxied = WebSocketURL(
@@ -149,20 +183,30 @@ struct ProxyBench {
                 "socat -r/-R relay on port \(recordingFloor.port) (writes what it reads to a file, then forwards it: the floor for a recorder)"
             )
         }
+        if let lineRelay {
+            print(
+                "WS line relay on port \(lineRelay.port) (NIO event loop, finds each WebSocket frame in what it reads, writes its recording line, forwards its bytes unchanged: rtscope's forwarding-path work without a frame codec or live analysis)"
+            )
+        }
         if let nioRelay {
             print(
                 "NIO relay -w on port \(nioRelay.port) (NIO event loop, writes each read to a file, then forwards it: the floor for a recorder on NIO)"
             )
         }
         print("\n## Added latency per hop (one frame in flight; RTT crosses the proxy twice, so per hop = ΔRTT / 2)\n")
-        let others: [Comparison.Relay] = [
-            mitm.map { Comparison.Relay(name: "mitmdump", url: Comparison.url(port: $0.port)) },
-            floor.map { Comparison.Relay(name: "socat", url: Comparison.url(port: $0.port)) },
-            recordingFloor.map { Comparison.Relay(name: "socat -r", url: Comparison.url(port: $0.port)) },
-            nioRelay.map { Comparison.Relay(name: "NIO relay -w", url: Comparison.url(port: $0.port)) },
-        ].compactMap { $0 }
+        let others: [Comparison.Relay] =
+            [
+                mitm.map { Comparison.Relay(name: "mitmdump", url: Comparison.url(port: $0.port)) },
+                floor.map { Comparison.Relay(name: "socat", url: Comparison.url(port: $0.port)) },
+                recordingFloor.map { Comparison.Relay(name: "socat -r", url: Comparison.url(port: $0.port)) },
+                nioRelay.map { Comparison.Relay(name: "NIO relay -w", url: Comparison.url(port: $0.port)) },
+                lineRelay.map { Comparison.Relay(name: "WS line relay", url: Comparison.url(port: $0.port)) },
+            ].compactMap { $0 }
+            + compared.map { Comparison.Relay(name: $0.name, url: Comparison.url(port: $0.proxy.port)) }
         try await Comparison.latency(
             direct: direct, rtscope: proxied, others: others, sizes: sizes, rounds: rounds, proxyPID: proxy.pid)
+        for (_, other) in compared { other.stop() }  // out of the way of the throughput rounds
+        guard !latencyOnly else { return }
         print("\n## Throughput (pipelined echo) and proxy CPU per forwarded frame\n")
         print(
             "| frame | round | frames | direct frames/s | proxied frames/s | proxied / direct | proxied MB/s (each way) | proxy CPU µs per forwarded frame (kernel share) | client + upstream CPU µs per direct echo |"
