@@ -101,51 +101,49 @@ public final class ConnectionRecorder: @unchecked Sendable {  // confined: see a
     /// Frames the live analysis skipped because it fell behind (the recording has them all).
     public var liveDropped: Int { live.dropped }
 
-    /// Records `frame` as seen travelling in `direction`; `unmasked` is its payload, already unmasked.
-    public func record(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
-        if frame.opcode == .connectionClose {
+    /// Records a frame as seen travelling in `direction`: its wire opcode, fin bit and payload (`unmasked`,
+    /// already unmasked).
+    public func record(opcode: WebSocketOpcode, fin: Bool, unmasked: ByteBuffer, _ direction: Direction) throws {
+        if opcode == .connectionClose {
             let payload = unmasked.getBytes(at: unmasked.readerIndex, length: unmasked.readableBytes) ?? []
             // A close payload is a 2-byte code and a reason; the recording keeps them apart.
             let code = payload.count >= 2 ? Int(payload[0]) << 8 | Int(payload[1]) : nil
             let reason = payload.count >= 2 ? Array(payload[2...]) : []
-            try record(opcode: .close, fin: frame.fin, payload: reason, closeCode: code, direction)
+            try record(opcode: .close, fin: fin, payload: reason, closeCode: code, direction)
             return
         }
-        if !frame.fin || frame.opcode == .continuation {
-            try recordFragment(frame, unmasked: unmasked, direction)
+        if !fin || opcode == .continuation {
+            let side = direction == .clientToServer ? 0 : 1
+            for (opcode, fin, payload) in assemble(
+                opcode, fin: fin, bytes: Array(unmasked.readableBytesView), side: side)
+            {
+                try record(opcode: opcode, fin: fin, payload: payload, direction)
+            }
             return
         }
         try unmasked.withUnsafeReadableBytes {
-            try record(Self.opcode(frame.opcode), fin: frame.fin, $0, closeCode: nil, direction)
-        }
-    }
-
-    /// Adds a fragment to its direction's message; records the message when this is its last frame.
-    private func recordFragment(_ frame: WebSocketFrame, unmasked: ByteBuffer, _ direction: Direction) throws {
-        let side = direction == .clientToServer ? 0 : 1
-        let bytes = unmasked.readableBytesView
-        for (opcode, fin, payload) in assemble(frame, bytes: Array(bytes), side: side) {
-            try record(opcode: opcode, fin: fin, payload: payload, direction)
+            try record(Self.opcode(opcode), fin: fin, $0, closeCode: nil, direction)
         }
     }
 
     /// What to write now for one fragment: (opcode, fin, payload) lines, in order.
-    private func assemble(_ frame: WebSocketFrame, bytes: [UInt8], side: Int) -> [(Opcode, Bool, [UInt8])] {
+    private func assemble(_ opcode: WebSocketOpcode, fin: Bool, bytes: [UInt8], side: Int) -> [(Opcode, Bool, [UInt8])]
+    {
         var out: [(Opcode, Bool, [UInt8])] = []
-        if frame.opcode != .continuation {
+        if opcode != .continuation {
             // A new message while one is open (a protocol error): the open one is written as it stands.
             if let open = partial[side], !open.spilled { out.append((open.opcode, false, open.bytes)) }
-            partial[side] = Partial(opcode: Self.opcode(frame.opcode), bytes: bytes)
+            partial[side] = Partial(opcode: Self.opcode(opcode), bytes: bytes)
         } else if partial[side] == nil || partial[side]?.spilled == true {
             // A continuation with no message open, or of one already written out: recorded as it is.
-            out.append((.cont, frame.fin, bytes))
-            if frame.fin { partial[side] = nil }
+            out.append((.cont, fin, bytes))
+            if fin { partial[side] = nil }
             return out
         } else {
             partial[side]?.bytes += bytes
         }
         guard let message = partial[side] else { return out }
-        if frame.fin {
+        if fin {
             out.append((message.opcode, true, message.bytes))
             partial[side] = nil
         } else if message.bytes.count > maxMessageBytes {

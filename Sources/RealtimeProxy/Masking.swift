@@ -90,22 +90,12 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
         let key = frame.maskKey.map(FastMask.word) ?? keys.word()
         let length = frame.length
         var out = context.channel.allocator.buffer(capacity: 14 + length)
-        var first = UInt8(webSocketOpcode: frame.opcode) & 0x0F
-        if frame.fin { first |= 0x80 }
-        if frame.rsv1 { first |= 0x40 }
-        if frame.rsv2 { first |= 0x20 }
-        if frame.rsv3 { first |= 0x10 }
-        out.writeInteger(first)
-        if length < 126 {
-            out.writeInteger(UInt8(length) | 0x80)
-        } else if length <= Int(UInt16.max) {
-            out.writeInteger(UInt8(126 | 0x80))
-            out.writeInteger(UInt16(length))
-        } else {
-            out.writeInteger(UInt8(127 | 0x80))
-            out.writeInteger(UInt64(length))
-        }
-        out.writeInteger(key, endianness: .little)  // the key's bytes in order (first byte lowest)
+        var rsv: UInt8 = 0
+        if frame.rsv1 { rsv |= 0x40 }
+        if frame.rsv2 { rsv |= 0x20 }
+        if frame.rsv3 { rsv |= 0x10 }
+        WireFrame.writeHeader(
+            fin: frame.fin, rsv: rsv, opcode: frame.opcode, length: length, maskWord: key, into: &out)
         var payload = frame.data
         if var extensionData = frame.extensionData {
             extensionData.writeBuffer(&payload)

@@ -161,7 +161,7 @@ public final class RecordingProxy: Sendable {
         do {
             outcome = try await UpstreamConnector.open(
                 url, headers: headers, tls: configuration.tls, timeout: .seconds(15),
-                maxFrameSize: configuration.limits.maxFrameSize, on: request.eventLoop,
+                maxFrameSize: configuration.limits.maxFrameSize, frameCodec: false, on: request.eventLoop,
                 install: { [closeGrace = configuration.closeGrace, limit = configuration.limits.maxFrameSize] in
                     try RelaySession.attach(upstream: $0, closeGrace: TimeAmount(closeGrace), maxFrameSize: limit)
                 })

@@ -6,12 +6,18 @@ import RealtimeRecording
 /// Relays frames between a client connection and its upstream connection on the one event loop
 /// both channels share, recording each frame before it is forwarded.
 ///
+/// The channels carry bytes, not NIO's frames: each side's `RelayHandler` cuts what it reads into
+/// whole frames (`WireFrameDecoder`) and the relay forwards each frame's bytes, so a frame is never
+/// decoded into an object and encoded again on its way (docs/performance.md measures what that
+/// took off the added latency).
+///
 /// Invariants:
 /// - Every frame read from one side is recorded, then written to the other side unchanged (opcode,
-///   fin, rsv bits, payload); frames towards the upstream are masked again, with a fresh key, by its
-///   `MaskingFrameEncoder`. The fragments of a fragmented message are forwarded as they come and
-///   recorded as one line with the last (see `ConnectionRecorder`).
-/// - A frame over `maxFrameSize` is not forwarded: NIO answers its sender with close 1009; the
+///   fin, rsv bits, payload): the upstream's frames byte for byte, a client's masked again with a
+///   fresh key (the upstream only ever gets masked frames, the client unmasked ones). The fragments
+///   of a fragmented message are forwarded as they come and recorded as one line with the last
+///   (see `ConnectionRecorder`).
+/// - A frame over `maxFrameSize` is not forwarded: its sender gets close 1009 and is closed; the
 ///   recording gets an `error` line saying so (which `validate` reports as `transport-error`) and
 ///   the proxy's 1009 close frames, and the other side gets close 1009 too.
 /// - Frames are handled a read burst at a time: each is recorded as it is decoded (its line held in
@@ -32,7 +38,7 @@ import RealtimeRecording
 /// events and carries out the actions it returns. Confined to `eventLoop`: every method runs on it
 /// (`ConnectionControl` hops there).
 final class RelaySession: @unchecked Sendable {
-    typealias Side = RelayCore<WebSocketFrame>.Side
+    typealias Side = RelayCore<WireFrame>.Side
 
     enum Failure: Error, CustomStringConvertible {
         case differentEventLoops
@@ -44,9 +50,13 @@ final class RelaySession: @unchecked Sendable {
     private var handlers: [RelayHandler?] = [nil, nil]
     private var recorder: ConnectionRecorder?
     /// Every decision: parking, the burst's outbox, close handshakes, the grace timer, the end.
-    private var core = RelayCore<WebSocketFrame>()
+    private var core = RelayCore<WireFrame>()
     /// The outbox storage `readComplete` swaps into the core for the next burst (always empty here).
-    private var spareBurst: [(to: Side, frame: WebSocketFrame)] = []
+    private var spareBurst: [(to: Side, frame: WireFrame)] = []
+    /// Where a masked payload is unmasked for the recording (reused frame after frame).
+    private var scratch = ByteBuffer()
+    /// Keys for the frames this proxy masks itself (its close frames to the upstream, re-encoded frames).
+    private var keys = MaskingKeys()
     private var grace: Scheduled<Void>?
     private let closeGrace: TimeAmount
     private let maxFrameSize: Int
@@ -63,10 +73,9 @@ final class RelaySession: @unchecked Sendable {
         upstream channel: any Channel, closeGrace: TimeAmount, maxFrameSize: Int = RealtimeProxy.maxFrameSize
     ) throws -> RelaySession {
         let session = RelaySession(upstream: channel, closeGrace: closeGrace, maxFrameSize: maxFrameSize)
-        let handler = RelayHandler(side: .upstream, session: session)
+        let handler = RelayHandler(side: .upstream, session: session, maxFrameSize: maxFrameSize)
         session.handlers[Side.upstream.rawValue] = handler
         try channel.pipeline.syncOperations.addHandler(handler)
-        try FrameSizeWatch.install(on: channel, side: .upstream, session: session)
         channel.closeFuture.whenComplete { _ in
             // A client that never came (it left during the upgrade): break the session–handler cycle here.
             if session.handlers[Side.client.rawValue] == nil { session.handlers[Side.upstream.rawValue] = nil }
@@ -80,9 +89,8 @@ final class RelaySession: @unchecked Sendable {
         guard channel.eventLoop === eventLoop, eventLoop.inEventLoop else { throw Failure.differentEventLoops }
         self.recorder = recorder
         recorder.holdLines()
-        let handler = RelayHandler(side: .client, session: self)
+        let handler = RelayHandler(side: .client, session: self, maxFrameSize: maxFrameSize)
         try channel.pipeline.syncOperations.addHandler(handler)
-        try FrameSizeWatch.install(on: channel, side: .client, session: self)
         handlers[Side.client.rawValue] = handler
         for frame in core.attach() where !core.ended { relay(frame, from: .upstream) }
         run(core.attachDone())
@@ -93,7 +101,7 @@ final class RelaySession: @unchecked Sendable {
 
     // MARK: Events from the handlers
 
-    func received(_ frame: WebSocketFrame, on side: Side) {
+    func received(_ frame: WireFrame, on side: Side) {
         switch core.admit(from: side) {
         case .drop: return
         case .park: core.park(frame)  // only the upstream can be read before the client is attached
@@ -131,9 +139,14 @@ final class RelaySession: @unchecked Sendable {
     /// An error on `side`'s channel ends the session.
     func failed(_ error: any Error, on side: Side) { run(core.failed()) }
 
-    /// Records that `side` sent a frame over the limit and sends close 1009 to the other side (NIO's
-    /// protocol error handler, which runs next, answers `side` with 1009 and closes it).
-    func tooLarge(from side: Side) { run(core.tooLarge(from: side)) }
+    /// Records that `side` sent a frame over the limit, answers it with close 1009 and closes it, and
+    /// sends close 1009 to the other side.
+    func tooLarge(from side: Side) {
+        run(core.tooLarge(from: side))
+        guard let context = handlers[side.rawValue]?.context else { return }
+        let close = closeFrame(code: 1009, reason: "", to: side)
+        context.writeAndFlush(NIOAny(close.bytes)).whenComplete { _ in context.close(promise: nil) }
+    }
 
     /// Sends a close frame with `code` to each side that has not had one (recorded as the proxy's own).
     func shutdown(code: UInt16, reason: String) { run(core.shutdown(code: code, reason: reason)) }
@@ -141,33 +154,35 @@ final class RelaySession: @unchecked Sendable {
     // MARK: Carrying out the core's actions
 
     /// Records `frame` (its line held until the burst is sent) and tells the core.
-    private func relay(_ frame: WebSocketFrame, from side: Side) {
+    private func relay(_ frame: WireFrame, from side: Side) {
         guard let recorder else { return }
-        let payload = FastMask.unmasked(frame, allocator: upstreamChannel.allocator)
+        let payload = frame.unmaskedPayload(scratch: &scratch)
         do {
-            try recorder.record(frame, unmasked: payload, direction(from: side))
+            try recorder.record(opcode: frame.opcode, fin: frame.fin, unmasked: payload, direction(from: side))
         } catch {
             // Never forward what could not be recorded: end the connection and say why.
             run(core.recordingFailed(error))
             return
         }
-        // An unmasked frame (the upstream's) goes on as it came; a masked one with its unmasked payload.
+        // The upstream's frames go on as they came. A client's frames get a fresh masking key (RFC
+        // 6455 §10.3: a client must not choose the bytes on the wire); a masked upstream frame (a
+        // protocol error) goes to the client unmasked.
         let out =
-            frame.maskKey == nil && frame.extensionData == nil
-            ? frame
-            : WebSocketFrame(
-                fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode,
-                maskKey: nil, data: payload)
-        run(
-            core.recorded(
-                out, from: side, isClose: frame.opcode == .connectionClose, bytes: payload.readableBytes))
+            side == .client
+            ? frame.remasked(with: keys.word(), allocator: upstreamChannel.allocator)
+            : frame.maskWord == nil
+                ? frame
+                : WireFrame.make(
+                    fin: frame.fin, rsv: frame.rsv, opcode: frame.opcode, payload: payload, maskWord: nil,
+                    allocator: upstreamChannel.allocator)
+        run(core.recorded(out, from: side, isClose: frame.opcode == .connectionClose, bytes: frame.payloadLength))
     }
 
-    private func run(_ actions: [RelayCore<WebSocketFrame>.Action]) {
+    private func run(_ actions: [RelayCore<WireFrame>.Action]) {
         for action in actions { perform(action) }
     }
 
-    private func perform(_ action: RelayCore<WebSocketFrame>.Action) {
+    private func perform(_ action: RelayCore<WireFrame>.Action) {
         switch action {
         case .send(let frames): send(frames)
         case .publish: recorder?.publish()
@@ -200,7 +215,7 @@ final class RelaySession: @unchecked Sendable {
     private func direction(from side: Side) -> Direction { side == .client ? .clientToServer : .serverToClient }
 
     /// Writes the burst's held lines to the recording, then hands its frames on and flushes.
-    private func send(_ frames: [(to: Side, frame: WebSocketFrame)]) {
+    private func send(_ frames: [(to: Side, frame: WireFrame)]) {
         guard let recorder else { return }
         do {
             try recorder.flush()
@@ -211,7 +226,7 @@ final class RelaySession: @unchecked Sendable {
         var (toClient, toUpstream) = (false, false)
         for (to, frame) in frames {
             guard let context = handlers[to.rawValue]?.context else { continue }
-            context.write(NIOAny(frame), promise: nil)
+            context.write(NIOAny(frame.bytes), promise: nil)
             if to == .client { toClient = true } else { toUpstream = true }
         }
         if toClient { handlers[Side.client.rawValue]?.context?.flush() }
@@ -224,10 +239,17 @@ final class RelaySession: @unchecked Sendable {
         guard let context = handlers[side.rawValue]?.context else { return }
         try? recorder?.record(
             opcode: .close, payload: Array(reason.utf8), closeCode: Int(code), direction(from: side.other))
-        var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        context.writeAndFlush(NIOAny(closeFrame(code: code, reason: reason, to: side).bytes), promise: nil)
+    }
+
+    /// A close frame from the proxy to `side` (masked towards the upstream, as a client must).
+    private func closeFrame(code: UInt16, reason: String, to side: Side) -> WireFrame {
+        var payload = upstreamChannel.allocator.buffer(capacity: 2 + reason.utf8.count)
         payload.writeInteger(code)
         payload.writeString(reason)
-        context.writeAndFlush(NIOAny(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
+        return WireFrame.make(
+            opcode: .connectionClose, payload: payload, maskWord: side == .upstream ? keys.word() : nil,
+            allocator: upstreamChannel.allocator)
     }
 
     private func resumeReads(of side: Side) {
@@ -237,28 +259,43 @@ final class RelaySession: @unchecked Sendable {
     }
 }
 
-/// One side of a `RelaySession`: hands its frames to the session and holds reads when told to.
+/// One side of a `RelaySession`: cuts what the side sends into frames for the session, writes the
+/// bytes the session sends it, and holds reads when told to.
+///
+/// After a frame over `maxFrameSize` it reads nothing more (the session answers with 1009 and closes the side).
 final class RelayHandler: ChannelDuplexHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let side: RelaySession.Side
     let session: RelaySession
     private(set) var context: ChannelHandlerContext?
     /// A read was asked for while the other side could not take more.
     var readHeld = false
+    private var decoder: WireFrameDecoder
 
-    init(side: RelaySession.Side, session: RelaySession) {
+    init(side: RelaySession.Side, session: RelaySession, maxFrameSize: Int) {
         self.side = side
         self.session = session
+        decoder = WireFrameDecoder(maxFrameSize: maxFrameSize)
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        session.received(unwrapInboundIn(data), on: side)
+        guard !decoder.refused else { return }
+        decoder.append(unwrapInboundIn(data))
+        while true {
+            switch decoder.next() {
+            case .frame(let frame): session.received(frame, on: side)
+            case .needMore: return
+            case .tooLarge:
+                session.tooLarge(from: side)
+                return
+            }
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -280,7 +317,7 @@ final class RelayHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if session.mayRead(side) {
+        if session.mayRead(side) && !decoder.refused {
             context.read()
         } else {
             readHeld = true
@@ -290,38 +327,6 @@ final class RelayHandler: ChannelDuplexHandler {
 
 @available(*, unavailable)
 extension RelayHandler: Sendable {}
-
-/// Sees a frame over the size limit before NIO's protocol error handler closes the channel (which
-/// would end the session before `RelayHandler` hears of it), so the relay can record it.
-final class FrameSizeWatch: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
-    let side: RelaySession.Side
-    let session: RelaySession
-
-    init(side: RelaySession.Side, session: RelaySession) {
-        self.side = side
-        self.session = session
-    }
-
-    /// Adds the watch just before the channel's `WebSocketProtocolErrorHandler` (or last, without one).
-    static func install(on channel: any Channel, side: RelaySession.Side, session: RelaySession) throws {
-        let pipeline = channel.pipeline.syncOperations
-        let watch = FrameSizeWatch(side: side, session: session)
-        if let errors = try? pipeline.handler(type: WebSocketProtocolErrorHandler.self) {
-            try pipeline.addHandler(watch, position: .before(errors))
-        } else {
-            try pipeline.addHandler(watch)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let error = error as? NIOWebSocketError, error == .invalidFrameLength { session.tooLarge(from: side) }
-        context.fireErrorCaught(error)
-    }
-}
-
-@available(*, unavailable)
-extension FrameSizeWatch: Sendable {}
 
 /// Lets the server close a live connection on shutdown (close frames to both sides).
 public final class ConnectionControl: Sendable {

@@ -14,7 +14,7 @@
 ///   one, `.closeAll`; otherwise the grace timer starts at the first (`graceExpired` then closes).
 /// - After the session ended, every input returns no action.
 ///
-/// `Frame` is the driver's frame type (NIO's `WebSocketFrame` in the relay, anything in tests).
+/// `Frame` is the driver's frame type (`WireFrame` in the relay, anything in tests).
 struct RelayCore<Frame> {
     enum Side: Int, Sendable {
         case client = 0, upstream = 1

@@ -82,12 +82,14 @@ public enum UpstreamConnector {
         }
     }
 
-    /// Connects on `eventLoop` (any loop when nil); after a 101, `install` runs on the channel's loop,
-    /// before any frame is read, and makes the connection's handle.
+    /// Connects on `eventLoop` (any loop when nil); after a 101, `install` makes the connection's handle.
+    ///
+    /// `install` runs on the channel's loop, before any frame is read. Without `frameCodec` the channel
+    /// gets no WebSocket handlers: `install` reads and writes the frames' bytes (the relay's way).
     /// - Throws: when the connection, TLS or the upgrade exchange fails.
     static func open<Connection: Sendable>(
         _ url: WebSocketURL, headers: HTTPHeaders, tls: UpstreamTLS, timeout: TimeAmount,
-        maxFrameSize: Int = RealtimeProxy.maxFrameSize, on eventLoop: (any EventLoop)?,
+        maxFrameSize: Int = RealtimeProxy.maxFrameSize, frameCodec: Bool = true, on eventLoop: (any EventLoop)?,
         install: @escaping @Sendable (any Channel) throws -> Connection
     ) async throws -> UpstreamUpgrade<Connection> {
         let sslContext: NIOSSLContext?
@@ -117,7 +119,9 @@ public enum UpstreamConnector {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: sslContext, serverHostname: isIPAddress ? nil : url.host))
                     }
-                    let upgrader = MaskingClientUpgrader<Result<Connection>>(maxFrameSize: maxFrameSize) {
+                    let upgrader = MaskingClientUpgrader<Result<Connection>>(
+                        maxFrameSize: maxFrameSize, frameCodec: frameCodec
+                    ) {
                         channel, response in
                         channel.eventLoop.makeCompletedFuture { .ws(try install(channel), response) }
                     }

@@ -61,8 +61,10 @@ public enum UpgradeDecision<Accepted: Sendable>: Sendable {
 public struct WebSocketListener<Accepted: Sendable>: Sendable {
     public typealias Decide = @Sendable (UpgradeRequest) async -> UpgradeDecision<Accepted>
     public typealias Serve = @Sendable (WebSocketChannel, UpgradeRequest, Accepted) async -> Void
-    /// Installs handlers on the upgraded channel, on its event loop, before any frame is read; the
-    /// future completes when the connection is over.
+    /// Installs handlers on the upgraded channel; the future completes when the connection is over.
+    ///
+    /// It runs on the channel's event loop, before any frame is read. The channel has no WebSocket handlers: the
+    /// handlers installed read and write the frames' bytes (`WireFrameDecoder`).
     public typealias TakeOver = @Sendable (any Channel, UpgradeRequest, Accepted) throws -> EventLoopFuture<Void>
 
     enum Outcome: Sendable {
@@ -138,53 +140,61 @@ public struct WebSocketListener<Accepted: Sendable>: Sendable {
                         progress.withLockedValue { $0.closed = true }
                         abandonIfOrphaned()
                     }
-                    let upgrader = NIOTypedWebSocketServerUpgrader<Outcome>(
-                        maxFrameSize: limits.maxFrameSize,
-                        shouldUpgrade: { channel, head in
-                            progress.withLockedValue { $0.requested = true }
-                            if overLimit {
-                                let body =
-                                    "rtscope: too many connections (at most \(limits.maxConnections)); try again later.\n"
-                                decided.withLockedValue {
-                                    $0 = (
-                                        UpgradeRequest(
-                                            method: "\(head.method)", uri: head.uri, headers: head.headers,
-                                            eventLoop: channel.eventLoop),
-                                        .refuse(
-                                            status: 503,
-                                            headers: HTTPHeaders([("Content-Type", "text/plain"), ("Retry-After", "1")]
-                                            ),
-                                            body: Array(body.utf8))
-                                    )
-                                }
-                                return channel.eventLoop.makeSucceededFuture(nil)
+                    let shouldUpgrade: @Sendable (any Channel, HTTPRequestHead) -> EventLoopFuture<HTTPHeaders?> = {
+                        channel, head in
+                        progress.withLockedValue { $0.requested = true }
+                        if overLimit {
+                            let body =
+                                "rtscope: too many connections (at most \(limits.maxConnections)); try again later.\n"
+                            decided.withLockedValue {
+                                $0 = (
+                                    UpgradeRequest(
+                                        method: "\(head.method)", uri: head.uri, headers: head.headers,
+                                        eventLoop: channel.eventLoop),
+                                    .refuse(
+                                        status: 503,
+                                        headers: HTTPHeaders([("Content-Type", "text/plain"), ("Retry-After", "1")]
+                                        ),
+                                        body: Array(body.utf8))
+                                )
                             }
-                            let request = UpgradeRequest(
-                                method: "\(head.method)", uri: head.uri, headers: head.headers,
-                                eventLoop: channel.eventLoop)
-                            return channel.eventLoop.makeFutureWithTask {
-                                let decision = await decide(request)
-                                decided.withLockedValue { $0 = (request, decision) }
-                                abandonIfOrphaned()  // the client may have gone while we waited
-                                if case .accept(_, let headers) = decision { return headers }
-                                return nil
-                            }
-                        },
-                        upgradePipelineHandler: { channel, _ in
-                            channel.eventLoop.makeCompletedFuture {
-                                guard let (request, decision) = decided.withLockedValue({ $0 }),
-                                    case .accept(let accepted, _) = decision
-                                else { throw ChannelError.inappropriateOperationForState }
-                                if let takeOver {
-                                    let done = try takeOver(channel, request, accepted)
-                                    progress.withLockedValue { $0.handedOver = true }
-                                    return Outcome.takenOver(done)
-                                }
-                                let ws = try WebSocketChannel(wrappingChannelSynchronously: channel)
+                            return channel.eventLoop.makeSucceededFuture(nil)
+                        }
+                        let request = UpgradeRequest(
+                            method: "\(head.method)", uri: head.uri, headers: head.headers,
+                            eventLoop: channel.eventLoop)
+                        return channel.eventLoop.makeFutureWithTask {
+                            let decision = await decide(request)
+                            decided.withLockedValue { $0 = (request, decision) }
+                            abandonIfOrphaned()  // the client may have gone while we waited
+                            if case .accept(_, let headers) = decision { return headers }
+                            return nil
+                        }
+                    }
+                    let installOnUpgrade: @Sendable (any Channel, HTTPRequestHead) -> EventLoopFuture<Outcome> = {
+                        channel, _ in
+                        channel.eventLoop.makeCompletedFuture {
+                            guard let (request, decision) = decided.withLockedValue({ $0 }),
+                                case .accept(let accepted, _) = decision
+                            else { throw ChannelError.inappropriateOperationForState }
+                            if let takeOver {
+                                let done = try takeOver(channel, request, accepted)
                                 progress.withLockedValue { $0.handedOver = true }
-                                return Outcome.upgraded(ws, request, accepted)
+                                return Outcome.takenOver(done)
                             }
-                        })
+                            let ws = try WebSocketChannel(wrappingChannelSynchronously: channel)
+                            progress.withLockedValue { $0.handedOver = true }
+                            return Outcome.upgraded(ws, request, accepted)
+                        }
+                    }
+                    // A channel taken over gets no WebSocket handlers: the relay reads the frames' bytes itself.
+                    let upgrader: any NIOTypedHTTPServerProtocolUpgrader<Outcome> =
+                        takeOver == nil
+                        ? NIOTypedWebSocketServerUpgrader<Outcome>(
+                            maxFrameSize: limits.maxFrameSize, shouldUpgrade: shouldUpgrade,
+                            upgradePipelineHandler: installOnUpgrade)
+                        : BareWebSocketServerUpgrader<Outcome>(
+                            shouldUpgrade: shouldUpgrade, upgradePipelineHandler: installOnUpgrade)
                     let configuration = NIOTypedHTTPServerUpgradeConfiguration<Outcome>(
                         upgraders: [upgrader],
                         notUpgradingCompletionHandler: { channel in
@@ -294,5 +304,37 @@ extension HTTPHeaders {
             out[key] = out[key].map { "\($0), \(value)" } ?? value
         }
         return out
+    }
+}
+
+/// The server side of a WebSocket upgrade that installs no frame handlers: the handshake (the
+/// request's key and version, `Sec-WebSocket-Accept`) is NIO's, through an inner
+/// `NIOTypedWebSocketServerUpgrader`; after the 101 the channel carries bytes, for the relay's
+/// `WireFrameDecoder` (the relay forwards frames without decoding them into NIO's frames).
+struct BareWebSocketServerUpgrader<UpgradeResult: Sendable>: NIOTypedHTTPServerProtocolUpgrader {
+    private let handshake: NIOTypedWebSocketServerUpgrader<UpgradeResult>
+    private let upgradePipelineHandler: @Sendable (any Channel, HTTPRequestHead) -> EventLoopFuture<UpgradeResult>
+
+    init(
+        shouldUpgrade: @escaping @Sendable (any Channel, HTTPRequestHead) -> EventLoopFuture<HTTPHeaders?>,
+        upgradePipelineHandler: @escaping @Sendable (any Channel, HTTPRequestHead) -> EventLoopFuture<UpgradeResult>
+    ) {
+        self.upgradePipelineHandler = upgradePipelineHandler
+        handshake = NIOTypedWebSocketServerUpgrader(
+            shouldUpgrade: shouldUpgrade, upgradePipelineHandler: upgradePipelineHandler)
+    }
+
+    var supportedProtocol: String { handshake.supportedProtocol }
+    var requiredUpgradeHeaders: [String] { handshake.requiredUpgradeHeaders }
+
+    func buildUpgradeResponse(
+        channel: any Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders
+    ) -> EventLoopFuture<HTTPHeaders> {
+        handshake.buildUpgradeResponse(
+            channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
+    }
+
+    func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<UpgradeResult> {
+        upgradePipelineHandler(channel, upgradeRequest)
     }
 }

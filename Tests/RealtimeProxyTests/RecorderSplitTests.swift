@@ -93,7 +93,8 @@ struct RecorderSplitTests {
 
     /// The relay on EmbeddedChannels records each frame before it reaches the other side, unchanged.
     ///
-    /// A frame parked before the client came, then a client frame and a close handshake.
+    /// A frame parked before the client came (arriving in two reads), then a masked client frame
+    /// that goes on masked with a fresh key, and a close handshake.
     @Test func theRelayRecordsBeforeItForwardsOnEmbeddedChannels() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -103,29 +104,38 @@ struct RecorderSplitTests {
         let client = EmbeddedChannel(loop: loop)
         let session = try RelaySession.attach(upstream: upstream, closeGrace: .seconds(5))
         let created = #"{"type":"session.created","event_id":"e1","session":{}}"#
-        try upstream.writeInbound(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: created)))
+        var createdBytes = Self.wire(.text, created)
+        let head = try #require(createdBytes.getSlice(at: 0, length: 5))
+        createdBytes.moveReaderIndex(forwardBy: 5)
+        try upstream.writeInbound(head)  // a frame split across reads is put back together
+        try upstream.writeInbound(createdBytes)
         let recorder = try ConnectionRecorder(conn: "c1", path: path, header: Self.header, observe: { _ in })
         let done = try session.start(client: client, recorder: recorder)
         let lines = { try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") }
 
-        let first = try #require(try client.readOutbound(as: WebSocketFrame.self))
-        #expect(String(buffer: first.data) == created)
+        let first = try #require(try client.readOutbound(as: ByteBuffer.self))
+        #expect(first == Self.wire(.text, created))  // the upstream's bytes, unchanged
         #expect(try lines().count == 2)  // header and the parked frame: written before it was forwarded
 
         let update = #"{"type":"session.update","session":{}}"#
-        var masked = ByteBuffer(string: update)
-        masked.webSocketMask([1, 2, 3, 4])
-        try client.writeInbound(WebSocketFrame(fin: true, opcode: .text, maskKey: [1, 2, 3, 4], data: masked))
-        let forwarded = try #require(try upstream.readOutbound(as: WebSocketFrame.self))
-        #expect(String(buffer: forwarded.unmaskedData) == update)
-        #expect(try lines().last?.contains("session.update") == true)
+        let masked = Self.wire(.text, update, mask: 0x0403_0201)
+        try client.writeInbound(masked)
+        var decoder = WireFrameDecoder(maxFrameSize: 1 << 20)
+        decoder.append(try #require(try upstream.readOutbound(as: ByteBuffer.self)))
+        guard case .frame(let sent) = decoder.next() else { Issue.record("no whole frame upstream"); return }
+        var scratch = ByteBuffer()
+        #expect(String(buffer: sent.unmaskedPayload(scratch: &scratch)) == update && sent.opcode == .text)
+        #expect(sent.maskWord != nil && sent.maskWord != 0x0403_0201)  // masked again, with a fresh key
+        #expect(try lines().last?.contains("session.update") == true)  // recorded unmasked
 
         var close = ByteBuffer()
         close.writeInteger(UInt16(1000))
-        try client.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: close))
-        #expect(try upstream.readOutbound(as: WebSocketFrame.self)?.opcode == .connectionClose)
-        try upstream.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: close))
-        #expect(try client.readOutbound(as: WebSocketFrame.self)?.opcode == .connectionClose)
+        try client.writeInbound(Self.wire(.connectionClose, close, mask: 7))
+        decoder.append(try #require(try upstream.readOutbound(as: ByteBuffer.self)))
+        guard case .frame(let closing) = decoder.next() else { Issue.record("no close upstream"); return }
+        #expect(closing.opcode == .connectionClose && closing.unmaskedPayload(scratch: &scratch) == close)
+        try upstream.writeInbound(Self.wire(.connectionClose, close))
+        #expect(try client.readOutbound(as: ByteBuffer.self) == Self.wire(.connectionClose, close))
         loop.run()
         #expect(!client.isActive && !upstream.isActive)  // the handshake was complete: both closed at once
         var ended = false
@@ -136,6 +146,79 @@ struct RecorderSplitTests {
         #expect(recorder.frames == 4)
         #expect(try lines().count == 5)
         #expect(findings.allSatisfy { $0.line >= 2 && $0.line <= 5 })
+    }
+
+    /// Frames masked the wrong way for their way are encoded again: an unmasked client frame reaches
+    /// the upstream masked, a masked upstream frame reaches the client unmasked; both recorded as sent.
+    @Test func framesMaskedTheWrongWayAreEncodedAgain() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("m.jsonl").path
+        let loop = EmbeddedEventLoop()
+        let (upstream, client) = (EmbeddedChannel(loop: loop), EmbeddedChannel(loop: loop))
+        let session = try RelaySession.attach(upstream: upstream, closeGrace: .seconds(5))
+        let recorder = try ConnectionRecorder(conn: "m1", path: path, header: Self.header, observe: { _ in })
+        _ = try session.start(client: client, recorder: recorder)
+        let text = #"{"type":"response.create"}"#
+        try client.writeInbound(Self.wire(.text, text))
+        let toUpstream = try #require(try upstream.readOutbound(as: ByteBuffer.self))
+        var decoder = WireFrameDecoder(maxFrameSize: 1 << 20)
+        decoder.append(toUpstream)
+        guard case .frame(let sent) = decoder.next() else {
+            Issue.record("no whole frame reached the upstream"); return
+        }
+        #expect(sent.maskWord != nil && sent.opcode == .text && sent.fin)
+        var scratch = ByteBuffer()
+        #expect(String(buffer: sent.unmaskedPayload(scratch: &scratch)) == text)
+
+        try upstream.writeInbound(Self.wire(.text, #"{"type":"response.created"}"#, mask: 99))
+        #expect(try client.readOutbound(as: ByteBuffer.self) == Self.wire(.text, #"{"type":"response.created"}"#))
+        _ = recorder.finish()
+        let recorded = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(recorded.contains(#""type":"response.create"}"#) && recorded.contains("response.created"))
+    }
+
+    /// A frame over the limit is not forwarded: its sender gets close 1009 and is closed, the other
+    /// side gets close 1009, and nothing the sender sends after it is read.
+    @Test func aFrameOverTheLimitIsAnsweredWith1009OnEmbeddedChannels() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("l.jsonl").path
+        let loop = EmbeddedEventLoop()
+        let (upstream, client) = (EmbeddedChannel(loop: loop), EmbeddedChannel(loop: loop))
+        let session = try RelaySession.attach(upstream: upstream, closeGrace: .seconds(5), maxFrameSize: 1024)
+        let recorder = try ConnectionRecorder(conn: "l1", path: path, header: Self.header, observe: { _ in })
+        _ = try session.start(client: client, recorder: recorder)
+        var big = Self.wire(.binary, String(repeating: "x", count: 2000), mask: 5)
+        let header = try #require(big.getSlice(at: 0, length: 8))  // only the header is in: refused already
+        big.moveReaderIndex(forwardBy: 8)
+        try client.writeInbound(header)
+        var answer = try #require(try client.readOutbound(as: ByteBuffer.self))
+        #expect(answer.readInteger(as: UInt16.self) == 0x8802)  // close, unmasked, 2 bytes
+        #expect(answer.readInteger(as: UInt16.self) == 1009)
+        let other = try #require(try upstream.readOutbound(as: ByteBuffer.self))
+        var decoder = WireFrameDecoder(maxFrameSize: 1024)
+        decoder.append(other)
+        guard case .frame(let close) = decoder.next() else { Issue.record("no close to the upstream"); return }
+        var scratch = ByteBuffer()
+        #expect(close.opcode == .connectionClose && close.maskWord != nil)
+        #expect(close.unmaskedPayload(scratch: &scratch).getInteger(at: 0, as: UInt16.self) == 1009)
+        try client.writeInbound(big)  // the rest of it: not read, not forwarded
+        #expect(try upstream.readOutbound(as: ByteBuffer.self) == nil)
+        loop.run()
+        #expect(!client.isActive)
+        _ = recorder.finish()
+        let recorded = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(recorded.contains("1024-byte limit"))
+    }
+
+    /// One frame's bytes as a peer sends it (masked with `mask`, first key byte lowest, when given).
+    static func wire(_ opcode: WebSocketOpcode, _ text: String, mask: UInt32? = nil) -> ByteBuffer {
+        wire(opcode, ByteBuffer(string: text), mask: mask)
+    }
+
+    static func wire(_ opcode: WebSocketOpcode, _ payload: ByteBuffer, mask: UInt32? = nil) -> ByteBuffer {
+        WireFrame.make(opcode: opcode, payload: payload, maskWord: mask, allocator: ByteBufferAllocator()).bytes
     }
 }
 
