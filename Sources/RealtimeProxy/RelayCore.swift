@@ -32,7 +32,7 @@ struct RelayCore<Frame> {
         case sendClose(code: UInt16, reason: String, to: Side)
         /// Record that a frame from `from` was over the size limit (an `error` line).
         case recordTooLarge(from: Side)
-        /// Record the close 1009 that NIO's protocol error handler sent to `to`.
+        /// Record the close 1009 that the relay sends to `to`, the side whose frame was over the limit.
         case recordLimitClose(to: Side)
         /// Write the held lines (after proxy-generated records) and publish them.
         case flushRecording
@@ -148,12 +148,12 @@ struct RelayCore<Frame> {
     /// An error on a channel ends the session.
     mutating func failed() -> [Action] { end() }
 
-    /// `side` sent a frame over the size limit (NIO answers it with 1009 and closes it).
+    /// `side` sent a frame over the size limit (the relay answers it with 1009 and closes it).
     mutating func tooLarge(from side: Side) -> [Action] {
         guard !ended, attachedClient else { return [] }
         var actions: [Action] = [.recordTooLarge(from: side)]
         if !closeSent[side.rawValue] {
-            closeSent[side.rawValue] = true  // NIO's protocol error handler sent it
+            closeSent[side.rawValue] = true  // the relay answers the sender with it (`RelaySession.tooLarge`)
             actions.append(.recordLimitClose(to: side))
         }
         actions += shutdown(code: 1009, reason: "message too big")
