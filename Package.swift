@@ -61,11 +61,18 @@ let package = Package(
         .target(
             name: "RealtimeSimulation", dependencies: ["RealtimeProtocol", "RealtimeRecording"],
             swiftSettings: strictSettings),
+        // Layer 5: WebSocket frames as bytes (RFC 6455 framing and masking on NIO's ByteBuffer), sans-I/O, for the
+        // relay and the fuzzer.
+        .target(
+            name: "RealtimeWire",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings),
         // Layer 5: SwiftNIO transport: the recording proxy, the simulated server's socket, a scripted client.
         .target(
             name: "RealtimeProxy",
             dependencies: [
                 "RealtimeProtocol", "RealtimeRecording", "RealtimeValidation", "RealtimeSimulation", "RealtimeSession",
+                "RealtimeWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -134,7 +141,10 @@ let package = Package(
         // replay runner over saved inputs (Tests/Fuzz/corpus and its crash fixtures).
         .executableTarget(
             name: "rtscope-fuzz",
-            dependencies: ["RealtimeRecording", "RealtimeValidation", "RealtimeSession", "TimelineModel"],
+            dependencies: [
+                "RealtimeRecording", "RealtimeValidation", "RealtimeSession", "TimelineModel", "RealtimeWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         // Proxy benchmark: added latency per hop, throughput, CPU per frame and RSS of `rtscope record`.
@@ -144,6 +154,7 @@ let package = Package(
                 "RealtimeProxy",
                 "RealtimeProtocol",
                 "RealtimeRecording",
+                "RealtimeWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -186,7 +197,7 @@ let package = Package(
             name: "RealtimeProxyTests",
             dependencies: [
                 "RealtimeProxy", "RealtimeSimulation", "RealtimeRecording", "RealtimeValidation", "RealtimeProtocol",
-                "RealtimeSession",
+                "RealtimeSession", "RealtimeWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

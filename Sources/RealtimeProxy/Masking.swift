@@ -1,5 +1,6 @@
 import NIOCore
 import NIOWebSocket
+import RealtimeWire
 
 #if canImport(Glibc)
     import Glibc
@@ -34,22 +35,9 @@ enum FastMask {
         UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24
     }
 
-    /// Writes `source` XOR the repeating key `word` (first key byte lowest) to `destination`.
+    /// Writes `source` XOR the repeating key `word` (first key byte lowest) to `destination` (`WireMask.xor`).
     static func xor(from source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, word: UInt32) {
-        guard let from = source.baseAddress, let to = destination else { return }
-        let word64 = UInt64(word)
-        let key64 = (word64 | word64 << 32).littleEndian
-        let count = source.count
-        var i = 0
-        while i + 8 <= count {
-            (to + i).storeBytes(of: (from + i).loadUnaligned(as: UInt64.self) ^ key64, as: UInt64.self)
-            i += 8
-        }
-        while i < count {  // the last 0–7 bytes (no array: this runs for every frame)
-            let keyByte = UInt8(truncatingIfNeeded: word >> (8 * UInt32(i & 3)))
-            to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self) ^ keyByte, toByteOffset: i, as: UInt8.self)
-            i += 1
-        }
+        WireMask.xor(from: source, into: destination, word: word)
     }
 }
 
@@ -95,7 +83,8 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
         if frame.rsv2 { rsv |= 0x20 }
         if frame.rsv3 { rsv |= 0x10 }
         WireFrame.writeHeader(
-            fin: frame.fin, rsv: rsv, opcode: frame.opcode, length: length, maskWord: key, into: &out)
+            fin: frame.fin, rsv: rsv, opcode: UInt8(webSocketOpcode: frame.opcode), length: length, maskWord: key,
+            into: &out)
         var payload = frame.data
         if var extensionData = frame.extensionData {
             extensionData.writeBuffer(&payload)

@@ -2,6 +2,7 @@ import NIOCore
 import NIOWebSocket
 import RealtimeProtocol
 import RealtimeRecording
+import RealtimeWire
 
 /// Relays frames between a client connection and its upstream connection on the one event loop
 /// both channels share, recording each frame before it is forwarded.
@@ -158,7 +159,8 @@ final class RelaySession: @unchecked Sendable {
         guard let recorder else { return }
         let payload = frame.unmaskedPayload(scratch: &scratch)
         do {
-            try recorder.record(opcode: frame.opcode, fin: frame.fin, unmasked: payload, direction(from: side))
+            try recorder.record(
+                opcode: frame.webSocketOpcode, fin: frame.fin, unmasked: payload, direction(from: side))
         } catch {
             // Never forward what could not be recorded: end the connection and say why.
             run(core.recordingFailed(error))
@@ -175,7 +177,9 @@ final class RelaySession: @unchecked Sendable {
                 : WireFrame.make(
                     fin: frame.fin, rsv: frame.rsv, opcode: frame.opcode, payload: payload, maskWord: nil,
                     allocator: upstreamChannel.allocator)
-        run(core.recorded(out, from: side, isClose: frame.opcode == .connectionClose, bytes: frame.payloadLength))
+        run(
+            core.recorded(
+                out, from: side, isClose: frame.webSocketOpcode == .connectionClose, bytes: frame.payloadLength))
     }
 
     private func run(_ actions: [RelayCore<WireFrame>.Action]) {
@@ -248,7 +252,8 @@ final class RelaySession: @unchecked Sendable {
         payload.writeInteger(code)
         payload.writeString(reason)
         return WireFrame.make(
-            opcode: .connectionClose, payload: payload, maskWord: side == .upstream ? keys.word() : nil,
+            opcode: UInt8(webSocketOpcode: .connectionClose), payload: payload,
+            maskWord: side == .upstream ? keys.word() : nil,
             allocator: upstreamChannel.allocator)
     }
 
@@ -339,4 +344,9 @@ public final class ConnectionControl: Sendable {
         let session = session
         try? await session.eventLoop.submit { session.shutdown(code: code, reason: reason) }.get()
     }
+}
+
+extension WireFrame {
+    /// The frame's opcode as NIO names it.
+    var webSocketOpcode: WebSocketOpcode { WebSocketOpcode(encodedWebSocketOpcode: opcode) ?? .binary }
 }

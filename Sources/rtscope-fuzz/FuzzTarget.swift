@@ -8,8 +8,9 @@ import TimelineModel
 /// detects and runs the importers; events read both from their bytes and from the scanner's tapes),
 /// the validator (its JSON report from findings kept as values and as bytes, its text report from
 /// every finding and from the first of each rule), the session model with its metrics, the audio
-/// export (WAV files into a scratch folder), each importer forced on the raw bytes, and a headless
-/// timeline that is loaded, driven by a key script and rendered at several sizes.
+/// export (WAV files into a scratch folder), each importer forced on the raw bytes, a headless
+/// timeline that is loaded, driven by a key script and rendered at several sizes, and the relay's
+/// WebSocket frame cutter (`WireFuzz`).
 ///
 /// Invariant checked: no input traps (crash), hangs or leaves the process unable to continue.
 /// Findings, import failures and `RecordingError`s are expected outcomes, never failures.
@@ -36,6 +37,7 @@ enum FuzzTarget {
             _ = try? LogImporter.importBytes(bytes, kind: kind, name: "fuzz")
         }
         timeline(script: keyScripts[Int(bytes.count % keyScripts.count)])
+        WireFuzz.run(bytes)
     }
 
     /// Reads every line and decodes every event (to a `JSON` tree, checked to survive its own serializer) and frame, as

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import RealtimeProtocol
 import RealtimeRecording
+import RealtimeWire
 
 /// A NIO relay that does the forwarding-path work of a WebSocket recorder on raw bytes, and nothing else.
 ///
@@ -16,8 +17,9 @@ import RealtimeRecording
 ///
 /// It runs as a child process (this binary with `--line-relay-child`). Limits: a measurement tool, not a
 /// proxy: the HTTP upgrade passes through unparsed (everything up to the first blank line each way),
-/// frames are not checked beyond their header, one connection's lines share one file, and a
-/// frame's bytes wait until the whole frame is in (a frame over 16 MiB closes the connection).
+/// frames are cut with the relay's own `WireFrameDecoder` and not checked beyond their header, one
+/// connection's lines share one file, and a frame's bytes wait until the whole frame is in (a frame
+/// over 16 MiB closes the connection).
 enum LineRelay {
     static let childFlag = "--line-relay-child"
 
@@ -92,8 +94,10 @@ private final class LineAndForward: ChannelInboundHandler, @unchecked Sendable {
     let direction: Direction
     let peer: any Channel
     private var upgraded = false
-    private var held: ByteBuffer?
-    private var scratch: [UInt8] = []
+    /// The upgrade exchange read so far (until its blank line), then nil.
+    private var upgrade: ByteBuffer? = ByteBuffer()
+    private var frames = WireFrameDecoder(maxFrameSize: 16 << 20)
+    private var scratch = ByteBuffer()
 
     init(recording: SharedRecording, direction: Direction, peer: any Channel) {
         self.recording = recording
@@ -103,81 +107,42 @@ private final class LineAndForward: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        if var earlier = held {
-            earlier.writeBuffer(&bytes)
-            bytes = earlier
-            held = nil
-        }
-        var ready = 0  // bytes from the reader index on that may be forwarded now
-        if !upgraded {
-            guard let end = bytes.readableBytesView.firstRange(of: [13, 10, 13, 10]) else {
-                held = bytes
+        if var head = upgrade {
+            upgrade = nil
+            head.writeBuffer(&bytes)
+            guard let end = head.readableBytesView.firstRange(of: [13, 10, 13, 10]) else {
+                upgrade = head
                 return
             }
-            ready = end.upperBound - bytes.readerIndex
-            upgraded = true
+            let length = end.upperBound - head.readerIndex
+            if let exchange = head.readSlice(length: length) { peer.writeAndFlush(exchange, promise: nil) }
+            bytes = head
         }
-        while let length = frameLength(bytes, at: bytes.readerIndex + ready) {
-            guard length <= 16 << 20 else {
+        frames.append(bytes)
+        var out: [ByteBuffer] = []
+        loop: while true {
+            switch frames.next() {
+            case .frame(let frame):
+                record(frame)
+                out.append(frame.bytes)
+            case .needMore: break loop
+            case .tooLarge:
                 context.close(promise: nil)
                 return
             }
-            record(bytes, at: bytes.readerIndex + ready)
-            ready += length
         }
         do { try recording.writer.flush() } catch {
             context.close(promise: nil)
             return
         }
-        if ready > 0, let out = bytes.getSlice(at: bytes.readerIndex, length: ready) {
-            peer.writeAndFlush(out, promise: nil)
-        }
-        if ready < bytes.readableBytes {
-            held = bytes.getSlice(at: bytes.readerIndex + ready, length: bytes.readableBytes - ready)
-        }
+        for frame in out { peer.write(frame, promise: nil) }
+        if !out.isEmpty { peer.flush() }
     }
 
-    /// The whole length of the frame starting at `index`, when all of it has arrived.
-    private func frameLength(_ bytes: ByteBuffer, at index: Int) -> Int? {
-        let available = bytes.writerIndex - index
-        guard available >= 2, let b1 = bytes.getInteger(at: index + 1, as: UInt8.self) else { return nil }
-        var header = 2 + (b1 & 0x80 != 0 ? 4 : 0)
-        var payload = Int(b1 & 0x7F)
-        if payload == 126 {
-            guard available >= 4, let n = bytes.getInteger(at: index + 2, as: UInt16.self) else { return nil }
-            payload = Int(n)
-            header += 2
-        } else if payload == 127 {
-            guard available >= 10, let n = bytes.getInteger(at: index + 2, as: UInt64.self), n < 1 << 40 else {
-                return nil
-            }
-            payload = Int(n)
-            header += 8
-        }
-        return available >= header + payload ? header + payload : nil
-    }
-
-    /// Writes the line of the whole frame at `index` (held until the flush before forwarding).
-    private func record(_ bytes: ByteBuffer, at index: Int) {
-        guard let b0 = bytes.getInteger(at: index, as: UInt8.self),
-            let b1 = bytes.getInteger(at: index + 1, as: UInt8.self)
-        else { return }
-        var offset = 2
-        var payload = Int(b1 & 0x7F)
-        if payload == 126 {
-            payload = Int(bytes.getInteger(at: index + 2, as: UInt16.self) ?? 0)
-            offset += 2
-        } else if payload == 127 {
-            payload = Int(bytes.getInteger(at: index + 2, as: UInt64.self) ?? 0)
-            offset += 8
-        }
-        var mask: [UInt8] = []
-        if b1 & 0x80 != 0 {
-            mask = bytes.getBytes(at: index + offset, length: 4) ?? [0, 0, 0, 0]
-            offset += 4
-        }
+    /// Writes the frame's line (held until the flush before forwarding).
+    private func record(_ wire: WireFrame) {
         let opcode: Opcode =
-            switch b0 & 0x0F {
+            switch wire.opcode {
             case 0: .cont
             case 1: .text
             case 8: .close
@@ -189,19 +154,9 @@ private final class LineAndForward: ChannelInboundHandler, @unchecked Sendable {
         let frame = Frame(
             seq: recording.seq, tUs: Int64((DispatchTime.now().uptimeNanoseconds - recording.start) / 1000),
             wall: RecordingFormat.wallClock(Date()), conn: "line-relay", direction: direction, opcode: opcode,
-            fin: b0 & 0x80 != 0, payload: [])
-        bytes.withUnsafeReadableBytes { raw in
-            let start = index + offset - bytes.readerIndex
-            let body = UnsafeRawBufferPointer(rebasing: raw[start..<(start + payload)])
-            if mask.isEmpty {
-                try? recording.writer.append(frame, payload: body)
-            } else {
-                scratch.removeAll(keepingCapacity: true)
-                scratch.append(contentsOf: body)
-                for i in scratch.indices { scratch[i] ^= mask[i & 3] }
-                scratch.withUnsafeBytes { try? recording.writer.append(frame, payload: $0) }
-            }
-        }
+            fin: wire.fin, payload: [])
+        let payload = wire.unmaskedPayload(scratch: &scratch)
+        payload.withUnsafeReadableBytes { try? recording.writer.append(frame, payload: $0) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -5,6 +5,7 @@ import NIOWebSocket
 import RealtimeProtocol
 import RealtimeRecording
 import RealtimeValidation
+import RealtimeWire
 import Testing
 
 @testable import RealtimeProxy
@@ -124,7 +125,7 @@ struct RecorderSplitTests {
         decoder.append(try #require(try upstream.readOutbound(as: ByteBuffer.self)))
         guard case .frame(let sent) = decoder.next() else { Issue.record("no whole frame upstream"); return }
         var scratch = ByteBuffer()
-        #expect(String(buffer: sent.unmaskedPayload(scratch: &scratch)) == update && sent.opcode == .text)
+        #expect(String(buffer: sent.unmaskedPayload(scratch: &scratch)) == update && sent.webSocketOpcode == .text)
         #expect(sent.maskWord != nil && sent.maskWord != 0x0403_0201)  // masked again, with a fresh key
         #expect(try lines().last?.contains("session.update") == true)  // recorded unmasked
 
@@ -133,7 +134,7 @@ struct RecorderSplitTests {
         try client.writeInbound(Self.wire(.connectionClose, close, mask: 7))
         decoder.append(try #require(try upstream.readOutbound(as: ByteBuffer.self)))
         guard case .frame(let closing) = decoder.next() else { Issue.record("no close upstream"); return }
-        #expect(closing.opcode == .connectionClose && closing.unmaskedPayload(scratch: &scratch) == close)
+        #expect(closing.webSocketOpcode == .connectionClose && closing.unmaskedPayload(scratch: &scratch) == close)
         try upstream.writeInbound(Self.wire(.connectionClose, close))
         #expect(try client.readOutbound(as: ByteBuffer.self) == Self.wire(.connectionClose, close))
         loop.run()
@@ -167,7 +168,7 @@ struct RecorderSplitTests {
         guard case .frame(let sent) = decoder.next() else {
             Issue.record("no whole frame reached the upstream"); return
         }
-        #expect(sent.maskWord != nil && sent.opcode == .text && sent.fin)
+        #expect(sent.maskWord != nil && sent.webSocketOpcode == .text && sent.fin)
         var scratch = ByteBuffer()
         #expect(String(buffer: sent.unmaskedPayload(scratch: &scratch)) == text)
 
@@ -201,7 +202,7 @@ struct RecorderSplitTests {
         decoder.append(other)
         guard case .frame(let close) = decoder.next() else { Issue.record("no close to the upstream"); return }
         var scratch = ByteBuffer()
-        #expect(close.opcode == .connectionClose && close.maskWord != nil)
+        #expect(close.webSocketOpcode == .connectionClose && close.maskWord != nil)
         #expect(close.unmaskedPayload(scratch: &scratch).getInteger(at: 0, as: UInt16.self) == 1009)
         try client.writeInbound(big)  // the rest of it: not read, not forwarded
         #expect(try upstream.readOutbound(as: ByteBuffer.self) == nil)
@@ -218,7 +219,9 @@ struct RecorderSplitTests {
     }
 
     static func wire(_ opcode: WebSocketOpcode, _ payload: ByteBuffer, mask: UInt32? = nil) -> ByteBuffer {
-        WireFrame.make(opcode: opcode, payload: payload, maskWord: mask, allocator: ByteBufferAllocator()).bytes
+        WireFrame.make(
+            opcode: UInt8(webSocketOpcode: opcode), payload: payload, maskWord: mask, allocator: ByteBufferAllocator()
+        ).bytes
     }
 }
 

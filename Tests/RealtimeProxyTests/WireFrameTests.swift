@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOWebSocket
+import RealtimeWire
 import Testing
 
 @testable import RealtimeProxy
@@ -56,7 +57,8 @@ struct WireFrameTests {
             (WebSocketOpcode.text, UInt32?.none, true), (.binary, 0xDEAD_BEEF, false), (.continuation, 1, true),
         ] {
             let made = WireFrame.make(
-                fin: fin, rsv: 0x40, opcode: opcode, payload: payload, maskWord: mask, allocator: ByteBufferAllocator())
+                fin: fin, rsv: 0x40, opcode: UInt8(webSocketOpcode: opcode), payload: payload, maskWord: mask,
+                allocator: ByteBufferAllocator())
             let bytes = Array(made.bytes.readableBytesView)
             let theirs = try #require(try Self.nioFrames(bytes).first)
             #expect(theirs.fin == fin && theirs.rsv1 && !theirs.rsv2 && theirs.opcode == opcode)
@@ -66,7 +68,7 @@ struct WireFrameTests {
             #expect(!refused && ours.count == 1)
             var scratch = ByteBuffer()
             #expect(ours.first?.unmaskedPayload(scratch: &scratch) == payload)
-            #expect(ours.first.map { $0.fin == fin && $0.opcode == opcode && $0.rsv == 0x40 } == true)
+            #expect(ours.first.map { $0.fin == fin && $0.webSocketOpcode == opcode && $0.rsv == 0x40 } == true)
             #expect(ours.first?.bytes == made.bytes)
             // Masked again with another key: the same frame to NIO, under the new key.
             let again = made.remasked(with: 0x1234_5678, allocator: ByteBufferAllocator())
@@ -90,7 +92,10 @@ struct WireFrameTests {
                 let mask: UInt32? =
                     Bool.random(using: &random) ? UInt32.random(in: 0...UInt32.max, using: &random) : nil
                 stream +=
-                    WireFrame.make(opcode: opcode, payload: data, maskWord: mask, allocator: ByteBufferAllocator())
+                    WireFrame.make(
+                        opcode: UInt8(webSocketOpcode: opcode), payload: data, maskWord: mask,
+                        allocator: ByteBufferAllocator()
+                    )
                     .bytes.readableBytesView
             }
             let theirs = try Self.nioFrames(stream)
@@ -99,7 +104,7 @@ struct WireFrameTests {
             #expect(!refused && ours.count == theirs.count)
             var scratch = ByteBuffer()
             for (a, b) in zip(ours, theirs) {
-                #expect(a.opcode == b.opcode && a.fin == b.fin && a.maskWord == b.maskKey.map(FastMask.word))
+                #expect(a.webSocketOpcode == b.opcode && a.fin == b.fin && a.maskWord == b.maskKey.map(FastMask.word))
                 #expect(a.unmaskedPayload(scratch: &scratch) == b.unmaskedData)
             }
         }

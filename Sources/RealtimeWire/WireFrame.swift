@@ -1,37 +1,50 @@
-import NIOCore
-import NIOWebSocket
+public import NIOCore
 
 /// One WebSocket frame as it came off the wire (RFC 6455 §5.2): its bytes, untouched, and what its
 /// header says.
+///
+/// The opcode is kept as its four bits (`opcode`), so this module needs nothing of NIO but
+/// `ByteBuffer`; the relay reads it as NIO's `WebSocketOpcode`.
 ///
 /// The relay forwards the upstream's frames as `bytes` are, so a frame costs no decoding into NIO's
 /// `WebSocketFrame` and no re-encoding; a client's frames get a fresh masking key on their way
 /// (`remasked`, one pass), and only the recording needs the payload unmasked (`unmaskedPayload`).
 /// Frames the proxy makes itself (close frames, a masked frame to the client) come from `make`.
-struct WireFrame {
+public struct WireFrame: Sendable {
     /// The whole frame, header first.
-    var bytes: ByteBuffer
-    let fin: Bool
+    public var bytes: ByteBuffer
+    public let fin: Bool
     /// The reserved bits RSV1–3 as the first byte holds them (`0x70` at most).
-    let rsv: UInt8
-    let opcode: WebSocketOpcode
-    /// The masking key, first byte lowest (as `FastMask.word`); nil when the payload is not masked.
-    let maskWord: UInt32?
+    public let rsv: UInt8
+    /// The opcode's four bits (`0x1` text, `0x2` binary, `0x0` continuation, `0x8` close, `0x9` ping, `0xA` pong).
+    public let opcode: UInt8
+    /// The masking key, first byte lowest (the key's bytes in memory order on a little-endian machine);
+    /// nil when the payload is not masked.
+    public let maskWord: UInt32?
     /// Bytes before the payload: 2, 4 or 10, plus 4 with a masking key.
-    let headerLength: Int
+    public let headerLength: Int
 
-    var payloadLength: Int { bytes.readableBytes - headerLength }
+    public init(bytes: ByteBuffer, fin: Bool, rsv: UInt8, opcode: UInt8, maskWord: UInt32?, headerLength: Int) {
+        self.bytes = bytes
+        self.fin = fin
+        self.rsv = rsv
+        self.opcode = opcode
+        self.maskWord = maskWord
+        self.headerLength = headerLength
+    }
+
+    public var payloadLength: Int { bytes.readableBytes - headerLength }
 
     /// The payload without its mask: a slice of `bytes` when it is not masked, else `scratch`
     /// (cleared and reused, so a caller that drops the result before the next call allocates nothing).
-    func unmaskedPayload(scratch: inout ByteBuffer) -> ByteBuffer {
+    public func unmaskedPayload(scratch: inout ByteBuffer) -> ByteBuffer {
         let (offset, count) = (bytes.readerIndex + headerLength, payloadLength)
         guard let maskWord else { return bytes.getSlice(at: offset, length: count) ?? ByteBuffer() }
         scratch.clear(minimumCapacity: count)
         scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
             bytes.withUnsafeReadableBytes { all in
                 let payload = UnsafeRawBufferPointer(rebasing: all[headerLength..<(headerLength + count)])
-                FastMask.xor(from: payload, into: target.baseAddress, word: maskWord)
+                WireMask.xor(from: payload, into: target.baseAddress, word: maskWord)
             }
             return count
         }
@@ -40,7 +53,7 @@ struct WireFrame {
 
     /// This frame masked with `maskWord` instead of its own key (or none): one pass over the payload
     /// into a new buffer, the header written again.
-    func remasked(with newWord: UInt32, allocator: ByteBufferAllocator) -> WireFrame {
+    public func remasked(with newWord: UInt32, allocator: ByteBufferAllocator) -> WireFrame {
         let count = payloadLength
         var out = allocator.buffer(capacity: 14 + count)
         let header = Self.writeHeader(
@@ -49,7 +62,7 @@ struct WireFrame {
         out.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
             bytes.withUnsafeReadableBytes { all in
                 let payload = UnsafeRawBufferPointer(rebasing: all[headerLength..<(headerLength + count)])
-                FastMask.xor(from: payload, into: target.baseAddress, word: word)
+                WireMask.xor(from: payload, into: target.baseAddress, word: word)
             }
             return count
         }
@@ -58,8 +71,8 @@ struct WireFrame {
 
     /// A frame carrying `payload` (given unmasked), masked with `maskWord` when one is given (every
     /// frame to an upstream must be masked; none to a client may be).
-    static func make(
-        fin: Bool = true, rsv: UInt8 = 0, opcode: WebSocketOpcode, payload: ByteBuffer, maskWord: UInt32?,
+    public static func make(
+        fin: Bool = true, rsv: UInt8 = 0, opcode: UInt8, payload: ByteBuffer, maskWord: UInt32?,
         allocator: ByteBufferAllocator
     ) -> WireFrame {
         let count = payload.readableBytes
@@ -68,7 +81,7 @@ struct WireFrame {
         out.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
             payload.withUnsafeReadableBytes { source in
                 if let maskWord {
-                    FastMask.xor(from: source, into: target.baseAddress, word: maskWord)
+                    WireMask.xor(from: source, into: target.baseAddress, word: maskWord)
                 } else if let base = source.baseAddress, count > 0 {
                     target.baseAddress?.copyMemory(from: base, byteCount: count)
                 }
@@ -76,16 +89,16 @@ struct WireFrame {
             return count
         }
         return WireFrame(
-            bytes: out, fin: fin, rsv: rsv & 0x70, opcode: opcode, maskWord: maskWord, headerLength: header)
+            bytes: out, fin: fin, rsv: rsv & 0x70, opcode: opcode & 0x0F, maskWord: maskWord, headerLength: header)
     }
 
     /// Writes a frame header (with the masking key when there is one); returns its length.
     @discardableResult
-    static func writeHeader(
-        fin: Bool, rsv: UInt8, opcode: WebSocketOpcode, length: Int, maskWord: UInt32?, into out: inout ByteBuffer
+    public static func writeHeader(
+        fin: Bool, rsv: UInt8, opcode: UInt8, length: Int, maskWord: UInt32?, into out: inout ByteBuffer
     ) -> Int {
         let start = out.writerIndex
-        out.writeInteger((UInt8(webSocketOpcode: opcode) & 0x0F) | (fin ? 0x80 : 0) | (rsv & 0x70))
+        out.writeInteger((opcode & 0x0F) | (fin ? 0x80 : 0) | (rsv & 0x70))
         let maskBit: UInt8 = maskWord == nil ? 0 : 0x80
         if length < 126 {
             out.writeInteger(UInt8(length) | maskBit)
@@ -112,8 +125,8 @@ struct WireFrame {
 ///   frames are not judged: the frame goes on as it came, and the peer answers it as it would have.
 /// - Bytes are never dropped while the decoder takes input: what `append` got comes out of `next()`
 ///   as frames, in order, or stays held until the rest of its frame arrives.
-struct WireFrameDecoder {
-    enum Next {
+public struct WireFrameDecoder: Sendable {
+    public enum Next: Sendable {
         case frame(WireFrame)
         /// No whole frame is held.
         case needMore
@@ -121,18 +134,19 @@ struct WireFrameDecoder {
         case tooLarge
     }
 
-    let maxFrameSize: Int
+    public let maxFrameSize: Int
     private var held: ByteBuffer?
-    private(set) var refused = false
+    /// A frame over the limit was seen: the decoder takes and gives nothing more.
+    public private(set) var refused = false
 
-    init(maxFrameSize: Int) { self.maxFrameSize = maxFrameSize }
+    public init(maxFrameSize: Int) { self.maxFrameSize = maxFrameSize }
 
     /// Bytes read from the connection, after those appended before.
     ///
     /// A frame that spans reads is put together in a buffer of its own, sized for the whole frame
     /// once its header is in: growing the read buffer instead would copy it at every doubling, and
     /// that buffer may still be shared with frames already handed on (a write then copies all of it).
-    mutating func append(_ bytes: ByteBuffer) {
+    public mutating func append(_ bytes: ByteBuffer) {
         guard !refused else { return }
         guard var earlier = held.take(), earlier.readableBytes > 0 else {
             held = bytes
@@ -153,7 +167,7 @@ struct WireFrameDecoder {
     /// What the header at the start of `buffer` says, once all of it is in: the frame's first byte,
     /// its header length (with the key), its payload length and key, and its total length (which may
     /// not fit in memory: check the payload length against the limit first).
-    static func header(of buffer: ByteBuffer) -> (
+    public static func header(of buffer: ByteBuffer) -> (
         first: UInt8, headerLength: Int, payload: UInt64, maskWord: UInt32?, total: Int
     )? {
         let start = buffer.readerIndex
@@ -181,7 +195,7 @@ struct WireFrameDecoder {
     }
 
     /// The next whole frame, if one is held.
-    mutating func next() -> Next {
+    public mutating func next() -> Next {
         guard !refused, var buffer = held.take() else { return .needMore }
         defer { held = buffer.readableBytes > 0 ? buffer : nil }
         guard let header = Self.header(of: buffer) else {
@@ -190,12 +204,12 @@ struct WireFrameDecoder {
             return .needMore
         }
         guard header.payload <= UInt64(maxFrameSize) else { return refuse(&buffer) }
-        guard buffer.readableBytes >= header.total, let bytes = buffer.readSlice(length: header.total),
-            let opcode = WebSocketOpcode(encodedWebSocketOpcode: header.first & 0x0F)
-        else { return .needMore }
+        guard buffer.readableBytes >= header.total, let bytes = buffer.readSlice(length: header.total) else {
+            return .needMore
+        }
         return .frame(
             WireFrame(
-                bytes: bytes, fin: header.first & 0x80 != 0, rsv: header.first & 0x70, opcode: opcode,
+                bytes: bytes, fin: header.first & 0x80 != 0, rsv: header.first & 0x70, opcode: header.first & 0x0F,
                 maskWord: header.maskWord, headerLength: header.headerLength))
     }
 
@@ -222,5 +236,29 @@ extension Optional {
     fileprivate mutating func take() -> Wrapped? {
         defer { self = nil }
         return self
+    }
+}
+
+/// WebSocket masking (RFC 6455 §5.3) eight bytes at a time.
+public enum WireMask {
+    /// Writes `source` XOR the repeating key `word` (first key byte lowest) to `destination`, which
+    /// may be `source` itself and must have room for `source.count` bytes.
+    public static func xor(
+        from source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, word: UInt32
+    ) {
+        guard let from = source.baseAddress, let to = destination else { return }
+        let word64 = UInt64(word)
+        let key64 = (word64 | word64 << 32).littleEndian
+        let count = source.count
+        var i = 0
+        while i + 8 <= count {
+            (to + i).storeBytes(of: (from + i).loadUnaligned(as: UInt64.self) ^ key64, as: UInt64.self)
+            i += 8
+        }
+        while i < count {  // the last 0–7 bytes (no array: this runs for every frame)
+            let keyByte = UInt8(truncatingIfNeeded: word >> (8 * UInt32(i & 3)))
+            to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self) ^ keyByte, toByteOffset: i, as: UInt8.self)
+            i += 1
+        }
     }
 }
