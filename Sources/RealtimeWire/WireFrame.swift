@@ -10,6 +10,9 @@ public import NIOCore
 /// `WebSocketFrame` and no re-encoding; a client's frames get a fresh masking key on their way
 /// (`remasked`, one pass), and only the recording needs the payload unmasked (`unmaskedPayload`).
 /// Frames the proxy makes itself (close frames, a masked frame to the client) come from `make`.
+///
+/// Invariant: `bytes` holds exactly one whole frame whose header is `headerLength` bytes; only this
+/// module makes values (`WireFrameDecoder`, `make`, `remasked`), so it always holds.
 public struct WireFrame: Sendable {
     /// The whole frame, header first.
     public var bytes: ByteBuffer
@@ -24,7 +27,7 @@ public struct WireFrame: Sendable {
     /// Bytes before the payload: 2, 4 or 10, plus 4 with a masking key.
     public let headerLength: Int
 
-    public init(bytes: ByteBuffer, fin: Bool, rsv: UInt8, opcode: UInt8, maskWord: UInt32?, headerLength: Int) {
+    init(bytes: ByteBuffer, fin: Bool, rsv: UInt8, opcode: UInt8, maskWord: UInt32?, headerLength: Int) {
         self.bytes = bytes
         self.fin = fin
         self.rsv = rsv
