@@ -4,6 +4,7 @@ public import NIOWebSocket
 public import RealtimeProtocol
 public import RealtimeRecording
 public import RealtimeValidation
+public import RealtimeWire
 
 /// One frame as the console shows it (type and summary, never the raw payload).
 public struct ObservedFrame: Sendable {
@@ -245,6 +246,11 @@ public final class ConnectionRecorder: @unchecked Sendable {  // confined: see a
         default: .binary
         }
     }
+}
+
+extension WireFrame {
+    /// The frame's opcode as the recording names it (`ConnectionRecorder.opcode`).
+    public var recordingOpcode: Opcode { ConnectionRecorder.opcode(webSocketOpcode) }
 }
 
 extension ObservedFrame {

@@ -6,38 +6,13 @@ import RealtimeWire
     import Glibc
 #endif
 
-/// WebSocket masking (RFC 6455 §5.3) eight bytes at a time; NIO's own goes byte by byte, which
-/// made masking the largest cost of forwarding 100 KB audio frames.
+/// NIO's masking keys as the words `WireMask.xor` takes (masking eight bytes at a time; NIO's own goes
+/// byte by byte, which made masking the largest cost of forwarding 100 KB audio frames).
 enum FastMask {
-    /// The frame's payload with its mask removed (the payload itself when it is not masked),
-    /// unmasked while copying into a buffer from `allocator` (one pass over the bytes).
-    static func unmasked(_ frame: WebSocketFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
-        guard let key = frame.maskKey else { return frame.data }
-        let data = frame.data
-        var out = allocator.buffer(capacity: data.readableBytes)
-        out.writeWithUnsafeMutableBytes(minimumWritableBytes: data.readableBytes) { target in
-            data.withUnsafeReadableBytes { xor(from: $0, into: target.baseAddress, key: key) }
-            return data.readableBytes
-        }
-        return out
-    }
-
-    /// Writes `source` XOR the repeating 4-byte `key` to `destination` (which may be `source`).
-    static func xor(
-        from source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, key: WebSocketMaskingKey
-    ) {
-        xor(from: source, into: destination, word: word(key))
-    }
-
     /// The key's four bytes as one word, the first byte lowest (the bytes in memory order on a
-    /// little-endian machine; `xor(from:into:word:)` and the frame header use this order).
+    /// little-endian machine; `WireMask.xor` and the frame header use this order).
     static func word(_ key: WebSocketMaskingKey) -> UInt32 {
         UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24
-    }
-
-    /// Writes `source` XOR the repeating key `word` (first key byte lowest) to `destination` (`WireMask.xor`).
-    static func xor(from source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, word: UInt32) {
-        WireMask.xor(from: source, into: destination, word: word)
     }
 }
 
@@ -92,7 +67,7 @@ final class MaskingFrameEncoder: ChannelOutboundHandler {
         }
         let start = out.writerIndex
         out.writeWithUnsafeMutableBytes(minimumWritableBytes: payload.readableBytes) { target in
-            payload.withUnsafeReadableBytes { FastMask.xor(from: $0, into: target.baseAddress, word: key) }
+            payload.withUnsafeReadableBytes { WireMask.xor(from: $0, into: target.baseAddress, word: key) }
             return payload.readableBytes
         }
         assert(out.writerIndex - start == length)

@@ -291,16 +291,8 @@ final class RelayHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !decoder.refused else { return }
-        decoder.append(unwrapInboundIn(data))
-        while true {
-            switch decoder.next() {
-            case .frame(let frame): session.received(frame, on: side)
-            case .needMore: return
-            case .tooLarge:
-                session.tooLarge(from: side)
-                return
-            }
-        }
+        let withinLimit = decoder.read(unwrapInboundIn(data)) { session.received($0, on: side) }
+        if !withinLimit { session.tooLarge(from: side) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

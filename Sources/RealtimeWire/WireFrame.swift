@@ -170,7 +170,7 @@ public struct WireFrameDecoder: Sendable {
     /// What the header at the start of `buffer` says, once all of it is in: the frame's first byte,
     /// its header length (with the key), its payload length and key, and its total length (which may
     /// not fit in memory: check the payload length against the limit first).
-    public static func header(of buffer: ByteBuffer) -> (
+    static func header(of buffer: ByteBuffer) -> (
         first: UInt8, headerLength: Int, payload: UInt64, maskWord: UInt32?, total: Int
     )? {
         let start = buffer.readerIndex
@@ -195,6 +195,19 @@ public struct WireFrameDecoder: Sendable {
         }
         let total = length > UInt64(Int.max / 2) ? Int.max : header + Int(length)
         return (first, header, length, maskWord, total)
+    }
+
+    /// Appends `bytes` and hands every whole frame now held to `body`, in order; returns false when
+    /// a frame over the limit was found (the decoder has refused: nothing more will come), else true.
+    public mutating func read(_ bytes: ByteBuffer, _ body: (WireFrame) throws -> Void) rethrows -> Bool {
+        append(bytes)
+        while true {
+            switch next() {
+            case .frame(let frame): try body(frame)
+            case .needMore: return !refused
+            case .tooLarge: return false
+            }
+        }
     }
 
     /// The next whole frame, if one is held.

@@ -47,9 +47,9 @@ enum WireFuzz {
         var start = 0
         for size in pieces + [bytes.count] where start < bytes.count {
             let end = min(bytes.count, start + size)
-            decoder.append(ByteBuffer(bytes: bytes[start..<end]))
+            let withinLimit = decoder.read(ByteBuffer(bytes: bytes[start..<end])) { frames.append($0) }
+            precondition(withinLimit == !decoder.refused, "read's answer and the decoder's state disagree")
             start = end
-            while case .frame(let frame) = decoder.next() { frames.append(frame) }
         }
         return (frames, decoder.refused)
     }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import RealtimeProtocol
+import RealtimeProxy
 import RealtimeRecording
 import RealtimeWire
 
@@ -34,12 +35,8 @@ enum LineRelay {
     /// In the child (`[path, childFlag, UPSTREAM_PORT, PORT, RECORDING]`): relays until killed;
     /// returns only when the arguments are not the child's.
     static func runChildIfAsked() {
-        let args = CommandLine.arguments
-        guard args.count == 5, args[1] == childFlag, let upstream = Int(args[2]), let port = Int(args[3]) else {
-            return
-        }
+        guard let (upstream, port, recordings) = ChildRelay.childArguments(childFlag) else { return }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let recordings = args[4]
         let counter = NIOLockedCounter()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -118,18 +115,14 @@ private final class LineAndForward: ChannelInboundHandler, @unchecked Sendable {
             if let exchange = head.readSlice(length: length) { peer.writeAndFlush(exchange, promise: nil) }
             bytes = head
         }
-        frames.append(bytes)
         var out: [ByteBuffer] = []
-        loop: while true {
-            switch frames.next() {
-            case .frame(let frame):
-                record(frame)
-                out.append(frame.bytes)
-            case .needMore: break loop
-            case .tooLarge:
-                context.close(promise: nil)
-                return
-            }
+        let withinLimit = frames.read(bytes) { frame in
+            record(frame)
+            out.append(frame.bytes)
+        }
+        guard withinLimit else {
+            context.close(promise: nil)
+            return
         }
         do { try recording.writer.flush() } catch {
             context.close(promise: nil)
@@ -141,19 +134,11 @@ private final class LineAndForward: ChannelInboundHandler, @unchecked Sendable {
 
     /// Writes the frame's line (held until the flush before forwarding).
     private func record(_ wire: WireFrame) {
-        let opcode: Opcode =
-            switch wire.opcode {
-            case 0: .cont
-            case 1: .text
-            case 8: .close
-            case 9: .ping
-            case 10: .pong
-            default: .binary
-            }
         recording.seq += 1
         let frame = Frame(
             seq: recording.seq, tUs: Int64((DispatchTime.now().uptimeNanoseconds - recording.start) / 1000),
-            wall: RecordingFormat.wallClock(Date()), conn: "line-relay", direction: direction, opcode: opcode,
+            wall: RecordingFormat.wallClock(Date()), conn: "line-relay", direction: direction,
+            opcode: wire.recordingOpcode,
             fin: wire.fin, payload: [])
         let payload = wire.unmaskedPayload(scratch: &scratch)
         payload.withUnsafeReadableBytes { try? recording.writer.append(frame, payload: $0) }

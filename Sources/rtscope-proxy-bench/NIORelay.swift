@@ -29,11 +29,8 @@ enum NIORelay {
     /// In the child (`CommandLine.arguments` is `[path, childFlag, UPSTREAM_PORT, PORT, DUMP]`):
     /// relays until killed; returns only when the arguments are not the child's or it cannot listen.
     static func runChildIfAsked() {
-        let args = CommandLine.arguments
-        guard args.count == 5, args[1] == childFlag, let upstream = Int(args[2]), let port = Int(args[3]) else {
-            return
-        }
-        let file = open(args[4], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600)
+        guard let (upstream, port, dump) = ChildRelay.childArguments(childFlag) else { return }
+        let file = open(dump, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600)
         guard file >= 0 else { exit(1) }  // a floor that writes nothing would not be the floor: no column then
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)

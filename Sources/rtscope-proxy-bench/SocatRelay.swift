@@ -9,6 +9,14 @@ final class ChildRelay: @unchecked Sendable {  // `stopped` is only touched by `
     let port: Int
     private var stopped = false
 
+    /// This bench binary started again as the relay child `flag`: `(upstream port, port, path)` from
+    /// `CommandLine.arguments` (`[binary, flag, UPSTREAM_PORT, PORT, PATH]`), or nil when it was not.
+    static func childArguments(_ flag: String) -> (upstream: Int, port: Int, path: String)? {
+        let args = CommandLine.arguments
+        guard args.count == 5, args[1] == flag, let upstream = Int(args[2]), let port = Int(args[3]) else { return nil }
+        return (upstream, port, args[4])
+    }
+
     /// Runs `executable` with `arguments` and waits (5 s) for it to listen on `port`; nil when it cannot be started
     /// or never listens.
     static func start(executable: String, arguments: [String], port: Int) -> ChildRelay? {

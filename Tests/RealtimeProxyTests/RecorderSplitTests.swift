@@ -121,9 +121,7 @@ struct RecorderSplitTests {
         let update = #"{"type":"session.update","session":{}}"#
         let masked = Self.wire(.text, update, mask: 0x0403_0201)
         try client.writeInbound(masked)
-        var decoder = WireFrameDecoder(maxFrameSize: 1 << 20)
-        decoder.append(try #require(try upstream.readOutbound(as: ByteBuffer.self)))
-        guard case .frame(let sent) = decoder.next() else { Issue.record("no whole frame upstream"); return }
+        let sent = try Self.nextFrame(sentTo: upstream)
         var scratch = ByteBuffer()
         #expect(String(buffer: sent.unmaskedPayload(scratch: &scratch)) == update && sent.webSocketOpcode == .text)
         #expect(sent.maskWord != nil && sent.maskWord != 0x0403_0201)  // masked again, with a fresh key
@@ -132,8 +130,7 @@ struct RecorderSplitTests {
         var close = ByteBuffer()
         close.writeInteger(UInt16(1000))
         try client.writeInbound(Self.wire(.connectionClose, close, mask: 7))
-        decoder.append(try #require(try upstream.readOutbound(as: ByteBuffer.self)))
-        guard case .frame(let closing) = decoder.next() else { Issue.record("no close upstream"); return }
+        let closing = try Self.nextFrame(sentTo: upstream)
         #expect(closing.webSocketOpcode == .connectionClose && closing.unmaskedPayload(scratch: &scratch) == close)
         try upstream.writeInbound(Self.wire(.connectionClose, close))
         #expect(try client.readOutbound(as: ByteBuffer.self) == Self.wire(.connectionClose, close))
@@ -152,22 +149,12 @@ struct RecorderSplitTests {
     /// Frames masked the wrong way for their way are encoded again: an unmasked client frame reaches
     /// the upstream masked, a masked upstream frame reaches the client unmasked; both recorded as sent.
     @Test func framesMaskedTheWrongWayAreEncodedAgain() throws {
-        let dir = try Self.folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("m.jsonl").path
-        let loop = EmbeddedEventLoop()
-        let (upstream, client) = (EmbeddedChannel(loop: loop), EmbeddedChannel(loop: loop))
-        let session = try RelaySession.attach(upstream: upstream, closeGrace: .seconds(5))
-        let recorder = try ConnectionRecorder(conn: "m1", path: path, header: Self.header, observe: { _ in })
-        _ = try session.start(client: client, recorder: recorder)
+        let relay = try EmbeddedRelay(name: "m")
+        defer { relay.removeFiles() }
+        let (upstream, client, recorder, path) = (relay.upstream, relay.client, relay.recorder, relay.path)
         let text = #"{"type":"response.create"}"#
         try client.writeInbound(Self.wire(.text, text))
-        let toUpstream = try #require(try upstream.readOutbound(as: ByteBuffer.self))
-        var decoder = WireFrameDecoder(maxFrameSize: 1 << 20)
-        decoder.append(toUpstream)
-        guard case .frame(let sent) = decoder.next() else {
-            Issue.record("no whole frame reached the upstream"); return
-        }
+        let sent = try Self.nextFrame(sentTo: upstream)
         #expect(sent.maskWord != nil && sent.webSocketOpcode == .text && sent.fin)
         var scratch = ByteBuffer()
         #expect(String(buffer: sent.unmaskedPayload(scratch: &scratch)) == text)
@@ -182,14 +169,9 @@ struct RecorderSplitTests {
     /// A frame over the limit is not forwarded: its sender gets close 1009 and is closed, the other
     /// side gets close 1009, and nothing the sender sends after it is read.
     @Test func aFrameOverTheLimitIsAnsweredWith1009OnEmbeddedChannels() throws {
-        let dir = try Self.folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("l.jsonl").path
-        let loop = EmbeddedEventLoop()
-        let (upstream, client) = (EmbeddedChannel(loop: loop), EmbeddedChannel(loop: loop))
-        let session = try RelaySession.attach(upstream: upstream, closeGrace: .seconds(5), maxFrameSize: 1024)
-        let recorder = try ConnectionRecorder(conn: "l1", path: path, header: Self.header, observe: { _ in })
-        _ = try session.start(client: client, recorder: recorder)
+        let relay = try EmbeddedRelay(name: "l", maxFrameSize: 1024)
+        defer { relay.removeFiles() }
+        let (upstream, client, recorder, path) = (relay.upstream, relay.client, relay.recorder, relay.path)
         var big = Self.wire(.binary, String(repeating: "x", count: 2000), mask: 5)
         let header = try #require(big.getSlice(at: 0, length: 8))  // only the header is in: refused already
         big.moveReaderIndex(forwardBy: 8)
@@ -197,20 +179,49 @@ struct RecorderSplitTests {
         var answer = try #require(try client.readOutbound(as: ByteBuffer.self))
         #expect(answer.readInteger(as: UInt16.self) == 0x8802)  // close, unmasked, 2 bytes
         #expect(answer.readInteger(as: UInt16.self) == 1009)
-        let other = try #require(try upstream.readOutbound(as: ByteBuffer.self))
-        var decoder = WireFrameDecoder(maxFrameSize: 1024)
-        decoder.append(other)
-        guard case .frame(let close) = decoder.next() else { Issue.record("no close to the upstream"); return }
+        let close = try Self.nextFrame(sentTo: upstream)
         var scratch = ByteBuffer()
         #expect(close.webSocketOpcode == .connectionClose && close.maskWord != nil)
         #expect(close.unmaskedPayload(scratch: &scratch).getInteger(at: 0, as: UInt16.self) == 1009)
         try client.writeInbound(big)  // the rest of it: not read, not forwarded
         #expect(try upstream.readOutbound(as: ByteBuffer.self) == nil)
-        loop.run()
+        relay.loop.run()
         #expect(!client.isActive)
         _ = recorder.finish()
         let recorded = try String(contentsOfFile: path, encoding: .utf8)
         #expect(recorded.contains("1024-byte limit"))
+    }
+
+    /// The next write to `channel`, which must be exactly one whole frame.
+    static func nextFrame(sentTo channel: EmbeddedChannel) throws -> WireFrame {
+        var frames: [WireFrame] = []
+        var decoder = WireFrameDecoder(maxFrameSize: 1 << 20)
+        _ = decoder.read(try #require(try channel.readOutbound(as: ByteBuffer.self))) { frames.append($0) }
+        try #require(frames.count == 1)
+        return frames[0]
+    }
+
+    /// A relay between two embedded channels on one loop, started, recording to `NAME.jsonl` in a folder of its own.
+    struct EmbeddedRelay {
+        let dir: URL
+        let path: String
+        let loop = EmbeddedEventLoop()
+        let upstream: EmbeddedChannel
+        let client: EmbeddedChannel
+        let recorder: ConnectionRecorder
+
+        init(name: String, maxFrameSize: Int = 1 << 20) throws {
+            dir = try RecorderSplitTests.folder()
+            path = dir.appendingPathComponent("\(name).jsonl").path
+            (upstream, client) = (EmbeddedChannel(loop: loop), EmbeddedChannel(loop: loop))
+            let session = try RelaySession.attach(
+                upstream: upstream, closeGrace: .seconds(5), maxFrameSize: maxFrameSize)
+            recorder = try ConnectionRecorder(
+                conn: "\(name)1", path: path, header: RecorderSplitTests.header, observe: { _ in })
+            _ = try session.start(client: client, recorder: recorder)
+        }
+
+        func removeFiles() { try? FileManager.default.removeItem(at: dir) }
     }
 
     /// One frame's bytes as a peer sends it (masked with `mask`, first key byte lowest, when given).

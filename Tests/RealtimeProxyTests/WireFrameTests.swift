@@ -31,10 +31,10 @@ struct WireFrameTests {
         var start = 0
         for size in pieces + [bytes.count] where start < bytes.count {
             let end = min(bytes.count, start + size)
-            decoder.append(ByteBuffer(bytes: bytes[start..<end]))
+            guard decoder.read(ByteBuffer(bytes: bytes[start..<end]), { frames.append($0) }) else {
+                return (frames, true)
+            }
             start = end
-            while case .frame(let frame) = decoder.next() { frames.append(frame) }
-            if decoder.refused { return (frames, true) }
         }
         return (frames, false)
     }
